@@ -1,0 +1,511 @@
+//! Checks: one small file each, registered in [`ALL`], run by [`run`] over the model.
+//!
+//! A check is data ([`Check`]: name, summary, default severity, declared parameters, docs)
+//! plus a `run` function that reads endpoints and observations through a [`Context`] and
+//! pushes plain [`Finding`]s. The engine stamps the check name, severity and policy on each
+//! finding. Checks know nothing about dialects and never render anything.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::cipher::{self, Expansion, Profile};
+use crate::model::{
+    CipherString, Endpoint, Label, Model, Observation, ObservationKind, Protocol, Setting, Side,
+    Targets,
+};
+use crate::policy::{Policy, Scope};
+use crate::source::Span;
+
+mod cipher_not_recommended;
+mod cipher_string_error;
+mod deprecated_directive;
+mod ineffective_setting;
+mod legacy_protocol;
+mod no_forward_secrecy;
+mod unknown_cipher_word;
+mod weak_cipher;
+
+/// Every check, sorted by name (asserted by a test).
+pub const ALL: &[&Check] = &[
+    &cipher_not_recommended::CHECK,
+    &cipher_string_error::CHECK,
+    &deprecated_directive::CHECK,
+    &ineffective_setting::CHECK,
+    &legacy_protocol::CHECK,
+    &no_forward_secrecy::CHECK,
+    &unknown_cipher_word::CHECK,
+    &weak_cipher::CHECK,
+];
+
+/// Name under which parse errors are reported; not a check, never disabled.
+pub const PARSE_ERROR: &str = "parse-error";
+
+/// Finds a check by name.
+pub fn find(name: &str) -> Option<&'static Check> {
+    ALL.iter().copied().find(|c| c.name == name)
+}
+
+/// A check: what it is called, what it may be told, and how it runs.
+pub struct Check {
+    /// Kebab-case, stable; reads as "allow <name>".
+    pub name: &'static str,
+    /// One line for `tlslint rules` and SARIF `shortDescription`.
+    pub summary: &'static str,
+    /// Severity when a policy entry gives none.
+    pub default_severity: Severity,
+    /// Parameters a policy may set.
+    pub params: &'static [Param],
+    /// Markdown: What it does / Why is this bad / Example / Fix.
+    pub explain: &'static str,
+    /// The check itself.
+    pub run: fn(&Context<'_>, &mut Vec<Finding>),
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check").field("name", &self.name).finish()
+    }
+}
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; below the default fail level.
+    Note,
+    /// Should be fixed.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+impl Severity {
+    /// Parses `error`, `warning`, `note` (also `info`).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" | "info" => Some(Severity::Note),
+            _ => None,
+        }
+    }
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of a check parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// One protocol version (`"TLSv1.2"`).
+    Protocol,
+    /// A list of names (suites, curves, classes).
+    Names,
+    /// A whole number of bits.
+    Bits,
+    /// A duration (`"1d"`, `"24h"`, `"300s"`, or seconds as a number).
+    Duration,
+    /// `true` / `false`.
+    Bool,
+    /// Free text.
+    Text,
+}
+
+impl ParamKind {
+    /// How the kind is described in docs and errors.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ParamKind::Protocol => "a protocol such as \"TLSv1.2\"",
+            ParamKind::Names => "a list of strings",
+            ParamKind::Bits => "a whole number of bits",
+            ParamKind::Duration => "a duration such as \"1d\", \"24h\" or \"300s\"",
+            ParamKind::Bool => "true or false",
+            ParamKind::Text => "a string",
+        }
+    }
+}
+
+/// A declared parameter.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// Key in the policy entry.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: ParamKind,
+    /// Whether a policy entry must give it.
+    pub required: bool,
+    /// One line of documentation.
+    pub doc: &'static str,
+}
+
+impl Param {
+    /// A required parameter.
+    pub const fn required(name: &'static str, kind: ParamKind, doc: &'static str) -> Param {
+        Param {
+            name,
+            kind,
+            required: true,
+            doc,
+        }
+    }
+
+    /// An optional parameter.
+    pub const fn optional(name: &'static str, kind: ParamKind, doc: &'static str) -> Param {
+        Param {
+            name,
+            kind,
+            required: false,
+            doc,
+        }
+    }
+}
+
+/// A parameter value, typed when the policy loaded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A protocol.
+    Protocol(Protocol),
+    /// Names.
+    Names(Vec<String>),
+    /// Bits.
+    Bits(u32),
+    /// Seconds.
+    Duration(u64),
+    /// A flag.
+    Bool(bool),
+    /// Text.
+    Text(String),
+}
+
+/// The typed parameters of one policy entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Params(pub BTreeMap<String, ParamValue>);
+
+impl Params {
+    /// A protocol parameter.
+    pub fn protocol(&self, name: &str) -> Option<Protocol> {
+        match self.0.get(name) {
+            Some(ParamValue::Protocol(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// A list parameter (empty when absent).
+    pub fn names(&self, name: &str) -> &[String] {
+        match self.0.get(name) {
+            Some(ParamValue::Names(n)) => n,
+            _ => &[],
+        }
+    }
+
+    /// True when a list parameter is given.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// A bits parameter.
+    pub fn bits(&self, name: &str) -> Option<u32> {
+        match self.0.get(name) {
+            Some(ParamValue::Bits(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A duration parameter, in seconds.
+    pub fn duration(&self, name: &str) -> Option<u64> {
+        match self.0.get(name) {
+            Some(ParamValue::Duration(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// A flag parameter.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        match self.0.get(name) {
+            Some(ParamValue::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A text parameter.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.0.get(name) {
+            Some(ParamValue::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    /// Endpoints in the entry's scope.
+    pub endpoints: Vec<&'a Endpoint>,
+    /// Observations in the entry's scope.
+    pub observations: Vec<&'a Observation>,
+    /// The entry's parameters.
+    pub params: &'a Params,
+    /// Target program versions.
+    pub targets: &'a Targets,
+    ciphers: &'a cipher::Cache,
+}
+
+impl Context<'_> {
+    /// The OpenSSL profile of the target.
+    pub fn profile(&self) -> Profile {
+        Profile::for_version(self.targets.openssl.0, self.targets.openssl.1)
+    }
+
+    /// Expands a cipher string (memoised per string and profile).
+    pub fn expand(&self, s: &CipherString) -> Arc<Expansion> {
+        self.ciphers.expand(&s.text, self.profile())
+    }
+
+    /// Observations of one kind.
+    pub fn observations(&self, kind: ObservationKind) -> impl Iterator<Item = &Observation> {
+        self.observations
+            .iter()
+            .copied()
+            .filter(move |o| o.kind == kind)
+    }
+}
+
+/// One problem found by a check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The check (stamped by the engine).
+    pub check: &'static str,
+    /// Severity (stamped by the engine from the policy).
+    pub severity: Severity,
+    /// Policy name (stamped by the engine).
+    pub policy: String,
+    /// What is wrong.
+    pub message: String,
+    /// The cause.
+    pub span: Span,
+    /// Text on the primary label.
+    pub label: String,
+    /// Secondary labels (the affected server, a definition behind a `$name`).
+    pub labels: Vec<Label>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Name of the endpoint concerned.
+    pub endpoint: Option<String>,
+    /// Stable key for baselines: endpoint key plus setting.
+    pub key: String,
+}
+
+impl Finding {
+    /// A finding whose primary label is at `span`.
+    pub fn at(span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            check: "",
+            severity: Severity::Error,
+            policy: String::new(),
+            message: message.into(),
+            span,
+            label: String::new(),
+            labels: Vec::new(),
+            help: None,
+            endpoint: None,
+            key: String::new(),
+        }
+    }
+
+    /// A finding about a setting of an endpoint: the primary label is where the value is
+    /// written (or the endpoint itself for a default), and an inherited or default value
+    /// also labels the affected endpoint. `setting` names the setting for the key.
+    pub fn for_setting<T>(
+        e: &Endpoint,
+        s: &Setting<T>,
+        setting: &str,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = Finding::at(s.span.unwrap_or(e.span), message);
+        f.endpoint = Some(e.name.clone());
+        f.key = format!("{}/{setting}", e.key);
+        match (&s.origin, s.span) {
+            (crate::model::Origin::Default { assumed }, _) | (_, None) => {
+                let assumed = match &s.origin {
+                    crate::model::Origin::Default { assumed } => assumed.clone(),
+                    _ => "value not written anywhere".to_owned(),
+                };
+                f.label = assumed;
+            }
+            (crate::model::Origin::Inherited, Some(_)) => {
+                f.label = "set here".to_owned();
+                f.labels
+                    .push(Label::new(e.span, format!("inherited by {}", e.name)));
+            }
+            (crate::model::Origin::Set, Some(_)) => {}
+        }
+        if let Some(note) = &s.note {
+            f.labels.push(Label::new(e.span, note.clone()));
+        }
+        f.labels.extend(s.related.iter().cloned());
+        f
+    }
+
+    /// A finding from an observation.
+    pub fn from_observation(o: &Observation) -> Finding {
+        let mut f = Finding::at(o.span, o.message.clone());
+        f.help.clone_from(&o.help);
+        f.labels.clone_from(&o.labels);
+        f.key.clone_from(&o.key);
+        f
+    }
+
+    /// Sets the primary label text.
+    #[must_use]
+    pub fn label(mut self, text: impl Into<String>) -> Finding {
+        let text = text.into();
+        if self.label.is_empty() {
+            self.label = text;
+        } else {
+            self.label = format!("{text}; {}", self.label);
+        }
+        self
+    }
+
+    /// Moves the primary label to a sub-span (a word inside the value).
+    #[must_use]
+    pub fn narrow(mut self, span: Option<Span>) -> Finding {
+        if let Some(span) = span {
+            self.span = span;
+        }
+        self
+    }
+
+    /// Adds a secondary label.
+    #[must_use]
+    pub fn related(mut self, span: Span, text: impl Into<String>) -> Finding {
+        self.labels.push(Label::new(span, text));
+        self
+    }
+
+    /// Sets the help line.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Runs every check a policy enables over the model. `enabled` filters checks by name.
+pub fn run(
+    model: &Model,
+    policy: &Policy,
+    targets: &Targets,
+    ciphers: &cipher::Cache,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+) -> Vec<Finding> {
+    let mut all = Vec::new();
+    for entry in &policy.entries {
+        let Some(override_severity) = enabled(entry.check.name) else {
+            continue;
+        };
+        let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
+        let cx = Context {
+            endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
+            observations: model
+                .observations
+                .iter()
+                .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
+                .collect(),
+            params: &entry.params,
+            targets,
+            ciphers,
+        };
+        let mut found = Vec::new();
+        (entry.check.run)(&cx, &mut found);
+        for mut f in found {
+            f.check = entry.check.name;
+            f.severity = override_severity.unwrap_or(entry.severity);
+            f.policy.clone_from(&policy.name);
+            all.push(f);
+        }
+    }
+    all.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.check, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.check,
+            &b.message,
+        ))
+    });
+    all.dedup_by(|a, b| a.check == b.check && a.span == b.span && a.message == b.message);
+    all
+}
+
+impl Scope {
+    /// Whether an endpoint is in this scope.
+    pub fn matches(&self, e: &Endpoint) -> bool {
+        self.sides.as_ref().is_none_or(|s| s.contains(&e.side))
+            && self.dialects.as_ref().is_none_or(|d| d.contains(&e.dialect))
+    }
+}
+
+/// Formats protocols as `TLSv1, TLSv1.1`.
+pub fn list_protocols(ps: &[Protocol]) -> String {
+    ps.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Client-side endpoints read "upstream"; server-side ones "clients".
+pub fn peer_word(side: Side) -> &'static str {
+    match side {
+        Side::Server => "clients",
+        Side::Client => "upstream servers",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_unique_and_kebab_case() {
+        let names: Vec<_> = ALL.iter().map(|c| c.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted, "ALL must be sorted and unique");
+        for n in names {
+            assert!(
+                n.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{n} is not kebab-case"
+            );
+        }
+    }
+
+    #[test]
+    fn explain_texts_have_the_four_headings() {
+        for c in ALL {
+            for h in [
+                "## What it does",
+                "## Why is this bad",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(c.explain.contains(h), "{} lacks {h}", c.name);
+            }
+            for p in c.params {
+                assert!(!p.doc.is_empty(), "{}: param {} has no doc", c.name, p.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Command-line arguments (clap derive). No logic beyond argument shapes lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Lint TLS settings in nginx, Postfix, Dovecot and application configs against a policy.
+#[derive(Debug, Parser)]
+#[command(name = "tlslint", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check configs and report findings (exit 0 clean, 1 findings, 2 error).
+    Check(CheckArgs),
+    /// Print the effective TLS settings of every endpoint.
+    Show(CheckArgs),
+    /// List the checks.
+    Rules,
+    /// List the built-in policies.
+    Policies,
+    /// Print a check's documentation.
+    Explain(ExplainArgs),
+    /// Expand an OpenSSL cipher string exactly as OpenSSL does.
+    Ciphers(CiphersArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphical diagnostics with source excerpts.
+    Human,
+    /// One line per finding: `path:line:col: level check message`.
+    Concise,
+    /// The versioned JSON contract.
+    Json,
+}
+
+/// Severity threshold names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// Notes and above.
+    Note,
+    /// Warnings and above.
+    Warning,
+    /// Errors only.
+    Error,
+}
+
+/// Colour choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Arguments of `check` and `show`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (`-` reads stdin); default `.`.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Policy: a built-in name (see `tlslint policies`) or a TOML file.
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Target program version, e.g. `nginx=1.24`, `openssl=3.2` (repeatable).
+    #[arg(long = "target", value_name = "PROGRAM=VERSION")]
+    pub targets: Vec<String>,
+    /// Force the dialect of the given files.
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// Name to use for stdin input (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value_t = Level::Warning)]
+    pub fail_level: Level,
+    /// Run only these checks (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these checks (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The check's name.
+    pub name: String,
+}
+
+/// Arguments of `ciphers`.
+#[derive(Debug, Args)]
+pub struct CiphersArgs {
+    /// The cipher string.
+    pub string: String,
+    /// OpenSSL version to reproduce, e.g. `openssl=3.2`.
+    #[arg(long = "target", value_name = "openssl=VERSION")]
+    pub targets: Vec<String>,
+    /// Print a table with each suite's attributes and classification.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print the list after the security-level filter.
+    #[arg(short = 's')]
+    pub seclevel: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}

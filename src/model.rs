@@ -1,0 +1,671 @@
+//! The common TLS-settings model: what every dialect's extractor produces and every check reads.
+//!
+//! One [`Endpoint`] per TLS context (an nginx `server`, a Postfix service, a Dovecot filter,
+//! an application's TLS block). Each setting is a [`Setting`] that knows where its value
+//! came from: set in the block, inherited from an enclosing one, or a version default.
+//! Dialect facts that are not settings (a deprecated directive, an ignored one, a
+//! misspelled parameter) are [`Observation`]s, so checks never look at dialect syntax.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::source::{FileId, Span};
+
+/// The configuration language an endpoint was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// nginx (http, stream and mail modules).
+    Nginx,
+    /// Postfix `main.cf` / `master.cf`.
+    Postfix,
+    /// Dovecot 2.3 / 2.4.
+    Dovecot,
+    /// An application config described by `rules/apps/*`.
+    App,
+}
+
+impl Dialect {
+    /// How a setting is written in this dialect, for help lines: `ssl_protocols TLSv1.2;`,
+    /// `smtpd_tls_protocols = >=TLSv1.2`, `minVersion: VersionTLS12`.
+    pub fn assignment(self, directive: &str, value: &str) -> String {
+        match self {
+            Dialect::Nginx => format!("{directive} {value};"),
+            Dialect::Postfix | Dialect::Dovecot => format!("{directive} = {value}"),
+            Dialect::App => format!("{directive}: {value}"),
+        }
+    }
+
+    /// Lower-case name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Nginx => "nginx",
+            Dialect::Postfix => "postfix",
+            Dialect::Dovecot => "dovecot",
+            Dialect::App => "app",
+        }
+    }
+}
+
+/// Which end of the connection the endpoint configures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// Accepts TLS connections.
+    Server,
+    /// Opens TLS connections (nginx `proxy_ssl_*`, Postfix `smtp`).
+    Client,
+}
+
+/// A TLS/SSL protocol version, ordered oldest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Protocol {
+    /// SSL 2.0.
+    SSLv2,
+    /// SSL 3.0.
+    SSLv3,
+    /// TLS 1.0.
+    TLSv1,
+    /// TLS 1.1.
+    TLSv1_1,
+    /// TLS 1.2.
+    TLSv1_2,
+    /// TLS 1.3.
+    TLSv1_3,
+}
+
+impl Protocol {
+    /// Every protocol, oldest first.
+    pub const ALL: [Protocol; 6] = [
+        Protocol::SSLv2,
+        Protocol::SSLv3,
+        Protocol::TLSv1,
+        Protocol::TLSv1_1,
+        Protocol::TLSv1_2,
+        Protocol::TLSv1_3,
+    ];
+
+    /// OpenSSL spelling (`TLSv1.2`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::SSLv2 => "SSLv2",
+            Protocol::SSLv3 => "SSLv3",
+            Protocol::TLSv1 => "TLSv1",
+            Protocol::TLSv1_1 => "TLSv1.1",
+            Protocol::TLSv1_2 => "TLSv1.2",
+            Protocol::TLSv1_3 => "TLSv1.3",
+        }
+    }
+
+    /// Parses the OpenSSL spelling, case-insensitively (nginx accepts `tlsv1.2`).
+    /// `TLSv1.0` is accepted as a synonym of `TLSv1`.
+    pub fn parse(s: &str) -> Option<Protocol> {
+        Protocol::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s))
+            .or_else(|| s.eq_ignore_ascii_case("TLSv1.0").then_some(Protocol::TLSv1))
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Protocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Where a setting's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum Origin {
+    /// Written in the endpoint's own block.
+    Set,
+    /// Written in an enclosing block (or a parameter it expands) and inherited.
+    Inherited,
+    /// Not written anywhere: the program's built-in default for the target version.
+    Default {
+        /// What was assumed, e.g. `nginx 1.26 default`.
+        assumed: String,
+    },
+}
+
+/// A value with its provenance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Setting<T> {
+    /// The effective value.
+    pub value: T,
+    /// Set here, inherited, or defaulted.
+    pub origin: Origin,
+    /// Where the value is written (the value token(s)); `None` for defaults.
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// Extra words for diagnostics (e.g. "overridden by ssl_conf_command").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Further places that contributed (e.g. a `$name` definition behind a use).
+    #[serde(skip)]
+    pub related: Vec<Label>,
+    /// The directive, parameter or key that sets this value (or would, for a default):
+    /// what a fix edits.
+    #[serde(skip)]
+    pub directive: Option<String>,
+}
+
+impl<T> Setting<T> {
+    /// A value written in the endpoint's own block.
+    pub fn set(value: T, span: Span) -> Self {
+        Setting {
+            value,
+            origin: Origin::Set,
+            span: Some(span),
+            note: None,
+            related: Vec::new(),
+            directive: None,
+        }
+    }
+
+    /// A value written in an enclosing block.
+    pub fn inherited(value: T, span: Span) -> Self {
+        Setting {
+            value,
+            origin: Origin::Inherited,
+            span: Some(span),
+            note: None,
+            related: Vec::new(),
+            directive: None,
+        }
+    }
+
+    /// A built-in default; `assumed` names the program version whose default applies.
+    pub fn defaulted(value: T, assumed: impl Into<String>) -> Self {
+        Setting {
+            value,
+            origin: Origin::Default {
+                assumed: assumed.into(),
+            },
+            span: None,
+            note: None,
+            related: Vec::new(),
+            directive: None,
+        }
+    }
+
+    /// Names the directive that sets (or would set) the value.
+    #[must_use]
+    pub fn directive(mut self, name: impl Into<String>) -> Self {
+        self.directive = Some(name.into());
+        self
+    }
+
+    /// Adds a note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Adds a related location.
+    #[must_use]
+    pub fn with_related(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.related.push(Label::new(span, text));
+        self
+    }
+
+    /// True when the value is a built-in default.
+    pub fn is_default(&self) -> bool {
+        matches!(self.origin, Origin::Default { .. })
+    }
+
+    /// Changes the origin to inherited (used when a child block takes a parent's value).
+    #[must_use]
+    pub fn as_inherited(mut self) -> Self {
+        if self.origin == Origin::Set {
+            self.origin = Origin::Inherited;
+        }
+        self
+    }
+}
+
+/// A labelled location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there.
+    pub text: String,
+}
+
+impl Label {
+    /// A label.
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Label {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// A name written in a config (a suite, a curve), with its location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Named {
+    /// The name as written (decoded).
+    pub name: String,
+    /// Where it is written, when known exactly.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Named {
+    /// A name with an optional location.
+    pub fn new(name: impl Into<String>, span: Option<Span>) -> Self {
+        Named {
+            name: name.into(),
+            span,
+        }
+    }
+}
+
+/// An OpenSSL cipher string, possibly composed from several places (Postfix builds one
+/// from a grade list plus exclusions). Each piece maps a range of `text` to the file bytes
+/// that spell it, so a word found by the cipher engine can be pointed at exactly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CipherString {
+    /// The whole string as OpenSSL sees it.
+    pub text: String,
+    /// Pieces of `text`, in order, with the file bytes that spell them exactly.
+    pub pieces: Vec<Piece>,
+}
+
+/// A range of a [`CipherString`] and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Byte range inside [`CipherString::text`].
+    pub range: Range<usize>,
+    /// The file bytes spelling this range one to one; `None` when not known exactly.
+    pub span: Option<Span>,
+}
+
+impl CipherString {
+    /// A string with no known location (a default).
+    pub fn unplaced(text: impl Into<String>) -> Self {
+        CipherString {
+            text: text.into(),
+            pieces: Vec::new(),
+        }
+    }
+
+    /// A string written verbatim at `span` (no escapes, quotes excluded from the span).
+    pub fn placed(text: impl Into<String>, span: Span) -> Self {
+        let text = text.into();
+        let pieces = vec![Piece {
+            range: 0..text.len(),
+            span: (span.len() == text.len()).then_some(span),
+        }];
+        CipherString { text, pieces }
+    }
+
+    /// Appends text written at `span` (or nowhere exact).
+    pub fn push(&mut self, text: &str, span: Option<Span>) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        let span = span.filter(|s| s.len() == text.len());
+        self.pieces.push(Piece {
+            range: start..self.text.len(),
+            span,
+        });
+    }
+
+    /// The file span spelling `range` of the text, when one piece covers it exactly.
+    pub fn span_of(&self, range: Range<usize>) -> Option<Span> {
+        let piece = self
+            .pieces
+            .iter()
+            .find(|p| p.range.start <= range.start && range.end <= p.range.end)?;
+        let span = piece.span?;
+        Some(span.sub(
+            range.start - piece.range.start,
+            range.end - piece.range.start,
+        ))
+    }
+}
+
+impl Serialize for CipherString {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// How the TLS ≤ 1.2 cipher suites are given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "value")]
+pub enum Ciphers {
+    /// An OpenSSL cipher string, expanded by the cipher engine.
+    OpenSsl(CipherString),
+    /// An explicit list of suite names (IANA, Go, BoringSSL, ...), as applications take them.
+    List(Vec<Named>),
+}
+
+/// Whether TLS is off, offered, or required on an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// No TLS (Postfix `none`, Dovecot `ssl = no`).
+    Off,
+    /// Offered, plaintext still possible (STARTTLS `may`, Dovecot `ssl = yes`).
+    Optional,
+    /// Required (implicit TLS, `encrypt`, `ssl = required`).
+    Required,
+}
+
+/// How session-ticket keys are managed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TicketKeys {
+    /// The server rotates keys itself; `interval_secs` when known.
+    Rotated {
+        /// Key lifetime in seconds, when known.
+        interval_secs: Option<u64>,
+    },
+    /// Keys read from files: static unless rotated from outside.
+    Files {
+        /// The key files (first encrypts).
+        files: Vec<PathBuf>,
+    },
+    /// A random key made at start, kept until restart or reload.
+    UntilRestart,
+    /// A key per process (Dovecot login processes); `long_lived` when processes serve
+    /// many connections.
+    PerProcess {
+        /// True when a process may live indefinitely.
+        long_lived: bool,
+    },
+}
+
+/// The effective TLS settings of an endpoint. `None` means "not applicable / unknown".
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TlsSettings {
+    /// Off / optional / required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Setting<TlsMode>>,
+    /// Enabled protocol versions, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocols: Option<Setting<Vec<Protocol>>>,
+    /// TLS ≤ 1.2 suites.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ciphers: Option<Setting<Ciphers>>,
+    /// TLS 1.3 suites (IANA names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ciphersuites: Option<Setting<Vec<Named>>>,
+    /// Server cipher preference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefer_server_ciphers: Option<Setting<bool>>,
+    /// TLS-level compression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Setting<bool>>,
+    /// Session tickets on/off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_tickets: Option<Setting<bool>>,
+    /// Ticket key management.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_keys: Option<Setting<TicketKeys>>,
+    /// Session lifetime in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<Setting<u64>>,
+    /// Key-exchange groups / curves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curves: Option<Setting<Vec<Named>>>,
+    /// DH parameter file (`None` inside: no file, built-in or none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dh_params: Option<Setting<Option<PathBuf>>>,
+    /// Certificates (files).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<Setting<PathBuf>>,
+    /// Peer verification (client side: server certificate; server side: client certs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify_peer: Option<Setting<bool>>,
+}
+
+/// One TLS context.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Endpoint {
+    /// Where it was read from.
+    pub dialect: Dialect,
+    /// Application name for [`Dialect::App`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// Human name: `server example.com:443`, `main.cf smtpd`, `local 192.0.2.10 / protocol imap`.
+    pub name: String,
+    /// Stable setting path used for baselines: `http/server[example.com:443]`.
+    pub key: String,
+    /// Server or client side.
+    pub side: Side,
+    /// The block's header (for "affected server" labels).
+    #[serde(skip)]
+    pub span: Span,
+    /// The TLS settings.
+    pub tls: TlsSettings,
+}
+
+/// What kind of dialect fact an [`Observation`] records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObservationKind {
+    /// A directive or parameter that is deprecated or removed.
+    Deprecated,
+    /// A setting the program ignores where it is written.
+    Ineffective,
+    /// A setting name the program does not know (likely a typo).
+    UnknownSetting,
+    /// A value the program rejects or silently ignores.
+    InvalidValue,
+    /// Plaintext is allowed where TLS should be required.
+    NotEnforced,
+    /// A file outside the checked root was not read.
+    OutsideRoot,
+}
+
+/// A dialect fact found while extracting, turned into findings by the matching check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Observation {
+    /// What it is.
+    pub kind: ObservationKind,
+    /// Where.
+    #[serde(skip)]
+    pub span: Span,
+    /// What is wrong, in the program's terms.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Secondary locations.
+    #[serde(skip)]
+    pub labels: Vec<Label>,
+    /// Index into [`Model::endpoints`] when it concerns one endpoint.
+    pub endpoint: Option<usize>,
+    /// Baseline key.
+    pub key: String,
+}
+
+impl Observation {
+    /// An observation at a span.
+    pub fn new(kind: ObservationKind, span: Span, message: impl Into<String>) -> Self {
+        Observation {
+            kind,
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+            endpoint: None,
+            key: String::new(),
+        }
+    }
+
+    /// Adds help.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary label.
+    #[must_use]
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label::new(span, text));
+        self
+    }
+
+    /// Sets the baseline key.
+    #[must_use]
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+}
+
+/// Everything extracted from the checked files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Model {
+    /// TLS contexts.
+    pub endpoints: Vec<Endpoint>,
+    /// Dialect facts.
+    pub observations: Vec<Observation>,
+}
+
+impl Model {
+    /// Appends another model (observations keep pointing at their endpoints).
+    pub fn extend(&mut self, other: Model) {
+        let base = self.endpoints.len();
+        self.endpoints.extend(other.endpoints);
+        self.observations
+            .extend(other.observations.into_iter().map(|mut o| {
+                o.endpoint = o.endpoint.map(|i| i + base);
+                o
+            }));
+    }
+
+    /// The file an endpoint lives in.
+    pub fn file_of(e: &Endpoint) -> FileId {
+        e.span.file
+    }
+}
+
+/// A program version, `X.Y` or `X.Y.Z`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version(pub u16, pub u16, pub u16);
+
+impl Version {
+    /// Parses `X.Y` or `X.Y.Z`.
+    pub fn parse(s: &str) -> Option<Version> {
+        let mut it = s.trim().split('.');
+        let major = it.next()?.parse().ok()?;
+        let minor = it.next()?.parse().ok()?;
+        let patch = match it.next() {
+            Some(p) => p.parse().ok()?,
+            None => 0,
+        };
+        if it.next().is_some() {
+            return None;
+        }
+        Some(Version(major, minor, patch))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.2 == 0 {
+            write!(f, "{}.{}", self.0, self.1)
+        } else {
+            write!(f, "{}.{}.{}", self.0, self.1, self.2)
+        }
+    }
+}
+
+/// Versions of the programs the configs are written for; they decide built-in defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Targets {
+    /// nginx (default 1.26, Debian 13).
+    pub nginx: Version,
+    /// Postfix (default 3.10, Debian 13).
+    pub postfix: Version,
+    /// Dovecot (default 2.4).
+    pub dovecot: Version,
+    /// OpenSSL (default 3.0).
+    pub openssl: Version,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            nginx: Version(1, 26, 0),
+            postfix: Version(3, 10, 0),
+            dovecot: Version(2, 4, 0),
+            openssl: Version(3, 0, 0),
+        }
+    }
+}
+
+impl Targets {
+    /// The program names `--target` accepts.
+    pub const PROGRAMS: [&'static str; 4] = ["nginx", "postfix", "dovecot", "openssl"];
+
+    /// Applies `program=version`.
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let (program, version) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("expected PROGRAM=VERSION, got `{spec}`"))?;
+        let v = Version::parse(version)
+            .ok_or_else(|| format!("`{version}` is not a version (write X.Y or X.Y.Z)"))?;
+        match program.trim() {
+            "nginx" => self.nginx = v,
+            "postfix" => self.postfix = v,
+            "dovecot" => self.dovecot = v,
+            "openssl" => self.openssl = v,
+            other => {
+                return Err(format!(
+                    "unknown program `{other}` (expected one of: {})",
+                    Targets::PROGRAMS.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocols_parse_case_insensitively() {
+        assert_eq!(Protocol::parse("tlsv1.2"), Some(Protocol::TLSv1_2));
+        assert_eq!(Protocol::parse("TLSv1"), Some(Protocol::TLSv1));
+        assert_eq!(Protocol::parse("TLSv1.4"), None);
+        assert!(Protocol::SSLv3 < Protocol::TLSv1_3);
+    }
+
+    #[test]
+    fn cipher_string_maps_ranges_to_spans() {
+        let f = FileId(0);
+        let mut s = CipherString::default();
+        s.push("HIGH:", Some(Span::new(f, 10, 15)));
+        s.push("!RC4x", None);
+        assert_eq!(s.span_of(0..4), Some(Span::new(f, 10, 14)));
+        assert_eq!(s.span_of(5..10), None);
+    }
+
+    #[test]
+    fn targets_parse() {
+        let mut t = Targets::default();
+        t.set("nginx=1.24").unwrap();
+        assert_eq!(t.nginx, Version(1, 24, 0));
+        assert!(t.set("apache=2.4").is_err());
+        assert!(t.set("nginx=x").is_err());
+    }
+}

@@ -1,0 +1,120 @@
+//! Dialect detection and the parsers that turn config files into the [`Model`].
+//!
+//! Each dialect module reads its entry file (and whatever it includes) into [`Sources`],
+//! parses with byte spans, and extracts endpoints and observations. Problems that make a
+//! file unreadable or unparseable are [`ParseError`]s: they are reported with a position and
+//! make the run exit 2, never a silent "clean".
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{Dialect, Label, Model, Targets};
+use crate::source::{FileId, Sources, Span};
+
+pub mod nginx;
+
+/// A problem that stops a file from being judged: unreadable, or not valid syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Where (a zero-length span at the start of a file for I/O problems).
+    pub span: Span,
+    /// What is wrong, in the program's own words where it has them.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Secondary locations (the include that led here, the opening brace).
+    pub labels: Vec<Label>,
+}
+
+impl ParseError {
+    /// An error at a span.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        ParseError {
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+        }
+    }
+
+    /// Adds help.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary label.
+    #[must_use]
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label::new(span, text));
+        self
+    }
+}
+
+/// What parsing one entry file produced.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Endpoints and observations.
+    pub model: Model,
+    /// Problems; any of them makes the run exit 2.
+    pub errors: Vec<ParseError>,
+    /// Every file read (the entry and its includes), so discovery does not lint an included
+    /// fragment a second time on its own.
+    pub files: Vec<FileId>,
+}
+
+/// Options shared by all parsers.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Target program versions.
+    pub targets: Targets,
+}
+
+/// Guesses a file's dialect from its name and text; `None` when it is not a config we read.
+pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
+    let name = path.file_name()?.to_string_lossy();
+    if name == "nginx.conf" || nginx::looks_like(text) {
+        return Some(Dialect::Nginx);
+    }
+    None
+}
+
+/// Parses one entry file of a known dialect.
+pub fn parse(
+    dialect: Dialect,
+    path: &Path,
+    sources: &mut Sources,
+    options: &Options,
+) -> Parsed {
+    match dialect {
+        Dialect::Nginx => nginx::parse(path, sources, options),
+        Dialect::Postfix | Dialect::Dovecot | Dialect::App => {
+            let file = sources.add(PathBuf::from(path), crate::source::display_name(path), "");
+            Parsed {
+                errors: vec![ParseError::new(
+                    Span::new(file, 0, 0),
+                    format!("the {} dialect is not supported yet", dialect.as_str()),
+                )],
+                files: vec![file],
+                ..Parsed::default()
+            }
+        }
+    }
+}
+
+/// Reads a file into `sources`, or returns an error located at the file itself.
+pub fn load(path: &Path, sources: &mut Sources) -> Result<FileId, ParseError> {
+    if let Some(id) = sources.find(path) {
+        return Ok(id);
+    }
+    match sources.load(path) {
+        Ok(id) => Ok(id),
+        Err(e) => {
+            let file = sources.add(path.to_path_buf(), crate::source::display_name(path), "");
+            Err(ParseError::new(
+                Span::new(file, 0, 0),
+                format!("cannot read {}: {e}", crate::source::display_name(path)),
+            ))
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Source files, byte spans and line/column lookup.
+//!
+//! Every parser stores the text it read here once and refers to it by [`FileId`]; every
+//! finding points into it with a [`Span`] (byte offsets on char boundaries). Lines and
+//! columns are computed here, 1-based, with columns counted in Unicode code points, from a
+//! per-file line-start index (binary search), so output formats never rescan a file.
+//!
+//! This module does no file-system access of its own beyond [`Sources::load`], which reads
+//! a whole file and decodes it lossily (nginx and Postfix configs may hold Latin-1 bytes in
+//! comments; spans refer to the decoded text).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Index of a file inside [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct FileId(pub u32);
+
+/// A byte range inside one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// Offset of the first byte.
+    pub start: u32,
+    /// Offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from byte offsets.
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Length in bytes.
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// True for an empty range.
+    pub fn is_empty(self) -> bool {
+        self.end == self.start
+    }
+
+    /// The smallest span covering both (same file assumed).
+    #[must_use]
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// A sub-range, given as byte offsets relative to this span's start.
+    #[must_use]
+    pub fn sub(self, start: usize, end: usize) -> Span {
+        Span::new(
+            self.file,
+            self.start as usize + start,
+            self.start as usize + end,
+        )
+    }
+}
+
+/// 1-based line and column (code points) of a position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in Unicode code points.
+    pub column: usize,
+}
+
+/// One file's text and line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path used to open the file.
+    pub path: PathBuf,
+    /// Name shown to users (relative to the working directory when possible).
+    pub name: String,
+    /// The decoded text.
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Builds a file from its text.
+    pub fn new(path: PathBuf, name: String, text: Arc<str>) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            path,
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol { line, column }
+    }
+
+    /// The text of a span, clamped to the file.
+    pub fn slice(&self, span: Span) -> &str {
+        let end = (span.end as usize).min(self.text.len());
+        let start = (span.start as usize).min(end);
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// All files read during one run.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// An empty set.
+    pub fn new() -> Self {
+        Sources::default()
+    }
+
+    /// Adds a file from text already in memory.
+    pub fn add(&mut self, path: PathBuf, name: String, text: impl Into<Arc<str>>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile::new(path, name, text.into()));
+        id
+    }
+
+    /// Reads a file from disk and adds it; the name shown is `display_name(path)`.
+    pub fn load(&mut self, path: &Path) -> std::io::Result<FileId> {
+        let bytes = std::fs::read(path)?;
+        let text = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Ok(self.add(path.to_path_buf(), display_name(path), text))
+    }
+
+    /// The file behind an id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Finds an already loaded file by path.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(FileId)
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was read.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Iterates over (id, file).
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+
+    /// Line and column of a span's start.
+    pub fn start(&self, span: Span) -> LineCol {
+        self.get(span.file).line_col(span.start as usize)
+    }
+
+    /// Line and column of a span's end.
+    pub fn end(&self, span: Span) -> LineCol {
+        self.get(span.file).line_col(span.end as usize)
+    }
+}
+
+/// A path as users want to see it: relative to the current directory when it is below it.
+pub fn display_name(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_code_points() {
+        let f = SourceFile::new("x".into(), "x".into(), "ab\nçé x\n".into());
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // "çé " is 5 bytes, 3 code points.
+        assert_eq!(f.line_col(8), LineCol { line: 2, column: 4 });
+        assert_eq!(f.line_col(1000), LineCol { line: 3, column: 1 });
+    }
+}
