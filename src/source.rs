@@ -131,6 +131,7 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl Sources {
@@ -142,6 +143,7 @@ impl Sources {
     /// Adds a file from text already in memory.
     pub fn add(&mut self, path: PathBuf, name: String, text: impl Into<Arc<str>>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.by_path.entry(path.clone()).or_insert(id);
         self.files.push(SourceFile::new(path, name, text.into()));
         id
     }
@@ -163,11 +165,7 @@ impl Sources {
 
     /// Finds an already loaded file by path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .and_then(|i| u32::try_from(i).ok())
-            .map(FileId)
+        self.by_path.get(path).copied()
     }
 
     /// Number of files.

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::cipher::{self, Expansion, Profile};
 use crate::model::{
-    CipherString, Endpoint, Label, Model, Observation, ObservationKind, Protocol, Setting, Side,
-    Targets,
+    CipherString, Ciphers, Endpoint, Label, Model, Observation, ObservationKind, Protocol, Setting,
+    Side, Targets,
 };
 use crate::policy::{Policy, Scope};
 use crate::source::Span;
@@ -40,8 +40,11 @@ pub const ALL: &[&Check] = &[
     &weak_cipher::CHECK,
 ];
 
-/// Name under which parse errors are reported; not a check, never disabled.
+/// Name under which parse and I/O errors are reported; not a check, never disabled.
 pub const PARSE_ERROR: &str = "parse-error";
+
+/// Name under which policy and config-file errors are reported.
+pub const CONFIG_ERROR: &str = "config-error";
 
 /// Finds a check by name.
 pub fn find(name: &str) -> Option<&'static Check> {
@@ -66,7 +69,9 @@ pub struct Check {
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Check").field("name", &self.name).finish()
+        f.debug_struct("Check")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -151,6 +156,8 @@ pub struct Param {
     pub required: bool,
     /// One line of documentation.
     pub doc: &'static str,
+    /// For lists: the only values allowed (checked when the policy loads).
+    pub choices: Option<&'static [&'static str]>,
 }
 
 impl Param {
@@ -161,6 +168,7 @@ impl Param {
             kind,
             required: true,
             doc,
+            choices: None,
         }
     }
 
@@ -171,7 +179,15 @@ impl Param {
             kind,
             required: false,
             doc,
+            choices: None,
         }
+    }
+
+    /// Restricts a list parameter to some values.
+    #[must_use]
+    pub const fn with_choices(mut self, choices: &'static [&'static str]) -> Param {
+        self.choices = Some(choices);
+        self
     }
 }
 
@@ -340,7 +356,7 @@ impl Finding {
         f.endpoint = Some(e.name.clone());
         f.key = format!("{}/{setting}", e.key);
         match (&s.origin, s.span) {
-            (crate::model::Origin::Default { assumed }, _) | (_, None) => {
+            (crate::model::Origin::Default { .. }, _) | (_, None) => {
                 let assumed = match &s.origin {
                     crate::model::Origin::Default { assumed } => assumed.clone(),
                     _ => "value not written anywhere".to_owned(),
@@ -348,7 +364,7 @@ impl Finding {
                 f.label = assumed;
             }
             (crate::model::Origin::Inherited, Some(_)) => {
-                f.label = "set here".to_owned();
+                "set here".clone_into(&mut f.label);
                 f.labels
                     .push(Label::new(e.span, format!("inherited by {}", e.name)));
             }
@@ -456,8 +472,59 @@ impl Scope {
     /// Whether an endpoint is in this scope.
     pub fn matches(&self, e: &Endpoint) -> bool {
         self.sides.as_ref().is_none_or(|s| s.contains(&e.side))
-            && self.dialects.as_ref().is_none_or(|d| d.contains(&e.dialect))
+            && self
+                .dialects
+                .as_ref()
+                .is_none_or(|d| d.contains(&e.dialect))
     }
+}
+
+/// The TLS 1.2-and-older suites an endpoint enables.
+pub struct EnabledSuites<'a> {
+    /// The setting that enables them.
+    pub setting: &'a Setting<Ciphers>,
+    /// The suites, in preference order, with where each is named (when listed by name).
+    pub suites: Vec<EnabledSuite>,
+}
+
+/// One enabled suite.
+pub struct EnabledSuite {
+    /// The suite.
+    pub suite: &'static cipher::Suite,
+    /// Where it is named, for suite lists.
+    pub span: Option<Span>,
+}
+
+/// The suites an endpoint enables for TLS 1.2 and older; `None` when the endpoint has no
+/// cipher setting or enables only TLS 1.3 (whose suites are not configured this way).
+pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSuites<'a>> {
+    let setting = e.tls.ciphers.as_ref()?;
+    if let Some(p) = &e.tls.protocols
+        && p.value.iter().all(|p| *p >= Protocol::TLSv1_3)
+    {
+        return None;
+    }
+    let suites = match &setting.value {
+        Ciphers::OpenSsl(cs) => cx
+            .expand(cs)
+            .suites
+            .iter()
+            .map(|s| EnabledSuite {
+                suite: s,
+                span: None,
+            })
+            .collect(),
+        Ciphers::List(names) => names
+            .iter()
+            .filter_map(|n| {
+                cipher::lookup(&n.name).map(|suite| EnabledSuite {
+                    suite,
+                    span: n.span,
+                })
+            })
+            .collect(),
+    };
+    Some(EnabledSuites { setting, suites })
 }
 
 /// Formats protocols as `TLSv1, TLSv1.1`.

@@ -1,0 +1,70 @@
+//! `cipher-string-error`: OpenSSL rejects the cipher string.
+
+use super::{Check, Context, Finding, Severity};
+use crate::model::{Ciphers, Dialect};
+
+pub(super) const CHECK: Check = Check {
+    name: "cipher-string-error",
+    summary: "OpenSSL rejects the cipher string",
+    default_severity: Severity::Error,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in &cx.endpoints {
+        let Some(setting) = &e.tls.ciphers else {
+            continue;
+        };
+        let Ciphers::OpenSsl(cs) = &setting.value else {
+            continue;
+        };
+        let exp = cx.expand(cs);
+        let Some(err) = &exp.error else {
+            continue;
+        };
+        let consequence = match e.dialect {
+            Dialect::Nginx => "nginx refuses to start with this configuration",
+            Dialect::Postfix => "Postfix logs a warning and runs this service without TLS",
+            Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
+            Dialect::App => "the application fails to configure TLS",
+        };
+        let span = err.range.clone().and_then(|r| cs.span_of(r));
+        out.push(
+            Finding::for_setting(
+                e,
+                setting,
+                "ciphers",
+                format!(
+                    "OpenSSL rejects the cipher string of {}: {}",
+                    e.name, err.message
+                ),
+            )
+            .narrow(span)
+            .label(err.message.clone())
+            .help(format!(
+                "{consequence}; check each word against `tlslint ciphers -v '{}'`",
+                cs.text
+            )),
+        );
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Expands the cipher string exactly as OpenSSL's `SSL_CTX_set_cipher_list` does and reports
+strings that OpenSSL rejects: a syntax error, or a string that selects no cipher at all.
+
+## Why is this bad
+nginx refuses to start (`SSL_CTX_set_cipher_list(...) failed`); Postfix logs a warning and
+continues without TLS on that service, so mail silently goes out in the clear.
+
+## Example
+```nginx
+ssl_ciphers \"!ALL\";
+```
+
+## Fix
+Make sure the string selects at least one suite; `tlslint ciphers -v STRING` shows what it
+expands to.";

@@ -1,0 +1,44 @@
+//! `ineffective-setting`: a setting the program ignores where it is written.
+
+use super::{Check, Context, Finding, Severity};
+use crate::model::ObservationKind;
+
+pub(super) const CHECK: Check = Check {
+    name: "ineffective-setting",
+    summary: "a TLS setting is ignored where it is written",
+    default_severity: Severity::Warning,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    out.extend(
+        cx.observations(ObservationKind::Ineffective)
+            .map(|o| Finding::from_observation(o).label("has no effect here")),
+    );
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Reports TLS settings that the program silently ignores where they are written, so the value a
+reader sees is not the value in force:
+- nginx before 1.29.2 takes `ssl_protocols` from the default server of an address:port; the
+  same directive in another virtual server on that socket has no effect;
+- nginx applies `ssl_conf_command` after `ssl_protocols`, `ssl_ciphers` and
+  `ssl_session_tickets`, so a `MinProtocol`, `CipherString` or `Options` command overrides them.
+
+## Why is this bad
+A reviewer reads `ssl_protocols TLSv1.2 TLSv1.3;` in a virtual host and believes TLS 1.0 is
+off, while the default server still enables it for every name on that socket.
+
+## Example
+```nginx
+server { listen 443 ssl default_server; ssl_protocols TLSv1 TLSv1.2; }
+server { listen 443 ssl; server_name app.example; ssl_protocols TLSv1.2 TLSv1.3; }
+```
+
+## Fix
+Set protocols on the default server of each address:port (or upgrade to nginx 1.29.2 or newer
+with OpenSSL 1.1.1 or newer), and keep one source of truth: either the dedicated directive or
+`ssl_conf_command`, not both.";

@@ -1,0 +1,87 @@
+//! `legacy-protocol`: an endpoint accepts a protocol older than the policy's minimum.
+
+use super::{Check, Context, Finding, Param, ParamKind, Severity, list_protocols, peer_word};
+use crate::model::Protocol;
+
+pub(super) const CHECK: Check = Check {
+    name: "legacy-protocol",
+    summary: "a protocol older than the policy's minimum is enabled",
+    default_severity: Severity::Error,
+    params: &[Param::required(
+        "min",
+        ParamKind::Protocol,
+        "oldest protocol version the policy accepts",
+    )],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(min) = cx.params.protocol("min") else {
+        return;
+    };
+    for e in &cx.endpoints {
+        let Some(protocols) = &e.tls.protocols else {
+            continue;
+        };
+        let old: Vec<Protocol> = protocols
+            .value
+            .iter()
+            .copied()
+            .filter(|p| *p < min)
+            .collect();
+        if old.is_empty() {
+            continue;
+        }
+        let verb = if old.len() == 1 { "is" } else { "are" };
+        let message = format!(
+            "{} {verb} enabled for {} of {}",
+            list_protocols(&old),
+            peer_word(e.side),
+            e.name
+        );
+        let keep: Vec<&str> = Protocol::ALL
+            .iter()
+            .filter(|p| **p >= min && (protocols.value.contains(p) || **p >= Protocol::TLSv1_2))
+            .map(|p| p.as_str())
+            .collect();
+        let mut f = Finding::for_setting(e, protocols, "protocols", message)
+            .label(format!("enables {}", list_protocols(&old)));
+        f = match &protocols.directive {
+            Some(d) => f.help(format!(
+                "allow only {min} and newer, e.g. `{}`",
+                e.dialect.assignment(d, &keep.join(" "))
+            )),
+            None => f.help(format!("allow only {min} and newer")),
+        };
+        out.push(f);
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Reports endpoints that accept a protocol version older than the policy's minimum, whether the
+version is enabled explicitly, inherited from an enclosing block, or enabled by the program's
+built-in default for the target version (for example nginx before 1.27.3 enables TLSv1 and
+TLSv1.1 when `ssl_protocols` is absent).
+
+## Why is this bad
+SSLv2 and SSLv3 are broken (RFC 6176, RFC 7568). TLS 1.0 and 1.1 are deprecated by RFC 8996
+(BCP 195): they rely on SHA-1 and MD5 in the handshake, lack AEAD suites and are exposed to
+downgrade and CBC padding attacks. Mozilla's intermediate profile (guideline 6.0) and RFC 9325
+§3.1.1 require TLS 1.2 or newer.
+
+## Example
+```nginx
+server {
+    listen 443 ssl;
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+}
+```
+
+## Fix
+Enable only the versions the policy accepts, and write the directive explicitly so the
+result does not depend on the program version:
+```nginx
+ssl_protocols TLSv1.2 TLSv1.3;
+```";

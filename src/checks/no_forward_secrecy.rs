@@ -1,0 +1,62 @@
+//! `no-forward-secrecy`: an endpoint enables a suite without an ephemeral key exchange.
+
+use super::weak_cipher::abbreviate;
+use super::{Check, Context, Finding, Severity, enabled_suites};
+
+pub(super) const CHECK: Check = Check {
+    name: "no-forward-secrecy",
+    summary: "a cipher suite without forward secrecy (static RSA, static ECDH, PSK) is enabled",
+    default_severity: Severity::Warning,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in &cx.endpoints {
+        let Some(enabled) = enabled_suites(cx, e) else {
+            continue;
+        };
+        let static_kx: Vec<&str> = enabled
+            .suites
+            .iter()
+            .filter(|s| !s.suite.forward_secret())
+            .map(|s| s.suite.openssl_name)
+            .collect();
+        if static_kx.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "{} suite{} without forward secrecy enabled for {} ({})",
+            static_kx.len(),
+            if static_kx.len() == 1 { "" } else { "s" },
+            e.name,
+            abbreviate(&static_kx)
+        );
+        out.push(
+            Finding::for_setting(e, enabled.setting, "ciphers", message)
+                .label("enables suites without forward secrecy")
+                .help("allow only ECDHE (or DHE) key exchange, e.g. add `!kRSA:!kECDH:!PSK` or use the policy's recommended list"),
+        );
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Expands the endpoint's cipher configuration exactly as OpenSSL does and reports suites whose
+key exchange is not ephemeral: static RSA key transport (`AES128-GCM-SHA256`), static ECDH and
+plain PSK. `HIGH` alone enables many of them.
+
+## Why is this bad
+Without an ephemeral key exchange, anyone who later obtains the server's private key can decrypt
+every recorded session. RFC 9325 §4.1 says implementations MUST prefer and SHOULD only offer
+forward-secret suites; Mozilla's intermediate profile lists only ECDHE suites.
+
+## Example
+```nginx
+ssl_ciphers HIGH:!aNULL:!MD5;
+```
+This (the nginx default) enables `AES256-GCM-SHA384`, `AES128-SHA` and other static-RSA suites.
+
+## Fix
+Allow only ECDHE suites, for example Mozilla intermediate's list, or add `!kRSA` to the string.";

@@ -1,0 +1,77 @@
+//! `unknown-cipher-word`: a word in a cipher string that OpenSSL silently ignores.
+
+use super::{Check, Context, Finding, Severity};
+use crate::cipher;
+use crate::model::Ciphers;
+
+pub(super) const CHECK: Check = Check {
+    name: "unknown-cipher-word",
+    summary: "a cipher word or suite name that the TLS library silently ignores",
+    default_severity: Severity::Warning,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in &cx.endpoints {
+        let Some(setting) = &e.tls.ciphers else {
+            continue;
+        };
+        match &setting.value {
+            Ciphers::OpenSsl(cs) => {
+                let exp = cx.expand(cs);
+                for w in &exp.unknown {
+                    let mut f = Finding::for_setting(
+                        e,
+                        setting,
+                        "ciphers",
+                        format!("OpenSSL ignores the unknown cipher word `{}`", w.word),
+                    )
+                    .narrow(cs.span_of(w.range.clone()))
+                    .label("not a cipher name or alias");
+                    f.key = format!("{}/ciphers/{}", e.key, w.word);
+                    out.push(match &w.suggestion {
+                        Some(s) => f.help(format!("did you mean `{s}`?")),
+                        None => f.help("remove the word or correct it; `tlslint ciphers -v` lists the known names"),
+                    });
+                }
+            }
+            Ciphers::List(names) => {
+                for n in names.iter().filter(|n| cipher::lookup(&n.name).is_none()) {
+                    let mut f = Finding::for_setting(
+                        e,
+                        setting,
+                        "ciphers",
+                        format!("unknown cipher suite name `{}`", n.name),
+                    )
+                    .narrow(n.span)
+                    .label("not a known suite name")
+                    .help(
+                        "use the suite's IANA name, e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`",
+                    );
+                    f.key = format!("{}/ciphers/{}", e.key, n.name);
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Reports words in a cipher string that OpenSSL does not know and skips without any error, and
+suite names in an application's list that match no known suite. The label points at the word
+inside the value, and the help suggests the alias or suite most likely meant.
+
+## Why is this bad
+A typo in an exclusion silently keeps the suite enabled: `HIGH:!aNULL:!RC4x` still excludes
+nothing for RC4x, and `!MD55` leaves MD5 suites in. Nothing in the server's log says so.
+
+## Example
+```nginx
+ssl_ciphers HIGH:!aNULL:!MD55;
+```
+
+## Fix
+Correct the word (`!MD5`), or remove it.";

@@ -1,0 +1,108 @@
+//! `weak-cipher`: an endpoint enables a suite with a broken algorithm.
+
+use std::collections::BTreeMap;
+
+use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
+
+pub(super) const CHECK: Check = Check {
+    name: "weak-cipher",
+    summary: "a cipher suite with a broken algorithm (NULL, anonymous, EXPORT, RC4, DES, 3DES, MD5) is enabled",
+    default_severity: Severity::Error,
+    params: &[Param::optional(
+        "forbid",
+        ParamKind::Names,
+        "weakness classes to report: NULL, anonymous, EXPORT, RC4, DES, 3DES, MD5 (default: all)",
+    )
+    .with_choices(CLASSES)],
+    explain: EXPLAIN,
+    run,
+};
+
+/// The classes `forbid` may name, as `Suite::weaknesses` spells them.
+pub(super) const CLASSES: &[&str] = &["NULL", "anonymous", "EXPORT", "RC4", "DES", "3DES", "MD5"];
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let forbid = cx.params.names("forbid");
+    for e in &cx.endpoints {
+        let Some(enabled) = enabled_suites(cx, e) else {
+            continue;
+        };
+        let mut by_class: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for s in &enabled.suites {
+            for w in s.suite.weaknesses() {
+                if forbid.is_empty() || forbid.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+                    by_class.entry(w).or_default().push(s.suite.openssl_name);
+                }
+            }
+        }
+        if by_class.is_empty() {
+            continue;
+        }
+        let classes: Vec<&str> = by_class.keys().copied().collect();
+        let detail: Vec<String> = by_class
+            .iter()
+            .map(|(class, names)| format!("{class}: {}", abbreviate(names)))
+            .collect();
+        let message = format!(
+            "weak cipher suites enabled for {} ({})",
+            e.name,
+            detail.join("; ")
+        );
+        out.push(
+            Finding::for_setting(e, enabled.setting, "ciphers", message)
+                .label(format!("enables {} suites", classes.join(", ")))
+                .help(format!(
+                    "exclude them, e.g. append `{}` to the cipher string, or use the policy's recommended list",
+                    classes
+                        .iter()
+                        .map(|c| format!("!{}", exclusion_word(c)))
+                        .collect::<Vec<_>>()
+                        .join(":")
+                )),
+        );
+    }
+}
+
+/// The OpenSSL alias that removes a class.
+fn exclusion_word(class: &str) -> &str {
+    match class {
+        "NULL" => "eNULL",
+        "anonymous" => "aNULL",
+        "EXPORT" => "EXP",
+        "DES" => "DES",
+        "3DES" => "3DES",
+        other => other,
+    }
+}
+
+/// Lists up to four names, then a count.
+pub(super) fn abbreviate(names: &[&str]) -> String {
+    if names.len() <= 4 {
+        names.join(", ")
+    } else {
+        format!("{} and {} more", names[..3].join(", "), names.len() - 3)
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Expands the endpoint's cipher configuration exactly as OpenSSL does and reports suites whose
+algorithms are broken: NULL encryption, anonymous (unauthenticated) key exchange, EXPORT
+grades, RC4, single DES, triple DES and MD5 MACs. Words removed with `!` or `-` are honoured,
+so `HIGH:-RC4` is not reported for RC4.
+
+## Why is this bad
+RC4 is prohibited by RFC 7465; NULL and anonymous suites give no confidentiality or no
+authentication; EXPORT suites are breakable in hours (FREAK, Logjam); 3DES has a 64-bit block
+and falls to Sweet32 (RFC 9325 §4.1); MD5 MACs are obsolete.
+
+## Example
+```nginx
+ssl_ciphers ALL:!aNULL;
+```
+`ALL` still enables `DES-CBC3-SHA` and the NULL-encryption suites.
+
+## Fix
+Use the policy's recommended list (Mozilla intermediate:
+`ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305`),
+or exclude the classes explicitly (`!aNULL:!eNULL:!EXP:!RC4:!DES:!3DES:!MD5`).";
