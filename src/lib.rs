@@ -101,12 +101,15 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8
 }
 
 /// What a `check` or `show` run read and found.
-struct Run {
-    sources: Sources,
-    model: Model,
-    /// Parse, I/O and policy errors, as findings.
-    errors: Vec<Finding>,
-    findings: Vec<Finding>,
+pub struct Outcome {
+    /// Every file read.
+    pub sources: Sources,
+    /// Endpoints and observations.
+    pub model: Model,
+    /// Parse, I/O and policy errors, as findings (any of them means exit 2).
+    pub errors: Vec<Finding>,
+    /// Check findings.
+    pub findings: Vec<Finding>,
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -194,7 +197,7 @@ fn targets(args: &CheckArgs) -> Result<Targets, String> {
 }
 
 /// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments).
-fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Run, u8>> {
+fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>> {
     let targets = match targets(args) {
         Ok(t) => t,
         Err(e) => {
@@ -244,7 +247,6 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Run, u8>> {
         }
     };
     let options = parse::Options { targets };
-    let mut model = Model::default();
     let mut stdin_text = None;
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = String::new();
@@ -256,38 +258,61 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Run, u8>> {
     } else {
         args.paths.clone()
     };
-    let found = discover::discover(
-        &paths,
-        forced,
-        stdin_text.map(|t| (args.stdin_filename.clone(), t)),
-        &mut sources,
-    );
-    for e in found.errors {
-        errors.push(parse_error(e));
-    }
-    let parsed = discover::parse_all(&found.entries, &mut sources, &options);
-    for p in parsed {
+    let enabled = |name: &str| {
+        let selected = args.select.is_empty() || args.select.iter().any(|s| s == name);
+        let ignored = args.ignore.iter().any(|s| s == name);
+        (selected && !ignored).then_some(None)
+    };
+    let input = Input {
+        paths: &paths,
+        dialect: forced,
+        stdin: stdin_text.map(|t| (args.stdin_filename.clone(), t)),
+    };
+    let mut run = check_paths(input, policy.as_ref(), &options, &enabled, sources);
+    errors.append(&mut run.errors);
+    run.errors = errors;
+    Ok(Ok(run))
+}
+
+/// What to read.
+pub struct Input<'a> {
+    /// Files and directories (`-` for stdin).
+    pub paths: &'a [PathBuf],
+    /// Forced dialect.
+    pub dialect: Option<Dialect>,
+    /// Stdin's name and text, when `-` is among the paths.
+    pub stdin: Option<(Option<String>, String)>,
+}
+
+/// Reads, parses and checks paths with a policy (none: parse only).
+pub fn check_paths(
+    input: Input<'_>,
+    policy: Option<&policy::Policy>,
+    options: &parse::Options,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    mut sources: Sources,
+) -> Outcome {
+    let mut errors = Vec::new();
+    let mut model = Model::default();
+    let found = discover::discover(input.paths, input.dialect, input.stdin, &mut sources);
+    errors.extend(found.errors.into_iter().map(parse_error));
+    for p in discover::parse_all(&found.entries, &mut sources, options) {
         model.extend(p.model);
         errors.extend(p.errors.into_iter().map(parse_error));
     }
-    let findings = match &policy {
+    let findings = match policy {
         Some(policy) => {
             let cache = cipher::Cache::new();
-            let enabled = |name: &str| {
-                let selected = args.select.is_empty() || args.select.iter().any(|s| s == name);
-                let ignored = args.ignore.iter().any(|s| s == name);
-                (selected && !ignored).then_some(None)
-            };
-            checks::run(&model, policy, &options.targets, &cache, &enabled)
+            checks::run(&model, policy, &options.targets, &cache, enabled)
         }
         None => Vec::new(),
     };
-    Ok(Ok(Run {
+    Outcome {
         sources,
         model,
         errors,
         findings,
-    }))
+    }
 }
 
 /// A parse error as a finding that makes the run exit 2.

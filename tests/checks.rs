@@ -1,0 +1,199 @@
+//! Fixture tests: `tests/fixtures/<check>/<case>` is linted with only that check and the
+//! rendered diagnostics are snapshotted. A case is a file or a directory (Postfix and
+//! Dovecot trees). `check.toml`, when present, is the one-check policy for the directory;
+//! otherwise the check runs with the parameters the default policy gives it.
+//!
+//! Each `# expect: <check>` comment in a case must match one finding of that check, so a
+//! wrong snapshot cannot be accepted by mistake.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tlslint::checks::{self, Severity};
+use tlslint::model::Targets;
+use tlslint::report::{self, Format, Summary};
+use tlslint::source::Sources;
+use tlslint::{Input, check_paths, parse, policy};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn policy_for(dir: &Path, check: &str) -> policy::Policy {
+    let path = dir.join("check.toml");
+    if path.exists() {
+        let text = fs::read_to_string(&path).unwrap();
+        policy::parse("check.toml", &text, Some(dir), 0)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+    } else {
+        let mut p = policy::load(policy::DEFAULT_POLICY).unwrap();
+        p.entries.retain(|e| e.check.name == check);
+        if p.entries.is_empty() {
+            let text = format!("name = \"fixture\"\n[[check]]\nid = \"{check}\"\n");
+            p = policy::parse("fixture.toml", &text, None, 0).unwrap();
+        }
+        p
+    }
+}
+
+/// Counts `# expect: <check>[, <check>...]` markers in a case (file or directory).
+fn expected(path: &Path, check: &str) -> usize {
+    let mut files = vec![path.to_path_buf()];
+    let mut count = 0;
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = fs::read_to_string(&p) {
+            count += text
+                .lines()
+                .filter_map(|l| l.split_once("# expect:").map(|(_, rest)| rest))
+                .flat_map(|rest| rest.split(','))
+                .filter(|m| m.trim() == check)
+                .count();
+        }
+    }
+    count
+}
+
+fn targets_for(case: &Path) -> Targets {
+    // A case may pin versions in its name: `nginx-1.22-...`.
+    let mut t = Targets::default();
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    for program in Targets::PROGRAMS {
+        if let Some(rest) = name.strip_prefix(&format!("{program}-")) {
+            let v: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let v = v.trim_end_matches('.');
+            if v.contains('.') {
+                t.set(&format!("{program}={v}")).unwrap();
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn fixtures_match_snapshots_and_expectations() {
+    let root = fixtures();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut failures = Vec::new();
+    for dir in dirs {
+        let check = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            checks::find(&check).is_some(),
+            "fixture directory {check} names no check"
+        );
+        let policy = policy_for(&dir, &check);
+        let mut cases: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().is_some_and(|n| n != "check.toml"))
+            .collect();
+        cases.sort();
+        let mut fired = 0;
+        for case in cases {
+            let options = parse::Options {
+                targets: targets_for(&case),
+            };
+            let rel = case
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap()
+                .to_path_buf();
+            let paths = [rel.clone()];
+            let input = Input {
+                paths: &paths,
+                dialect: None,
+                stdin: None,
+            };
+            let only = |name: &str| (name == check).then_some(None::<Severity>);
+            let outcome = check_paths(input, Some(&policy), &options, &only, Sources::new());
+            let mut all = outcome.errors.clone();
+            all.extend(outcome.findings.iter().cloned());
+            let summary =
+                Summary::count(outcome.sources.len(), outcome.model.endpoints.len(), &all);
+            let mut out = Vec::new();
+            report::emit(
+                Format::Human { color: false },
+                &all,
+                &summary,
+                &outcome.sources,
+                &mut out,
+            )
+            .unwrap();
+            let rendered = String::from_utf8(out).unwrap();
+            let name = format!(
+                "{check}__{}",
+                case.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('.', "_")
+            );
+            insta::with_settings!({
+                snapshot_path => root.join("../snapshots"),
+                prepend_module_to_snapshot => false,
+                description => rel.display().to_string(),
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(name, rendered);
+            });
+            let got = outcome.findings.iter().filter(|f| f.check == check).count();
+            fired += got;
+            let want = expected(&case, &check);
+            if got != want {
+                failures.push(format!(
+                    "{}: {want} `# expect: {check}` markers but {got} findings",
+                    rel.display()
+                ));
+            }
+            if !outcome.errors.is_empty() && !case.to_string_lossy().contains("error") {
+                failures.push(format!("{}: unexpected parse errors", rel.display()));
+            }
+        }
+        if fired == 0 {
+            failures.push(format!("{check}: no fixture makes the check fire"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_check_has_fixtures() {
+    for c in checks::ALL {
+        assert!(
+            fixtures().join(c.name).is_dir(),
+            "check {} has no tests/fixtures/{} directory",
+            c.name,
+            c.name
+        );
+    }
+}
+
+#[test]
+fn no_orphan_snapshots() {
+    let snaps = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let Ok(entries) = fs::read_dir(&snaps) else {
+        return;
+    };
+    for e in entries {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            continue;
+        };
+        let Some((check, case)) = stem.split_once("__") else {
+            continue;
+        };
+        let dir = fixtures().join(check);
+        let exists = fs::read_dir(&dir).is_ok_and(|rd| {
+            rd.filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().replace('.', "_") == case)
+        });
+        assert!(exists, "snapshot {name} has no fixture");
+    }
+}
