@@ -95,6 +95,9 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also read includes, certificates and key files outside the checked root.
+    #[arg(long)]
+    pub allow_outside_root: bool,
 }
 
 /// Arguments of `explain`.

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod cipher;
 pub mod cli;
 pub mod discover;
+pub mod material;
 pub mod model;
 pub mod parse;
 pub mod policy;
@@ -246,7 +247,10 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>
             None
         }
     };
-    let options = parse::Options { targets };
+    let options = parse::Options {
+        targets,
+        allow_outside_root: args.allow_outside_root,
+    };
     let mut stdin_text = None;
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = String::new();
@@ -294,6 +298,7 @@ pub fn check_paths(
 ) -> Outcome {
     let mut errors = Vec::new();
     let mut model = Model::default();
+    let paths = input.paths;
     let found = discover::discover(input.paths, input.dialect, input.stdin, &mut sources);
     errors.extend(found.errors.into_iter().map(parse_error));
     for p in discover::parse_all(&found.entries, &mut sources, options) {
@@ -302,8 +307,14 @@ pub fn check_paths(
     }
     let findings = match policy {
         Some(policy) => {
+            let root = if options.allow_outside_root {
+                None
+            } else {
+                common_root(paths)
+            };
+            let facts = material::gather(&model, &sources, root.as_deref());
             let cache = cipher::Cache::new();
-            checks::run(&model, policy, &options.targets, &cache, enabled)
+            checks::run(&model, policy, &options.targets, &facts, &cache, enabled)
         }
         None => Vec::new(),
     };
@@ -313,6 +324,27 @@ pub fn check_paths(
         errors,
         findings,
     }
+}
+
+/// The directory all checked paths are inside: reading stops at its edge.
+fn common_root(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut root: Option<PathBuf> = None;
+    for p in paths.iter().filter(|p| p.as_os_str() != "-") {
+        let canon = p.canonicalize().ok()?;
+        let dir = if canon.is_dir() {
+            canon
+        } else {
+            canon.parent()?.to_path_buf()
+        };
+        root = Some(match root {
+            None => dir,
+            Some(r) => r
+                .ancestors()
+                .find(|a| dir.starts_with(a))
+                .map(std::path::Path::to_path_buf)?,
+        });
+    }
+    root.or_else(|| std::env::current_dir().ok())
 }
 
 /// A parse error as a finding that makes the run exit 2.

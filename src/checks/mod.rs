@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::cipher::{self, Expansion, Profile};
+use crate::material::Facts;
 use crate::model::{
     CipherString, Ciphers, Endpoint, Label, Model, Observation, ObservationKind, Protocol, Setting,
     Side, Targets,
@@ -24,9 +25,21 @@ mod cipher_string_error;
 mod deprecated_directive;
 mod ineffective_setting;
 mod legacy_protocol;
+mod missing_tls13;
 mod no_forward_secrecy;
+mod outside_root;
+mod server_cipher_order;
+mod session_ticket_rotation;
+mod session_timeout;
+mod tls_compression;
+mod tls_not_enforced;
 mod unknown_cipher_word;
+mod unknown_setting;
+mod upstream_verify_off;
+mod weak_certificate_key;
 mod weak_cipher;
+mod weak_curve;
+mod weak_dh_params;
 
 /// Every check, sorted by name (asserted by a test).
 pub const ALL: &[&Check] = &[
@@ -35,9 +48,21 @@ pub const ALL: &[&Check] = &[
     &deprecated_directive::CHECK,
     &ineffective_setting::CHECK,
     &legacy_protocol::CHECK,
+    &missing_tls13::CHECK,
     &no_forward_secrecy::CHECK,
+    &outside_root::CHECK,
+    &server_cipher_order::CHECK,
+    &session_ticket_rotation::CHECK,
+    &session_timeout::CHECK,
+    &tls_compression::CHECK,
+    &tls_not_enforced::CHECK,
     &unknown_cipher_word::CHECK,
+    &unknown_setting::CHECK,
+    &upstream_verify_off::CHECK,
+    &weak_certificate_key::CHECK,
     &weak_cipher::CHECK,
+    &weak_curve::CHECK,
+    &weak_dh_params::CHECK,
 ];
 
 /// Name under which parse and I/O errors are reported; not a check, never disabled.
@@ -278,6 +303,8 @@ pub struct Context<'a> {
     pub params: &'a Params,
     /// Target program versions.
     pub targets: &'a Targets,
+    /// What is known about referenced certificates, DH files and ticket keys.
+    pub facts: &'a Facts,
     ciphers: &'a cipher::Cache,
 }
 
@@ -427,6 +454,7 @@ pub fn run(
     model: &Model,
     policy: &Policy,
     targets: &Targets,
+    facts: &Facts,
     ciphers: &cipher::Cache,
     enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
 ) -> Vec<Finding> {
@@ -445,6 +473,7 @@ pub fn run(
                 .collect(),
             params: &entry.params,
             targets,
+            facts,
             ciphers,
         };
         let mut found = Vec::new();

@@ -61,6 +61,11 @@ impl Suite {
         matches!(self.kx, "ECDH" | "DH" | "ECDHEPSK" | "DHEPSK" | "any")
     }
 
+    /// Ephemeral finite-field Diffie-Hellman key exchange (needs DH parameters).
+    pub fn kx_dhe(&self) -> bool {
+        matches!(self.kx, "DH" | "DHEPSK")
+    }
+
     /// Reasons this suite is weak (NULL, anonymous, EXPORT, RC4, DES/3DES, MD5), empty if none.
     pub fn weaknesses(&self) -> Vec<&'static str> {
         Vec::new()

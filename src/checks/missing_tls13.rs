@@ -1,0 +1,62 @@
+//! `missing-tls13`: TLS 1.3 is not enabled where the policy requires it.
+
+use super::{Check, Context, Finding, Severity, list_protocols};
+use crate::model::Protocol;
+
+pub(super) const CHECK: Check = Check {
+    name: "missing-tls13",
+    summary: "TLS 1.3 is not enabled",
+    default_severity: Severity::Warning,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in &cx.endpoints {
+        let Some(p) = &e.tls.protocols else {
+            continue;
+        };
+        if p.value.is_empty() || p.value.contains(&Protocol::TLSv1_3) {
+            continue;
+        }
+        let f = Finding::for_setting(
+            e,
+            p,
+            "protocols",
+            format!(
+                "TLS 1.3 is not enabled for {} (only {})",
+                e.name,
+                list_protocols(&p.value)
+            ),
+        )
+        .label("no TLSv1.3");
+        out.push(match &p.directive {
+            Some(d) => f.help(format!(
+                "add TLSv1.3, e.g. `{}`",
+                e.dialect.assignment(d, "TLSv1.2 TLSv1.3")
+            )),
+            None => f.help("enable TLSv1.3"),
+        });
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Reports endpoints whose effective protocol set lacks TLS 1.3.
+
+## Why is this bad
+TLS 1.3 removes static RSA and CBC suites, encrypts more of the handshake and always gives
+forward secrecy. RFC 9325 §3.1.1 says TLS 1.3 SHOULD be supported and preferred; NIST SP
+800-52r2 requires government servers to support it since January 2024; Mozilla's profiles list
+it.
+
+## Example
+```nginx
+ssl_protocols TLSv1.2;
+```
+
+## Fix
+```nginx
+ssl_protocols TLSv1.2 TLSv1.3;
+```";

@@ -1,0 +1,40 @@
+//! `outside-root`: a referenced file outside the checked root was not read.
+
+use super::{Check, Context, Finding, Severity};
+use crate::model::ObservationKind;
+
+pub(super) const CHECK: Check = Check {
+    name: "outside-root",
+    summary: "a file outside the checked root was not read, so some settings could not be seen",
+    default_severity: Severity::Note,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    out.extend(
+        cx.observations(ObservationKind::OutsideRoot)
+            .map(|o| Finding::from_observation(o).label("not read")),
+    );
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Notes includes and `<file` values that point outside the checked root (the repository, or the
+common directory of the given paths). tlslint does not read them unless
+`--allow-outside-root` is given, and says which TLS settings it therefore could not see.
+
+## Why is this bad
+It is not a problem in itself — system files such as `/etc/nginx/mime.types` usually live
+outside a repository — but a config under review must not make the linter read (and print)
+files such as `/proc/self/environ` or `/run/secrets/...` into a CI log.
+
+## Example
+```nginx
+include /etc/nginx/snippets/ssl.conf;
+```
+
+## Fix
+Keep TLS settings inside the repository, or run with `--allow-outside-root` on a trusted
+machine.";

@@ -1,0 +1,66 @@
+//! `upstream-verify-off`: client-side TLS that does not verify the server's certificate.
+
+use super::{Check, Context, Finding, Severity};
+use crate::model::Side;
+
+pub(super) const CHECK: Check = Check {
+    name: "upstream-verify-off",
+    summary: "client-side TLS does not verify the peer's certificate",
+    default_severity: Severity::Warning,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in cx.endpoints.iter().filter(|e| e.side == Side::Client) {
+        let Some(v) = &e.tls.verify_peer else {
+            continue;
+        };
+        if v.value {
+            continue;
+        }
+        let f = Finding::for_setting(
+            e,
+            v,
+            "verify",
+            format!(
+                "{} does not verify the upstream server's certificate",
+                e.name
+            ),
+        )
+        .label("certificate not verified");
+        out.push(match &v.directive {
+            Some(d) => f.help(format!(
+                "turn verification on with `{d}` and give the trusted CA certificates"
+            )),
+            None => f.help("enable certificate verification and configure trusted CAs"),
+        });
+    }
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Reports TLS client endpoints that do not verify the certificate of the server they connect
+to: nginx `proxy_ssl_verify off` (the default), Postfix `smtp_tls_security_level` below
+`verify`/`secure`/`dane`, Envoy upstream contexts without a validation context.
+
+## Why is this bad
+Encryption without authentication only stops passive eavesdroppers: anyone on the path can
+present their own certificate and read or change the traffic (RFC 9325 §3.9 wants peer
+authentication; Mozilla's guidance assumes verified certificates).
+
+## Example
+```nginx
+location / {
+    proxy_pass https://backend.internal;
+}
+```
+
+## Fix
+```nginx
+proxy_ssl_verify on;
+proxy_ssl_trusted_certificate /etc/nginx/backend-ca.pem;
+proxy_ssl_name backend.internal;
+proxy_ssl_server_name on;
+```";

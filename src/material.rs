@@ -1,0 +1,311 @@
+//! Key material referenced by configs: certificates, DH parameters, ticket-key files.
+//!
+//! After parsing, [`gather`] looks at the files the endpoints name and records plain facts
+//! (key type and size, signature algorithm, validity, DH prime size, file age) so checks
+//! stay pure. Only files inside the checked root are read; nothing read here is ever
+//! printed: facts hold numbers and algorithm names, errors hold no file contents. Private
+//! keys are never opened.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::public_key::PublicKey;
+
+use crate::model::{Endpoint, Model};
+use crate::source::{FileId, Sources};
+
+/// Largest key-material file read (certificate chains are small).
+const MAX_BYTES: u64 = 1024 * 1024;
+
+/// What could be learnt about one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact<T> {
+    /// Read and understood.
+    Known(T),
+    /// Not read: outside the checked root.
+    Outside,
+    /// Read failed or the content was not understood (the message holds no contents).
+    Unreadable(String),
+}
+
+/// A certificate's properties.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertFacts {
+    /// `rsa`, `ecdsa`, `ed25519`, `dsa`, or an OID.
+    pub key_type: String,
+    /// Key size in bits.
+    pub bits: u32,
+    /// Curve of an EC key (`prime256v1`, ...).
+    pub curve: Option<String>,
+    /// Signature algorithm (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`, ...).
+    pub signature: String,
+    /// Validity span in days (notAfter − notBefore).
+    pub lifespan_days: i64,
+}
+
+/// Facts about every key-material file the model names, keyed by the endpoint's file and
+/// the path as written (so checks need not resolve paths themselves).
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// DH parameter files: prime size in bits.
+    pub dh: HashMap<Key, Fact<u32>>,
+    /// Certificates (the first certificate of each file, the leaf).
+    pub certs: HashMap<Key, Fact<CertFacts>>,
+    /// Ticket-key files: age in seconds from the modification time.
+    pub key_age: HashMap<Key, Fact<u64>>,
+}
+
+/// (file of the endpoint, path as written).
+pub type Key = (FileId, PathBuf);
+
+impl Facts {
+    /// The fact about a path an endpoint names.
+    pub fn get<'a, T>(
+        map: &'a HashMap<Key, Fact<T>>,
+        e: &Endpoint,
+        written: &Path,
+    ) -> Option<&'a Fact<T>> {
+        map.get(&(e.span.file, written.to_path_buf()))
+    }
+
+    /// Resolves a path as written in a config, relative to the file that names it.
+    pub fn resolve(written: &Path, config_file: &Path) -> PathBuf {
+        if written.is_absolute() {
+            written.to_path_buf()
+        } else {
+            config_file
+                .parent()
+                .map_or_else(|| written.to_path_buf(), |d| d.join(written))
+        }
+    }
+}
+
+/// Reads the key material the model names. `root` confines reading; `None` reads anything.
+pub fn gather(model: &Model, sources: &Sources, root: Option<&Path>) -> Facts {
+    let mut facts = Facts::default();
+    let root = root.and_then(|r| r.canonicalize().ok());
+    for e in &model.endpoints {
+        let config = &sources.get(e.span.file).path;
+        let key = |p: &Path| (e.span.file, p.to_path_buf());
+        if let Some(dh) = &e.tls.dh_params
+            && let Some(p) = &dh.value
+            && !facts.dh.contains_key(&key(p))
+        {
+            let fact = read(&Facts::resolve(p, config), root.as_deref()).and_then(|b| dh_bits(&b));
+            facts.dh.insert(key(p), fact);
+        }
+        for c in &e.tls.certificates {
+            facts.certs.entry(key(&c.value)).or_insert_with(|| {
+                read(&Facts::resolve(&c.value, config), root.as_deref()).and_then(|b| cert(&b))
+            });
+        }
+        if let Some(k) = &e.tls.ticket_keys
+            && let crate::model::TicketKeys::Files { files } = &k.value
+        {
+            for f in files {
+                let fact = age(&Facts::resolve(f, config), root.as_deref());
+                facts.key_age.insert(key(f), fact);
+            }
+        }
+    }
+    facts
+}
+
+impl<T> Fact<T> {
+    fn and_then<U>(self, f: impl FnOnce(T) -> Fact<U>) -> Fact<U> {
+        match self {
+            Fact::Known(t) => f(t),
+            Fact::Outside => Fact::Outside,
+            Fact::Unreadable(e) => Fact::Unreadable(e),
+        }
+    }
+}
+
+fn inside(p: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    let canon = p.canonicalize().ok()?;
+    match root {
+        Some(r) if !canon.starts_with(r) => None,
+        _ => Some(canon),
+    }
+}
+
+fn read(p: &Path, root: Option<&Path>) -> Fact<Vec<u8>> {
+    if !p.exists() {
+        return Fact::Unreadable("no such file".to_owned());
+    }
+    let Some(canon) = inside(p, root) else {
+        return Fact::Outside;
+    };
+    match std::fs::metadata(&canon) {
+        Ok(m) if !m.is_file() => return Fact::Unreadable("not a regular file".to_owned()),
+        Ok(m) if m.len() > MAX_BYTES => return Fact::Unreadable("file too large".to_owned()),
+        Err(e) => return Fact::Unreadable(e.kind().to_string()),
+        Ok(_) => {}
+    }
+    match std::fs::read(&canon) {
+        Ok(b) => Fact::Known(b),
+        Err(e) => Fact::Unreadable(e.kind().to_string()),
+    }
+}
+
+fn age(p: &Path, root: Option<&Path>) -> Fact<u64> {
+    if !p.exists() {
+        return Fact::Unreadable("no such file".to_owned());
+    }
+    let Some(canon) = inside(p, root) else {
+        return Fact::Outside;
+    };
+    match std::fs::metadata(canon).and_then(|m| m.modified()) {
+        Ok(t) => Fact::Known(
+            SystemTime::now()
+                .duration_since(t)
+                .map_or(0, |d| d.as_secs()),
+        ),
+        Err(e) => Fact::Unreadable(e.kind().to_string()),
+    }
+}
+
+/// The first PEM block with `label`.
+fn pem(bytes: &[u8], label: &str) -> Option<Vec<u8>> {
+    x509_parser::pem::Pem::iter_from_buffer(bytes)
+        .filter_map(Result::ok)
+        .find(|p| p.label == label)
+        .map(|p| p.contents)
+}
+
+/// Size of the prime in a PEM `DH PARAMETERS` block (PKCS #3: SEQUENCE { p, g, ... }).
+fn dh_bits(bytes: &[u8]) -> Fact<u32> {
+    let Some(der) = pem(bytes, "DH PARAMETERS").or_else(|| pem(bytes, "X9.42 DH PARAMETERS"))
+    else {
+        return Fact::Unreadable("no `DH PARAMETERS` PEM block".to_owned());
+    };
+    match der_integer_bits(&der) {
+        Some(bits) => Fact::Known(bits),
+        None => Fact::Unreadable("malformed DH parameters".to_owned()),
+    }
+}
+
+/// Reads a DER length at `i`, returning (length, next index).
+fn der_len(d: &[u8], i: usize) -> Option<(usize, usize)> {
+    let first = *d.get(i)?;
+    if first < 0x80 {
+        return Some((usize::from(first), i + 1));
+    }
+    let n = usize::from(first & 0x7f);
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let mut len = 0usize;
+    for k in 0..n {
+        len = (len << 8) | usize::from(*d.get(i + 1 + k)?);
+    }
+    Some((len, i + 1 + n))
+}
+
+/// Bit length of the first INTEGER inside the outer SEQUENCE.
+fn der_integer_bits(d: &[u8]) -> Option<u32> {
+    if *d.first()? != 0x30 {
+        return None;
+    }
+    let (_, i) = der_len(d, 1)?;
+    if *d.get(i)? != 0x02 {
+        return None;
+    }
+    let (len, j) = der_len(d, i + 1)?;
+    let int = d.get(j..j.checked_add(len)?)?;
+    let int: &[u8] = match int.iter().position(|b| *b != 0) {
+        Some(k) => &int[k..],
+        None => return Some(0),
+    };
+    let lead = u32::from(int[0]);
+    let bits = u32::try_from(int.len() - 1).ok()?.checked_mul(8)? + (32 - lead.leading_zeros());
+    Some(bits)
+}
+
+fn cert(bytes: &[u8]) -> Fact<CertFacts> {
+    let der = pem(bytes, "CERTIFICATE").unwrap_or_else(|| bytes.to_vec());
+    let Ok((_, c)) = X509Certificate::from_der(&der) else {
+        return Fact::Unreadable("not an X.509 certificate".to_owned());
+    };
+    let spki = c.public_key();
+    let alg = spki.algorithm.algorithm.to_id_string();
+    let (key_type, bits) = match spki.parsed() {
+        Ok(PublicKey::RSA(k)) => ("rsa".to_owned(), k.key_size()),
+        Ok(PublicKey::EC(k)) => ("ecdsa".to_owned(), k.key_size()),
+        Ok(PublicKey::DSA(y)) => ("dsa".to_owned(), y.len() * 8),
+        _ if alg == "1.3.101.112" => ("ed25519".to_owned(), 256),
+        _ if alg == "1.3.101.113" => ("ed448".to_owned(), 456),
+        _ => (alg, 0),
+    };
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|oid| curve_name(&oid.to_id_string()));
+    let sig = c.signature_algorithm.algorithm.to_id_string();
+    let v = c.validity();
+    Fact::Known(CertFacts {
+        key_type,
+        bits: u32::try_from(bits).unwrap_or(u32::MAX),
+        curve: if c.public_key().algorithm.algorithm.to_id_string() == "1.2.840.10045.2.1" {
+            curve
+        } else {
+            None
+        },
+        signature: signature_name(&sig),
+        lifespan_days: (v.not_after.timestamp() - v.not_before.timestamp()) / 86_400,
+    })
+}
+
+fn curve_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.10045.3.1.7" => "prime256v1",
+        "1.3.132.0.34" => "secp384r1",
+        "1.3.132.0.35" => "secp521r1",
+        "1.3.132.0.10" => "secp256k1",
+        "1.3.36.3.3.2.8.1.1.7" => "brainpoolP256r1",
+        "1.3.36.3.3.2.8.1.1.11" => "brainpoolP384r1",
+        "1.3.36.3.3.2.8.1.1.13" => "brainpoolP512r1",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn signature_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "ED25519",
+        "1.3.101.113" => "ED448",
+        other => other,
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_integer_bit_lengths() {
+        // SEQUENCE { INTEGER 0x00FF.. (2 bytes value 0x80 0x01 => 16 bits), INTEGER 2 }
+        let d = [0x30, 0x07, 0x02, 0x03, 0x00, 0x80, 0x01, 0x02, 0x01, 0x02];
+        assert_eq!(der_integer_bits(&d), Some(16));
+        assert_eq!(der_integer_bits(&[0x30]), None);
+        assert_eq!(
+            der_integer_bits(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]),
+            None
+        );
+    }
+}
