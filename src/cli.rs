@@ -105,6 +105,9 @@ pub struct CheckArgs {
 pub struct ExplainArgs {
     /// The check's name.
     pub name: String,
+    /// Also show the parameters, severity and source this policy gives the check.
+    #[arg(long)]
+    pub policy: Option<String>,
 }
 
 /// Arguments of `ciphers`.

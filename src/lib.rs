@@ -57,36 +57,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8
             }
             Ok(EXIT_CLEAN)
         }
-        Command::Explain(args) => match checks::find(&args.name) {
-            Some(c) => {
-                writeln!(out, "# {}\n\n{}\n", c.name, c.summary)?;
-                writeln!(out, "Default severity: {}\n", c.default_severity)?;
-                if !c.params.is_empty() {
-                    writeln!(out, "## Parameters")?;
-                    for p in c.params {
-                        let req = if p.required { "required" } else { "optional" };
-                        writeln!(
-                            out,
-                            "- `{}` ({}, {req}): {}",
-                            p.name,
-                            p.kind.describe(),
-                            p.doc
-                        )?;
-                    }
-                    writeln!(out)?;
-                }
-                writeln!(out, "{}", c.explain)?;
-                Ok(EXIT_CLEAN)
-            }
-            None => {
-                writeln!(
-                    err,
-                    "error: unknown check `{}`; `tlslint rules` lists them",
-                    args.name
-                )?;
-                Ok(EXIT_ERROR)
-            }
-        },
+        Command::Explain(args) => explain(args, out, err),
         Command::Ciphers(args) => {
             let mut targets = Targets::default();
             for t in &args.targets {
@@ -99,6 +70,64 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8
             report::ciphers::run(args, profile, out, err)
         }
     }
+}
+
+fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let Some(c) = checks::find(&args.name) else {
+        writeln!(
+            err,
+            "error: unknown check `{}`; `tlslint rules` lists them",
+            args.name
+        )?;
+        return Ok(EXIT_ERROR);
+    };
+    writeln!(out, "# {}\n\n{}\n", c.name, c.summary)?;
+    writeln!(out, "Default severity: {}\n", c.default_severity)?;
+    if !c.params.is_empty() {
+        writeln!(out, "## Parameters")?;
+        for p in c.params {
+            let req = if p.required { "required" } else { "optional" };
+            writeln!(
+                out,
+                "- `{}` ({}, {req}): {}",
+                p.name,
+                p.kind.describe(),
+                p.doc
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(spec) = &args.policy {
+        let p = match policy::load(spec) {
+            Ok(p) => p,
+            Err(e) => {
+                writeln!(err, "error: {}: {}", e.file, e.message)?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        writeln!(out, "## In policy `{}` ({})", p.name, p.title)?;
+        let entries: Vec<_> = p
+            .entries
+            .iter()
+            .filter(|e| e.check.name == c.name)
+            .collect();
+        if entries.is_empty() {
+            writeln!(out, "Not applied by this policy.")?;
+        }
+        for e in entries {
+            writeln!(out, "- severity: {}", e.severity)?;
+            for (k, v) in &e.params.0 {
+                let v = serde_json::to_string(v).unwrap_or_default();
+                writeln!(out, "- `{k}` = {v}")?;
+            }
+            if let Some(source) = &e.source {
+                writeln!(out, "- source: {source}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", c.explain)?;
+    Ok(EXIT_CLEAN)
 }
 
 /// What a `check` or `show` run read and found.

@@ -16,10 +16,27 @@ use crate::checks::{self, Check, Param, ParamKind, ParamValue, Params, Severity}
 use crate::model::{Dialect, Protocol, Side};
 
 /// Built-in policies: (name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "mozilla-intermediate",
-    include_str!("../rules/mozilla-intermediate.toml"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "bsi-tr-02102-2",
+        include_str!("../rules/bsi-tr-02102-2.toml"),
+    ),
+    (
+        "mozilla-intermediate",
+        include_str!("../rules/mozilla-intermediate.toml"),
+    ),
+    (
+        "mozilla-intermediate-5.7",
+        include_str!("../rules/mozilla-intermediate-5.7.toml"),
+    ),
+    (
+        "mozilla-modern",
+        include_str!("../rules/mozilla-modern.toml"),
+    ),
+    ("mozilla-old", include_str!("../rules/mozilla-old.toml")),
+    ("nist-800-52r2", include_str!("../rules/nist-800-52r2.toml")),
+    ("rfc9325", include_str!("../rules/rfc9325.toml")),
+];
 
 /// The policy used when none is chosen.
 pub const DEFAULT_POLICY: &str = "mozilla-intermediate";

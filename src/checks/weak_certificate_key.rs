@@ -14,6 +14,11 @@ pub(super) const CHECK: Check = Check {
             "smallest RSA key the policy accepts",
         ),
         Param::optional(
+            "key-types",
+            ParamKind::Names,
+            "accepted key types (rsa, ecdsa, ed25519)",
+        ),
+        Param::optional(
             "curves",
             ParamKind::Names,
             "curves accepted for ECDSA keys (prime256v1, secp384r1, ...)",
@@ -45,6 +50,22 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 && cert.bits < min
             {
                 problems.push(format!("{}-bit RSA key (minimum {min})", cert.bits));
+            }
+            let types = cx.params.names("key-types");
+            if !types.is_empty() && !types.contains(&cert.key_type) {
+                problems.push(format!(
+                    "{} key (policy: {})",
+                    cert.key_type,
+                    types.join(", ")
+                ));
+            }
+            let types = cx.params.names("key-types");
+            if !types.is_empty() && !types.contains(&cert.key_type) {
+                problems.push(format!(
+                    "{} key (policy: {})",
+                    cert.key_type,
+                    types.join(", ")
+                ));
             }
             let curves = cx.params.names("curves");
             if let Some(curve) = &cert.curve

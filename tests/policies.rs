@@ -1,0 +1,134 @@
+//! Built-in policies: the Mozilla ones equal Mozilla's guideline JSON (copied into
+//! `tests/data/mozilla/` from `shared/policies/mozilla/`), so they cannot drift.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tlslint::checks::ParamValue;
+use tlslint::model::Protocol;
+use tlslint::policy::{self, Entry, Policy};
+
+fn guideline(version: &str, profile: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/data/mozilla/guidelines-{version}.json"));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["configurations"][profile].clone()
+}
+
+fn entry<'a>(p: &'a Policy, id: &str) -> &'a Entry {
+    p.entries
+        .iter()
+        .find(|e| e.check.name == id)
+        .unwrap_or_else(|| panic!("{} has no {id}", p.name))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn names(e: &Entry, param: &str) -> Vec<String> {
+    match e.params.0.get(param) {
+        Some(ParamValue::Names(n)) => n.clone(),
+        other => panic!("{}: {param} is {other:?}", e.check.name),
+    }
+}
+
+#[test]
+fn mozilla_policies_equal_the_guidelines() {
+    for (name, version, profile) in [
+        ("mozilla-modern", "6.0", "modern"),
+        ("mozilla-intermediate", "6.0", "intermediate"),
+        ("mozilla-old", "5.8", "old"),
+        ("mozilla-intermediate-5.7", "5.7", "intermediate"),
+    ] {
+        let p = policy::load(name).unwrap();
+        let g = guideline(version, profile);
+        let versions: Vec<Protocol> = strings(&g["tls_versions"])
+            .iter()
+            .map(|v| Protocol::parse(v).unwrap())
+            .collect();
+        assert_eq!(
+            entry(&p, "legacy-protocol").params.protocol("min"),
+            versions.iter().min().copied(),
+            "{name}: minimum protocol"
+        );
+        assert_eq!(
+            names(entry(&p, "cipher-not-recommended"), "allow"),
+            strings(&g["ciphers"]["openssl"]),
+            "{name}: ciphers"
+        );
+        assert_eq!(
+            names(entry(&p, "weak-curve"), "allow"),
+            strings(&g["tls_curves"]),
+            "{name}: curves"
+        );
+        let dh = p
+            .entries
+            .iter()
+            .find(|e| e.check.name == "weak-dh-params")
+            .and_then(|e| e.params.bits("min-bits"));
+        assert_eq!(
+            dh.map(u64::from),
+            g["dh_param_size"].as_u64(),
+            "{name}: DH size"
+        );
+        let cert = entry(&p, "weak-certificate-key");
+        assert_eq!(
+            cert.params.bits("min-rsa-bits").map(u64::from),
+            g["rsa_key_size"].as_u64(),
+            "{name}: RSA size"
+        );
+        assert_eq!(
+            names(cert, "key-types"),
+            strings(&g["certificate_types"]),
+            "{name}: key types"
+        );
+        assert_eq!(
+            names(cert, "curves"),
+            strings(&g["certificate_curves"]),
+            "{name}: cert curves"
+        );
+        assert_eq!(
+            names(cert, "signatures"),
+            strings(&g["certificate_signatures"]),
+            "{name}: signatures"
+        );
+        assert_eq!(
+            cert.params.duration("max-lifespan"),
+            g["maximum_certificate_lifespan"]
+                .as_u64()
+                .map(|d| d * 86_400),
+            "{name}: lifespan"
+        );
+        assert_eq!(
+            entry(&p, "server-cipher-order")
+                .params
+                .flag("prefer-server"),
+            g["server_preferred_order"].as_bool(),
+            "{name}: server order"
+        );
+        // Modern and intermediate rely on forward secrecy for every suite; old allows RSA.
+        assert_eq!(
+            p.entries
+                .iter()
+                .any(|e| e.check.name == "no-forward-secrecy"),
+            profile != "old",
+            "{name}: forward secrecy"
+        );
+    }
+}
+
+#[test]
+fn every_policy_names_a_source_for_every_rule() {
+    for (name, _) in policy::BUILTIN {
+        let p = policy::load(name).unwrap();
+        assert!(!p.source.is_empty(), "{name} has no source");
+        for e in &p.entries {
+            assert!(e.source.is_some(), "{name}: {} has no source", e.check.name);
+        }
+    }
+}
