@@ -58,9 +58,12 @@ fn benches(c: &mut Criterion) {
     g.bench_function("nginx 240k lines (20,000 servers, 2,000 files)", |b| {
         b.iter(|| run(&t240k));
     });
-    g.bench_function("monorepo 10,000 files (nginx, postfix, dovecot, apps)", |b| {
-        b.iter(|| run(&mixed));
-    });
+    g.bench_function(
+        "monorepo 10,000 files (nginx, postfix, dovecot, apps)",
+        |b| {
+            b.iter(|| run(&mixed));
+        },
+    );
     g.finish();
     for d in [small, t24k, t240k, mixed] {
         let _ = std::fs::remove_dir_all(d);

@@ -19,11 +19,8 @@ fn main() {
         eprintln!("{usage}");
         std::process::exit(2);
     };
-    let num = |i: usize, default: usize| {
-        args.get(i)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(default)
-    };
+    let num =
+        |i: usize, default: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(default);
     let dir = Path::new(dir);
     let result = match kind.as_str() {
         "nginx" => nginx(dir, num(2, 2000), num(3, 200)),
@@ -49,7 +46,9 @@ fn server(i: usize) -> String {
     let ciphers = match i % 5 {
         0 => "HIGH:!aNULL:!MD5",
         1 => "ECDHE+AESGCM:ECDHE+CHACHA20",
-        2 => "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384",
+        2 => {
+            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"
+        }
         3 => "ALL:!aNULL:!eNULL:!RC4x",
         _ => "EECDH+AESGCM:EDH+AESGCM",
     };
