@@ -80,12 +80,7 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
 }
 
 /// Parses one entry file of a known dialect.
-pub fn parse(
-    dialect: Dialect,
-    path: &Path,
-    sources: &mut Sources,
-    options: &Options,
-) -> Parsed {
+pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     match dialect {
         Dialect::Nginx => nginx::parse(path, sources, options),
         Dialect::Postfix | Dialect::Dovecot | Dialect::App => {
