@@ -713,7 +713,12 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let span = url.full_span();
-            let mode = Setting::set(TlsMode::Required, span).directive(pass);
+            let mut mode = Setting::set(TlsMode::Required, span).directive(pass);
+            if lower.starts_with('$') {
+                mode.note = Some(format!(
+                    "the scheme comes from a variable; assumed TLS because `{prefix}_*` directives are set"
+                ));
+            }
             let name = format!("{pass} {} in {where_}", url.value);
             let k = self.unique_key(format!("{key}/{prefix}"));
             let header = self.d(block).name.full_span();

@@ -558,6 +558,20 @@ impl Parser<'_> {
             );
             name.value.replace_range(..'\u{feff}'.len_utf8(), "");
         }
+        // Every nginx directive name (core and third-party modules) is `[A-Za-z0-9_]+`;
+        // anything else is certainly unknown, typically an unquoted regex cut at `{`.
+        if self.parent_kind() == BodyKind::Directives
+            && !name.value.is_empty()
+            && !name
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            self.tree.errors.push(ParseError::new(
+                name.full_span(),
+                format!("unknown directive \"{}\"", name.value),
+            ));
+        }
         let span = name.full_span().to(terminator);
         let id = self.tree.directives.len();
         self.tree.directives.push(Directive {
