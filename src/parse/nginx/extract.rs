@@ -329,6 +329,15 @@ impl<'t> Extractor<'t> {
             };
             if let Some(m) = self.server_endpoint(i, s, &chain, &socket_ssl, &servers, module) {
                 made.push(m);
+            } else {
+                // Not a TLS server: its dialect facts still matter.
+                let key = format!("{}/server[{}]", module.as_str(), s.label);
+                if module != Module::Stream {
+                    for &id in s.scope.get("ssl") {
+                        self.ssl_directive(id, None, &key);
+                    }
+                }
+                self.listen_observations(&s.scope, None, &key);
             }
             match module {
                 Module::Http => self.http_clients(s, &chain),

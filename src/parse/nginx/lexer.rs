@@ -167,6 +167,7 @@ impl<'a> Lexer<'a> {
             }
             if last_space {
                 start = at;
+                too_long = false;
                 if is_space(ch) {
                     continue;
                 }
@@ -243,7 +244,6 @@ impl<'a> Lexer<'a> {
             }
             let quoted = d_quoted || s_quoted;
             args.push(self.make_arg(start, at, quoted));
-            too_long = false;
             if quoted {
                 d_quoted = false;
                 s_quoted = false;

@@ -154,12 +154,6 @@ struct Loader {
 }
 
 impl Loader {
-    fn note_file(&mut self, file: FileId) {
-        if !self.files.contains(&file) {
-            self.files.push(file);
-        }
-    }
-
     /// Opens one include target; the error text is nginx's.
     fn open(&mut self, path: &Path, sources: &mut Sources) -> Result<Unit, String> {
         match &self.fs {
@@ -201,7 +195,7 @@ impl Loader {
                     .load(path)
                     .map_err(|e| os_message("open()", path, &e))?;
                 self.cache.insert(key.clone(), file);
-                self.note_file(file);
+                self.files.push(file);
                 let end = sources.get(file).text.len();
                 Ok(Unit {
                     file,
