@@ -68,6 +68,8 @@ pub struct Parsed {
 pub struct Options {
     /// Target program versions.
     pub targets: Targets,
+    /// Read includes and key material outside the checked root.
+    pub allow_outside_root: bool,
 }
 
 /// Guesses a file's dialect from its name and text; `None` when it is not a config we read.

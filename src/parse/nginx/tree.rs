@@ -117,6 +117,9 @@ pub struct Tree {
     pub files: Vec<FileId>,
     /// Syntax and include errors.
     pub errors: Vec<ParseError>,
+    /// Includes not read because they point outside the main config's directory, with the
+    /// path they name.
+    pub outside_root: Vec<(DirId, PathBuf)>,
 }
 
 impl Tree {
@@ -148,6 +151,8 @@ enum Fs {
 
 struct Loader {
     prefix: PathBuf,
+    /// When set, includes outside this directory are not read.
+    root: Option<PathBuf>,
     fs: Fs,
     cache: HashMap<PathBuf, FileId>,
     files: Vec<FileId>,
@@ -231,6 +236,21 @@ impl Loader {
     }
 }
 
+/// Resolves `.` and `..` without touching the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// nginx's `open() "path" failed (2: No such file or directory)` wording for an I/O error.
 fn os_message(call: &str, path: &Path, e: &std::io::Error) -> String {
     let code = e.raw_os_error().unwrap_or(0);
@@ -271,8 +291,9 @@ struct Parser<'s> {
     reported_includes: bool,
 }
 
-/// Parses `entry` and everything it includes.
-pub fn parse(entry: &Path, sources: &mut Sources) -> Tree {
+/// Parses `entry` and everything it includes. Unless `allow_outside_root`, includes that
+/// leave the entry's directory are not read (they are listed in [`Tree::outside_root`]).
+pub fn parse(entry: &Path, sources: &mut Sources, allow_outside_root: bool) -> Tree {
     let file = match crate::parse::load(entry, sources) {
         Ok(f) => f,
         Err(e) => {
@@ -289,6 +310,7 @@ pub fn parse(entry: &Path, sources: &mut Sources) -> Tree {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let prefix = std::fs::canonicalize(&prefix).unwrap_or(prefix);
     let key = std::fs::canonicalize(entry).unwrap_or_else(|_| entry.to_path_buf());
     let (fs, unit, prefix) = match dump_sections(&text) {
         Some(sections) => {
@@ -317,11 +339,14 @@ pub fn parse(entry: &Path, sources: &mut Sources) -> Tree {
     };
     let mut cache = HashMap::new();
     cache.insert(key, file);
+    let is_dump = matches!(fs, Fs::Dump { .. });
+    let root = (!allow_outside_root && !is_dump).then(|| prefix.clone());
     let mut parser = Parser {
         sources,
         tree: Tree::default(),
         loader: Loader {
             prefix,
+            root,
             fs,
             cache,
             files: vec![file],
@@ -599,6 +624,12 @@ impl Parser<'_> {
         }
         let pattern = dir.args[0].value.clone();
         let (path, list) = self.loader.resolve(&pattern);
+        if let Some(root) = &self.loader.root
+            && !lexically_normal(&path).starts_with(root)
+        {
+            self.tree.outside_root.push((id, path));
+            return;
+        }
         match list {
             None => self.enter(&path, id),
             Some(list) => {
