@@ -1,0 +1,1470 @@
+//! From the directive tree to the common model: one [`Endpoint`] per TLS `server` (http,
+//! stream, mail) and per upstream TLS context (`proxy_ssl_*`, `grpc_ssl_*`, `uwsgi_ssl_*`,
+//! stream `proxy_ssl on`), with nginx's effective values.
+//!
+//! nginx facts applied here (see `nginx.md` §3–§7): a child block inherits a directive only
+//! when it sets none; list directives (`ssl_certificate`, `ssl_conf_command`,
+//! `ssl_session_ticket_key`) are inherited all-or-nothing; same-block `ssl_protocols` are
+//! unioned; `ssl_conf_command` is applied last and overrides protocols, ciphers, tickets;
+//! the `ssl` listen flag is OR-ed across servers on one address:port; before 1.29.2 the
+//! default server of an address:port decides the protocols; defaults depend on the target
+//! nginx version. Dialect facts that are not settings become [`Observation`]s.
+//!
+//! This module does not judge anything: no policy, no severity.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use super::lexer::Arg;
+use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
+use crate::model::{
+    CipherString, Ciphers, Dialect, Endpoint, Label, Model, Named, Observation, ObservationKind,
+    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
+};
+use crate::parse::{Options, ParseError};
+use crate::source::Span;
+
+/// The first nginx whose `ssl_protocols` works outside the default server (CHANGES 1.29.2).
+const PER_SERVER_PROTOCOLS: Version = Version(1, 29, 2);
+/// `ssl on` and `listen ... http2` stopped being accepted / became deprecated here.
+const SSL_REMOVED: Version = Version(1, 25, 1);
+/// Automatic ticket-key rotation in a shared session cache.
+const AUTO_TICKET_KEYS: Version = Version(1, 23, 2);
+/// OpenSSL 3.x default TLS 1.3 suites (nginx sets none of its own).
+const OPENSSL_CIPHERSUITES: [&str; 3] = [
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_AES_128_GCM_SHA256",
+];
+
+/// nginx's default `ssl_protocols` (and `proxy_ssl_protocols`) for a version (`nginx.md` §4).
+pub fn default_protocols(v: Version) -> Vec<Protocol> {
+    use Protocol::{SSLv3, TLSv1, TLSv1_1, TLSv1_2, TLSv1_3};
+    if v < Version(1, 9, 1) {
+        vec![SSLv3, TLSv1, TLSv1_1, TLSv1_2]
+    } else if v < Version(1, 23, 4) {
+        vec![TLSv1, TLSv1_1, TLSv1_2]
+    } else if v < Version(1, 27, 3) {
+        vec![TLSv1, TLSv1_1, TLSv1_2, TLSv1_3]
+    } else {
+        vec![TLSv1_2, TLSv1_3]
+    }
+}
+
+fn join_protocols(p: &[Protocol]) -> String {
+    p.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// The directives of one block, by name, in file order.
+#[derive(Default)]
+struct Scope<'t> {
+    by_name: HashMap<&'t str, Vec<DirId>>,
+}
+
+impl<'t> Scope<'t> {
+    fn of(tree: &'t Tree, children: &[DirId]) -> Self {
+        let mut by_name: HashMap<&'t str, Vec<DirId>> = HashMap::new();
+        for &id in children {
+            by_name.entry(tree.get(id).name()).or_default().push(id);
+        }
+        Scope { by_name }
+    }
+
+    fn get(&self, name: &str) -> &[DirId] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Found directives: the innermost block that has them, and whether that is the
+/// endpoint's own block.
+struct Found<'a> {
+    ids: &'a [DirId],
+    own: bool,
+}
+
+/// Blocks from the outermost (`http`) to the endpoint's own.
+struct Chain<'s, 't> {
+    scopes: Vec<&'s Scope<'t>>,
+}
+
+impl<'s> Chain<'s, '_> {
+    fn find(&self, name: &str) -> Option<Found<'s>> {
+        let last = self.scopes.len().checked_sub(1)?;
+        self.scopes.iter().enumerate().rev().find_map(|(i, s)| {
+            let ids = s.get(name);
+            (!ids.is_empty()).then_some(Found {
+                ids,
+                own: i == last,
+            })
+        })
+    }
+
+    fn any_prefixed(&self, prefix: &str) -> bool {
+        self.scopes
+            .iter()
+            .any(|s| s.by_name.keys().any(|k| k.starts_with(prefix)))
+    }
+}
+
+/// Which directive family an endpoint reads.
+#[derive(Clone, Copy)]
+struct Family {
+    /// `ssl`, `proxy_ssl`, `grpc_ssl`, `uwsgi_ssl`.
+    prefix: &'static str,
+    side: Side,
+}
+
+/// A `listen` directive, reduced to what TLS cares about.
+struct Listen {
+    /// `addr:port` (`*:443`, `[::]:443`, `unix:/path`), plus ` quic` for UDP.
+    socket: String,
+    /// `addr:port` as shown in names.
+    shown: String,
+    ssl: Option<Span>,
+    quic: Option<Span>,
+    default: bool,
+}
+
+/// One `server` block being turned into an endpoint.
+struct ServerInfo<'t> {
+    id: DirId,
+    label: String,
+    listens: Vec<Listen>,
+    scope: Scope<'t>,
+}
+
+/// What a server endpoint needs for the default-server pass.
+struct Made {
+    server: usize,
+    endpoint: usize,
+    socket: String,
+    own_protocols: Option<DirId>,
+}
+
+struct Extractor<'t> {
+    tree: &'t Tree,
+    target: Version,
+    model: Model,
+    errors: Vec<ParseError>,
+    reported: HashSet<(Span, String)>,
+    keys: HashMap<String, usize>,
+}
+
+/// Extracts endpoints and observations; also returns the errors nginx would give at load
+/// time for the TLS directives read here (arity, duplicates).
+pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
+    let mut x = Extractor {
+        tree,
+        target: options.targets.nginx,
+        model: Model::default(),
+        errors: Vec::new(),
+        reported: HashSet::new(),
+        keys: HashMap::new(),
+    };
+    let is_main = tree.root.iter().any(|&id| {
+        let d = tree.get(id);
+        d.block.is_some() && matches!(d.name(), "http" | "events" | "stream" | "mail")
+    });
+    if is_main {
+        for &id in &tree.root {
+            let d = tree.get(id);
+            if d.block.is_none() {
+                continue;
+            }
+            match d.name() {
+                "http" => x.module(d.children(), Module::Http),
+                "stream" => x.module(d.children(), Module::Stream),
+                "mail" => x.module(d.children(), Module::Mail),
+                _ => {}
+            }
+        }
+    } else {
+        // A fragment (a site file, a `conf.d` snippet): its top level is `http` context.
+        x.module(&tree.root, Module::Http);
+    }
+    for (id, path) in &tree.outside_root {
+        let d = tree.get(*id);
+        x.observe(
+            Observation::new(
+                ObservationKind::OutsideRoot,
+                d.span,
+                format!(
+                    "`include {}` points outside the checked root ({}); it was not read, so its settings are not seen",
+                    d.args.first().map_or("", |a| a.value.as_str()),
+                    path.display()
+                ),
+            )
+            .help("run with `--allow-outside-root` to read it, or keep included files next to the main config")
+            .key("include"),
+        );
+    }
+    (x.model, x.errors)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Module {
+    Http,
+    Stream,
+    Mail,
+}
+
+impl Module {
+    fn as_str(self) -> &'static str {
+        match self {
+            Module::Http => "http",
+            Module::Stream => "stream",
+            Module::Mail => "mail",
+        }
+    }
+}
+
+impl<'t> Extractor<'t> {
+    fn d(&self, id: DirId) -> &'t Directive {
+        self.tree.get(id)
+    }
+
+    fn error(&mut self, span: Span, message: String) {
+        if self.reported.insert((span, message.clone())) {
+            self.errors.push(ParseError::new(span, message));
+        }
+    }
+
+    fn observe(&mut self, o: Observation) {
+        if self.reported.insert((o.span, o.message.clone())) {
+            self.model.observations.push(o);
+        }
+    }
+
+    fn unique_key(&mut self, key: String) -> String {
+        let n = self.keys.entry(key.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { key } else { format!("{key}#{n}") }
+    }
+
+    /// The first of several same-block directives; a second one is nginx's "duplicate".
+    fn single(&mut self, ids: &[DirId]) -> DirId {
+        if let Some(&dup) = ids.get(1) {
+            let d = self.d(dup);
+            self.error(
+                d.name.full_span(),
+                format!("\"{}\" directive is duplicate", d.name()),
+            );
+        }
+        ids[0]
+    }
+
+    /// Checks the argument count; nginx refuses to load otherwise.
+    fn arity(&mut self, id: DirId, min: usize, max: usize) -> bool {
+        let d = self.d(id);
+        let ok = (min..=max).contains(&d.args.len());
+        if !ok {
+            self.error(
+                d.span,
+                format!("invalid number of arguments in \"{}\" directive", d.name()),
+            );
+        }
+        ok
+    }
+
+    fn flag(&mut self, id: DirId, endpoint: Option<usize>, key: &str) -> Option<bool> {
+        if !self.arity(id, 1, 1) {
+            return None;
+        }
+        let d = self.d(id);
+        let v = &d.args[0];
+        if v.value.eq_ignore_ascii_case("on") {
+            Some(true)
+        } else if v.value.eq_ignore_ascii_case("off") {
+            Some(false)
+        } else {
+            let mut o = Observation::new(
+                ObservationKind::InvalidValue,
+                v.full_span(),
+                format!(
+                    "invalid value \"{}\" in \"{}\" directive, it must be \"on\" or \"off\"",
+                    v.value,
+                    d.name()
+                ),
+            )
+            .key(key);
+            o.endpoint = endpoint;
+            self.observe(o);
+            None
+        }
+    }
+
+    fn module(&mut self, children: &'t [DirId], module: Module) {
+        let top = Scope::of(self.tree, children);
+        if module != Module::Stream {
+            for &id in top.get("ssl") {
+                self.ssl_directive(id, None, module.as_str());
+            }
+        }
+        let mut servers: Vec<ServerInfo<'t>> = Vec::new();
+        for &id in children {
+            let d = self.d(id);
+            if d.name() != "server" {
+                continue;
+            }
+            let Some(block) = &d.block else { continue };
+            if block.kind != BodyKind::Directives {
+                continue;
+            }
+            let scope = Scope::of(self.tree, &block.children);
+            let listens = self.listens(&scope, module);
+            let label = self.server_label(&scope, &listens);
+            servers.push(ServerInfo {
+                id,
+                label,
+                listens,
+                scope,
+            });
+        }
+        // The `ssl` listen flag belongs to the socket: OR it across servers (`nginx.md` §4.1).
+        let mut socket_ssl: HashMap<&str, (Span, usize)> = HashMap::new();
+        let mut default_of: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in servers.iter().enumerate() {
+            for l in &s.listens {
+                if let Some(span) = l.ssl {
+                    socket_ssl.entry(l.socket.as_str()).or_insert((span, i));
+                }
+                if l.default {
+                    default_of.entry(l.socket.as_str()).or_insert(i);
+                }
+            }
+        }
+        for (i, s) in servers.iter().enumerate() {
+            for l in &s.listens {
+                default_of.entry(l.socket.as_str()).or_insert(i);
+            }
+        }
+        let mut made: Vec<Made> = Vec::new();
+        for (i, s) in servers.iter().enumerate() {
+            let chain = Chain {
+                scopes: vec![&top, &s.scope],
+            };
+            if let Some(m) = self.server_endpoint(i, s, &chain, &socket_ssl, &servers, module) {
+                made.push(m);
+            } else {
+                // Not a TLS server: its dialect facts still matter.
+                let key = format!("{}/server[{}]", module.as_str(), s.label);
+                if module != Module::Stream {
+                    for &id in s.scope.get("ssl") {
+                        self.ssl_directive(id, None, &key);
+                    }
+                }
+                self.listen_observations(&s.scope, None, &key);
+            }
+            match module {
+                Module::Http => self.http_clients(s, &chain),
+                Module::Stream => self.stream_client(s, &chain),
+                Module::Mail => {}
+            }
+        }
+        if module != Module::Mail && self.target < PER_SERVER_PROTOCOLS {
+            let default_of: HashMap<String, usize> = default_of
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+            self.default_server_rule(&made, &default_of, &servers);
+        }
+    }
+
+    fn server_label(&self, scope: &Scope<'t>, listens: &[Listen]) -> String {
+        let name = scope
+            .get("server_name")
+            .first()
+            .and_then(|&id| self.d(id).args.first())
+            .map(|a| a.value.clone())
+            .filter(|n| !n.is_empty());
+        let listen = listens
+            .iter()
+            .find(|l| l.ssl.is_some() || l.quic.is_some())
+            .or_else(|| listens.first());
+        match (name, listen) {
+            (Some(n), Some(l)) => match l.shown.rsplit_once(':') {
+                Some((_, port)) if !l.shown.starts_with("unix:") => format!("{n}:{port}"),
+                _ => format!("{n} {}", l.shown),
+            },
+            (Some(n), None) => n,
+            (None, Some(l)) => l.shown.clone(),
+            (None, None) => "*:80".to_owned(),
+        }
+    }
+
+    fn listens(&mut self, scope: &Scope<'t>, module: Module) -> Vec<Listen> {
+        let mut out = Vec::new();
+        for &id in scope.get("listen") {
+            let d = self.d(id);
+            let Some(addr) = d.args.first() else {
+                self.arity(id, 1, usize::MAX);
+                continue;
+            };
+            let shown = normalize_address(&addr.value);
+            let mut l = Listen {
+                socket: shown.clone(),
+                shown,
+                ssl: None,
+                quic: None,
+                default: false,
+            };
+            for a in &d.args[1..] {
+                match a.value.as_str() {
+                    "ssl" => l.ssl = Some(a.full_span()),
+                    "quic" => l.quic = Some(a.full_span()),
+                    "default_server" | "default" => l.default = true,
+                    "udp" => l.socket.push_str(" udp"),
+                    _ => {}
+                }
+            }
+            if l.quic.is_some() {
+                l.socket.push_str(" quic");
+            }
+            out.push(l);
+        }
+        if out.is_empty() && module == Module::Http {
+            // No `listen`: nginx listens on *:80 (or *:8000 when not run as root).
+            out.push(Listen {
+                socket: "*:80".into(),
+                shown: "*:80".into(),
+                ssl: None,
+                quic: None,
+                default: false,
+            });
+        }
+        out
+    }
+
+    /// `ssl on|off`: deprecated since 1.15.0, rejected since 1.25.1.
+    fn ssl_directive(&mut self, id: DirId, endpoint: Option<usize>, key: &str) {
+        let d = self.d(id);
+        let v = self.target;
+        let message = if v >= SSL_REMOVED {
+            format!(
+                "the `ssl` directive was removed in nginx 1.25.1; nginx {v} rejects it (`unknown directive \"ssl\"`)"
+            )
+        } else {
+            "the `ssl` directive is deprecated since nginx 1.15.0".to_owned()
+        };
+        let mut o = Observation::new(ObservationKind::Deprecated, d.span, message)
+            .help("use `listen ... ssl` instead")
+            .key(key);
+        o.endpoint = endpoint;
+        self.observe(o);
+    }
+
+    fn listen_observations(&mut self, scope: &Scope<'t>, endpoint: Option<usize>, key: &str) {
+        for &id in scope.get("listen") {
+            let d = self.d(id);
+            for a in d.args.iter().skip(1) {
+                let (since, message, help) = match a.value.as_str() {
+                    "http2" if self.target >= SSL_REMOVED => (
+                        "1.25.1",
+                        format!(
+                            "`listen ... http2` is deprecated since nginx 1.25.1 (target: nginx {})",
+                            self.target
+                        ),
+                        "use `http2 on;` in the server",
+                    ),
+                    "spdy" if self.target >= Version(1, 9, 5) => (
+                        "1.9.5",
+                        format!(
+                            "`listen ... spdy` was removed in nginx 1.9.5; nginx {} rejects it",
+                            self.target
+                        ),
+                        "use `http2 on;` (or `listen ... http2` before nginx 1.25.1)",
+                    ),
+                    _ => continue,
+                };
+                let _ = since;
+                let mut o = Observation::new(ObservationKind::Deprecated, a.full_span(), message)
+                    .help(help)
+                    .key(key);
+                o.endpoint = endpoint;
+                self.observe(o);
+            }
+        }
+    }
+
+    #[expect(
+        clippy::too_many_lines,
+        reason = "TLS detection for http, stream and mail servers in one place"
+    )]
+    fn server_endpoint(
+        &mut self,
+        index: usize,
+        s: &ServerInfo<'t>,
+        chain: &Chain<'_, 't>,
+        socket_ssl: &HashMap<&str, (Span, usize)>,
+        servers: &[ServerInfo<'t>],
+        module: Module,
+    ) -> Option<Made> {
+        let header = self.d(s.id).name.full_span();
+        let mut mode: Option<(Setting<TlsMode>, &Listen)> = None;
+        for l in &s.listens {
+            if let Some(span) = l.ssl.or(l.quic) {
+                mode = Some((Setting::set(TlsMode::Required, span), l));
+                break;
+            }
+        }
+        if mode.is_none() {
+            for l in &s.listens {
+                if let Some(&(span, other)) = socket_ssl.get(l.socket.as_str()) {
+                    let note = format!(
+                        "TLS because `server {}` also listens on {} with `ssl` (the flag applies to the whole address:port)",
+                        servers[other].label, l.shown
+                    );
+                    let setting = Setting::inherited(TlsMode::Required, span).with_note(note);
+                    mode = Some((setting, l));
+                    break;
+                }
+            }
+        }
+        let ssl_on = if module == Module::Stream {
+            None
+        } else {
+            chain.find("ssl").map(|f| (f.ids[0], f.own))
+        };
+        let mut starttls = None;
+        if module == Module::Mail
+            && let Some(f) = chain.find("starttls")
+        {
+            let id = f.ids[0];
+            let d = self.d(id);
+            let span = d.args_span();
+            let m = match d
+                .args
+                .first()
+                .map(|a| a.value.to_ascii_lowercase())
+                .as_deref()
+            {
+                Some("on") => Some(TlsMode::Optional),
+                Some("only") => Some(TlsMode::Required),
+                _ => None,
+            };
+            starttls = m.map(|m| {
+                let st = if f.own {
+                    Setting::set(m, span)
+                } else {
+                    Setting::inherited(m, span)
+                };
+                st.directive("starttls")
+            });
+        }
+        let on_flag = ssl_on.filter(|&(id, _)| {
+            self.d(id)
+                .args
+                .first()
+                .is_some_and(|a| a.value.eq_ignore_ascii_case("on"))
+        });
+        let first_listen = s.listens.first();
+        let (mode, listen) = match (mode, on_flag, starttls, first_listen) {
+            (Some((m, l)), _, _, _) => (m.directive("listen"), Some(l)),
+            (None, Some((id, own)), _, l) => {
+                let span = self.d(id).span;
+                let st = if own {
+                    Setting::set(TlsMode::Required, span)
+                } else {
+                    Setting::inherited(TlsMode::Required, span)
+                };
+                (st.directive("ssl"), l)
+            }
+            (None, None, Some(st), l) => (st, l),
+            _ => return None,
+        };
+        let mut key = format!("{}/server[{}]", module.as_str(), s.label);
+        key = self.unique_key(key);
+        let name = match module {
+            Module::Http => format!("server {}", s.label),
+            _ => format!("{} server {}", module.as_str(), s.label),
+        };
+        let endpoint = self.model.endpoints.len();
+        let family = Family {
+            prefix: "ssl",
+            side: Side::Server,
+        };
+        let mut tls = self.settings(chain, family, endpoint, &key);
+        tls.mode = Some(mode);
+        self.model.endpoints.push(Endpoint {
+            dialect: Dialect::Nginx,
+            app: None,
+            name,
+            key: key.clone(),
+            side: Side::Server,
+            span: header,
+            tls,
+        });
+        if let Some((id, true)) = ssl_on {
+            self.ssl_directive(id, Some(endpoint), &key);
+        }
+        self.listen_observations(&s.scope, Some(endpoint), &key);
+        let own_protocols = s.scope.get("ssl_protocols").first().copied();
+        Some(Made {
+            server: index,
+            endpoint,
+            socket: listen.map(|l| l.socket.clone()).unwrap_or_default(),
+            own_protocols,
+        })
+    }
+
+    /// Before nginx 1.29.2 the protocols of the default server of an address:port apply
+    /// to every server on it (`nginx.md` §5.2).
+    fn default_server_rule(
+        &mut self,
+        made: &[Made],
+        default_of: &HashMap<String, usize>,
+        servers: &[ServerInfo<'t>],
+    ) {
+        let by_server: HashMap<usize, usize> =
+            made.iter().map(|m| (m.server, m.endpoint)).collect();
+        for m in made {
+            let Some(&def) = default_of.get(&m.socket) else {
+                continue;
+            };
+            if def == m.server {
+                continue;
+            }
+            let Some(&def_ep) = by_server.get(&def) else {
+                continue;
+            };
+            let Some(theirs) = self.model.endpoints[def_ep].tls.protocols.clone() else {
+                continue;
+            };
+            let def_span = self.model.endpoints[def_ep].span;
+            let def_label = servers[def].label.clone();
+            let socket = m.socket.trim_end_matches(" quic").to_owned();
+            let ep = &mut self.model.endpoints[m.endpoint];
+            let mine = ep.tls.protocols.clone();
+            let note = format!(
+                "nginx {} takes the protocols from the default server for {socket} (`server {def_label}`), not from this server (fixed in 1.29.2)",
+                self.target
+            );
+            let mut eff = theirs.as_inherited();
+            eff.note = Some(note);
+            eff.related
+                .push(Label::new(def_span, format!("default server for {socket}")));
+            let differs = mine.as_ref().is_some_and(|p| p.value != eff.value);
+            ep.tls.protocols = Some(eff);
+            let key = ep.key.clone();
+            if differs && let Some(own) = m.own_protocols {
+                let d = self.d(own);
+                let o = Observation::new(
+                    ObservationKind::Ineffective,
+                    d.span,
+                    format!(
+                        "`ssl_protocols` has no effect in a server that is not the default server for {socket} (nginx {} before 1.29.2 takes protocols from the default server)",
+                        self.target
+                    ),
+                )
+                .help(format!(
+                    "set `ssl_protocols` in the default server for {socket}, or at `http` level"
+                ))
+                .label(def_span, format!("the default server for {socket} decides the protocols"))
+                .key(key);
+                let mut o = o;
+                o.endpoint = Some(m.endpoint);
+                self.observe(o);
+            }
+        }
+    }
+
+    fn stream_client(&mut self, s: &ServerInfo<'t>, chain: &Chain<'_, 't>) {
+        let Some(f) = chain.find("proxy_ssl") else {
+            return;
+        };
+        let id = f.ids[0];
+        let key = format!("stream/server[{}]/proxy_ssl", s.label);
+        let Some(true) = self.flag(id, None, &key) else {
+            return;
+        };
+        let span = self.d(id).args_span();
+        let mode = if f.own {
+            Setting::set(TlsMode::Required, span)
+        } else {
+            Setting::inherited(TlsMode::Required, span)
+        };
+        let pass = s
+            .scope
+            .get("proxy_pass")
+            .first()
+            .and_then(|&p| self.d(p).args.first())
+            .map_or_else(String::new, |a| format!(" to {}", a.value));
+        let name = format!("stream server {} proxy_ssl{pass}", s.label);
+        let header = self.d(s.id).name.full_span();
+        self.client(
+            chain,
+            "proxy_ssl",
+            name,
+            key,
+            header,
+            mode.directive("proxy_ssl"),
+        );
+    }
+
+    fn http_clients(&mut self, s: &ServerInfo<'t>, chain: &Chain<'_, 't>) {
+        let base = format!("http/server[{}]", s.label);
+        let where_ = format!("server {}", s.label);
+        self.block_clients(s.id, chain, &base, &where_, 0);
+    }
+
+    /// Client endpoints of one block and, recursively, its `location`/`if`/`limit_except`.
+    fn block_clients(
+        &mut self,
+        block: DirId,
+        chain: &Chain<'_, 't>,
+        key: &str,
+        where_: &str,
+        depth: usize,
+    ) {
+        for (module, pass, prefix, schemes) in [
+            ("proxy", "proxy_pass", "proxy_ssl", &["https://"][..]),
+            ("grpc", "grpc_pass", "grpc_ssl", &["grpcs://"][..]),
+            ("uwsgi", "uwsgi_pass", "uwsgi_ssl", &["suwsgi://"][..]),
+        ] {
+            let _ = module;
+            let Some(scope) = chain.scopes.last() else {
+                return;
+            };
+            let Some(&pid) = scope.get(pass).first() else {
+                continue;
+            };
+            let Some(url) = self.d(pid).args.first() else {
+                continue;
+            };
+            let lower = url.value.to_ascii_lowercase();
+            let tls = schemes.iter().any(|s| lower.starts_with(s))
+                || (lower.starts_with('$') && chain.any_prefixed(&format!("{prefix}_")));
+            if !tls {
+                continue;
+            }
+            let span = url.full_span();
+            let mut mode = Setting::set(TlsMode::Required, span).directive(pass);
+            if lower.starts_with('$') {
+                mode.note = Some(format!(
+                    "the scheme comes from a variable; assumed TLS because `{prefix}_*` directives are set"
+                ));
+            }
+            let name = format!("{pass} {} in {where_}", url.value);
+            let k = self.unique_key(format!("{key}/{prefix}"));
+            let header = self.d(block).name.full_span();
+            self.client(chain, prefix, name, k, header, mode);
+        }
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let Some(scope) = chain.scopes.last() else {
+            return;
+        };
+        let mut nested: Vec<DirId> = Vec::new();
+        for name in ["location", "if", "limit_except"] {
+            nested.extend_from_slice(scope.get(name));
+        }
+        nested.sort_unstable();
+        for id in nested {
+            let d = self.d(id);
+            let Some(b) = &d.block else { continue };
+            if b.kind != BodyKind::Directives {
+                continue;
+            }
+            let inner = Scope::of(self.tree, &b.children);
+            let mut scopes = chain.scopes.clone();
+            scopes.push(&inner);
+            let sub = Chain { scopes };
+            let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+            let args = args.join(" ");
+            let k = format!("{key}/{}[{args}]", d.name());
+            let w = format!("{where_}, {} {args}", d.name());
+            self.block_clients(id, &sub, &k, &w, depth + 1);
+        }
+    }
+
+    fn client(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        prefix: &'static str,
+        name: String,
+        key: String,
+        span: Span,
+        mode: Setting<TlsMode>,
+    ) {
+        let endpoint = self.model.endpoints.len();
+        let family = Family {
+            prefix,
+            side: Side::Client,
+        };
+        let mut tls = self.settings(chain, family, endpoint, &key);
+        tls.mode = Some(mode);
+        self.model.endpoints.push(Endpoint {
+            dialect: Dialect::Nginx,
+            app: None,
+            name,
+            key,
+            side: Side::Client,
+            span,
+            tls,
+        });
+    }
+
+    fn default_text(&self, directive: &str, value: &str) -> String {
+        format!(
+            "no `{directive}` here; nginx {} default `{value}` applies",
+            self.target
+        )
+    }
+
+    fn place<T>(value: T, span: Span, own: bool, directive: &str) -> Setting<T> {
+        let s = if own {
+            Setting::set(value, span)
+        } else {
+            Setting::inherited(value, span)
+        };
+        s.directive(directive)
+    }
+
+    /// The effective settings of one endpoint.
+    fn settings(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        f: Family,
+        endpoint: usize,
+        key: &str,
+    ) -> TlsSettings {
+        let p = f.prefix;
+        let mut tls = TlsSettings {
+            protocols: Some(self.protocols(chain, p, endpoint, key)),
+            ciphers: Some(self.ciphers(chain, f)),
+            ciphersuites: Some(
+                Setting::defaulted(
+                    OPENSSL_CIPHERSUITES
+                        .iter()
+                        .map(|s| Named::new(*s, None))
+                        .collect(),
+                    format!(
+                        "no `{p}_conf_command Ciphersuites` here; nginx sets no TLS 1.3 suites, so OpenSSL's defaults apply"
+                    ),
+                )
+                .directive(format!("{p}_conf_command")),
+            ),
+            compression: Some(
+                Setting::defaulted(
+                    false,
+                    format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it"),
+                )
+                .directive(format!("{p}_conf_command")),
+            ),
+            ..TlsSettings::default()
+        };
+        tls.certificates = self.certificates(chain, p);
+        match f.side {
+            Side::Server => self.server_only(chain, &mut tls, endpoint, key),
+            Side::Client => {
+                let name = format!("{p}_verify");
+                tls.verify_peer = Some(match chain.find(&name) {
+                    Some(found) => {
+                        let id = self.single(found.ids);
+                        let span = self.d(id).args_span();
+                        match self.flag(id, Some(endpoint), key) {
+                            Some(v) => Self::place(v, span, found.own, &name),
+                            None => Setting::defaulted(false, self.default_text(&name, "off"))
+                                .directive(name.clone()),
+                        }
+                    }
+                    None => Setting::defaulted(false, self.default_text(&name, "off"))
+                        .directive(name.clone()),
+                });
+            }
+        }
+        self.conf_commands(chain, p, &mut tls, endpoint, key);
+        tls
+    }
+
+    fn protocols(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        p: &str,
+        endpoint: usize,
+        key: &str,
+    ) -> Setting<Vec<Protocol>> {
+        let name = format!("{p}_protocols");
+        let Some(found) = chain.find(&name) else {
+            let def = default_protocols(self.target);
+            let text = self.default_text(&name, &join_protocols(&def));
+            return Setting::defaulted(def, text).directive(name);
+        };
+        // Same-block directives OR their bits into one mask (`nginx.md` §5.1).
+        let mut set: Vec<Protocol> = Vec::new();
+        for &id in found.ids {
+            self.arity(id, 1, usize::MAX);
+            let d = self.d(id);
+            for a in &d.args {
+                match Protocol::parse(&a.value) {
+                    Some(pr) if !set.contains(&pr) => set.push(pr),
+                    Some(_) => {}
+                    None => {
+                        let mut o = Observation::new(
+                            ObservationKind::InvalidValue,
+                            a.full_span(),
+                            format!("invalid value \"{}\"", a.value),
+                        )
+                        .help("valid values: SSLv2 SSLv3 TLSv1 TLSv1.1 TLSv1.2 TLSv1.3")
+                        .key(key);
+                        o.endpoint = Some(endpoint);
+                        self.observe(o);
+                    }
+                }
+            }
+        }
+        set.sort();
+        let first = found.ids[0];
+        let mut s = Self::place(set, self.d(first).args_span(), found.own, &name);
+        if found.ids.len() > 1 {
+            s.note = Some(format!(
+                "union of {} `{name}` directives in one block",
+                found.ids.len()
+            ));
+            for &id in &found.ids[1..] {
+                s.related
+                    .push(Label::new(self.d(id).args_span(), "also part of the union"));
+            }
+        }
+        s
+    }
+
+    fn ciphers(&mut self, chain: &Chain<'_, 't>, f: Family) -> Setting<Ciphers> {
+        let name = format!("{}_ciphers", f.prefix);
+        let default = match f.side {
+            Side::Server => "HIGH:!aNULL:!MD5",
+            Side::Client => "DEFAULT",
+        };
+        if let Some(found) = chain.find(&name) {
+            let id = self.single(found.ids);
+            if self.arity(id, 1, 1) {
+                let arg = &self.d(id).args[0];
+                let text = cipher_string(arg);
+                return Self::place(Ciphers::OpenSsl(text), arg.full_span(), found.own, &name);
+            }
+        }
+        Setting::defaulted(
+            Ciphers::OpenSsl(CipherString::unplaced(default)),
+            self.default_text(&name, default),
+        )
+        .directive(name)
+    }
+
+    fn certificates(&mut self, chain: &Chain<'_, 't>, p: &str) -> Vec<Setting<PathBuf>> {
+        let name = format!("{p}_certificate");
+        let Some(found) = chain.find(&name) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &id in found.ids {
+            if !self.arity(id, 1, 1) {
+                continue;
+            }
+            let a = &self.d(id).args[0];
+            let mut s = Self::place(PathBuf::from(&a.value), a.full_span(), found.own, &name);
+            if a.value.contains('$') {
+                s.note = Some(
+                    "contains variables: resolved per connection, not statically known".into(),
+                );
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one straight list of server-side directives and their defaults"
+    )]
+    fn server_only(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        tls: &mut TlsSettings,
+        endpoint: usize,
+        key: &str,
+    ) {
+        let t = self.target;
+        // ssl_prefer_server_ciphers
+        let name = "ssl_prefer_server_ciphers";
+        tls.prefer_server_ciphers = Some(
+            self.flag_setting(chain, name, false, endpoint, key)
+                .unwrap_or_else(|| {
+                    Setting::defaulted(false, self.default_text(name, "off")).directive(name)
+                }),
+        );
+        let name = "ssl_session_tickets";
+        tls.session_tickets = Some(
+            self.flag_setting(chain, name, true, endpoint, key)
+                .unwrap_or_else(|| {
+                    Setting::defaulted(true, self.default_text(name, "on")).directive(name)
+                }),
+        );
+        // ssl_session_timeout
+        let name = "ssl_session_timeout";
+        let mut timeout = 300;
+        tls.session_timeout = Some(match chain.find(name) {
+            Some(found) => {
+                let id = self.single(found.ids);
+                let arity_ok = self.arity(id, 1, 1);
+                let parsed = if arity_ok {
+                    parse_time(&self.d(id).args[0].value)
+                } else {
+                    None
+                };
+                if let Some(secs) = parsed {
+                    timeout = secs;
+                    Self::place(secs, self.d(id).args_span(), found.own, name)
+                } else {
+                    if arity_ok {
+                        let d = self.d(id);
+                        let mut o = Observation::new(
+                            ObservationKind::InvalidValue,
+                            d.args_span(),
+                            format!("\"{name}\" directive invalid value"),
+                        )
+                        .key(key);
+                        o.endpoint = Some(endpoint);
+                        self.observe(o);
+                    }
+                    Setting::defaulted(300, self.default_text(name, "5m")).directive(name)
+                }
+            }
+            None => Setting::defaulted(300, self.default_text(name, "5m")).directive(name),
+        });
+        // Ticket keys: files, automatic rotation (>= 1.23.2 with a shared cache), or one
+        // random key per start.
+        let name = "ssl_session_ticket_key";
+        let shared_cache = chain.find("ssl_session_cache").and_then(|f| {
+            let id = f.ids[0];
+            let d = self.d(id);
+            d.args
+                .iter()
+                .any(|a| a.value.starts_with("shared:"))
+                .then(|| d.args_span())
+        });
+        tls.ticket_keys = Some(match chain.find(name) {
+            Some(found) => {
+                let files: Vec<PathBuf> = found
+                    .ids
+                    .iter()
+                    .filter_map(|&id| self.d(id).args.first())
+                    .map(|a| PathBuf::from(&a.value))
+                    .collect();
+                let span = self.d(found.ids[0]).args_span();
+                let mut s = Self::place(TicketKeys::Files { files }, span, found.own, name);
+                for &id in &found.ids[1..] {
+                    s.related
+                        .push(Label::new(self.d(id).args_span(), "decrypts only (the first key encrypts)"));
+                }
+                s
+            }
+            None => match shared_cache {
+                Some(span) if t >= AUTO_TICKET_KEYS => Setting::defaulted(
+                    TicketKeys::Rotated {
+                        interval_secs: Some(timeout),
+                    },
+                    format!(
+                        "no `{name}` here; nginx {t} generates ticket keys in the shared `ssl_session_cache` and rotates them every `ssl_session_timeout`"
+                    ),
+                )
+                .with_related(span, "shared session cache")
+                .directive(name),
+                _ => {
+                    let why = if t < AUTO_TICKET_KEYS {
+                        format!("nginx {t} (before 1.23.2) makes one random ticket key at start and keeps it until restart")
+                    } else {
+                        format!("without a shared `ssl_session_cache`, nginx {t} makes one random ticket key at start and keeps it until restart")
+                    };
+                    Setting::defaulted(TicketKeys::UntilRestart, format!("no `{name}` here; {why}"))
+                        .directive(name)
+                }
+            },
+        });
+        // ssl_ecdh_curve
+        let name = "ssl_ecdh_curve";
+        tls.curves = Some(match chain.find(name) {
+            Some(found) => {
+                let id = self.single(found.ids);
+                if self.arity(id, 1, 1) {
+                    let a = &self.d(id).args[0];
+                    let list = split_named(a, ':');
+                    Self::place(list, a.full_span(), found.own, name)
+                } else {
+                    Setting::defaulted(
+                        vec![Named::new("auto", None)],
+                        self.default_text(name, "auto"),
+                    )
+                    .directive(name)
+                }
+            }
+            None => Setting::defaulted(
+                vec![Named::new("auto", None)],
+                self.default_text(name, "auto"),
+            )
+            .directive(name),
+        });
+        // ssl_dhparam
+        let name = "ssl_dhparam";
+        tls.dh_params = Some(match chain.find(name) {
+            Some(found) => {
+                let id = self.single(found.ids);
+                if self.arity(id, 1, 1) {
+                    let a = &self.d(id).args[0];
+                    Self::place(
+                        Some(PathBuf::from(&a.value)),
+                        a.full_span(),
+                        found.own,
+                        name,
+                    )
+                } else {
+                    Setting::defaulted(None, "no usable `ssl_dhparam`").directive(name)
+                }
+            }
+            None => Setting::defaulted(
+                None,
+                format!("no `{name}` here; nginx {t} has no built-in DH parameters"),
+            )
+            .with_note("no ssl_dhparam: DHE suites disabled (nginx ≥ 1.11.0)")
+            .directive(name),
+        });
+        // ssl_verify_client
+        let name = "ssl_verify_client";
+        tls.verify_peer = Some(match chain.find(name) {
+            Some(found) => {
+                let id = self.single(found.ids);
+                let d = self.d(id);
+                let on = d
+                    .args
+                    .first()
+                    .is_some_and(|a| !a.value.eq_ignore_ascii_case("off"));
+                Self::place(on, d.args_span(), found.own, name)
+            }
+            None => Setting::defaulted(false, self.default_text(name, "off")).directive(name),
+        });
+    }
+
+    fn flag_setting(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        name: &str,
+        _default: bool,
+        endpoint: usize,
+        key: &str,
+    ) -> Option<Setting<bool>> {
+        let found = chain.find(name)?;
+        let id = self.single(found.ids);
+        let v = self.flag(id, Some(endpoint), key)?;
+        Some(Self::place(v, self.d(id).args_span(), found.own, name))
+    }
+
+    /// `ssl_conf_command` is applied after everything else (`nginx.md` §5.4).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one match over the OpenSSL SSL_CONF commands nginx users write"
+    )]
+    fn conf_commands(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        p: &str,
+        tls: &mut TlsSettings,
+        endpoint: usize,
+        key: &str,
+    ) {
+        let name = format!("{p}_conf_command");
+        let Some(found) = chain.find(&name) else {
+            return;
+        };
+        let base_protocols = tls.protocols.clone();
+        let mut mask: Vec<Protocol> = base_protocols
+            .as_ref()
+            .map(|s| s.value.clone())
+            .unwrap_or_default();
+        let mut min: Option<Protocol> = None;
+        let mut max: Option<Protocol> = None;
+        let mut proto_cmd: Option<(DirId, Span)> = None;
+        for &id in found.ids {
+            if !self.arity(id, 2, 2) {
+                continue;
+            }
+            let d = self.d(id);
+            let cmd = d.args[0].value.to_ascii_lowercase();
+            let arg = &d.args[1];
+            let value = arg.value.as_str();
+            let span = arg.full_span();
+            let command = format!("{name} {} {}", d.args[0].value, value);
+            let note = format!("set by `{command}`, which nginx applies last");
+            match cmd.as_str() {
+                "minprotocol" | "maxprotocol" => {
+                    let v = Protocol::parse(value);
+                    if cmd == "minprotocol" {
+                        min = v;
+                    } else {
+                        max = v;
+                    }
+                    proto_cmd = Some((id, span));
+                }
+                "protocol" => {
+                    for item in value.split(',').map(str::trim) {
+                        let (on, n) = match item.strip_prefix('-') {
+                            Some(n) => (false, n),
+                            None => (true, item.trim_start_matches('+')),
+                        };
+                        let list: Vec<Protocol> = if n.eq_ignore_ascii_case("ALL") {
+                            Protocol::ALL[1..].to_vec()
+                        } else {
+                            Protocol::parse(n).into_iter().collect()
+                        };
+                        for pr in list {
+                            mask.retain(|x| *x != pr);
+                            if on {
+                                mask.push(pr);
+                            }
+                        }
+                    }
+                    proto_cmd = Some((id, span));
+                }
+                "cipherstring" => {
+                    let old = tls.ciphers.take();
+                    let new =
+                        Self::place(Ciphers::OpenSsl(cipher_string(arg)), span, found.own, &name)
+                            .with_note(note);
+                    self.overridden(
+                        old.as_ref()
+                            .map(|o| (o.span, o.value != new.value, o.is_default())),
+                        "ciphers",
+                        p,
+                        d,
+                        endpoint,
+                        key,
+                    );
+                    tls.ciphers = Some(new);
+                }
+                "ciphersuites" => {
+                    tls.ciphersuites = Some(
+                        Self::place(split_named(arg, ':'), span, found.own, &name).with_note(note),
+                    );
+                }
+                "groups" | "curves" => {
+                    tls.curves = Some(
+                        Self::place(split_named(arg, ':'), span, found.own, &name).with_note(note),
+                    );
+                }
+                "options" => {
+                    for item in value.split(',').map(str::trim) {
+                        let (on, opt) = match item.strip_prefix('-') {
+                            Some(o) => (false, o),
+                            None => (true, item),
+                        };
+                        if opt.eq_ignore_ascii_case("Compression") {
+                            tls.compression = Some(
+                                Self::place(on, span, found.own, &name).with_note(note.clone()),
+                            );
+                        } else if opt.eq_ignore_ascii_case("SessionTicket")
+                            && tls.session_tickets.is_some()
+                        {
+                            let old = tls.session_tickets.take();
+                            self.overridden(
+                                old.as_ref()
+                                    .map(|o| (o.span, o.value != on, o.is_default())),
+                                "session_tickets",
+                                p,
+                                d,
+                                endpoint,
+                                key,
+                            );
+                            tls.session_tickets = Some(
+                                Self::place(on, span, found.own, &name).with_note(note.clone()),
+                            );
+                        } else if opt.eq_ignore_ascii_case("ServerPreference")
+                            && tls.prefer_server_ciphers.is_some()
+                        {
+                            let old = tls.prefer_server_ciphers.take();
+                            self.overridden(
+                                old.as_ref()
+                                    .map(|o| (o.span, o.value != on, o.is_default())),
+                                "prefer_server_ciphers",
+                                p,
+                                d,
+                                endpoint,
+                                key,
+                            );
+                            tls.prefer_server_ciphers = Some(
+                                Self::place(on, span, found.own, &name).with_note(note.clone()),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((id, span)) = proto_cmd {
+            mask.retain(|pr| min.is_none_or(|m| *pr >= m) && max.is_none_or(|m| *pr <= m));
+            mask.sort();
+            mask.dedup();
+            let d = self.d(id);
+            let differs = base_protocols.as_ref().is_some_and(|b| b.value != mask);
+            let old = base_protocols
+                .as_ref()
+                .map(|o| (o.span, differs, o.is_default()));
+            self.overridden(old, "protocols", p, d, endpoint, key);
+            let note = format!(
+                "`{name} {}` is applied after `{p}_protocols`",
+                d.args.first().map_or("", |a| a.value.as_str())
+            );
+            tls.protocols = Some(Self::place(mask, span, found.own, &name).with_note(note));
+        }
+    }
+
+    /// Reports a written directive that an `ssl_conf_command` overrides.
+    fn overridden(
+        &mut self,
+        old: Option<(Option<Span>, bool, bool)>,
+        what: &str,
+        p: &str,
+        cmd: &Directive,
+        endpoint: usize,
+        key: &str,
+    ) {
+        let Some((Some(span), differs, false)) = old else {
+            return;
+        };
+        if !differs {
+            return;
+        }
+        let directive = format!("{p}_{what}");
+        let command = cmd.args.first().map_or("", |a| a.value.as_str());
+        let mut o = Observation::new(
+            ObservationKind::Ineffective,
+            span,
+            format!(
+                "`{directive}` is overridden by `{} {command}`, which nginx applies after it",
+                cmd.name()
+            ),
+        )
+        .help(format!(
+            "set the value in one place: drop `{directive}` or the `{} {command}`",
+            cmd.name()
+        ))
+        .label(cmd.span, "overrides it")
+        .key(key);
+        o.endpoint = Some(endpoint);
+        self.observe(o);
+    }
+}
+
+/// A cipher string with its location: exact when nothing was decoded.
+fn cipher_string(arg: &Arg) -> CipherString {
+    if arg.is_verbatim() {
+        CipherString::placed(arg.value.clone(), arg.span)
+    } else {
+        let mut c = CipherString::default();
+        c.push(&arg.value, None);
+        c
+    }
+}
+
+/// Splits a list value (`X25519:prime256v1`) into names, with exact spans when verbatim.
+fn split_named(arg: &Arg, sep: char) -> Vec<Named> {
+    let exact = arg.is_verbatim();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for part in arg.value.split(sep) {
+        let span = exact.then(|| arg.span.sub(offset, offset + part.len()));
+        offset += part.len() + sep.len_utf8();
+        if !part.is_empty() {
+            out.push(Named::new(part, span));
+        }
+    }
+    out
+}
+
+/// `listen` addresses as nginx keys sockets: `443` → `*:443`, `[::]` → `[::]:80`.
+fn normalize_address(a: &str) -> String {
+    if a.starts_with("unix:") {
+        return a.to_owned();
+    }
+    if let Some(rest) = a.strip_prefix('[') {
+        return match rest.split_once(']') {
+            Some((host, tail)) => match tail.strip_prefix(':') {
+                Some(port) => format!("[{host}]:{port}"),
+                None => format!("[{host}]:80"),
+            },
+            None => a.to_owned(),
+        };
+    }
+    if !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("*:{a}");
+    }
+    match a.rsplit_once(':') {
+        Some((host, port)) => format!("{host}:{port}"),
+        None => format!("{a}:80"),
+    }
+}
+
+/// nginx's `ngx_parse_time(.., 1)`: `90`, `5m`, `1h 30m`, `1d`; seconds.
+pub fn parse_time(s: &str) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut num: Option<u64> = None;
+    let mut any = false;
+    for ch in s.chars() {
+        if let Some(d) = ch.to_digit(10) {
+            num = Some(
+                num.unwrap_or(0)
+                    .checked_mul(10)?
+                    .checked_add(u64::from(d))?,
+            );
+            continue;
+        }
+        if ch == ' ' {
+            continue;
+        }
+        let mult = match ch {
+            'y' => 365 * 24 * 3600,
+            'M' => 30 * 24 * 3600,
+            'w' => 7 * 24 * 3600,
+            'd' => 24 * 3600,
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        total = total.checked_add(num.take()?.checked_mul(mult)?)?;
+        any = true;
+    }
+    if let Some(n) = num {
+        total = total.checked_add(n)?;
+        any = true;
+    }
+    any.then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("5m"), Some(300));
+        assert_eq!(parse_time("1h 30m"), Some(5400));
+        assert_eq!(parse_time("90"), Some(90));
+        assert_eq!(parse_time("1d"), Some(86400));
+        assert_eq!(parse_time("x"), None);
+        assert_eq!(parse_time(""), None);
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(normalize_address("443"), "*:443");
+        assert_eq!(normalize_address("[::]:443"), "[::]:443");
+        assert_eq!(normalize_address("127.0.0.1"), "127.0.0.1:80");
+        assert_eq!(normalize_address("*:443"), "*:443");
+    }
+
+    #[test]
+    fn protocol_defaults() {
+        assert_eq!(default_protocols(Version(1, 22, 1)).len(), 3);
+        assert_eq!(default_protocols(Version(1, 26, 0)).len(), 4);
+        assert_eq!(default_protocols(Version(1, 28, 0)).len(), 2);
+    }
+}

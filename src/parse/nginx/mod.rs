@@ -1,0 +1,72 @@
+//! nginx: an nginx-exact lexer, a parser that expands includes, and extraction of TLS
+//! endpoints into the common model.
+//!
+//! The split: [`lexer`] models `ngx_conf_read_token()`, [`tree`] builds directive blocks
+//! and expands `include` (with [`glob`]), [`extract`] turns the tree into endpoints and
+//! observations with nginx's inheritance rules and version-dependent defaults. Checks
+//! never see this module's types; they read the model.
+
+use std::path::Path;
+
+use super::{Options, Parsed};
+use crate::source::{FileId, Sources};
+
+pub mod extract;
+pub mod glob;
+pub mod lexer;
+pub mod tree;
+
+/// Top-level blocks that only an nginx main config has.
+const MAIN_BLOCKS: &[&str] = &["http", "events", "stream", "mail"];
+
+/// True when the text looks like an nginx config: a top-level `http`, `events`, `stream`
+/// or `mail` block, or a top-level `server` block (an `http`-context fragment).
+///
+/// Cheap: it tokenizes (no includes, no tree) and stops at the first top-level match.
+/// Dovecot's `.conf` files also have `name {` blocks, but never these names at top level.
+pub fn looks_like(text: &str) -> bool {
+    let mut lexer = lexer::Lexer::new(text, FileId(0), 0, text.len());
+    let mut args = Vec::new();
+    let mut errors = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        match lexer.statement(&mut args, &mut errors) {
+            lexer::End::Eof => return false,
+            lexer::End::Semicolon(_) => {}
+            lexer::End::BlockEnd(_) => depth = depth.saturating_sub(1),
+            lexer::End::BlockStart(_) => {
+                let name = args
+                    .first()
+                    .map_or("", |a| a.value.trim_start_matches('\u{feff}'));
+                if depth == 0
+                    && args.len() == 1
+                    && (MAIN_BLOCKS.contains(&name) || name == "server")
+                {
+                    return true;
+                }
+                if name.ends_with("_by_lua_block") {
+                    lexer.skip_lua_block(&mut errors);
+                } else {
+                    depth += 1;
+                }
+            }
+        }
+        // Dovecot and other `key = value` formats make nginx-syntax noise quickly.
+        if errors.len() > 3 {
+            return false;
+        }
+    }
+}
+
+/// Parses an nginx entry file and everything it includes.
+pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
+    let tree = tree::parse(path, sources, options.allow_outside_root);
+    let (model, extra) = extract::extract(&tree, options);
+    let mut errors = tree.errors;
+    errors.extend(extra);
+    Parsed {
+        model,
+        errors,
+        files: tree.files,
+    }
+}

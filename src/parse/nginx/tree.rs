@@ -1,0 +1,698 @@
+//! Directives and blocks, with `include` expanded in place, as `ngx_conf_parse()` builds them.
+//!
+//! The tree is an arena: every directive instance gets a [`DirId`]; a block lists its
+//! children in file order, with included directives placed right after the `include` that
+//! brought them (an `include` is textual: its directives belong to the including block).
+//! Parsing uses explicit stacks for blocks and files, so hostile input (deep nesting, long
+//! include chains) cannot overflow the Rust stack, and runs in time linear in the input.
+//!
+//! Includes follow nginx: relative paths resolve against the directory of the main config
+//! (the prefix), patterns with `*`, `?` or `[` are globbed in byte order without dotfiles,
+//! an empty glob is fine, a missing literal file is an error. Unlike nginx, cycles are
+//! reported instead of crashing. `nginx -T` dumps are read too: each
+//! `# configuration file PATH:` section is a file and includes are matched against those
+//! names.
+//!
+//! This module knows no directive semantics beyond what the grammar needs: which blocks
+//! have non-directive bodies (`map`, `types`, ...) and which hold Lua code.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::glob;
+use super::lexer::{Arg, End, Lexer};
+use crate::parse::ParseError;
+use crate::source::{FileId, Sources, Span};
+
+/// Index of a directive in [`Tree::directives`].
+pub type DirId = usize;
+
+/// Blocks nested deeper than this are an error (nginx has no limit but no real config
+/// comes close; the limit keeps every later walk shallow).
+pub const MAX_DEPTH: usize = 256;
+
+/// Include instances beyond this are an error (guards against include bombs).
+pub const MAX_INCLUDES: usize = 100_000;
+
+/// Blocks whose bodies are read by a custom handler (`cf->handler`): their statements are
+/// entries, not directives, and a nested `{` is `unexpected "{"`.
+const ENTRY_BLOCKS: &[&str] = &[
+    "types",
+    "map",
+    "geo",
+    "split_clients",
+    "charset_map",
+    "match",
+    "geoip2",
+];
+
+/// What a block's body holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Ordinary directives.
+    Directives,
+    /// Entries of a handler body (`map`, `types`, `geo`, ...).
+    Entries,
+}
+
+/// A `{ … }` body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// What the body holds.
+    pub kind: BodyKind,
+    /// The `{`.
+    pub open: Span,
+    /// The matching `}`, when there is one.
+    pub close: Option<Span>,
+    /// Directive instances in order, includes expanded.
+    pub children: Vec<DirId>,
+}
+
+/// One directive instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// The name (nginx allows it quoted; the value is what counts).
+    pub name: Arg,
+    /// The arguments.
+    pub args: Vec<Arg>,
+    /// From the name to the terminating `;` or `{` inclusive.
+    pub span: Span,
+    /// The block, when the directive has one.
+    pub block: Option<Block>,
+    /// The Lua code of a `*_by_lua_block` (without the braces).
+    pub lua: Option<Span>,
+    /// The `include` instance whose file holds this directive (for "included from" labels).
+    pub included_from: Option<DirId>,
+}
+
+impl Directive {
+    /// The directive's name as nginx sees it.
+    pub fn name(&self) -> &str {
+        &self.name.value
+    }
+
+    /// The children of its block (empty without a block).
+    pub fn children(&self) -> &[DirId] {
+        self.block.as_ref().map_or(&[], |b| &b.children)
+    }
+
+    /// The span of all arguments (quotes included), or of the name when there are none.
+    pub fn args_span(&self) -> Span {
+        match (self.args.first(), self.args.last()) {
+            (Some(a), Some(b)) => a.full_span().to(b.full_span()),
+            _ => self.name.full_span(),
+        }
+    }
+}
+
+/// A parsed configuration: the entry file with every include expanded.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// Every directive instance.
+    pub directives: Vec<Directive>,
+    /// The top-level directives of the entry file.
+    pub root: Vec<DirId>,
+    /// Every file read, entry first, each once.
+    pub files: Vec<FileId>,
+    /// Syntax and include errors.
+    pub errors: Vec<ParseError>,
+    /// Includes not read because they point outside the main config's directory, with the
+    /// path they name.
+    pub outside_root: Vec<(DirId, PathBuf)>,
+}
+
+impl Tree {
+    /// A directive by id.
+    pub fn get(&self, id: DirId) -> &Directive {
+        &self.directives[id]
+    }
+}
+
+/// A file (or a section of an `nginx -T` dump) to read.
+#[derive(Clone, Debug)]
+struct Unit {
+    file: FileId,
+    start: usize,
+    end: usize,
+    /// Identity for cycle detection (canonical path, or the dumped name).
+    key: PathBuf,
+}
+
+/// Where included files come from.
+enum Fs {
+    Disk,
+    /// `nginx -T`: the dump file and its sections by name.
+    Dump {
+        file: FileId,
+        sections: Vec<(String, usize, usize)>,
+    },
+}
+
+struct Loader {
+    prefix: PathBuf,
+    /// When set, includes outside this directory are not read.
+    root: Option<PathBuf>,
+    fs: Fs,
+    cache: HashMap<PathBuf, FileId>,
+    files: Vec<FileId>,
+}
+
+impl Loader {
+    /// Opens one include target; the error text is nginx's.
+    fn open(&mut self, path: &Path, sources: &mut Sources) -> Result<Unit, String> {
+        match &self.fs {
+            Fs::Dump { file, sections } => {
+                let name = path.to_string_lossy();
+                let found = sections.iter().find(|(n, _, _)| *n == *name);
+                match found {
+                    Some((n, start, end)) => Ok(Unit {
+                        file: *file,
+                        start: *start,
+                        end: *end,
+                        key: PathBuf::from(n),
+                    }),
+                    None => Err(format!(
+                        "open() \"{}\" failed (2: No such file or directory)",
+                        path.display()
+                    )),
+                }
+            }
+            Fs::Disk => {
+                let key =
+                    std::fs::canonicalize(path).map_err(|e| os_message("open()", path, &e))?;
+                if let Some(&file) = self.cache.get(&key) {
+                    let end = sources.get(file).text.len();
+                    return Ok(Unit {
+                        file,
+                        start: 0,
+                        end,
+                        key,
+                    });
+                }
+                if key.is_dir() {
+                    return Err(format!(
+                        "pread() \"{}\" failed (21: Is a directory)",
+                        path.display()
+                    ));
+                }
+                let file = sources
+                    .load(path)
+                    .map_err(|e| os_message("open()", path, &e))?;
+                self.cache.insert(key.clone(), file);
+                self.files.push(file);
+                let end = sources.get(file).text.len();
+                Ok(Unit {
+                    file,
+                    start: 0,
+                    end,
+                    key,
+                })
+            }
+        }
+    }
+
+    /// The files an include argument names, in nginx's order.
+    fn resolve(&self, pattern: &str) -> (PathBuf, Option<Vec<PathBuf>>) {
+        let path = self.prefix.join(pattern);
+        if !glob::is_pattern(pattern) {
+            return (path, None);
+        }
+        let list = match &self.fs {
+            Fs::Disk => glob::expand(&path),
+            Fs::Dump { sections, .. } => {
+                let pat = path.to_string_lossy();
+                let mut names: Vec<&str> = sections
+                    .iter()
+                    .map(|(n, _, _)| n.as_str())
+                    .filter(|n| glob::matches_path(&pat, n))
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
+                names.into_iter().map(PathBuf::from).collect()
+            }
+        };
+        (path, Some(list))
+    }
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// nginx's `open() "path" failed (2: No such file or directory)` wording for an I/O error.
+fn os_message(call: &str, path: &Path, e: &std::io::Error) -> String {
+    let code = e.raw_os_error().unwrap_or(0);
+    let text = e.to_string();
+    let text = text
+        .split(" (os error")
+        .next()
+        .unwrap_or(text.as_str())
+        .to_owned();
+    format!("{call} \"{}\" failed ({code}: {text})", path.display())
+}
+
+enum Frame {
+    File {
+        unit: Unit,
+        text: Arc<str>,
+        pos: usize,
+        include: Option<DirId>,
+        blocks_at_start: usize,
+    },
+    /// The remaining files of a glob include.
+    Pending {
+        paths: std::vec::IntoIter<PathBuf>,
+        include: DirId,
+    },
+}
+
+struct Parser<'s> {
+    sources: &'s mut Sources,
+    tree: Tree,
+    loader: Loader,
+    frames: Vec<Frame>,
+    blocks: Vec<DirId>,
+    /// Keys of the files being read (the include chain), with counts.
+    active: HashMap<PathBuf, usize>,
+    includes: usize,
+    reported_depth: bool,
+    reported_includes: bool,
+}
+
+/// Parses `entry` and everything it includes. Unless `allow_outside_root`, includes that
+/// leave the entry's directory are not read (they are listed in [`Tree::outside_root`]).
+pub fn parse(entry: &Path, sources: &mut Sources, allow_outside_root: bool) -> Tree {
+    let file = match crate::parse::load(entry, sources) {
+        Ok(f) => f,
+        Err(e) => {
+            let file = e.span.file;
+            return Tree {
+                files: vec![file],
+                errors: vec![e],
+                ..Tree::default()
+            };
+        }
+    };
+    let text = Arc::clone(&sources.get(file).text);
+    let prefix = entry
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let prefix = std::fs::canonicalize(&prefix).unwrap_or(prefix);
+    let key = std::fs::canonicalize(entry).unwrap_or_else(|_| entry.to_path_buf());
+    let (fs, unit, prefix) = match dump_sections(&text) {
+        Some(sections) => {
+            let (name, start, end) = sections[0].clone();
+            let prefix = Path::new(&name)
+                .parent()
+                .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+            let unit = Unit {
+                file,
+                start,
+                end,
+                key: PathBuf::from(name),
+            };
+            (Fs::Dump { file, sections }, unit, prefix)
+        }
+        None => (
+            Fs::Disk,
+            Unit {
+                file,
+                start: 0,
+                end: text.len(),
+                key: key.clone(),
+            },
+            prefix,
+        ),
+    };
+    let mut cache = HashMap::new();
+    cache.insert(key, file);
+    let is_dump = matches!(fs, Fs::Dump { .. });
+    let root = (!allow_outside_root && !is_dump).then(|| prefix.clone());
+    let mut parser = Parser {
+        sources,
+        tree: Tree::default(),
+        loader: Loader {
+            prefix,
+            root,
+            fs,
+            cache,
+            files: vec![file],
+        },
+        frames: Vec::new(),
+        blocks: Vec::new(),
+        active: HashMap::new(),
+        includes: 0,
+        reported_depth: false,
+        reported_includes: false,
+    };
+    parser.push_file(unit, text, None);
+    parser.run();
+    let mut tree = parser.tree;
+    tree.files = parser.loader.files;
+    tree
+}
+
+/// Splits an `nginx -T` dump into `(name, start, end)` sections; `None` when the text
+/// does not start with a `# configuration file PATH:` header.
+fn dump_sections(text: &str) -> Option<Vec<(String, usize, usize)>> {
+    const HEAD: &str = "# configuration file ";
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    if !first.starts_with(HEAD) {
+        return None;
+    }
+    let mut sections: Vec<(String, usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if let Some(name) = bare.strip_prefix(HEAD).and_then(|r| r.strip_suffix(':')) {
+            if let Some(last) = sections.last_mut() {
+                last.2 = start;
+            }
+            sections.push((name.to_owned(), offset, text.len()));
+        }
+    }
+    (!sections.is_empty()).then_some(sections)
+}
+
+impl Parser<'_> {
+    fn push_file(&mut self, unit: Unit, text: Arc<str>, include: Option<DirId>) {
+        *self.active.entry(unit.key.clone()).or_insert(0) += 1;
+        let pos = unit.start;
+        self.frames.push(Frame::File {
+            unit,
+            text,
+            pos,
+            include,
+            blocks_at_start: self.blocks.len(),
+        });
+    }
+
+    fn run(&mut self) {
+        let mut args = Vec::new();
+        while let Some(frame) = self.frames.last_mut() {
+            let (unit, text, pos, include, blocks_at_start) = match frame {
+                Frame::File {
+                    unit,
+                    text,
+                    pos,
+                    include,
+                    blocks_at_start,
+                } => (
+                    unit.clone(),
+                    Arc::clone(text),
+                    pos,
+                    *include,
+                    *blocks_at_start,
+                ),
+                Frame::Pending { paths, include } => {
+                    let include = *include;
+                    match paths.next() {
+                        Some(path) => self.enter(&path, include),
+                        None => {
+                            self.frames.pop();
+                        }
+                    }
+                    continue;
+                }
+            };
+            let mut lexer = Lexer::new(&text, unit.file, *pos, unit.end);
+            let before = self.tree.errors.len();
+            let end = lexer.statement(&mut args, &mut self.tree.errors);
+            *pos = lexer.pos();
+            match end {
+                End::Eof => {
+                    let lexer_reported = self.tree.errors.len() > before;
+                    if !args.is_empty() {
+                        let span = Span::new(unit.file, unit.end, unit.end);
+                        self.add(&mut args, span, include);
+                    }
+                    if self.blocks.len() > blocks_at_start && !lexer_reported {
+                        self.tree.errors.push(ParseError::new(
+                            Span::new(unit.file, unit.end, unit.end),
+                            "unexpected end of file, expecting \"}\"",
+                        ));
+                    }
+                    self.blocks.truncate(blocks_at_start);
+                    if let Some(n) = self.active.get_mut(&unit.key) {
+                        *n = n.saturating_sub(1);
+                    }
+                    self.frames.pop();
+                }
+                End::Semicolon(at) => {
+                    let span = Span::new(unit.file, at, at + 1);
+                    if let Some(id) = self.add(&mut args, span, include)
+                        && self.tree.directives[id].name() == "include"
+                    {
+                        self.include(id);
+                    }
+                }
+                End::BlockStart(at) => {
+                    self.block_start(&mut args, &text, unit.file, at, include);
+                }
+                End::BlockEnd(at) => {
+                    let span = Span::new(unit.file, at, at + 1);
+                    let had_args = !args.is_empty();
+                    if had_args {
+                        // Recovery: keep the unterminated directive (the lexer reported it).
+                        self.add(&mut args, span, include);
+                    }
+                    if self.blocks.len() > blocks_at_start {
+                        if let Some(id) = self.blocks.pop()
+                            && let Some(b) = self.tree.directives[id].block.as_mut()
+                        {
+                            b.close = Some(span);
+                        }
+                    } else if !had_args {
+                        self.tree
+                            .errors
+                            .push(ParseError::new(span, "unexpected \"}\""));
+                    }
+                }
+            }
+        }
+    }
+
+    fn parent_kind(&self) -> BodyKind {
+        self.blocks
+            .last()
+            .and_then(|&id| self.tree.directives[id].block.as_ref())
+            .map_or(BodyKind::Directives, |b| b.kind)
+    }
+
+    fn block_start(
+        &mut self,
+        args: &mut Vec<Arg>,
+        text: &Arc<str>,
+        file: FileId,
+        at: usize,
+        include: Option<DirId>,
+    ) {
+        let open = Span::new(file, at, at + 1);
+        let parent_kind = self.parent_kind();
+        if parent_kind == BodyKind::Entries {
+            self.tree
+                .errors
+                .push(ParseError::new(open, "unexpected \"{\""));
+        }
+        if args.is_empty() {
+            // Recovery for `{` without a name (already reported): an anonymous block.
+            args.push(Arg {
+                span: Span::new(file, at, at),
+                value: String::new(),
+                quoted: false,
+            });
+        }
+        let name = args[0].value.clone();
+        if parent_kind == BodyKind::Directives && name.ends_with("_by_lua_block") {
+            let Some(id) = self.add(args, open, include) else {
+                return;
+            };
+            let Some(Frame::File { pos, unit, .. }) = self.frames.last_mut() else {
+                return;
+            };
+            let mut lexer = Lexer::new(text, file, *pos, unit.end);
+            let body = lexer.skip_lua_block(&mut self.tree.errors);
+            *pos = lexer.pos();
+            self.tree.directives[id].lua = Some(body);
+            return;
+        }
+        let kind = if parent_kind == BodyKind::Entries || ENTRY_BLOCKS.contains(&name.as_str()) {
+            BodyKind::Entries
+        } else {
+            BodyKind::Directives
+        };
+        let Some(id) = self.add(args, open, include) else {
+            return;
+        };
+        self.tree.directives[id].block = Some(Block {
+            kind,
+            open,
+            close: None,
+            children: Vec::new(),
+        });
+        if self.blocks.len() >= MAX_DEPTH && !self.reported_depth {
+            self.reported_depth = true;
+            self.tree.errors.push(ParseError::new(
+                open,
+                format!("blocks are nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        self.blocks.push(id);
+    }
+
+    /// Adds a directive from the statement's tokens to the current block.
+    fn add(
+        &mut self,
+        args: &mut Vec<Arg>,
+        terminator: Span,
+        include: Option<DirId>,
+    ) -> Option<DirId> {
+        if args.is_empty() {
+            return None;
+        }
+        let mut all = std::mem::take(args);
+        let mut name = all.remove(0);
+        if let Some(rest) = name.value.clone().strip_prefix('\u{feff}') {
+            self.tree.errors.push(
+                ParseError::new(
+                    name.span,
+                    format!("unknown directive \"\\u{{feff}}{rest}\" (the file starts with a UTF-8 byte order mark)"),
+                )
+                .help("nginx does not skip a byte order mark: save the file as UTF-8 without BOM"),
+            );
+            name.value.replace_range(..'\u{feff}'.len_utf8(), "");
+        }
+        // Every nginx directive name (core and third-party modules) is `[A-Za-z0-9_]+`;
+        // anything else is certainly unknown, typically an unquoted regex cut at `{`.
+        if self.parent_kind() == BodyKind::Directives
+            && !name.value.is_empty()
+            && !name
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            self.tree.errors.push(ParseError::new(
+                name.full_span(),
+                format!("unknown directive \"{}\"", name.value),
+            ));
+        }
+        let span = name.full_span().to(terminator);
+        let id = self.tree.directives.len();
+        self.tree.directives.push(Directive {
+            name,
+            args: all,
+            span,
+            block: None,
+            lua: None,
+            included_from: include,
+        });
+        match self.blocks.last() {
+            Some(&parent) => {
+                if let Some(b) = self.tree.directives[parent].block.as_mut() {
+                    b.children.push(id);
+                }
+            }
+            None => self.tree.root.push(id),
+        }
+        Some(id)
+    }
+
+    fn include(&mut self, id: DirId) {
+        let dir = &self.tree.directives[id];
+        if dir.args.len() != 1 {
+            let e = ParseError::new(
+                dir.span,
+                "invalid number of arguments in \"include\" directive",
+            );
+            self.tree.errors.push(e);
+            return;
+        }
+        let pattern = dir.args[0].value.clone();
+        let (path, list) = self.loader.resolve(&pattern);
+        if let Some(root) = &self.loader.root
+            && !lexically_normal(&path).starts_with(root)
+        {
+            self.tree.outside_root.push((id, path));
+            return;
+        }
+        match list {
+            None => self.enter(&path, id),
+            Some(list) => {
+                if !list.is_empty() {
+                    self.frames.push(Frame::Pending {
+                        paths: list.into_iter(),
+                        include: id,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Starts reading one included file (called with the include's block on top).
+    fn enter(&mut self, path: &Path, include: DirId) {
+        let span = self.tree.directives[include].span;
+        self.includes += 1;
+        if self.includes > MAX_INCLUDES {
+            if !self.reported_includes {
+                self.reported_includes = true;
+                self.tree.errors.push(ParseError::new(
+                    span,
+                    format!(
+                        "too many included files (more than {MAX_INCLUDES}); the rest is not read"
+                    ),
+                ));
+            }
+            return;
+        }
+        let unit = match self.loader.open(path, self.sources) {
+            Ok(u) => u,
+            Err(msg) => {
+                self.tree.errors.push(ParseError::new(span, msg));
+                return;
+            }
+        };
+        if self.active.get(&unit.key).copied().unwrap_or(0) > 0 {
+            let mut e = ParseError::new(
+                span,
+                format!("include cycle: \"{}\" is already being read", path.display()),
+            )
+            .help("nginx has no cycle check (it crashes on this configuration): remove one of the includes");
+            let mut in_cycle = false;
+            for frame in &self.frames {
+                if let Frame::File {
+                    unit: u,
+                    include: inc,
+                    ..
+                } = frame
+                {
+                    if u.key == unit.key {
+                        in_cycle = true;
+                    }
+                    if in_cycle && let Some(inc) = inc {
+                        let d = &self.tree.directives[*inc];
+                        e = e.label(d.span, "included here");
+                    }
+                }
+            }
+            self.tree.errors.push(e);
+            return;
+        }
+        let text = Arc::clone(&self.sources.get(unit.file).text);
+        self.push_file(unit, text, Some(include));
+    }
+}
