@@ -143,13 +143,17 @@ impl Sources {
     /// Adds a file from text already in memory.
     pub fn add(&mut self, path: PathBuf, name: String, text: impl Into<Arc<str>>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.by_path.entry(path.clone()).or_insert(id);
+        self.by_path.entry(canonical(&path)).or_insert(id);
         self.files.push(SourceFile::new(path, name, text.into()));
         id
     }
 
-    /// Reads a file from disk and adds it; the name shown is `display_name(path)`.
+    /// Reads a file from disk and adds it; the name shown is `display_name(path)`. A file
+    /// already read (under any spelling of its path) is not read again.
     pub fn load(&mut self, path: &Path) -> std::io::Result<FileId> {
+        if let Some(id) = self.find(path) {
+            return Ok(id);
+        }
         let bytes = std::fs::read(path)?;
         let text = match String::from_utf8(bytes) {
             Ok(s) => s,
@@ -165,7 +169,7 @@ impl Sources {
 
     /// Finds an already loaded file by path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.by_path.get(path).copied()
+        self.by_path.get(&canonical(path)).copied()
     }
 
     /// Number of files.
@@ -195,6 +199,11 @@ impl Sources {
     pub fn end(&self, span: Span) -> LineCol {
         self.get(span.file).line_col(span.end as usize)
     }
+}
+
+/// The key under which a file is known: its canonical path when it exists.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A path as users want to see it: relative to the current directory when it is below it.
