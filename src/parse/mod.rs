@@ -88,12 +88,7 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
 }
 
 /// Parses one entry file of a known dialect.
-pub fn parse(
-    dialect: Dialect,
-    path: &Path,
-    sources: &mut Sources,
-    options: &Options,
-) -> Parsed {
+pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     match dialect {
         Dialect::Nginx => nginx::parse(path, sources, options),
         Dialect::Dovecot => dovecot::parse(path, sources, options),

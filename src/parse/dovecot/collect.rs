@@ -8,10 +8,10 @@
 
 use std::path::Path;
 
+use super::Dv;
 use super::filter::{Cond, KINDS};
 use super::names;
 use super::syntax::{Assign, Item, RawValue, Section};
-use super::Dv;
 use crate::model::{CipherString, Label, Observation, ObservationKind as Kind};
 use crate::parse::{ParseError, load};
 use crate::source::{FileId, Sources, Span};
@@ -289,7 +289,13 @@ impl Walker<'_> {
         None
     }
 
-    fn plaintext_key(&mut self, a: &Assign, key: &str, cond: &Cond, scope_key: String) -> Option<String> {
+    fn plaintext_key(
+        &mut self,
+        a: &Assign,
+        key: &str,
+        cond: &Cond,
+        scope_key: String,
+    ) -> Option<String> {
         if !self.dv.is24 && key == "auth_allow_cleartext" {
             self.push_obs(
                 cond,
@@ -337,7 +343,14 @@ impl Walker<'_> {
         );
     }
 
-    fn unknown(&mut self, a: &Assign, key: &str, known: &[&'static str], cond: &Cond, scope_key: String) {
+    fn unknown(
+        &mut self,
+        a: &Assign,
+        key: &str,
+        known: &[&'static str],
+        cond: &Cond,
+        scope_key: String,
+    ) {
         let version = if self.dv.is24 { "2.4" } else { "2.3" };
         let mut obs = Observation::new(
             Kind::UnknownSetting,
@@ -460,7 +473,8 @@ impl Walker<'_> {
             match (name, found) {
                 (Some(_), Some(e)) => {
                     out.push_str(&e.val.text.text);
-                    val.related.push(Label::new(e.val.span, "variable defined here"));
+                    val.related
+                        .push(Label::new(e.val.span, "variable defined here"));
                     changed = true;
                 }
                 (Some(n), None) if n == key => changed = true,
@@ -474,7 +488,11 @@ impl Walker<'_> {
 
     fn read_value_file(&mut self, path: &Path, span: Span, key: &str) -> Option<Val> {
         let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_VALUE_FILE);
-        let loaded = if too_big { None } else { load(path, self.sources).ok() };
+        let loaded = if too_big {
+            None
+        } else {
+            load(path, self.sources).ok()
+        };
         let Some(id) = loaded else {
             self.out.errors.push(
                 ParseError::new(

@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use super::Dv;
 use super::collect::{Collected, Entry, LOGIN_SERVICES};
 use super::filter::Cond;
-use super::Dv;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind as Kind,
     Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings,
@@ -97,7 +97,9 @@ fn invalid(e: &Entry, dv: &Dv) -> Option<(String, String)> {
             "use `TLSv1.2` or `TLSv1.3`".into(),
         )),
         "ssl_options" => options_error(v, dv),
-        "ssl_prefer_server_ciphers" | "ssl_verify_client_cert" | "disable_plaintext_auth"
+        "ssl_prefer_server_ciphers"
+        | "ssl_verify_client_cert"
+        | "disable_plaintext_auth"
         | "auth_allow_cleartext"
             if parse_bool(v).is_none() =>
         {
@@ -115,16 +117,23 @@ fn invalid(e: &Entry, dv: &Dv) -> Option<(String, String)> {
         {
             // Never quote the value: it may be key material.
             Some((
-                format!("`{key}` holds the file's contents in Dovecot 2.3, but this value has no `<`"),
+                format!(
+                    "`{key}` holds the file's contents in Dovecot 2.3, but this value has no `<`"
+                ),
                 format!("write `{key} = </path/to/file`"),
             ))
         }
-        "ssl_server_cert_file" | "ssl_server_alt_cert_file" | "ssl_server_dh_file"
-        | "ssl_server_key_file" | "ssl_server_alt_key_file"
+        "ssl_server_cert_file"
+        | "ssl_server_alt_cert_file"
+        | "ssl_server_dh_file"
+        | "ssl_server_key_file"
+        | "ssl_server_alt_key_file"
             if e.val.file.is_some() =>
         {
             Some((
-                format!("`{key}` takes a path in Dovecot 2.4; `<` would use the file's contents as the path"),
+                format!(
+                    "`{key}` takes a path in Dovecot 2.4; `<` would use the file's contents as the path"
+                ),
                 format!("write `{key} = /path/to/file` without `<`"),
             ))
         }
@@ -147,7 +156,10 @@ fn options_error(v: &str, dv: &Dv) -> Option<(String, String)> {
                 "known flags: `compression`, `no_ticket`".to_owned()
             };
             return Some((
-                format!("Dovecot {} rejects `ssl_options` flag `{flag}` (unknown flag)", dv.short()),
+                format!(
+                    "Dovecot {} rejects `ssl_options` flag `{flag}` (unknown flag)",
+                    dv.short()
+                ),
                 help,
             ));
         }
@@ -194,7 +206,9 @@ fn min_protocol(v: &str, dv: &Dv) -> Option<(Vec<Protocol>, Option<&'static str>
     if v.eq_ignore_ascii_case("ANY") {
         return Some((
             upto(Protocol::TLSv1),
-            Some("`ANY` sets no minimum: OpenSSL's floor applies (SSLv3 is not built into current OpenSSL)"),
+            Some(
+                "`ANY` sets no minimum: OpenSSL's floor applies (SSLv3 is not built into current OpenSSL)",
+            ),
         ));
     }
     if v.eq_ignore_ascii_case("LATEST") {
@@ -265,9 +279,7 @@ impl Resolver<'_> {
 
     fn settings(&self, scope: &Cond, _model: &mut Model) -> TlsSettings {
         let (tickets, compression) = self.options(scope);
-        let ticket_keys = tickets
-            .value
-            .then(|| self.ticket_keys(scope));
+        let ticket_keys = tickets.value.then(|| self.ticket_keys(scope));
         TlsSettings {
             mode: Some(self.mode(scope)),
             protocols: Some(self.protocols(scope)),
@@ -345,8 +357,14 @@ impl Resolver<'_> {
     fn ciphers(&self, scope: &Cond) -> Setting<Ciphers> {
         match self.lookup(scope, "ssl_cipher_list") {
             Some(e) if e.val.text.text.trim().is_empty() => self
-                .setting(scope, e, Ciphers::OpenSsl(CipherString::unplaced("DEFAULT")))
-                .with_note("empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list"),
+                .setting(
+                    scope,
+                    e,
+                    Ciphers::OpenSsl(CipherString::unplaced("DEFAULT")),
+                )
+                .with_note(
+                    "empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list",
+                ),
             Some(e) => self.setting(scope, e, Ciphers::OpenSsl(e.val.text.clone())),
             None => self.default(
                 Ciphers::OpenSsl(CipherString::unplaced(DEFAULT_CIPHERS)),
@@ -387,7 +405,11 @@ impl Resolver<'_> {
             };
         }
         match self.lookup(scope, "ssl_prefer_server_ciphers") {
-            Some(e) => self.setting(scope, e, parse_bool(e.val.text.text.trim()).unwrap_or(false)),
+            Some(e) => self.setting(
+                scope,
+                e,
+                parse_bool(e.val.text.text.trim()).unwrap_or(false),
+            ),
             None => self.default(false, "ssl_prefer_server_ciphers", "`no`"),
         }
     }
@@ -419,7 +441,11 @@ impl Resolver<'_> {
     }
 
     fn dh(&self, scope: &Cond) -> Setting<Option<PathBuf>> {
-        let key = if self.dv.is24 { "ssl_server_dh_file" } else { "ssl_dh" };
+        let key = if self.dv.is24 {
+            "ssl_server_dh_file"
+        } else {
+            "ssl_dh"
+        };
         match self.lookup(scope, key) {
             Some(e) => {
                 let path = path_of(e);
@@ -473,10 +499,19 @@ impl Resolver<'_> {
             Some("sieve") => vec!["managesieve-login"],
             _ => LOGIN_SERVICES.to_vec(),
         };
-        let key = if self.dv.is24 { "restart_request_count" } else { "service_count" };
+        let key = if self.dv.is24 {
+            "restart_request_count"
+        } else {
+            "service_count"
+        };
         // Later `service` blocks of the same name override earlier ones.
         let mut latest: Vec<&super::collect::ServiceCount> = Vec::new();
-        for s in self.c.services.iter().filter(|s| relevant.contains(&s.service.as_str()) && s.key == key) {
+        for s in self
+            .c
+            .services
+            .iter()
+            .filter(|s| relevant.contains(&s.service.as_str()) && s.key == key)
+        {
             latest.retain(|l| l.service != s.service);
             latest.push(s);
         }
@@ -508,8 +543,16 @@ impl Resolver<'_> {
     }
 
     /// `ssl = yes` with cleartext authentication explicitly allowed.
-    fn not_enforced(&self, scope: &Cond, index: usize, tls: &TlsSettings, out: &mut Vec<Observation>) {
-        if tls.mode.as_ref().map(|m| m.value) != Some(TlsMode::Optional) || scope.remote_is_loopback() {
+    fn not_enforced(
+        &self,
+        scope: &Cond,
+        index: usize,
+        tls: &TlsSettings,
+        out: &mut Vec<Observation>,
+    ) {
+        if tls.mode.as_ref().map(|m| m.value) != Some(TlsMode::Optional)
+            || scope.remote_is_loopback()
+        {
             return;
         }
         let (key, allowed_when) = if self.dv.is24 {
@@ -517,12 +560,17 @@ impl Resolver<'_> {
         } else {
             ("disable_plaintext_auth", false)
         };
-        let Some(e) = self.lookup(scope, key) else { return };
+        let Some(e) = self.lookup(scope, key) else {
+            return;
+        };
         if parse_bool(e.val.text.text.trim()) != Some(allowed_when) {
             return;
         }
         // Report once, where the permission is written, not for every filter inheriting it.
-        if !e.cond.same(scope) && self.c.scopes.iter().any(|s| s.same(&e.cond)) && !scope.is_global() {
+        if !e.cond.same(scope)
+            && self.c.scopes.iter().any(|s| s.same(&e.cond))
+            && !scope.is_global()
+        {
             return;
         }
         let v = e.val.text.text.trim();
@@ -543,7 +591,11 @@ impl Resolver<'_> {
 }
 
 fn path_of(e: &Entry) -> Option<PathBuf> {
-    let p = e.val.file.clone().unwrap_or_else(|| e.val.text.text.trim().to_owned());
+    let p = e
+        .val
+        .file
+        .clone()
+        .unwrap_or_else(|| e.val.text.text.trim().to_owned());
     (!p.is_empty()).then(|| PathBuf::from(p))
 }
 

@@ -43,7 +43,11 @@ impl Cond {
                 (None, Some(_)) => false,
                 (Some(m), Some(t)) => match KINDS[i] {
                     "local" | "remote" => addr_within(m, t),
-                    "local_name" => m == t || t.split_whitespace().any(|n| Some(n) == m.split_whitespace().next()),
+                    "local_name" => {
+                        m == t
+                            || t.split_whitespace()
+                                .any(|n| Some(n) == m.split_whitespace().next())
+                    }
                     _ => protocol_within(m, t),
                 },
             })
@@ -113,7 +117,11 @@ fn parse_net(s: &str) -> Option<(IpAddr, u8)> {
         Some((ip, bits)) => (ip, Some(bits.parse::<u8>().ok()?)),
         None => (s, None),
     };
-    let ip: IpAddr = ip.trim_start_matches('[').trim_end_matches(']').parse().ok()?;
+    let ip: IpAddr = ip
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     Some((ip, bits.unwrap_or(max).min(max)))
 }

@@ -58,7 +58,10 @@ pub fn looks_like(text: &str) -> bool {
         if l.trim_end().ends_with(';') {
             semicolons += 1;
         }
-        let key = l.split(|c: char| c == '=' || c.is_whitespace()).next().unwrap_or("");
+        let key = l
+            .split(|c: char| c == '=' || c.is_whitespace())
+            .next()
+            .unwrap_or("");
         let is_assign = l[key.len()..].trim_start().starts_with('=');
         let dovecot_key = matches!(
             key,
@@ -86,7 +89,11 @@ pub fn looks_like(text: &str) -> bool {
 /// Parses a Dovecot entry file (`dovecot.conf`) and everything it includes.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let tree = syntax::read(path, sources);
-    let entry = tree.files.first().copied().unwrap_or(crate::source::FileId(0));
+    let entry = tree
+        .files
+        .first()
+        .copied()
+        .unwrap_or(crate::source::FileId(0));
     let mut errors = tree.errors;
     let dv = detect_version(&tree.items, options, &mut errors);
     let collected = collect::collect(&tree.items, &dv, sources);
@@ -123,7 +130,13 @@ fn detect_version(items: &[Item], options: &Options, errors: &mut Vec<ParseError
             || key == "auth_allow_cleartext"
             || key == "ssl_server";
     });
-    let at_least_24 = |v: Version| if v >= Version(2, 4, 0) { v } else { Version(2, 4, 0) };
+    let at_least_24 = |v: Version| {
+        if v >= Version(2, 4, 0) {
+            v
+        } else {
+            Version(2, 4, 0)
+        }
+    };
     if let Some((value, span, was_first)) = found {
         if !was_first {
             errors.push(
@@ -143,7 +156,11 @@ fn detect_version(items: &[Item], options: &Options, errors: &mut Vec<ParseError
             is24: true,
         };
     }
-    let version = if target < Version(2, 4, 0) { target } else { LATEST_23 };
+    let version = if target < Version(2, 4, 0) {
+        target
+    } else {
+        LATEST_23
+    };
     Dv {
         version,
         is24: false,

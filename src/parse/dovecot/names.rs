@@ -38,10 +38,7 @@ pub(crate) const OBSOLETE_23: &[(&str, &str)] = &[
         "ssl_dh_parameters_length",
         "no longer needed: remove it (Dovecot 2.3 reads DH parameters from `ssl_dh`)",
     ),
-    (
-        "ssl_parameters_regenerate",
-        "no longer needed: remove it",
-    ),
+    ("ssl_parameters_regenerate", "no longer needed: remove it"),
 ];
 
 /// TLS-related settings Dovecot 2.4 knows (docs `settings.js`, mail.md §9).
@@ -99,7 +96,10 @@ pub(crate) const RENAMED_24: &[(&str, &str)] = &[
 
 /// The 2.4 replacement of a 2.3 name rejected by 2.4.
 pub(crate) fn renamed_24(name: &str) -> Option<&'static str> {
-    RENAMED_24.iter().find(|(old, _)| *old == name).map(|(_, new)| *new)
+    RENAMED_24
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map(|(_, new)| *new)
 }
 
 /// The 2.3 name behind a 2.4-only name (for 2.4 names used in a 2.3 config).
@@ -147,7 +147,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(suggest("ssl_cipher_lst", KNOWN_23), Some("ssl_cipher_list"));
-        assert_eq!(suggest("ssl_min_protocols", KNOWN_24), Some("ssl_min_protocol"));
+        assert_eq!(
+            suggest("ssl_min_protocols", KNOWN_24),
+            Some("ssl_min_protocol")
+        );
         assert_eq!(suggest("ssl_zzzzzzzzzzzzzzzz", KNOWN_24), None);
         assert_eq!(renamed_24("ssl_cert"), Some("ssl_server_cert_file"));
         assert_eq!(name_23_for("ssl_server_dh_file"), Some("ssl_dh"));

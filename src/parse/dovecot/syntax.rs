@@ -412,8 +412,8 @@ impl Reader<'_> {
             }
         }
         if p + 1 != b.len() {
-            self.error(line_span, "Garbage after '{'")
-                .help = Some("put the section's settings on their own lines".into());
+            self.error(line_span, "Garbage after '{'").help =
+                Some("put the section's settings on their own lines".into());
             return;
         }
         if self.stack.len() > MAX_SECTION_DEPTH {
@@ -593,7 +593,11 @@ mod tests {
         let msgs: Vec<_> = t.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(msgs[0], "Garbage after '{'");
         assert_eq!(msgs[1], "Unexpected '}'");
-        assert_eq!(msgs.len(), 2, "missing brace reported only when no earlier error");
+        assert_eq!(
+            msgs.len(),
+            2,
+            "missing brace reported only when no earlier error"
+        );
     }
 
     #[test]
