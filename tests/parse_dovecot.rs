@@ -215,8 +215,9 @@ fn include_cycle_is_an_error() {
 
 #[test]
 fn detection() {
-    let d = |name: &str, text: &str| parse::detect(Path::new(name), text);
     use tlslint::model::Dialect;
+    let d = |name: &str, text: &str| parse::detect(Path::new(name), text);
+
     assert_eq!(d("dovecot.conf", ""), Some(Dialect::Dovecot));
     assert_eq!(
         d("x.conf", "dovecot_config_version = 2.4.1\n"),

@@ -123,7 +123,7 @@ pub(crate) const LOGIN_SERVICES: &[&str] = &[
 ];
 
 /// Walks the tree.
-pub(crate) fn collect(items: &[Item], dv: &Dv, sources: &mut Sources) -> Collected {
+pub(crate) fn collect(items: &[Item], dv: Dv, sources: &mut Sources) -> Collected {
     let mut w = Walker {
         dv,
         sources,
@@ -134,7 +134,7 @@ pub(crate) fn collect(items: &[Item], dv: &Dv, sources: &mut Sources) -> Collect
 }
 
 struct Walker<'a> {
-    dv: &'a Dv,
+    dv: Dv,
     sources: &'a mut Sources,
     out: Collected,
 }

@@ -25,7 +25,7 @@ const OPENSSL_TLS13: [&str; 3] = [
 ];
 
 /// Builds the model. `entry_span` stands for the global scope (start of the entry file).
-pub(crate) fn extract(c: &Collected, dv: &Dv, entry_span: Span) -> Model {
+pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
     let mut model = Model::default();
     let valid = validate(c, dv, &mut model);
     let x = Resolver {
@@ -63,7 +63,7 @@ pub(crate) fn extract(c: &Collected, dv: &Dv, entry_span: Span) -> Model {
 }
 
 /// Checks each value once; returns which entries Dovecot would accept.
-fn validate(c: &Collected, dv: &Dv, model: &mut Model) -> Vec<bool> {
+fn validate(c: &Collected, dv: Dv, model: &mut Model) -> Vec<bool> {
     c.entries
         .iter()
         .map(|e| match invalid(e, dv) {
@@ -80,7 +80,7 @@ fn validate(c: &Collected, dv: &Dv, model: &mut Model) -> Vec<bool> {
         .collect()
 }
 
-fn invalid(e: &Entry, dv: &Dv) -> Option<(String, String)> {
+fn invalid(e: &Entry, dv: Dv) -> Option<(String, String)> {
     let v = e.val.text.text.trim();
     let key = e.key.as_str();
     let ver = dv.short();
@@ -141,7 +141,7 @@ fn invalid(e: &Entry, dv: &Dv) -> Option<(String, String)> {
     }
 }
 
-fn options_error(v: &str, dv: &Dv) -> Option<(String, String)> {
+fn options_error(v: &str, dv: Dv) -> Option<(String, String)> {
     for flag in v.split([' ', ',']).filter(|f| !f.is_empty()) {
         let f = flag.to_ascii_lowercase();
         let ok = match f.as_str() {
@@ -201,7 +201,7 @@ fn convert_protocols(v: &str) -> Result<Protocol, String> {
 }
 
 /// The protocols a `ssl_min_protocol` value enables, with a note for `ANY`.
-fn min_protocol(v: &str, dv: &Dv) -> Option<(Vec<Protocol>, Option<&'static str>)> {
+fn min_protocol(v: &str, dv: Dv) -> Option<(Vec<Protocol>, Option<&'static str>)> {
     let upto = |min: Protocol| Protocol::ALL.into_iter().filter(|p| *p >= min).collect();
     if v.eq_ignore_ascii_case("ANY") {
         return Some((
@@ -233,7 +233,7 @@ fn parse_bool(v: &str) -> Option<bool> {
 
 struct Resolver<'a> {
     c: &'a Collected,
-    dv: &'a Dv,
+    dv: Dv,
     valid: &'a [bool],
 }
 
@@ -254,7 +254,7 @@ impl Resolver<'_> {
         best
     }
 
-    fn setting<T>(&self, scope: &Cond, e: &Entry, value: T) -> Setting<T> {
+    fn setting<T>(scope: &Cond, e: &Entry, value: T) -> Setting<T> {
         let mut s = if e.cond.same(scope) {
             Setting::set(value, e.val.span)
         } else {
@@ -306,7 +306,7 @@ impl Resolver<'_> {
         let global = self.lookup(&Cond::default(), "ssl");
         if let Some(g) = global.filter(|g| g.val.text.text.trim() == "no") {
             // Global `ssl = no` disables TLS everywhere; Dovecot ignores `ssl` in filters.
-            let s = self.setting(scope, g, TlsMode::Off);
+            let s = Self::setting(scope, g, TlsMode::Off);
             return if scope.is_global() {
                 s
             } else {
@@ -314,7 +314,7 @@ impl Resolver<'_> {
             };
         }
         match self.lookup(scope, "ssl") {
-            Some(e) => self.setting(scope, e, of(e.val.text.text.trim())),
+            Some(e) => Self::setting(scope, e, of(e.val.text.text.trim())),
             None => self.default(
                 TlsMode::Optional,
                 "ssl",
@@ -329,15 +329,14 @@ impl Resolver<'_> {
             if e.written == "ssl_protocols" {
                 let min = convert_protocols(v).unwrap_or(Protocol::TLSv1_2);
                 let set = Protocol::ALL.into_iter().filter(|p| *p >= min).collect();
-                return self
-                    .setting(scope, e, set)
+                return Self::setting(scope, e, set)
                     .directive("ssl_min_protocol")
                     .with_note(format!(
                         "obsolete `ssl_protocols` converted by Dovecot 2.3 to `ssl_min_protocol = {min}`"
                     ));
             }
             if let Some((set, note)) = min_protocol(v, self.dv) {
-                let s = self.setting(scope, e, set);
+                let s = Self::setting(scope, e, set);
                 return match note {
                     Some(n) => s.with_note(n),
                     None => s,
@@ -356,8 +355,7 @@ impl Resolver<'_> {
 
     fn ciphers(&self, scope: &Cond) -> Setting<Ciphers> {
         match self.lookup(scope, "ssl_cipher_list") {
-            Some(e) if e.val.text.text.trim().is_empty() => self
-                .setting(
+            Some(e) if e.val.text.text.trim().is_empty() => Self::setting(
                     scope,
                     e,
                     Ciphers::OpenSsl(CipherString::unplaced("DEFAULT")),
@@ -365,7 +363,7 @@ impl Resolver<'_> {
                 .with_note(
                     "empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list",
                 ),
-            Some(e) => self.setting(scope, e, Ciphers::OpenSsl(e.val.text.clone())),
+            Some(e) => Self::setting(scope, e, Ciphers::OpenSsl(e.val.text.clone())),
             None => self.default(
                 Ciphers::OpenSsl(CipherString::unplaced(DEFAULT_CIPHERS)),
                 "ssl_cipher_list",
@@ -377,10 +375,9 @@ impl Resolver<'_> {
     fn suites(&self, scope: &Cond) -> Setting<Vec<Named>> {
         let defaults = || OPENSSL_TLS13.iter().map(|s| Named::new(*s, None)).collect();
         match self.lookup(scope, "ssl_cipher_suites") {
-            Some(e) if e.val.text.text.trim().is_empty() => self
-                .setting(scope, e, defaults())
+            Some(e) if e.val.text.text.trim().is_empty() => Self::setting(scope, e, defaults())
                 .with_note("empty `ssl_cipher_suites`: OpenSSL's default TLS 1.3 suites apply"),
-            Some(e) => self.setting(scope, e, split_names(&e.val.text)),
+            Some(e) => Self::setting(scope, e, split_names(&e.val.text)),
             None => Setting::defaulted(
                 defaults(),
                 "no `ssl_cipher_suites` set; OpenSSL's default TLS 1.3 suites apply",
@@ -394,18 +391,18 @@ impl Resolver<'_> {
         if e.val.text.text.trim().is_empty() {
             return None;
         }
-        Some(self.setting(scope, e, split_names(&e.val.text)))
+        Some(Self::setting(scope, e, split_names(&e.val.text)))
     }
 
     fn prefer(&self, scope: &Cond) -> Setting<bool> {
         if self.dv.is24 {
             return match self.lookup(scope, "ssl_server_prefer_ciphers") {
-                Some(e) => self.setting(scope, e, e.val.text.text.trim() == "server"),
+                Some(e) => Self::setting(scope, e, e.val.text.text.trim() == "server"),
                 None => self.default(false, "ssl_server_prefer_ciphers", "`client`"),
             };
         }
         match self.lookup(scope, "ssl_prefer_server_ciphers") {
-            Some(e) => self.setting(
+            Some(e) => Self::setting(
                 scope,
                 e,
                 parse_bool(e.val.text.text.trim()).unwrap_or(false),
@@ -435,8 +432,8 @@ impl Resolver<'_> {
             .collect();
         let has = |f: &str| flags.iter().any(|x| x == f);
         (
-            self.setting(scope, e, !has("no_ticket")),
-            self.setting(scope, e, has("compression")),
+            Self::setting(scope, e, !has("no_ticket")),
+            Self::setting(scope, e, has("compression")),
         )
     }
 
@@ -449,7 +446,7 @@ impl Resolver<'_> {
         match self.lookup(scope, key) {
             Some(e) => {
                 let path = path_of(e);
-                self.setting(scope, e, path)
+                Self::setting(scope, e, path)
             }
             None => Setting::defaulted(
                 None,
@@ -470,7 +467,7 @@ impl Resolver<'_> {
         };
         keys.iter()
             .filter_map(|k| self.lookup(scope, k))
-            .filter_map(|e| path_of(e).map(|p| self.setting(scope, e, p)))
+            .filter_map(|e| path_of(e).map(|p| Self::setting(scope, e, p)))
             .collect()
     }
 
@@ -483,7 +480,7 @@ impl Resolver<'_> {
         match self.lookup(scope, key) {
             Some(e) => {
                 let v = e.val.text.text.trim();
-                self.setting(scope, e, v != "no" && parse_bool(v) != Some(false))
+                Self::setting(scope, e, v != "no" && parse_bool(v) != Some(false))
             }
             None => self.default(false, key, "`no`"),
         }

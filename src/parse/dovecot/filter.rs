@@ -3,6 +3,7 @@
 //! give. Address matching is CIDR containment; host names are compared as written
 //! (Dovecot resolves them by DNS, which a linter must not do).
 
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use crate::source::Span;
@@ -71,7 +72,7 @@ impl Cond {
         }
         let mut k = String::from("dovecot");
         for (kind, v) in self.iter() {
-            k.push_str(&format!("/{kind}[{v}]"));
+            let _ = write!(k, "/{kind}[{v}]");
         }
         k
     }

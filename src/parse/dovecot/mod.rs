@@ -33,7 +33,7 @@ pub(crate) struct Dv {
 
 impl Dv {
     /// `2.3` / `2.4` (or `2.3.21` when the patch level matters for defaults).
-    pub(crate) fn short(&self) -> String {
+    pub(crate) fn short(self) -> String {
         if self.is24 {
             "2.4".into()
         } else {
@@ -96,8 +96,8 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         .unwrap_or(crate::source::FileId(0));
     let mut errors = tree.errors;
     let dv = detect_version(&tree.items, options, &mut errors);
-    let collected = collect::collect(&tree.items, &dv, sources);
-    let model = extract::extract(&collected, &dv, Span::new(entry, 0, 0));
+    let collected = collect::collect(&tree.items, dv, sources);
+    let model = extract::extract(&collected, dv, Span::new(entry, 0, 0));
     errors.extend(collected.errors);
     let mut files = tree.files;
     for f in collected.files {
