@@ -356,13 +356,11 @@ impl Resolver<'_> {
     fn ciphers(&self, scope: &Cond) -> Setting<Ciphers> {
         match self.lookup(scope, "ssl_cipher_list") {
             Some(e) if e.val.text.text.trim().is_empty() => Self::setting(
-                    scope,
-                    e,
-                    Ciphers::OpenSsl(CipherString::unplaced("DEFAULT")),
-                )
-                .with_note(
-                    "empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list",
-                ),
+                scope,
+                e,
+                Ciphers::OpenSsl(CipherString::unplaced("DEFAULT")),
+            )
+            .with_note("empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list"),
             Some(e) => Self::setting(scope, e, Ciphers::OpenSsl(e.val.text.clone())),
             None => self.default(
                 Ciphers::OpenSsl(CipherString::unplaced(DEFAULT_CIPHERS)),

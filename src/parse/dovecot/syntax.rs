@@ -380,7 +380,10 @@ impl Reader<'_> {
         }
     }
 
-    #[expect(clippy::many_single_char_names, reason = "byte-scanner positions, as in the C original's style")]
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "byte-scanner positions, as in the C original's style"
+    )]
     fn section(&mut self, l: &Logical, kind: &str, mut p: usize, line_span: Span) {
         let b = l.text.as_bytes();
         if p == b.len() {
