@@ -240,3 +240,52 @@ fn detection() {
     );
     assert_eq!(d("x.conf", "ssl_certificate x;\nprotocols = a;\n"), None);
 }
+
+/// The Dovecot fixtures of the observation-based checks produce (or, for `# ok`, do not
+/// produce) the observation the check reads; every Dovecot fixture parses cleanly.
+#[test]
+fn check_fixtures_match_observations() {
+    use tlslint::model::ObservationKind as K;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    all_files(&root, &mut files);
+    let mut seen = 0;
+    for f in files.iter().filter(|f| {
+        f.file_name().is_some_and(|n| n == "dovecot.conf")
+            && f.parent()
+                .and_then(Path::file_name)
+                .is_some_and(|d| d.to_string_lossy().starts_with("dovecot-"))
+    }) {
+        seen += 1;
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let check = f
+            .ancestors()
+            .nth(2)
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (parsed, _) = parse_file(f, &options(None));
+        assert!(
+            parsed.errors.is_empty(),
+            "{}: {:?}",
+            f.display(),
+            parsed.errors
+        );
+        let kind = match check.as_str() {
+            "deprecated-directive" => K::Deprecated,
+            "tls-not-enforced" => K::NotEnforced,
+            "unknown-setting" => K::UnknownSetting,
+            _ => continue,
+        };
+        let found = parsed.model.observations.iter().any(|o| o.kind == kind);
+        let expect = text.contains("# expect:");
+        assert_eq!(
+            found,
+            expect,
+            "{}: {:?}",
+            f.display(),
+            parsed.model.observations
+        );
+    }
+    assert!(seen >= 8, "Dovecot fixtures missing");
+}
