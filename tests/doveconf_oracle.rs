@@ -76,6 +76,10 @@ fn effective(file: &Path, args: &[String]) -> Option<Vec<(String, String)>> {
 }
 
 /// Differences between our endpoint and doveconf's effective settings.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one comparison per setting, read top to bottom"
+)]
 fn compare(file: &Path, e: &Endpoint, oracle: &[(String, String)]) -> Vec<String> {
     let get = |k: &str| {
         oracle
@@ -220,8 +224,10 @@ fn agrees_with_doveconf() {
         );
         return;
     };
-    let mut targets = Targets::default();
-    targets.dovecot = Version::parse(&version).unwrap_or(Version(2, 3, 19));
+    let targets = Targets {
+        dovecot: Version::parse(&version).unwrap_or(Version(2, 3, 19)),
+        ..Targets::default()
+    };
     let options = Options { targets };
     let mut diffs = Vec::new();
     let mut compared = 0;
