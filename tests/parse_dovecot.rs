@@ -289,3 +289,25 @@ fn check_fixtures_match_observations() {
     }
     assert!(seen >= 8, "Dovecot fixtures missing");
 }
+
+#[test]
+fn many_filters_stay_fast() {
+    use std::fmt::Write as _;
+    let dir = std::env::temp_dir().join(format!("tlslint-dovecot-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from("ssl = yes\n");
+    for i in 0..2000 {
+        let _ = writeln!(
+            text,
+            "local 10.{}.{}.1 {{\n  ssl_cipher_list = HIGH\n  ssl_min_protocol = TLSv1.2\n}}",
+            i / 250,
+            i % 250
+        );
+    }
+    let path = dir.join("dovecot.conf");
+    std::fs::write(&path, text).unwrap();
+    let start = std::time::Instant::now();
+    let (parsed, _) = parse_file(&path, &options(None));
+    assert_eq!(parsed.model.endpoints.len(), 2001);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}

@@ -172,9 +172,7 @@ impl Walker<'_> {
                 );
                 return;
             }
-            let mut inner = cond.clone();
-            inner.parts[k] = Some(name);
-            inner.span = Some(s.span);
+            let inner = cond.with(k, name, s.span);
             self.scope(&s.items, &inner, prefix, k + 1);
         } else if self.dv.is24 && s.kind == "ssl_server" {
             self.scope(&s.items, cond, Some("ssl_server_"), innermost);

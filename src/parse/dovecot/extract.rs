@@ -2,6 +2,7 @@
 //! endpoint's effective settings (most specific matching filter wins, mail.md §7) and
 //! fills in the version's defaults with sentences saying what was assumed.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::Dv;
@@ -28,10 +29,15 @@ const OPENSSL_TLS13: [&str; 3] = [
 pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
     let mut model = Model::default();
     let valid = validate(c, dv, &mut model);
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in c.entries.iter().enumerate() {
+        by_key.entry(e.key.as_str()).or_default().push(i);
+    }
     let x = Resolver {
         c,
         dv,
         valid: &valid,
+        by_key,
     };
     let mut scopes = vec![Cond::default()];
     scopes.extend(c.scopes.iter().filter(|s| !s.is_global()).cloned());
@@ -235,6 +241,8 @@ struct Resolver<'a> {
     c: &'a Collected,
     dv: Dv,
     valid: &'a [bool],
+    /// Entry indexes per canonical key, so a lookup scans only that key's entries.
+    by_key: HashMap<&'a str, Vec<usize>>,
 }
 
 impl Resolver<'_> {
@@ -242,8 +250,9 @@ impl Resolver<'_> {
     /// later one among equally specific blocks.
     fn lookup(&self, scope: &Cond, key: &str) -> Option<&Entry> {
         let mut best: Option<&Entry> = None;
-        for (e, ok) in self.c.entries.iter().zip(self.valid) {
-            if !*ok || e.key != key || !scope.within(&e.cond) {
+        for &i in self.by_key.get(key).map_or(&[][..], Vec::as_slice) {
+            let e = &self.c.entries[i];
+            if !self.valid[i] || !scope.within(&e.cond) {
                 continue;
             }
             best = match best {

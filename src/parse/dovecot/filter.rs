@@ -19,9 +19,25 @@ pub(crate) struct Cond {
     pub(crate) parts: [Option<String>; 4],
     /// The header of the innermost filter block.
     pub(crate) span: Option<Span>,
+    /// `local` / `remote` parsed once as networks (`None` for host names), because
+    /// resolution compares every endpoint with every filter.
+    nets: [Option<(IpAddr, u8)>; 2],
 }
 
 impl Cond {
+    /// This scope narrowed by one more filter block.
+    pub(crate) fn with(&self, kind: usize, value: String, span: Span) -> Cond {
+        let mut c = self.clone();
+        match kind {
+            0 => c.nets[0] = parse_net(&value),
+            2 => c.nets[1] = parse_net(&value),
+            _ => {}
+        }
+        c.parts[kind] = Some(value);
+        c.span = Some(span);
+        c
+    }
+
     /// True for the global scope.
     pub(crate) fn is_global(&self) -> bool {
         self.parts.iter().all(Option::is_none)
@@ -43,7 +59,8 @@ impl Cond {
                 (_, None) => true,
                 (None, Some(_)) => false,
                 (Some(m), Some(t)) => match KINDS[i] {
-                    "local" | "remote" => addr_within(m, t),
+                    "local" => addr_within(m, t, self.nets[0], filter.nets[0]),
+                    "remote" => addr_within(m, t, self.nets[1], filter.nets[1]),
                     "local_name" => {
                         m == t
                             || t.split_whitespace()
@@ -127,16 +144,22 @@ fn parse_net(s: &str) -> Option<(IpAddr, u8)> {
     Some((ip, bits.unwrap_or(max).min(max)))
 }
 
-fn addr_within(mine: &str, theirs: &str) -> bool {
-    match (parse_net(mine), parse_net(theirs)) {
+fn addr_within(
+    mine: &str,
+    theirs: &str,
+    my_net: Option<(IpAddr, u8)>,
+    their_net: Option<(IpAddr, u8)>,
+) -> bool {
+    match (my_net, their_net) {
         (Some((a, abits)), Some((b, bbits))) => {
             abits >= bbits
                 && match (a, b) {
                     (IpAddr::V4(a), IpAddr::V4(b)) => {
-                        prefix(&a.octets(), bbits) == prefix(&b.octets(), bbits)
+                        masked(u128::from(a.to_bits()) << 96, bbits)
+                            == masked(u128::from(b.to_bits()) << 96, bbits)
                     }
                     (IpAddr::V6(a), IpAddr::V6(b)) => {
-                        prefix(&a.octets(), bbits) == prefix(&b.octets(), bbits)
+                        masked(a.to_bits(), bbits) == masked(b.to_bits(), bbits)
                     }
                     _ => false,
                 }
@@ -145,20 +168,13 @@ fn addr_within(mine: &str, theirs: &str) -> bool {
     }
 }
 
-fn prefix(octets: &[u8], bits: u8) -> Vec<u8> {
-    let bits = usize::from(bits);
-    octets
-        .iter()
-        .enumerate()
-        .map(|(i, &o)| {
-            let keep = bits.saturating_sub(i * 8).min(8);
-            if keep == 0 {
-                0
-            } else {
-                o & (0xffu8 << (8 - keep))
-            }
-        })
-        .collect()
+/// The first `bits` bits of an address (IPv4 shifted to the top of the `u128`).
+fn masked(addr: u128, bits: u8) -> u128 {
+    match bits {
+        0 => 0,
+        b if b >= 128 => addr,
+        b => addr & (u128::MAX << (128 - u32::from(b))),
+    }
 }
 
 #[cfg(test)]
@@ -166,10 +182,15 @@ mod tests {
     use super::*;
 
     fn cond(local: Option<&str>, protocol: Option<&str>) -> Cond {
-        Cond {
-            parts: [local.map(Into::into), None, None, protocol.map(Into::into)],
-            span: None,
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        let mut c = Cond::default();
+        if let Some(l) = local {
+            c = c.with(0, l.into(), span);
         }
+        if let Some(p) = protocol {
+            c = c.with(3, p.into(), span);
+        }
+        c
     }
 
     #[test]
