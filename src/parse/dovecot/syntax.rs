@@ -539,11 +539,11 @@ mod tests {
     use super::*;
 
     fn parse_text(text: &str) -> (Tree, Sources) {
-        let dir = std::env::temp_dir().join(format!(
-            "tlslint-dovecot-syntax-{}-{}",
-            std::process::id(),
-            text.len()
-        ));
+        // A directory per call: tests run in parallel.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("tlslint-dovecot-syntax-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("dovecot.conf");
         std::fs::write(&path, text).unwrap();
