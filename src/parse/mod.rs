@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{Dialect, Label, Model, Targets};
 use crate::source::{FileId, Sources, Span};
 
+pub mod dovecot;
 pub mod nginx;
 
 /// A problem that stops a file from being judged: unreadable, or not valid syntax.
@@ -75,8 +76,15 @@ pub struct Options {
 /// Guesses a file's dialect from its name and text; `None` when it is not a config we read.
 pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
     let name = path.file_name()?.to_string_lossy();
+    // Dovecot by name first: Dovecot 2.4 sections such as `dict_server {` look like nginx.
+    if name == "dovecot.conf" {
+        return Some(Dialect::Dovecot);
+    }
     if name == "nginx.conf" || nginx::looks_like(text) {
         return Some(Dialect::Nginx);
+    }
+    if dovecot::looks_like(text) {
+        return Some(Dialect::Dovecot);
     }
     None
 }
@@ -85,7 +93,8 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
 pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     match dialect {
         Dialect::Nginx => nginx::parse(path, sources, options),
-        Dialect::Postfix | Dialect::Dovecot | Dialect::App => {
+        Dialect::Dovecot => dovecot::parse(path, sources, options),
+        Dialect::Postfix | Dialect::App => {
             let file = sources.add(PathBuf::from(path), crate::source::display_name(path), "");
             Parsed {
                 errors: vec![ParseError::new(

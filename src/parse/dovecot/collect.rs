@@ -1,0 +1,521 @@
+//! Walks the syntax tree once and collects, per filter scope, the TLS-relevant settings
+//! (with values interpreted for the detected Dovecot version), the login-service
+//! lifetimes, and the observations that belong to single lines (renamed, obsolete,
+//! misspelled settings; invalid quoting).
+//!
+//! Resolution across scopes (which filter wins) is in `extract`; this module only knows
+//! one line at a time.
+
+use std::path::Path;
+
+use super::Dv;
+use super::filter::{Cond, KINDS};
+use super::names;
+use super::syntax::{Assign, Item, RawValue, Section};
+use crate::model::{CipherString, Label, Observation, ObservationKind as Kind};
+use crate::parse::{ParseError, load};
+use crate::source::{FileId, Sources, Span};
+
+/// Largest `<file` value read for a TLS setting (cipher lists are short).
+const MAX_VALUE_FILE: u64 = 1 << 20;
+
+/// An interpreted value: its text and where each part of it is written.
+#[derive(Clone, Debug)]
+pub(crate) struct Val {
+    /// The value as Dovecot sees it, pieces mapped to file bytes where exact.
+    pub(crate) text: CipherString,
+    /// Where the value is written (the `<path` for file values).
+    pub(crate) span: Span,
+    /// The `<path` as written, for values that are file references.
+    pub(crate) file: Option<String>,
+    /// Places that contributed (a `$name` definition).
+    pub(crate) related: Vec<Label>,
+}
+
+/// One TLS-relevant setting in a global or filter scope.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    /// The filter scope.
+    pub(crate) cond: Cond,
+    /// Canonical name (`ssl_protocols` becomes `ssl_min_protocol`).
+    pub(crate) key: String,
+    /// The name as written (prefix included).
+    pub(crate) written: String,
+    /// The value.
+    pub(crate) val: Val,
+}
+
+/// A `service_count` / `restart_request_count` inside a login `service`.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceCount {
+    /// `imap-login`, `pop3-login`, …
+    pub(crate) service: String,
+    /// The setting name as written.
+    pub(crate) key: String,
+    /// The value as written.
+    pub(crate) value: String,
+    /// Where the value is written.
+    pub(crate) span: Span,
+}
+
+/// What the walk collected.
+#[derive(Default)]
+pub(crate) struct Collected {
+    /// TLS settings in global/filter scopes, in file order.
+    pub(crate) entries: Vec<Entry>,
+    /// Login-service lifetimes, in file order.
+    pub(crate) services: Vec<ServiceCount>,
+    /// Distinct filter scopes holding TLS settings, in order of first appearance.
+    pub(crate) scopes: Vec<Cond>,
+    /// Line-level observations, with the scope they were written in.
+    pub(crate) observations: Vec<(Cond, Observation)>,
+    /// Errors (filter nesting, unreadable `<file` TLS values).
+    pub(crate) errors: Vec<ParseError>,
+    /// Files read for `<file` TLS values.
+    pub(crate) files: Vec<FileId>,
+}
+
+/// TLS settings whose `<file` value is read (they hold words, not secrets or PEM).
+const READ_FILE_KEYS: &[&str] = &[
+    "ssl",
+    "ssl_min_protocol",
+    "ssl_protocols",
+    "ssl_cipher_list",
+    "ssl_cipher_suites",
+    "ssl_curve_list",
+    "ssl_options",
+    "ssl_prefer_server_ciphers",
+    "ssl_server_prefer_ciphers",
+];
+
+/// Settings that make a filter block a TLS endpoint of its own.
+const ENDPOINT_KEYS: &[&str] = &[
+    "ssl",
+    "ssl_min_protocol",
+    "ssl_cipher_list",
+    "ssl_cipher_suites",
+    "ssl_curve_list",
+    "ssl_options",
+    "ssl_prefer_server_ciphers",
+    "ssl_server_prefer_ciphers",
+    "ssl_dh",
+    "ssl_server_dh_file",
+    "ssl_cert",
+    "ssl_key",
+    "ssl_alt_cert",
+    "ssl_alt_key",
+    "ssl_server_cert_file",
+    "ssl_server_key_file",
+    "ssl_server_alt_cert_file",
+    "ssl_server_alt_key_file",
+    "ssl_verify_client_cert",
+    "ssl_server_request_client_cert",
+    "disable_plaintext_auth",
+    "auth_allow_cleartext",
+];
+
+/// Login services whose process lifetime decides how long a ticket key lives.
+pub(crate) const LOGIN_SERVICES: &[&str] = &[
+    "imap-login",
+    "pop3-login",
+    "submission-login",
+    "managesieve-login",
+];
+
+/// Walks the tree.
+pub(crate) fn collect(items: &[Item], dv: Dv, sources: &mut Sources) -> Collected {
+    let mut w = Walker {
+        dv,
+        sources,
+        out: Collected::default(),
+    };
+    w.scope(items, &Cond::default(), None, 0);
+    w.out
+}
+
+struct Walker<'a> {
+    dv: Dv,
+    sources: &'a mut Sources,
+    out: Collected,
+}
+
+impl Walker<'_> {
+    /// A global or filter scope. `prefix` is set inside 2.4 `ssl_server {}`.
+    fn scope(&mut self, items: &[Item], cond: &Cond, prefix: Option<&str>, innermost: usize) {
+        for item in items {
+            match item {
+                Item::Assign(a) => self.assign(a, cond, prefix),
+                Item::Section(s) => self.section(s, cond, prefix, innermost),
+            }
+        }
+    }
+
+    fn section(&mut self, s: &Section, cond: &Cond, prefix: Option<&str>, innermost: usize) {
+        if let Some(k) = KINDS.iter().position(|k| *k == s.kind) {
+            let Some(name) = s.name.clone() else {
+                self.out.errors.push(ParseError::new(
+                    s.span,
+                    format!("{} filter needs a value", s.kind),
+                ));
+                return;
+            };
+            if innermost > k {
+                let (outer, inner) = (KINDS[innermost - 1], KINDS[k]);
+                let msg = if innermost - 1 == k {
+                    format!("Nested {inner} {{ {inner} {{ .. }} }} block not allowed")
+                } else {
+                    format!("{outer} {{ {inner} {{ .. }} }} not allowed")
+                };
+                self.out.errors.push(
+                    ParseError::new(s.span, msg)
+                        .help("nest filters in the order local, local_name, remote, protocol"),
+                );
+                return;
+            }
+            let inner = cond.with(k, name, s.span);
+            self.scope(&s.items, &inner, prefix, k + 1);
+        } else if self.dv.is24 && s.kind == "ssl_server" {
+            self.scope(&s.items, cond, Some("ssl_server_"), innermost);
+        } else if s.kind == "service" {
+            self.service(s);
+        }
+        // Other sections (`ssl_client`, `namespace`, `passdb`, `inet_listener` …) hold no
+        // server TLS context settings.
+    }
+
+    fn service(&mut self, s: &Section) {
+        let name = s.name.clone().unwrap_or_default();
+        for item in &s.items {
+            let Item::Assign(a) = item else { continue };
+            let key = a.key.as_str();
+            if key != "service_count" && key != "restart_request_count" {
+                continue;
+            }
+            let scope_key = format!("dovecot/service[{name}]/{key}");
+            if self.dv.is24 && key == "service_count" {
+                self.push_obs(
+                    &Cond::default(),
+                    Observation::new(
+                        Kind::Deprecated,
+                        a.key_span,
+                        "Dovecot 2.4 rejects `service_count` (Unknown setting)",
+                    )
+                    .help("use `restart_request_count` (`unlimited` for long-lived processes)")
+                    .key(scope_key),
+                );
+                continue;
+            }
+            if !self.dv.is24 && key == "restart_request_count" {
+                continue;
+            }
+            if LOGIN_SERVICES.contains(&name.as_str()) {
+                let (value, span) = match &a.value {
+                    RawValue::Text { text, span, .. } => (text.clone(), *span),
+                    RawValue::File { span, .. } => (String::new(), *span),
+                };
+                self.out.services.push(ServiceCount {
+                    service: name.clone(),
+                    key: key.to_owned(),
+                    value,
+                    span,
+                });
+            }
+        }
+    }
+
+    fn assign(&mut self, a: &Assign, cond: &Cond, prefix: Option<&str>) {
+        let Some(key) = self.classify(a, cond, prefix) else {
+            return;
+        };
+        let Some(val) = self.value(a, &key, cond) else {
+            return;
+        };
+        if !self.out.scopes.iter().any(|c| c.same(cond)) && ENDPOINT_KEYS.contains(&key.as_str()) {
+            self.out.scopes.push(cond.clone());
+        }
+        self.out.entries.push(Entry {
+            cond: cond.clone(),
+            key: if key == "ssl_protocols" {
+                "ssl_min_protocol".into()
+            } else {
+                key
+            },
+            written: a.key.clone(),
+            val,
+        });
+    }
+
+    /// The canonical name of a setting line, or `None` when it is not a TLS setting this
+    /// version applies (observations are recorded on the way).
+    fn classify(&mut self, a: &Assign, cond: &Cond, prefix: Option<&str>) -> Option<String> {
+        let known: &[&'static str] = if self.dv.is24 {
+            names::KNOWN_24
+        } else {
+            names::KNOWN_23
+        };
+        let key = match prefix {
+            Some(p) if known.contains(&format!("{p}{}", a.key).as_str()) => format!("{p}{}", a.key),
+            Some(p) if !a.key.starts_with("ssl") => format!("{p}{}", a.key),
+            _ => a.key.clone(),
+        };
+        let scope_key = format!("{}/{key}", cond.key());
+        if self.dv.is24 {
+            if let Some(new) = names::renamed_24(&key) {
+                self.deprecated_24(a, &key, new, cond, scope_key);
+                return None;
+            }
+        } else if let Some((_, help)) = names::OBSOLETE_23.iter().find(|(n, _)| *n == key) {
+            self.push_obs(
+                cond,
+                Observation::new(
+                    Kind::Deprecated,
+                    a.key_span,
+                    format!("`{key}` is obsolete in Dovecot 2.3"),
+                )
+                .help(*help)
+                .key(scope_key),
+            );
+            return (key == "ssl_protocols").then_some(key);
+        }
+        if key == "disable_plaintext_auth" || key == "auth_allow_cleartext" {
+            return self.plaintext_key(a, &key, cond, scope_key);
+        }
+        if !(key == "ssl" || key.starts_with("ssl_")) || known.contains(&key.as_str()) {
+            return (key == "ssl" || key.starts_with("ssl_")).then_some(key);
+        }
+        self.unknown(a, &key, known, cond, scope_key);
+        None
+    }
+
+    fn plaintext_key(
+        &mut self,
+        a: &Assign,
+        key: &str,
+        cond: &Cond,
+        scope_key: String,
+    ) -> Option<String> {
+        if !self.dv.is24 && key == "auth_allow_cleartext" {
+            self.push_obs(
+                cond,
+                Observation::new(
+                    Kind::UnknownSetting,
+                    a.key_span,
+                    "Dovecot 2.3 does not know `auth_allow_cleartext` (a Dovecot 2.4 name)",
+                )
+                .help("in Dovecot 2.3 write `disable_plaintext_auth` (inverted meaning)")
+                .key(scope_key),
+            );
+            return None;
+        }
+        Some(key.to_owned())
+    }
+
+    fn deprecated_24(&mut self, a: &Assign, key: &str, new: &str, cond: &Cond, scope_key: String) {
+        let help = match (key, new) {
+            (_, "") => "remove it: Dovecot 2.4 has no such setting".to_owned(),
+            ("verbose_ssl", _) => "use `log_debug = category=ssl`".to_owned(),
+            ("disable_plaintext_auth", _) => {
+                "use `auth_allow_cleartext` (inverted meaning: `disable_plaintext_auth = yes` is `auth_allow_cleartext = no`)".to_owned()
+            }
+            ("ssl_prefer_server_ciphers", _) => {
+                "use `ssl_server_prefer_ciphers = server` (or `client`)".to_owned()
+            }
+            ("ssl_protocols", _) => "use `ssl_min_protocol` (e.g. `ssl_min_protocol = TLSv1.2`)".to_owned(),
+            ("ssl_dh_parameters_length", _) => {
+                "remove it; DH parameters come from `ssl_server_dh_file`".to_owned()
+            }
+            _ if matches!(a.value, RawValue::File { .. }) && new.ends_with("_file") => {
+                format!("use `{new}` with the path itself, without `<`")
+            }
+            _ => format!("use `{new}`"),
+        };
+        self.push_obs(
+            cond,
+            Observation::new(
+                Kind::Deprecated,
+                a.key_span,
+                format!("Dovecot 2.4 rejects `{key}` (Unknown setting)"),
+            )
+            .help(help)
+            .key(scope_key),
+        );
+    }
+
+    fn unknown(
+        &mut self,
+        a: &Assign,
+        key: &str,
+        known: &[&'static str],
+        cond: &Cond,
+        scope_key: String,
+    ) {
+        let version = if self.dv.is24 { "2.4" } else { "2.3" };
+        let mut obs = Observation::new(
+            Kind::UnknownSetting,
+            a.key_span,
+            format!("Dovecot {version} does not know the setting `{key}`"),
+        )
+        .key(scope_key);
+        if !self.dv.is24
+            && let Some(old) = names::name_23_for(key)
+        {
+            obs.message = format!("Dovecot 2.3 does not know `{key}` (a Dovecot 2.4 name)");
+            obs = obs.help(format!("in Dovecot 2.3 write `{old}`"));
+        } else if let Some(s) = names::suggest(key, known) {
+            obs = obs.help(format!("did you mean `{s}`?"));
+        }
+        self.push_obs(cond, obs);
+    }
+
+    fn push_obs(&mut self, cond: &Cond, obs: Observation) {
+        self.out.observations.push((cond.clone(), obs));
+    }
+
+    /// Interprets a value: unquoting, `$` expansion, and `<file` for word-list settings.
+    fn value(&mut self, a: &Assign, key: &str, cond: &Cond) -> Option<Val> {
+        match &a.value {
+            RawValue::File {
+                path,
+                resolved,
+                span,
+            } => {
+                if !READ_FILE_KEYS.contains(&key) {
+                    return Some(Val {
+                        text: CipherString::unplaced(path.clone()),
+                        span: *span,
+                        file: Some(path.clone()),
+                        related: Vec::new(),
+                    });
+                }
+                self.read_value_file(resolved, *span, key)
+            }
+            RawValue::Text {
+                text,
+                quote,
+                pieces,
+                span,
+            } => {
+                let mut val = Val {
+                    text: CipherString {
+                        text: text.clone(),
+                        pieces: pieces.clone(),
+                    },
+                    span: *span,
+                    file: None,
+                    related: Vec::new(),
+                };
+                if quote.is_some() {
+                    self.unquote(&mut val, cond, key);
+                } else if text.contains('$') {
+                    self.expand(&mut val, key, cond);
+                }
+                Some(val)
+            }
+        }
+    }
+
+    fn unquote(&mut self, val: &mut Val, cond: &Cond, key: &str) {
+        if !val.text.text.contains('\\') {
+            return;
+        }
+        let mut out = String::new();
+        let mut chars = val.text.text.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some(n) if !self.dv.is24 || n == '\\' || n == '"' => out.push(n),
+                Some(n) => {
+                    // 2.4 accepts only `\\` and `\"` inside quotes.
+                    self.push_obs(
+                        cond,
+                        Observation::new(
+                            Kind::InvalidValue,
+                            val.span,
+                            format!("Dovecot 2.4 rejects the escape `\\{n}` in a quoted value"),
+                        )
+                        .help("inside quotes Dovecot 2.4 accepts only `\\\\` and `\\\"`")
+                        .key(format!("{}/{key}", cond.key())),
+                    );
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        }
+        val.text = CipherString::unplaced(out);
+    }
+
+    /// `$name` (2.3: an earlier setting's value) or `$SET:name` (2.4). Unknown variables
+    /// stay literal, as `doveconf -n` shows them.
+    fn expand(&mut self, val: &mut Val, key: &str, cond: &Cond) {
+        let mut out = String::new();
+        let mut changed = false;
+        for (i, tok) in val.text.text.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let name = if self.dv.is24 {
+                tok.strip_prefix("$SET:")
+            } else {
+                tok.strip_prefix('$').filter(|n| !n.contains(':'))
+            };
+            let found = name.and_then(|n| {
+                self.out
+                    .entries
+                    .iter()
+                    .rev()
+                    .find(|e| (e.written == n || e.key == n) && cond.within(&e.cond))
+            });
+            match (name, found) {
+                (Some(_), Some(e)) => {
+                    out.push_str(&e.val.text.text);
+                    val.related
+                        .push(Label::new(e.val.span, "variable defined here"));
+                    changed = true;
+                }
+                (Some(n), None) if n == key => changed = true,
+                _ => out.push_str(tok),
+            }
+        }
+        if changed {
+            val.text = CipherString::unplaced(out.trim().to_owned());
+        }
+    }
+
+    fn read_value_file(&mut self, path: &Path, span: Span, key: &str) -> Option<Val> {
+        let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_VALUE_FILE);
+        let loaded = if too_big {
+            None
+        } else {
+            load(path, self.sources).ok()
+        };
+        let Some(id) = loaded else {
+            self.out.errors.push(
+                ParseError::new(
+                    span,
+                    format!(
+                        "cannot read the `<{}` value of `{key}`",
+                        crate::source::display_name(path)
+                    ),
+                )
+                .help("Dovecot reads this file at start-up; make it readable or write the value inline"),
+            );
+            return None;
+        };
+        if !self.out.files.contains(&id) {
+            self.out.files.push(id);
+        }
+        let text = self.sources.get(id).text.clone();
+        let trimmed = text.trim_end();
+        let lead = trimmed.len() - trimmed.trim_start().len();
+        let span_in_file = Span::new(id, lead, trimmed.len());
+        Some(Val {
+            text: CipherString::placed(trimmed.trim_start().to_owned(), span_in_file),
+            span: span_in_file,
+            file: None,
+            related: vec![Label::new(span, "value read from this file")],
+        })
+    }
+}

@@ -1,0 +1,621 @@
+//! From collected settings to the model: validates each value once, resolves every
+//! endpoint's effective settings (most specific matching filter wins, mail.md §7) and
+//! fills in the version's defaults with sentences saying what was assumed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::Dv;
+use super::collect::{Collected, Entry, LOGIN_SERVICES};
+use super::filter::Cond;
+use crate::model::{
+    CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind as Kind,
+    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings,
+};
+use crate::source::Span;
+
+/// Dovecot's built-in server cipher list (2.3.0 – 2.4, mail.md §8–§9).
+const DEFAULT_CIPHERS: &str =
+    "ALL:!kRSA:!SRP:!kDHd:!DSS:!aNULL:!eNULL:!EXPORT:!DES:!3DES:!MD5:!PSK:!RC4:!ADH:!LOW@STRENGTH";
+
+/// OpenSSL 3's default TLS 1.3 suites (used when `ssl_cipher_suites` is empty or unset).
+const OPENSSL_TLS13: [&str; 3] = [
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_AES_128_GCM_SHA256",
+];
+
+/// Builds the model. `entry_span` stands for the global scope (start of the entry file).
+pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
+    let mut model = Model::default();
+    let valid = validate(c, dv, &mut model);
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in c.entries.iter().enumerate() {
+        by_key.entry(e.key.as_str()).or_default().push(i);
+    }
+    let x = Resolver {
+        c,
+        dv,
+        valid: &valid,
+        by_key,
+    };
+    let mut scopes = vec![Cond::default()];
+    scopes.extend(c.scopes.iter().filter(|s| !s.is_global()).cloned());
+    for scope in &scopes {
+        let tls = x.settings(scope, &mut model);
+        model.endpoints.push(Endpoint {
+            dialect: Dialect::Dovecot,
+            app: None,
+            name: scope.name(),
+            key: scope.key(),
+            side: Side::Server,
+            span: scope.span.unwrap_or(entry_span),
+            tls,
+        });
+    }
+    for (i, scope) in scopes.iter().enumerate() {
+        x.not_enforced(scope, i, &model.endpoints[i].tls, &mut model.observations);
+    }
+    for (cond, mut obs) in c.observations.iter().cloned() {
+        obs.endpoint = scopes.iter().position(|s| s.same(&cond));
+        model.observations.push(obs);
+    }
+    for obs in &mut model.observations[..] {
+        if obs.endpoint.is_none() && obs.key.starts_with("dovecot/global") {
+            obs.endpoint = Some(0);
+        }
+    }
+    model
+}
+
+/// Checks each value once; returns which entries Dovecot would accept.
+fn validate(c: &Collected, dv: Dv, model: &mut Model) -> Vec<bool> {
+    c.entries
+        .iter()
+        .map(|e| match invalid(e, dv) {
+            None => true,
+            Some((msg, help)) => {
+                model.observations.push(
+                    Observation::new(Kind::InvalidValue, e.val.span, msg)
+                        .help(help)
+                        .key(format!("{}/{}", e.cond.key(), e.written)),
+                );
+                false
+            }
+        })
+        .collect()
+}
+
+fn invalid(e: &Entry, dv: Dv) -> Option<(String, String)> {
+    let v = e.val.text.text.trim();
+    let key = e.key.as_str();
+    let ver = dv.short();
+    match key {
+        "ssl" if !matches!(v, "yes" | "no" | "required") => Some((
+            format!("Dovecot {ver} rejects `ssl = {v}` (Invalid value)"),
+            "use `yes`, `no` or `required`".into(),
+        )),
+        "ssl_min_protocol" if e.written == "ssl_protocols" => convert_protocols(v)
+            .err()
+            .map(|m| (m, "write `ssl_min_protocol = TLSv1.2` instead".into())),
+        "ssl_min_protocol" if min_protocol(v, dv).is_none() => Some((
+            format!("Dovecot {ver} fails to set up TLS with `ssl_min_protocol = {v}`"),
+            "use `TLSv1.2` or `TLSv1.3`".into(),
+        )),
+        "ssl_options" => options_error(v, dv),
+        "ssl_prefer_server_ciphers"
+        | "ssl_verify_client_cert"
+        | "disable_plaintext_auth"
+        | "auth_allow_cleartext"
+            if parse_bool(v).is_none() =>
+        {
+            Some((
+                format!("Dovecot {ver} rejects `{key} = {v}` (Invalid boolean value)"),
+                "use `yes` or `no`".into(),
+            ))
+        }
+        "ssl_server_prefer_ciphers" if !matches!(v, "client" | "server") => Some((
+            format!("Dovecot 2.4 rejects `ssl_server_prefer_ciphers = {v}` (Invalid value)"),
+            "use `server` (or `client`)".into(),
+        )),
+        "ssl_cert" | "ssl_alt_cert" | "ssl_dh" | "ssl_key" | "ssl_alt_key"
+            if e.val.file.is_none() && !v.is_empty() && !v.starts_with("-----BEGIN") =>
+        {
+            // Never quote the value: it may be key material.
+            Some((
+                format!(
+                    "`{key}` holds the file's contents in Dovecot 2.3, but this value has no `<`"
+                ),
+                format!("write `{key} = </path/to/file`"),
+            ))
+        }
+        "ssl_server_cert_file"
+        | "ssl_server_alt_cert_file"
+        | "ssl_server_dh_file"
+        | "ssl_server_key_file"
+        | "ssl_server_alt_key_file"
+            if e.val.file.is_some() =>
+        {
+            Some((
+                format!(
+                    "`{key}` takes a path in Dovecot 2.4; `<` would use the file's contents as the path"
+                ),
+                format!("write `{key} = /path/to/file` without `<`"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn options_error(v: &str, dv: Dv) -> Option<(String, String)> {
+    for flag in v.split([' ', ',']).filter(|f| !f.is_empty()) {
+        let f = flag.to_ascii_lowercase();
+        let ok = match f.as_str() {
+            "compression" | "no_ticket" => true,
+            "no_compression" => !dv.is24,
+            _ => false,
+        };
+        if !ok {
+            let help = if f == "no_compression" {
+                "remove it: compression is off unless `compression` is given".to_owned()
+            } else {
+                "known flags: `compression`, `no_ticket`".to_owned()
+            };
+            return Some((
+                format!(
+                    "Dovecot {} rejects `ssl_options` flag `{flag}` (unknown flag)",
+                    dv.short()
+                ),
+                help,
+            ));
+        }
+    }
+    None
+}
+
+/// Dovecot 2.3's conversion of the obsolete `ssl_protocols` list (observed with
+/// doveconf 2.3.19.1): the oldest of the listed protocols (or of all, when only
+/// exclusions are listed) that is not excluded; `SSLv2`, `TLSv1.3` and unknown names
+/// make Dovecot drop the setting.
+fn convert_protocols(v: &str) -> Result<Protocol, String> {
+    const KNOWN: [Protocol; 4] = [
+        Protocol::SSLv3,
+        Protocol::TLSv1,
+        Protocol::TLSv1_1,
+        Protocol::TLSv1_2,
+    ];
+    let (mut pos, mut neg) = (Vec::new(), Vec::new());
+    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
+        let (list, name) = match tok.strip_prefix('!') {
+            Some(n) => (&mut neg, n),
+            None => (&mut pos, tok),
+        };
+        match Protocol::parse(name).filter(|p| KNOWN.contains(p)) {
+            Some(p) => list.push(p),
+            None => {
+                return Err(format!(
+                    "Dovecot 2.3 drops `ssl_protocols = {v}`: Unrecognized protocol '{name}'"
+                ));
+            }
+        }
+    }
+    let base = if pos.is_empty() { KNOWN.to_vec() } else { pos };
+    base.into_iter()
+        .filter(|p| !neg.contains(p))
+        .min()
+        .ok_or_else(|| format!("Dovecot 2.3 finds no minimum protocol in `ssl_protocols = {v}`"))
+}
+
+/// The protocols a `ssl_min_protocol` value enables, with a note for `ANY`.
+fn min_protocol(v: &str, dv: Dv) -> Option<(Vec<Protocol>, Option<&'static str>)> {
+    let upto = |min: Protocol| Protocol::ALL.into_iter().filter(|p| *p >= min).collect();
+    if v.eq_ignore_ascii_case("ANY") {
+        return Some((
+            upto(Protocol::TLSv1),
+            Some(
+                "`ANY` sets no minimum: OpenSSL's floor applies (SSLv3 is not built into current OpenSSL)",
+            ),
+        ));
+    }
+    if v.eq_ignore_ascii_case("LATEST") {
+        return Some((vec![Protocol::TLSv1_3], None));
+    }
+    match Protocol::parse(v) {
+        Some(Protocol::SSLv2) | None => None,
+        Some(Protocol::SSLv3) if dv.is24 => None,
+        // `TLSv1.0` is not in Dovecot's table (`TLSv1` is).
+        Some(_) if v.eq_ignore_ascii_case("TLSv1.0") => None,
+        Some(p) => Some((upto(p), None)),
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "1" | "true" => Some(true),
+        "no" | "n" | "0" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+struct Resolver<'a> {
+    c: &'a Collected,
+    dv: Dv,
+    valid: &'a [bool],
+    /// Entry indexes per canonical key, so a lookup scans only that key's entries.
+    by_key: HashMap<&'a str, Vec<usize>>,
+}
+
+impl Resolver<'_> {
+    /// The effective entry for `key` at `scope`: the most specific matching filter; the
+    /// later one among equally specific blocks.
+    fn lookup(&self, scope: &Cond, key: &str) -> Option<&Entry> {
+        let mut best: Option<&Entry> = None;
+        for &i in self.by_key.get(key).map_or(&[][..], Vec::as_slice) {
+            let e = &self.c.entries[i];
+            if !self.valid[i] || !scope.within(&e.cond) {
+                continue;
+            }
+            best = match best {
+                Some(b) if b.cond.within(&e.cond) && !e.cond.within(&b.cond) => Some(b),
+                _ => Some(e),
+            };
+        }
+        best
+    }
+
+    fn setting<T>(scope: &Cond, e: &Entry, value: T) -> Setting<T> {
+        let mut s = if e.cond.same(scope) {
+            Setting::set(value, e.val.span)
+        } else {
+            Setting::inherited(value, e.val.span)
+        };
+        for l in &e.val.related {
+            s = s.with_related(l.span, l.text.clone());
+        }
+        s.directive(e.key.clone())
+    }
+
+    fn default<T>(&self, value: T, directive: &str, default_text: &str) -> Setting<T> {
+        Setting::defaulted(
+            value,
+            format!(
+                "no `{directive}` set; Dovecot {} default {default_text} applies",
+                self.dv.short()
+            ),
+        )
+        .directive(directive)
+    }
+
+    fn settings(&self, scope: &Cond, _model: &mut Model) -> TlsSettings {
+        let (tickets, compression) = self.options(scope);
+        let ticket_keys = tickets.value.then(|| self.ticket_keys(scope));
+        TlsSettings {
+            mode: Some(self.mode(scope)),
+            protocols: Some(self.protocols(scope)),
+            ciphers: Some(self.ciphers(scope)),
+            ciphersuites: Some(self.suites(scope)),
+            prefer_server_ciphers: Some(self.prefer(scope)),
+            compression: Some(compression),
+            session_tickets: Some(tickets),
+            ticket_keys,
+            session_timeout: None,
+            curves: self.curves(scope),
+            dh_params: Some(self.dh(scope)),
+            certificates: self.certificates(scope),
+            verify_peer: Some(self.verify(scope)),
+        }
+    }
+
+    fn mode(&self, scope: &Cond) -> Setting<TlsMode> {
+        let of = |v: &str| match v {
+            "no" => TlsMode::Off,
+            "required" => TlsMode::Required,
+            _ => TlsMode::Optional,
+        };
+        let global = self.lookup(&Cond::default(), "ssl");
+        if let Some(g) = global.filter(|g| g.val.text.text.trim() == "no") {
+            // Global `ssl = no` disables TLS everywhere; Dovecot ignores `ssl` in filters.
+            let s = Self::setting(scope, g, TlsMode::Off);
+            return if scope.is_global() {
+                s
+            } else {
+                s.with_note("global `ssl = no` disables TLS in every filter")
+            };
+        }
+        match self.lookup(scope, "ssl") {
+            Some(e) => Self::setting(scope, e, of(e.val.text.text.trim())),
+            None => self.default(
+                TlsMode::Optional,
+                "ssl",
+                "`yes` (TLS offered, plaintext allowed)",
+            ),
+        }
+    }
+
+    fn protocols(&self, scope: &Cond) -> Setting<Vec<Protocol>> {
+        if let Some(e) = self.lookup(scope, "ssl_min_protocol") {
+            let v = e.val.text.text.trim();
+            if e.written == "ssl_protocols" {
+                let min = convert_protocols(v).unwrap_or(Protocol::TLSv1_2);
+                let set = Protocol::ALL.into_iter().filter(|p| *p >= min).collect();
+                return Self::setting(scope, e, set)
+                    .directive("ssl_min_protocol")
+                    .with_note(format!(
+                        "obsolete `ssl_protocols` converted by Dovecot 2.3 to `ssl_min_protocol = {min}`"
+                    ));
+            }
+            if let Some((set, note)) = min_protocol(v, self.dv) {
+                let s = Self::setting(scope, e, set);
+                return match note {
+                    Some(n) => s.with_note(n),
+                    None => s,
+                };
+            }
+        }
+        // 2.3.0–2.3.14 defaulted to TLSv1; 2.3.15 and later to TLSv1.2.
+        let min = if self.dv.version < crate::model::Version(2, 3, 15) {
+            Protocol::TLSv1
+        } else {
+            Protocol::TLSv1_2
+        };
+        let set = Protocol::ALL.into_iter().filter(|p| *p >= min).collect();
+        self.default(set, "ssl_min_protocol", &format!("`{min}`"))
+    }
+
+    fn ciphers(&self, scope: &Cond) -> Setting<Ciphers> {
+        match self.lookup(scope, "ssl_cipher_list") {
+            Some(e) if e.val.text.text.trim().is_empty() => Self::setting(
+                scope,
+                e,
+                Ciphers::OpenSsl(CipherString::unplaced("DEFAULT")),
+            )
+            .with_note("empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list"),
+            Some(e) => Self::setting(scope, e, Ciphers::OpenSsl(e.val.text.clone())),
+            None => self.default(
+                Ciphers::OpenSsl(CipherString::unplaced(DEFAULT_CIPHERS)),
+                "ssl_cipher_list",
+                &format!("`{DEFAULT_CIPHERS}`"),
+            ),
+        }
+    }
+
+    fn suites(&self, scope: &Cond) -> Setting<Vec<Named>> {
+        let defaults = || OPENSSL_TLS13.iter().map(|s| Named::new(*s, None)).collect();
+        match self.lookup(scope, "ssl_cipher_suites") {
+            Some(e) if e.val.text.text.trim().is_empty() => Self::setting(scope, e, defaults())
+                .with_note("empty `ssl_cipher_suites`: OpenSSL's default TLS 1.3 suites apply"),
+            Some(e) => Self::setting(scope, e, split_names(&e.val.text)),
+            None => Setting::defaulted(
+                defaults(),
+                "no `ssl_cipher_suites` set; OpenSSL's default TLS 1.3 suites apply",
+            )
+            .directive("ssl_cipher_suites"),
+        }
+    }
+
+    fn curves(&self, scope: &Cond) -> Option<Setting<Vec<Named>>> {
+        let e = self.lookup(scope, "ssl_curve_list")?;
+        if e.val.text.text.trim().is_empty() {
+            return None;
+        }
+        Some(Self::setting(scope, e, split_names(&e.val.text)))
+    }
+
+    fn prefer(&self, scope: &Cond) -> Setting<bool> {
+        if self.dv.is24 {
+            return match self.lookup(scope, "ssl_server_prefer_ciphers") {
+                Some(e) => Self::setting(scope, e, e.val.text.text.trim() == "server"),
+                None => self.default(false, "ssl_server_prefer_ciphers", "`client`"),
+            };
+        }
+        match self.lookup(scope, "ssl_prefer_server_ciphers") {
+            Some(e) => Self::setting(
+                scope,
+                e,
+                parse_bool(e.val.text.text.trim()).unwrap_or(false),
+            ),
+            None => self.default(false, "ssl_prefer_server_ciphers", "`no`"),
+        }
+    }
+
+    /// (session tickets, compression) from `ssl_options`. A filter's `ssl_options`
+    /// replaces the global one as a whole (observed).
+    fn options(&self, scope: &Cond) -> (Setting<bool>, Setting<bool>) {
+        let Some(e) = self.lookup(scope, "ssl_options") else {
+            return (
+                Setting::defaulted(true, "no `no_ticket` in `ssl_options`; OpenSSL issues session tickets by default")
+                    .directive("ssl_options"),
+                Setting::defaulted(false, "no `compression` in `ssl_options`; Dovecot has TLS compression off by default since 2.3.0")
+                    .directive("ssl_options"),
+            );
+        };
+        let flags: Vec<String> = e
+            .val
+            .text
+            .text
+            .split([' ', ','])
+            .filter(|f| !f.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let has = |f: &str| flags.iter().any(|x| x == f);
+        (
+            Self::setting(scope, e, !has("no_ticket")),
+            Self::setting(scope, e, has("compression")),
+        )
+    }
+
+    fn dh(&self, scope: &Cond) -> Setting<Option<PathBuf>> {
+        let key = if self.dv.is24 {
+            "ssl_server_dh_file"
+        } else {
+            "ssl_dh"
+        };
+        match self.lookup(scope, key) {
+            Some(e) => {
+                let path = path_of(e);
+                Self::setting(scope, e, path)
+            }
+            None => Setting::defaulted(
+                None,
+                format!(
+                    "no `{key}` set; Dovecot {} loads no DH parameters (no DHE key exchange)",
+                    self.dv.short()
+                ),
+            )
+            .directive(key),
+        }
+    }
+
+    fn certificates(&self, scope: &Cond) -> Vec<Setting<PathBuf>> {
+        let keys: [&str; 2] = if self.dv.is24 {
+            ["ssl_server_cert_file", "ssl_server_alt_cert_file"]
+        } else {
+            ["ssl_cert", "ssl_alt_cert"]
+        };
+        keys.iter()
+            .filter_map(|k| self.lookup(scope, k))
+            .filter_map(|e| path_of(e).map(|p| Self::setting(scope, e, p)))
+            .collect()
+    }
+
+    fn verify(&self, scope: &Cond) -> Setting<bool> {
+        let key = if self.dv.is24 {
+            "ssl_server_request_client_cert"
+        } else {
+            "ssl_verify_client_cert"
+        };
+        match self.lookup(scope, key) {
+            Some(e) => {
+                let v = e.val.text.text.trim();
+                Self::setting(scope, e, v != "no" && parse_bool(v) != Some(false))
+            }
+            None => self.default(false, key, "`no`"),
+        }
+    }
+
+    /// OpenSSL makes one ticket key per `SSL_CTX`, i.e. per login process, never rotated
+    /// (mail.md §10); long-lived login processes keep it indefinitely.
+    fn ticket_keys(&self, scope: &Cond) -> Setting<TicketKeys> {
+        let relevant: Vec<&str> = match scope.protocol() {
+            Some("imap") => vec!["imap-login"],
+            Some("pop3") => vec!["pop3-login"],
+            Some("submission") => vec!["submission-login"],
+            Some("sieve") => vec!["managesieve-login"],
+            _ => LOGIN_SERVICES.to_vec(),
+        };
+        let key = if self.dv.is24 {
+            "restart_request_count"
+        } else {
+            "service_count"
+        };
+        // Later `service` blocks of the same name override earlier ones.
+        let mut latest: Vec<&super::collect::ServiceCount> = Vec::new();
+        for s in self
+            .c
+            .services
+            .iter()
+            .filter(|s| relevant.contains(&s.service.as_str()) && s.key == key)
+        {
+            latest.retain(|l| l.service != s.service);
+            latest.push(s);
+        }
+        let long = |v: &str| matches!(v.trim(), "0" | "unlimited");
+        let chosen = latest.iter().find(|s| long(&s.value)).or(latest.first());
+        match chosen {
+            Some(s) => {
+                let v = TicketKeys::PerProcess { long_lived: long(&s.value) };
+                let set = if scope.is_global() {
+                    Setting::set(v, s.span)
+                } else {
+                    Setting::inherited(v, s.span)
+                };
+                set.directive(key).with_note(format!(
+                    "`service {} {{ {key} = {} }}`: each login process keeps its own ticket key for its lifetime",
+                    s.service,
+                    s.value.trim()
+                ))
+            }
+            None => Setting::defaulted(
+                TicketKeys::PerProcess { long_lived: false },
+                format!(
+                    "no `{key}` in the login services; Dovecot {} default `1` applies (one connection per login process)",
+                    self.dv.short()
+                ),
+            )
+            .directive(key),
+        }
+    }
+
+    /// `ssl = yes` with cleartext authentication explicitly allowed.
+    fn not_enforced(
+        &self,
+        scope: &Cond,
+        index: usize,
+        tls: &TlsSettings,
+        out: &mut Vec<Observation>,
+    ) {
+        if tls.mode.as_ref().map(|m| m.value) != Some(TlsMode::Optional)
+            || scope.remote_is_loopback()
+        {
+            return;
+        }
+        let (key, allowed_when) = if self.dv.is24 {
+            ("auth_allow_cleartext", true)
+        } else {
+            ("disable_plaintext_auth", false)
+        };
+        let Some(e) = self.lookup(scope, key) else {
+            return;
+        };
+        if parse_bool(e.val.text.text.trim()) != Some(allowed_when) {
+            return;
+        }
+        // Report once, where the permission is written, not for every filter inheriting it.
+        if !e.cond.same(scope)
+            && self.c.scopes.iter().any(|s| s.same(&e.cond))
+            && !scope.is_global()
+        {
+            return;
+        }
+        let v = e.val.text.text.trim();
+        let fix = if self.dv.is24 { "no" } else { "yes" };
+        let mut obs = Observation::new(
+            Kind::NotEnforced,
+            e.val.span,
+            format!("`{key} = {v}` lets clients send passwords before TLS while `ssl = yes` only offers TLS"),
+        )
+        .help(format!("set `{key} = {fix}`, or `ssl = required`"))
+        .key(format!("{}/{key}", scope.key()));
+        if let Some(span) = tls.mode.as_ref().and_then(|m| m.span) {
+            obs = obs.label(span, "TLS is optional here");
+        }
+        obs.endpoint = Some(index);
+        out.push(obs);
+    }
+}
+
+fn path_of(e: &Entry) -> Option<PathBuf> {
+    let p = e
+        .val
+        .file
+        .clone()
+        .unwrap_or_else(|| e.val.text.text.trim().to_owned());
+    (!p.is_empty()).then(|| PathBuf::from(p))
+}
+
+/// Splits a `:`-separated list, keeping each name's exact location when known.
+fn split_names(s: &CipherString) -> Vec<Named> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for part in s.text.split(':') {
+        let end = start + part.len();
+        let lead = part.len() - part.trim_start().len();
+        let name = part.trim();
+        if !name.is_empty() {
+            let a = start + lead;
+            out.push(Named::new(name, s.span_of(a..a + name.len())));
+        }
+        start = end + 1;
+    }
+    out
+}
