@@ -228,7 +228,10 @@ fn agrees_with_doveconf() {
         dovecot: Version::parse(&version).unwrap_or(Version(2, 3, 19)),
         ..Targets::default()
     };
-    let options = Options { targets };
+    let options = Options {
+        targets,
+        ..Options::default()
+    };
     let mut diffs = Vec::new();
     let mut compared = 0;
     for file in inputs() {

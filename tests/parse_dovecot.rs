@@ -14,7 +14,10 @@ fn options(dovecot: Option<Version>) -> Options {
     if let Some(v) = dovecot {
         targets.dovecot = v;
     }
-    Options { targets }
+    Options {
+        targets,
+        ..Options::default()
+    }
 }
 
 fn at(sources: &Sources, span: Span) -> String {

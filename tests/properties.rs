@@ -249,3 +249,12 @@ proptest! {
         parse_text(Dialect::App, "traefik.toml", &text)?;
     }
 }
+
+/// Inputs the property tests once found failing, kept as regression tests.
+#[test]
+fn regressions() {
+    // An unterminated quote at end of file gave a span one byte past the end.
+    for (dialect, name, text) in [(Dialect::Nginx, "nginx.conf", "\\00AΣ￼ͺ¡{\" ")] {
+        parse_text(dialect, name, text).unwrap();
+    }
+}

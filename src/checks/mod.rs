@@ -582,7 +582,8 @@ mod tests {
         assert_eq!(names, sorted, "ALL must be sorted and unique");
         for n in names {
             assert!(
-                n.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{n} is not kebab-case"
             );
         }

@@ -119,8 +119,9 @@ impl<'a> Lexer<'a> {
             if self.pos >= self.end {
                 if !args.is_empty() || !last_space {
                     if !last_space && !need_space {
-                        // Keep the unfinished token so that extraction still sees it.
-                        args.push(self.make_arg(start, self.end, d_quoted || s_quoted));
+                        // Keep the unfinished token so that extraction still sees it; an
+                        // unterminated quote has no closing quote to include in its span.
+                        args.push(self.make_arg(start, self.end, false));
                     }
                     errors.push(ParseError::new(
                         self.span(self.end, self.end),
