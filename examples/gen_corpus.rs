@@ -38,7 +38,7 @@ fn main() {
 
 /// One TLS server block; `i` varies names, ports and settings.
 fn server(i: usize) -> String {
-    let protocols = if i % 7 == 0 {
+    let protocols = if i.is_multiple_of(7) {
         "TLSv1 TLSv1.1 TLSv1.2"
     } else {
         "TLSv1.2 TLSv1.3"
