@@ -43,8 +43,8 @@ fn run(path: &Path) -> usize {
 
 fn benches(c: &mut Criterion) {
     let small = tree("small", |d| gen_corpus::nginx(d, 1, 1));
-    let tree_24k = tree("24k", |d| gen_corpus::nginx(d, 2_000, 200));
-    let tree_240k = tree("240k", |d| gen_corpus::nginx(d, 20_000, 2_000));
+    let lines_24k = tree("24k", |d| gen_corpus::nginx(d, 2_000, 200));
+    let ten_times = tree("240k", |d| gen_corpus::nginx(d, 20_000, 2_000));
     let mixed = tree("mixed", |d| gen_corpus::mixed(d, 10_000));
 
     let mut g = c.benchmark_group("check");
@@ -53,10 +53,10 @@ fn benches(c: &mut Criterion) {
     });
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     g.bench_function("nginx 24k lines (2,000 servers, 200 files)", |b| {
-        b.iter(|| run(&tree_24k));
+        b.iter(|| run(&lines_24k));
     });
     g.bench_function("nginx 240k lines (20,000 servers, 2,000 files)", |b| {
-        b.iter(|| run(&tree_240k));
+        b.iter(|| run(&ten_times));
     });
     g.bench_function(
         "monorepo 10,000 files (nginx, postfix, dovecot, apps)",
@@ -65,7 +65,7 @@ fn benches(c: &mut Criterion) {
         },
     );
     g.finish();
-    for d in [small, tree_24k, tree_240k, mixed] {
+    for d in [small, lines_24k, ten_times, mixed] {
         let _ = std::fs::remove_dir_all(d);
     }
 }
