@@ -254,7 +254,8 @@ proptest! {
 #[test]
 fn regressions() {
     // An unterminated quote at end of file gave a span one byte past the end.
-    for (dialect, name, text) in [(Dialect::Nginx, "nginx.conf", "\\00AΣ￼ͺ¡{\" ")] {
-        parse_text(dialect, name, text).unwrap();
+    let cases: &[(Dialect, &str, &str)] = &[(Dialect::Nginx, "nginx.conf", "\\00AΣ￼ͺ¡{\" ")];
+    for (dialect, name, text) in cases {
+        parse_text(*dialect, name, text).unwrap();
     }
 }
