@@ -22,10 +22,13 @@ use crate::source::Span;
 mod cipher_not_recommended;
 mod cipher_string_error;
 mod deprecated_directive;
+mod expired_suppression;
 mod ineffective_setting;
+mod invalid_suppression;
 mod legacy_protocol;
 mod no_forward_secrecy;
 mod unknown_cipher_word;
+mod unused_suppression;
 mod weak_cipher;
 
 /// Every check, sorted by name (asserted by a test).
@@ -33,10 +36,13 @@ pub const ALL: &[&Check] = &[
     &cipher_not_recommended::CHECK,
     &cipher_string_error::CHECK,
     &deprecated_directive::CHECK,
+    &expired_suppression::CHECK,
     &ineffective_setting::CHECK,
+    &invalid_suppression::CHECK,
     &legacy_protocol::CHECK,
     &no_forward_secrecy::CHECK,
     &unknown_cipher_word::CHECK,
+    &unused_suppression::CHECK,
     &weak_cipher::CHECK,
 ];
 
