@@ -75,6 +75,10 @@ pub enum Color {
 
 /// Arguments of `check` and `show`.
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is an independent CLI flag"
+)]
 pub struct CheckArgs {
     /// Files or directories to check (`-` reads stdin); default `.`.
     pub paths: Vec<PathBuf>,

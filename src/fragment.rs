@@ -54,9 +54,7 @@ pub fn repo_root(path: &Path) -> PathBuf {
 
 fn absolute(path: &Path) -> PathBuf {
     let p = std::fs::canonicalize(path).unwrap_or_else(|_| {
-        std::env::current_dir()
-            .map(|c| c.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |c| c.join(path))
     });
     crate::config::normalize(&p)
 }
@@ -82,7 +80,9 @@ fn candidates(root: &Path, skip: &Path) -> Vec<PathBuf> {
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
         let by_name = ENTRY_NAMES.contains(&name.as_str());
-        let config_like = name.ends_with(".conf") || name.ends_with(".cf");
+        let config_like = Path::new(&name)
+            .extension()
+            .is_some_and(|e| e == "conf" || e == "cf");
         if !by_name && !config_like {
             continue;
         }

@@ -325,6 +325,37 @@ fn use_color(choice: cli::Color) -> bool {
     }
 }
 
+/// Validates `--dialect`, `--select` and `--ignore`; `Err` after printing an error.
+fn check_names_and_dialect(
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> io::Result<Result<Option<Dialect>, ()>> {
+    let forced = match args.dialect.as_deref() {
+        None => None,
+        Some("nginx") => Some(Dialect::Nginx),
+        Some("postfix") => Some(Dialect::Postfix),
+        Some("dovecot") => Some(Dialect::Dovecot),
+        Some("app") => Some(Dialect::App),
+        Some(other) => {
+            writeln!(
+                err,
+                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot or app)"
+            )?;
+            return Ok(Err(()));
+        }
+    };
+    for name in args.select.iter().chain(&args.ignore) {
+        if checks::find(name).is_none() {
+            writeln!(
+                err,
+                "error: unknown check `{name}`; `tlslint rules` lists them"
+            )?;
+            return Ok(Err(()));
+        }
+    }
+    Ok(Ok(forced))
+}
+
 /// Target versions: the config's `[targets]`, then `--target` flags (which win).
 fn targets(args: &CheckArgs, cfg: &config::Config) -> Result<Targets, String> {
     let mut t = Targets::default();
@@ -368,37 +399,16 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
             return Ok(Err(EXIT_ERROR));
         }
     };
-    let forced = match args.dialect.as_deref() {
-        None => None,
-        Some("nginx") => Some(Dialect::Nginx),
-        Some("postfix") => Some(Dialect::Postfix),
-        Some("dovecot") => Some(Dialect::Dovecot),
-        Some("app") => Some(Dialect::App),
-        Some(other) => {
-            writeln!(
-                err,
-                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot or app)"
-            )?;
-            return Ok(Err(EXIT_ERROR));
-        }
+    let Ok(forced) = check_names_and_dialect(args, err)? else {
+        return Ok(Err(EXIT_ERROR));
     };
-    for name in args.select.iter().chain(&args.ignore) {
-        if checks::find(name).is_none() {
-            writeln!(
-                err,
-                "error: unknown check `{name}`; `tlslint rules` lists them"
-            )?;
-            return Ok(Err(EXIT_ERROR));
-        }
-    }
     let mut errors = Vec::new();
     // A policy named in the config is relative to the config's directory.
     let spec = match (&args.policy, &cfg.policy) {
-        (Some(p), _) => p.clone(),
         (None, Some(p)) if policy::builtin(p).is_none() => {
             cfg.dir.join(p).to_string_lossy().into_owned()
         }
-        (None, Some(p)) => p.clone(),
+        (Some(p), _) | (None, Some(p)) => p.clone(),
         (None, None) => policy::DEFAULT_POLICY.to_owned(),
     };
     let policy = match policy::load(&spec) {
@@ -469,6 +479,7 @@ pub struct Input<'a> {
 }
 
 /// Run-wide behaviour beyond the policy.
+#[derive(Default)]
 pub struct Extras<'a> {
     /// How inline suppressions are judged.
     pub suppress: suppress::Settings,
@@ -479,17 +490,6 @@ pub struct Extras<'a> {
     pub skip_unknown: bool,
     /// Per-path overrides.
     pub config: Option<&'a config::Config>,
-}
-
-impl Default for Extras<'_> {
-    fn default() -> Self {
-        Extras {
-            suppress: suppress::Settings::default(),
-            fragments: false,
-            skip_unknown: false,
-            config: None,
-        }
-    }
 }
 
 /// Reads, parses and checks paths with a policy (none: parse only), then applies inline

@@ -17,6 +17,7 @@
 //! missing reason), `expired-suppression` (past its `until` date; it no longer hides anything)
 //! and `unused-suppression` (nothing matched a named check that ran).
 
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::checks::{Finding, Severity};
@@ -184,7 +185,7 @@ fn whole_line_only(file: &SourceFile) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    name.ends_with(".cf")
+    Path::new(&name).extension().is_some_and(|e| e == "cf")
 }
 
 /// Scans one file's text for suppression comments.
@@ -462,49 +463,7 @@ pub fn apply(
             push(INVALID, bad.span, bad.message, bad.help);
         }
         for s in scan.suppressions {
-            let mut ok = true;
-            for n in &s.checks {
-                if crate::checks::find(&n.name).is_none() {
-                    push(
-                        INVALID,
-                        n.span,
-                        format!("`{}` is not a check", n.name),
-                        Some("`tlslint rules` lists the checks".to_owned()),
-                    );
-                    ok = false;
-                }
-            }
-            if settings.require_reason && s.reason.is_none() {
-                push(
-                    INVALID,
-                    s.span,
-                    "this suppression has no reason, so it hides nothing".to_owned(),
-                    Some(
-                        "add `reason=\"...\"` saying why the finding is acceptable \
-                         (or set `require-reason = false` in .tlslint.toml)"
-                            .to_owned(),
-                    ),
-                );
-                ok = false;
-            }
-            if let Some((date, span)) = s.until
-                && date < settings.today
-            {
-                push(
-                    EXPIRED,
-                    span,
-                    format!(
-                        "suppression of {} expired on {date}; the finding is reported again",
-                        names(&s)
-                    ),
-                    Some(
-                        "fix the finding, or extend `until=` if the exception is still needed"
-                            .to_owned(),
-                    ),
-                );
-                ok = false;
-            }
-            if ok {
+            if valid(&s, settings, &mut push) {
                 let used = vec![false; s.checks.len()];
                 active.push((id, s, used));
             }
@@ -566,6 +525,54 @@ pub fn apply(
     }
     kept.extend(extra);
     kept
+}
+
+/// Reports what is wrong with a suppression; true when it may hide findings.
+fn valid(
+    s: &Suppression,
+    settings: Settings,
+    push: &mut dyn FnMut(&'static str, Span, String, Option<String>),
+) -> bool {
+    let mut ok = true;
+    for n in &s.checks {
+        if crate::checks::find(&n.name).is_none() {
+            push(
+                INVALID,
+                n.span,
+                format!("`{}` is not a check", n.name),
+                Some("`tlslint rules` lists the checks".to_owned()),
+            );
+            ok = false;
+        }
+    }
+    if settings.require_reason && s.reason.is_none() {
+        push(
+            INVALID,
+            s.span,
+            "this suppression has no reason, so it hides nothing".to_owned(),
+            Some(
+                "add `reason=\"...\"` saying why the finding is acceptable \
+                 (or set `require-reason = false` in .tlslint.toml)"
+                    .to_owned(),
+            ),
+        );
+        ok = false;
+    }
+    if let Some((date, span)) = s.until
+        && date < settings.today
+    {
+        push(
+            EXPIRED,
+            span,
+            format!(
+                "suppression of {} expired on {date}; the finding is reported again",
+                names(s)
+            ),
+            Some("fix the finding, or extend `until=` if the exception is still needed".to_owned()),
+        );
+        ok = false;
+    }
+    ok
 }
 
 fn names(s: &Suppression) -> String {

@@ -7,6 +7,7 @@
 //! error and 10 warning annotations per step, so the README suggests printing the human
 //! report as well.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::checks::{Finding, Severity};
@@ -41,12 +42,13 @@ pub fn emit(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io:
             end.line
         );
         if start.line == end.line {
-            props.push_str(&format!(",col={},endColumn={}", start.column, end.column));
+            let _ = write!(props, ",col={},endColumn={}", start.column, end.column);
         }
-        props.push_str(&format!(
+        let _ = write!(
+            props,
             ",title={}",
             escape_property(&format!("tlslint ({})", f.check))
-        ));
+        );
         let message = match &f.help {
             Some(h) => format!("{}\nhelp: {h}", f.message),
             None => f.message.clone(),

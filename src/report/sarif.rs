@@ -10,6 +10,7 @@
 //! Parse and config errors are results of their rules (so they show as alerts) and also
 //! `toolExecutionNotifications` of the invocation, whose `executionSuccessful` is then false.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -127,6 +128,7 @@ struct SarifResult {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+#[expect(clippy::struct_field_names, reason = "SARIF's property names")]
 struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
@@ -276,7 +278,7 @@ pub fn encode_path(path: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
