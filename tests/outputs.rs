@@ -26,27 +26,42 @@ fn sample() -> (Sources, Vec<Finding>) {
         "conf/site, 100%.conf".into(),
         "server {\n  ssl_ciphers 'RC4:\n    HIGH';\n  oops\n",
     );
-    let mut f1 = Finding::at(span(&sources, a, "TLSv1 "), "TLSv1 is enabled for clients of server café.example:443")
-        .label("enables TLSv1; set here")
-        .help("allow only TLSv1.2 and newer, e.g. `ssl_protocols TLSv1.2 TLSv1.3;`");
+    let mut f1 = Finding::at(
+        span(&sources, a, "TLSv1 "),
+        "TLSv1 is enabled for clients of server café.example:443",
+    )
+    .label("enables TLSv1; set here")
+    .help("allow only TLSv1.2 and newer, e.g. `ssl_protocols TLSv1.2 TLSv1.3;`");
     f1.check = "legacy-protocol";
     f1.severity = Severity::Error;
     f1.policy = "mozilla-intermediate".into();
     f1.endpoint = Some("server café.example:443".into());
     f1.key = "http/server[café.example:443]/protocols".into();
-    f1.labels.push(Label::new(span(&sources, a, "server {"), "inherited by server café.example:443"));
-    let mut f2 = Finding::at(span(&sources, a, "\"x<y>&z\""), "name \"x<y>&z\" has 'quotes', commas: and\nnewlines");
+    f1.labels.push(Label::new(
+        span(&sources, a, "server {"),
+        "inherited by server café.example:443",
+    ));
+    let mut f2 = Finding::at(
+        span(&sources, a, "\"x<y>&z\""),
+        "name \"x<y>&z\" has 'quotes', commas: and\nnewlines",
+    );
     f2.check = "ineffective-setting";
     f2.severity = Severity::Note;
     f2.policy = "mozilla-intermediate".into();
-    let mut f3 = Finding::at(span(&sources, b, "'RC4:\n    HIGH'"), "RC4 suites are enabled")
-        .label("enables RC4-SHA");
+    let mut f3 = Finding::at(
+        span(&sources, b, "'RC4:\n    HIGH'"),
+        "RC4 suites are enabled",
+    )
+    .label("enables RC4-SHA");
     f3.check = "weak-cipher";
     f3.severity = Severity::Warning;
     f3.policy = "mozilla-intermediate".into();
     f3.key = "http/server[_:443]/ciphers".into();
-    let mut f4 = Finding::at(span(&sources, b, "oops"), "unexpected end of file, expecting \";\" or \"}\"")
-        .label("here");
+    let mut f4 = Finding::at(
+        span(&sources, b, "oops"),
+        "unexpected end of file, expecting \";\" or \"}\"",
+    )
+    .label("here");
     f4.check = tlslint::checks::PARSE_ERROR;
     f4.severity = Severity::Error;
     (sources, vec![f1, f2, f3, f4])
@@ -164,8 +179,14 @@ fn sarif_schema_copy_matches_shared_when_present() {
         eprintln!("skipped: {} is absent", shared.display());
         return;
     };
-    let ours = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.json")).unwrap();
-    assert!(ours == theirs, "tests/data/sarif-2.1.0.json differs from {}", shared.display());
+    let ours =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.json"))
+            .unwrap();
+    assert!(
+        ours == theirs,
+        "tests/data/sarif-2.1.0.json differs from {}",
+        shared.display()
+    );
 }
 
 #[test]
@@ -175,10 +196,20 @@ fn sarif_has_what_github_requires() {
     assert!(doc["$schema"].as_str().unwrap().starts_with("https://"));
     let run = &doc["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    assert!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap().ends_with('/'));
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with('/')
+    );
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     for r in rules {
-        for field in ["/id", "/shortDescription/text", "/fullDescription/text", "/help/text"] {
+        for field in [
+            "/id",
+            "/shortDescription/text",
+            "/fullDescription/text",
+            "/help/text",
+        ] {
             let v = r.pointer(field).and_then(|v| v.as_str()).unwrap_or("");
             assert!(!v.is_empty(), "rule {} lacks {field}", r["id"]);
         }
@@ -192,24 +223,52 @@ fn sarif_has_what_github_requires() {
         assert_eq!(rules[idx]["id"], res["ruleId"]);
         assert!(!res["message"]["text"].as_str().unwrap().is_empty());
         assert_eq!(res["locations"].as_array().unwrap().len(), 1);
-        assert!(res["partialFingerprints"].get("primaryLocationLineHash").is_none());
+        assert!(
+            res["partialFingerprints"]
+                .get("primaryLocationLineHash")
+                .is_none()
+        );
         assert!(res["partialFingerprints"]["tlslint/v1"].is_string());
     }
     // Exact region of `TLSv1 ` (1-based, end exclusive) and of the multi-line span.
     let region = &results[0]["locations"][0]["physicalLocation"]["region"];
-    assert_eq!(region, &serde_json::json!({"startLine": 2, "startColumn": 19, "endLine": 2, "endColumn": 25}));
-    let r3 = results.iter().find(|r| r["ruleId"] == "weak-cipher").unwrap();
+    assert_eq!(
+        region,
+        &serde_json::json!({"startLine": 2, "startColumn": 19, "endLine": 2, "endColumn": 25})
+    );
+    let r3 = results
+        .iter()
+        .find(|r| r["ruleId"] == "weak-cipher")
+        .unwrap();
     let loc = &r3["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "conf/site%2C%20100%25.conf");
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
-    assert_eq!(loc["region"], serde_json::json!({"startLine": 2, "startColumn": 15, "endLine": 3, "endColumn": 10}));
+    assert_eq!(
+        loc["region"],
+        serde_json::json!({"startLine": 2, "startColumn": 15, "endLine": 3, "endColumn": 10})
+    );
     // Columns count code points: `"x<y>&z"` follows `café` (é is two bytes, one column: 35, not 36).
-    let r2 = results.iter().find(|r| r["ruleId"] == "ineffective-setting").unwrap();
-    assert_eq!(r2["locations"][0]["physicalLocation"]["region"]["startColumn"], 35);
-    assert_eq!(results[0]["relatedLocations"][0]["message"]["text"], "inherited by server café.example:443");
+    let r2 = results
+        .iter()
+        .find(|r| r["ruleId"] == "ineffective-setting")
+        .unwrap();
+    assert_eq!(
+        r2["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        35
+    );
+    assert_eq!(
+        results[0]["relatedLocations"][0]["message"]["text"],
+        "inherited by server café.example:443"
+    );
     // The parse error is a result and a tool notification.
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
-    assert_eq!(run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -226,7 +285,10 @@ fn sarif_snapshot() {
 #[test]
 fn concise_and_json_keep_their_shape() {
     let c = render(Format::Concise);
-    assert!(c.starts_with("conf/nginx.conf:2:19: error[legacy-protocol] "), "{c}");
+    assert!(
+        c.starts_with("conf/nginx.conf:2:19: error[legacy-protocol] "),
+        "{c}"
+    );
     let j: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
     assert_eq!(j["version"], 1);
 }
