@@ -1,5 +1,6 @@
 //! The README's check table equals what the registry says (`UPDATE_DOCS=1` rewrites it).
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -13,10 +14,11 @@ fn readme_check_table_is_current() {
     let (_, tail) = rest.split_once("<!-- checks:end -->").unwrap();
     let mut table = String::from("| check | default severity | what it reports |\n|---|---|---|\n");
     for c in checks::ALL {
-        table.push_str(&format!(
-            "| [`{}`](#checks) | {} | {} |\n",
+        let _ = writeln!(
+            table,
+            "| [`{}`](#checks) | {} | {} |",
             c.name, c.default_severity, c.summary
-        ));
+        );
     }
     let want = format!("{head}<!-- checks:start -->\n{table}<!-- checks:end -->{tail}");
     if want != readme {
