@@ -26,6 +26,8 @@ pub enum Command {
     Policies,
     /// Print a check's documentation.
     Explain(ExplainArgs),
+    /// Write a commented starter `.tlslint.toml` in the current directory.
+    Init,
     /// Expand an OpenSSL cipher string exactly as OpenSSL does.
     Ciphers(CiphersArgs),
 }
@@ -39,6 +41,14 @@ pub enum Format {
     Concise,
     /// The versioned JSON contract.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=...::message`).
+    Github,
+    /// JUnit XML.
+    Junit,
+    /// checkstyle XML.
+    Checkstyle,
 }
 
 /// Severity threshold names.
@@ -65,6 +75,10 @@ pub enum Color {
 
 /// Arguments of `check` and `show`.
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is an independent CLI flag"
+)]
 pub struct CheckArgs {
     /// Files or directories to check (`-` reads stdin); default `.`.
     pub paths: Vec<PathBuf>,
@@ -83,9 +97,9 @@ pub struct CheckArgs {
     /// Name to use for stdin input (`-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Lowest severity that makes the run fail (exit 1).
-    #[arg(long, value_enum, default_value_t = Level::Warning)]
-    pub fail_level: Level,
+    /// Lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
+    #[arg(long, value_enum)]
+    pub fail_level: Option<Level>,
     /// Run only these checks (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -98,6 +112,31 @@ pub struct CheckArgs {
     /// Also read includes, certificates and key files outside the checked root.
     #[arg(long)]
     pub allow_outside_root: bool,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use this config file instead of looking for `tlslint.toml` / `.tlslint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Print the effective config and exit.
+    #[arg(long)]
+    pub print_config: bool,
+    /// Hide findings recorded in this baseline file; report only new ones.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and report nothing).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Skip named files whose program cannot be recognised (used by the pre-commit hook,
+    /// whose file pattern also matches unrelated `*.conf` files).
+    #[arg(long)]
+    pub ignore_unknown_files: bool,
+    /// Exit 0 even when there are findings (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 /// Arguments of `explain`.

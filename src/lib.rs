@@ -3,17 +3,25 @@
 //! The pipeline: [`discover`] files → [`parse`] them with byte spans into the common
 //! [`model`] → run the [`checks`] a [`policy`] enables → [`report`] findings. `main.rs` only
 //! parses arguments and turns [`run`]'s result into an exit code.
+//!
+//! Around the checks sit the project-level layers: a [`config`] file, per-path overrides,
+//! include-aware handling of named [`fragment`]s, inline suppressions ([`suppress`], applied
+//! inside [`check_paths`] so the fixture harness sees them too) and a [`baseline`].
 
+pub mod baseline;
 pub mod checks;
 pub mod cipher;
 pub mod cli;
+pub mod config;
 pub mod discover;
+pub mod fragment;
 pub mod material;
 pub mod model;
 pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod source;
+pub mod suppress;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -57,6 +65,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8
             }
             Ok(EXIT_CLEAN)
         }
+        Command::Init => init(out, err),
         Command::Explain(args) => explain(args, out, err),
         Command::Ciphers(args) => {
             let mut targets = Targets::default();
@@ -143,35 +152,159 @@ pub struct Outcome {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let run = match lint(args, err)? {
+    if args.print_config {
+        return match load_config(args) {
+            Ok(c) => {
+                out.write_all(c.render().as_bytes())?;
+                Ok(EXIT_CLEAN)
+            }
+            Err(e) => {
+                let mut sources = Sources::new();
+                let f = load_error(&e, &mut sources);
+                let summary = report::Summary::count(sources.len(), 0, std::slice::from_ref(&f));
+                report::emit(
+                    report::Format::Human { color: false },
+                    &[f],
+                    &summary,
+                    &sources,
+                    err,
+                )?;
+                Ok(EXIT_ERROR)
+            }
+        };
+    }
+    let (run, fail) = match lint(args, err)? {
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
+    let mut findings = run.findings;
+    if let Some(path) = &args.write_baseline {
+        let b = baseline::Baseline::from_findings(&findings, &run.sources, path);
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
+            return Ok(EXIT_ERROR);
+        }
+        writeln!(
+            err,
+            "wrote {} finding{} ({} key{}) to {}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            b.entries.len(),
+            if b.entries.len() == 1 { "" } else { "s" },
+            path.display()
+        )?;
+        findings.clear();
+    } else if let Some(path) = &args.baseline {
+        let b = match baseline::Baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        let (new, stale) = b.filter(findings, &run.sources, path);
+        findings = new;
+        if !stale.is_empty() {
+            let n: usize = stale.iter().map(|e| e.count).sum();
+            writeln!(
+                err,
+                "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                path.display()
+            )?;
+        }
+    }
     let mut all = run.errors.clone();
-    all.extend(run.findings.iter().cloned());
+    all.extend(findings.iter().cloned());
     all.sort_by_key(|f| (f.span.file, f.span.start, f.check));
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
-    report::emit(format(args), &all, &summary, &run.sources, out)?;
-    let fail = match args.fail_level {
-        Level::Note => Severity::Note,
-        Level::Warning => Severity::Warning,
-        Level::Error => Severity::Error,
-    };
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::emit(format(args), &all, &summary, &run.sources, &mut buf)?;
+            if let Err(e) = std::fs::write(path, buf) {
+                writeln!(err, "error: cannot write {}: {e}", path.display())?;
+                return Ok(EXIT_ERROR);
+            }
+        }
+        None => report::emit(format(args), &all, &summary, &run.sources, out)?,
+    }
     Ok(if !run.errors.is_empty() {
         EXIT_ERROR
-    } else if run.findings.iter().any(|f| f.severity >= fail) {
+    } else if !args.exit_zero && findings.iter().any(|f| f.severity >= fail) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     })
 }
 
+/// `tlslint init`: writes the starter config, never over an existing one.
+fn init(out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    for name in config::NAMES {
+        if std::path::Path::new(name).exists() {
+            writeln!(err, "error: {name} already exists; not overwriting it")?;
+            return Ok(EXIT_ERROR);
+        }
+    }
+    let path = ".tlslint.toml";
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(config::STARTER.as_bytes()))
+    {
+        Ok(()) => {
+            writeln!(out, "wrote {path}")?;
+            Ok(EXIT_CLEAN)
+        }
+        Err(e) => {
+            writeln!(err, "error: cannot write {path}: {e}")?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// The config for a run: `--no-config`, `--config FILE`, or the closest one found walking
+/// up from the first path (the current directory when none is given).
+fn load_config(args: &CheckArgs) -> Result<config::Config, config::LoadError> {
+    if args.no_config {
+        return Ok(config::Config::default());
+    }
+    if let Some(p) = &args.config {
+        return config::load(p);
+    }
+    let start = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    match config::discover(&start) {
+        Some(p) => config::load(&p),
+        None => Ok(config::Config::default()),
+    }
+}
+
+/// A policy or config load error as a `config-error` finding over the file's text.
+fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
+    let file = sources.add(PathBuf::from(&e.file), e.file.clone(), e.text.clone());
+    let span = e
+        .span
+        .clone()
+        .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end));
+    let mut f = Finding::at(span, e.message.clone()).label("here");
+    f.check = checks::CONFIG_ERROR;
+    f.help.clone_from(&e.help);
+    f
+}
+
 fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let run = match lint(args, err)? {
-        Ok(run) => run,
+        Ok((run, _)) => run,
         Err(code) => return Ok(code),
     };
-    let targets = targets(args).unwrap_or_default();
+    let targets = targets(args, &load_config(args).unwrap_or_default()).unwrap_or_default();
     let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
     report::json::emit_model(&run.model, &run.sources, profile, out)?;
     if run.errors.is_empty() {
@@ -196,6 +329,10 @@ fn format(args: &CheckArgs) -> report::Format {
         },
         cli::Format::Concise => report::Format::Concise,
         cli::Format::Json => report::Format::Json,
+        cli::Format::Sarif => report::Format::Sarif,
+        cli::Format::Github => report::Format::Github,
+        cli::Format::Junit => report::Format::Junit,
+        cli::Format::Checkstyle => report::Format::Checkstyle,
     }
 }
 
@@ -218,23 +355,11 @@ fn use_color(choice: cli::Color) -> bool {
     }
 }
 
-fn targets(args: &CheckArgs) -> Result<Targets, String> {
-    let mut t = Targets::default();
-    for spec in &args.targets {
-        t.set(spec).map_err(|e| format!("--target {spec}: {e}"))?;
-    }
-    Ok(t)
-}
-
-/// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments).
-fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>> {
-    let targets = match targets(args) {
-        Ok(t) => t,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(Err(EXIT_ERROR));
-        }
-    };
+/// Validates `--dialect`, `--select` and `--ignore`; `Err` after printing an error.
+fn check_names_and_dialect(
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> io::Result<Result<Option<Dialect>, ()>> {
     let forced = match args.dialect.as_deref() {
         None => None,
         Some("nginx") => Some(Dialect::Nginx),
@@ -246,7 +371,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>
                 err,
                 "error: unknown dialect `{other}` (expected nginx, postfix, dovecot or app)"
             )?;
-            return Ok(Err(EXIT_ERROR));
+            return Ok(Err(()));
         }
     };
     for name in args.select.iter().chain(&args.ignore) {
@@ -255,24 +380,71 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>
                 err,
                 "error: unknown check `{name}`; `tlslint rules` lists them"
             )?;
-            return Ok(Err(EXIT_ERROR));
+            return Ok(Err(()));
         }
     }
+    Ok(Ok(forced))
+}
+
+/// Target versions: the config's `[targets]`, then `--target` flags (which win).
+fn targets(args: &CheckArgs, cfg: &config::Config) -> Result<Targets, String> {
+    let mut t = Targets::default();
+    for spec in &cfg.targets {
+        t.set(spec)
+            .map_err(|e| format!("config [targets] {spec}: {e}"))?;
+    }
+    for spec in &args.targets {
+        t.set(spec).map_err(|e| format!("--target {spec}: {e}"))?;
+    }
+    Ok(t)
+}
+
+/// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments). Also
+/// returns the fail level (flag, else config, else warning).
+fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Severity), u8>> {
     let mut sources = Sources::new();
+    let cfg = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let f = load_error(&e, &mut sources);
+            let outcome = Outcome {
+                sources,
+                model: Model::default(),
+                errors: vec![f],
+                findings: Vec::new(),
+            };
+            return Ok(Ok((outcome, Severity::Warning)));
+        }
+    };
+    let fail = match args.fail_level {
+        Some(Level::Note) => Severity::Note,
+        Some(Level::Warning) => Severity::Warning,
+        Some(Level::Error) => Severity::Error,
+        None => cfg.fail_level.unwrap_or(Severity::Warning),
+    };
+    let targets = match targets(args, &cfg) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
+    let Ok(forced) = check_names_and_dialect(args, err)? else {
+        return Ok(Err(EXIT_ERROR));
+    };
     let mut errors = Vec::new();
-    let spec = args.policy.as_deref().unwrap_or(policy::DEFAULT_POLICY);
-    let policy = match policy::load(spec) {
+    // A policy named in the config is relative to the config's directory.
+    let spec = match (&args.policy, &cfg.policy) {
+        (None, Some(p)) if policy::builtin(p).is_none() => {
+            cfg.dir.join(p).to_string_lossy().into_owned()
+        }
+        (Some(p), _) | (None, Some(p)) => p.clone(),
+        (None, None) => policy::DEFAULT_POLICY.to_owned(),
+    };
+    let policy = match policy::load(&spec) {
         Ok(p) => Some(p),
         Err(e) => {
-            let file = sources.add(PathBuf::from(&e.file), e.file.clone(), e.text.clone());
-            let span = e
-                .span
-                .clone()
-                .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end));
-            let mut f = Finding::at(span, e.message.clone()).label("here");
-            f.check = checks::CONFIG_ERROR;
-            f.help.clone_from(&e.help);
-            errors.push(f);
+            errors.push(load_error(&e, &mut sources));
             None
         }
     };
@@ -291,20 +463,42 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>
     } else {
         args.paths.clone()
     };
+    // `--select` replaces the config's list; ignores add up (ignoring is never surprising).
+    let select = if args.select.is_empty() {
+        &cfg.select
+    } else {
+        &args.select
+    };
     let enabled = |name: &str| {
-        let selected = args.select.is_empty() || args.select.iter().any(|s| s == name);
-        let ignored = args.ignore.iter().any(|s| s == name);
-        (selected && !ignored).then_some(None)
+        let selected = select.is_empty() || select.iter().any(|s| s == name);
+        let ignored = args.ignore.iter().chain(&cfg.ignore).any(|s| s == name);
+        if !selected || ignored {
+            return None;
+        }
+        match cfg.checks.get(name) {
+            Some(None) => None,
+            Some(Some(sev)) => Some(Some(*sev)),
+            None => Some(None),
+        }
     };
     let input = Input {
         paths: &paths,
         dialect: forced,
         stdin: stdin_text.map(|t| (args.stdin_filename.clone(), t)),
     };
-    let mut run = check_paths(input, policy.as_ref(), &options, &enabled, sources);
+    let extras = Extras {
+        suppress: suppress::Settings {
+            require_reason: cfg.require_reason.unwrap_or(true),
+            today: suppress::Date::today(),
+        },
+        fragments: true,
+        skip_unknown: args.ignore_unknown_files,
+        config: Some(&cfg),
+    };
+    let mut run = check_paths_with(input, policy.as_ref(), &options, &enabled, sources, &extras);
     errors.append(&mut run.errors);
     run.errors = errors;
-    Ok(Ok(run))
+    Ok(Ok((run, fail)))
 }
 
 /// What to read.
@@ -317,29 +511,79 @@ pub struct Input<'a> {
     pub stdin: Option<(Option<String>, String)>,
 }
 
-/// Reads, parses and checks paths with a policy (none: parse only).
+/// Run-wide behaviour beyond the policy.
+#[derive(Default)]
+pub struct Extras<'a> {
+    /// How inline suppressions are judged.
+    pub suppress: suppress::Settings,
+    /// Replace named include fragments by the entry files that include them, and report
+    /// only findings in the named files ([`fragment`]).
+    pub fragments: bool,
+    /// Skip named files whose program cannot be recognised instead of reporting them.
+    pub skip_unknown: bool,
+    /// Per-path overrides.
+    pub config: Option<&'a config::Config>,
+}
+
+/// Reads, parses and checks paths with a policy (none: parse only), then applies inline
+/// suppressions.
 pub fn check_paths(
     input: Input<'_>,
     policy: Option<&policy::Policy>,
     options: &parse::Options,
     enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
-    mut sources: Sources,
+    sources: Sources,
 ) -> Outcome {
+    check_paths_with(input, policy, options, enabled, sources, &Extras::default())
+}
+
+/// [`check_paths`] with explicit [`Extras`].
+pub fn check_paths_with(
+    input: Input<'_>,
+    policy: Option<&policy::Policy>,
+    options: &parse::Options,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    mut sources: Sources,
+    extras: &Extras<'_>,
+) -> Outcome {
+    let first_new = sources.len();
     let mut errors = Vec::new();
     let mut model = Model::default();
-    let paths = input.paths;
-    let found = discover::discover(input.paths, input.dialect, input.stdin, &mut sources);
+    let mut paths = input.paths.to_vec();
+    if extras.skip_unknown && input.dialect.is_none() {
+        paths.retain(|p| {
+            !p.is_file()
+                || std::fs::read_to_string(p).map_or(true, |t| parse::detect(p, &t).is_some())
+                || fragment::is_entry_name(p)
+        });
+        if paths.is_empty() {
+            return Outcome {
+                sources,
+                model,
+                errors,
+                findings: Vec::new(),
+            };
+        }
+    }
+    let focus = if extras.fragments {
+        let plan = fragment::plan(&paths, input.dialect, options);
+        paths = plan.paths;
+        plan.focus
+    } else {
+        None
+    };
+    let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources);
     errors.extend(found.errors.into_iter().map(parse_error));
     for p in discover::parse_all(&found.entries, &mut sources, options) {
         model.extend(p.model);
         errors.extend(p.errors.into_iter().map(parse_error));
     }
-    let findings = match policy {
+    let mut findings = match policy {
         Some(policy) => {
             let root = if options.allow_outside_root {
                 None
             } else {
-                common_root(paths)
+                common_root(&paths)
             };
             let facts = material::gather(&model, &sources, root.as_deref());
             let cache = cipher::Cache::new();
@@ -347,6 +591,44 @@ pub fn check_paths(
         }
         None => Vec::new(),
     };
+    if let Some(focus) = &focus {
+        findings.retain(|f| focus.keeps(f, &sources, &model));
+    }
+    if let Some(cfg) = extras.config {
+        findings = apply_overrides(findings, cfg, &sources);
+    }
+    if let Some(policy) = policy {
+        let files: Vec<source::FileId> = sources
+            .iter()
+            .skip(first_new)
+            .map(|(id, _)| id)
+            .filter(|&id| focus.as_ref().is_none_or(|fo| fo.contains(&sources, id)))
+            .collect();
+        let entry_severity = |name: &str| {
+            let entry = policy.entries.iter().find(|e| e.check.name == name)?;
+            enabled(name).map(|o| o.unwrap_or(entry.severity))
+        };
+        let ran = |name: &str| entry_severity(name).is_some();
+        findings = suppress::apply(
+            findings,
+            &sources,
+            &files,
+            extras.suppress,
+            &ran,
+            &entry_severity,
+        );
+        if let Some(cfg) = extras.config {
+            findings = apply_overrides(findings, cfg, &sources);
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.check, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.check,
+            &b.message,
+        ))
+    });
     Outcome {
         sources,
         model,
@@ -374,6 +656,27 @@ fn common_root(paths: &[PathBuf]) -> Option<PathBuf> {
         });
     }
     root.or_else(|| std::env::current_dir().ok())
+}
+
+/// Applies the config's `[[overrides]]` to each finding's file.
+fn apply_overrides(
+    findings: Vec<Finding>,
+    cfg: &config::Config,
+    sources: &Sources,
+) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(
+            |mut f| match cfg.override_for(f.check, &sources.get(f.span.file).path) {
+                None => Some(f),
+                Some(None) => None,
+                Some(Some(sev)) => {
+                    f.severity = sev;
+                    Some(f)
+                }
+            },
+        )
+        .collect()
 }
 
 /// A parse error as a finding that makes the run exit 2.

@@ -23,7 +23,9 @@ use crate::source::Span;
 mod cipher_not_recommended;
 mod cipher_string_error;
 mod deprecated_directive;
+mod expired_suppression;
 mod ineffective_setting;
+mod invalid_suppression;
 mod legacy_protocol;
 mod missing_tls13;
 mod no_forward_secrecy;
@@ -35,6 +37,7 @@ mod tls_compression;
 mod tls_not_enforced;
 mod unknown_cipher_word;
 mod unknown_setting;
+mod unused_suppression;
 mod upstream_verify_off;
 mod weak_certificate_key;
 mod weak_cipher;
@@ -46,7 +49,9 @@ pub const ALL: &[&Check] = &[
     &cipher_not_recommended::CHECK,
     &cipher_string_error::CHECK,
     &deprecated_directive::CHECK,
+    &expired_suppression::CHECK,
     &ineffective_setting::CHECK,
+    &invalid_suppression::CHECK,
     &legacy_protocol::CHECK,
     &missing_tls13::CHECK,
     &no_forward_secrecy::CHECK,
@@ -58,6 +63,7 @@ pub const ALL: &[&Check] = &[
     &tls_not_enforced::CHECK,
     &unknown_cipher_word::CHECK,
     &unknown_setting::CHECK,
+    &unused_suppression::CHECK,
     &upstream_verify_off::CHECK,
     &weak_certificate_key::CHECK,
     &weak_cipher::CHECK,

@@ -1,4 +1,5 @@
-//! Output: findings rendered for people (`human`, `concise`) and for machines (`json`).
+//! Output: findings rendered for people (`human`, `concise`) and for machines (`json`,
+//! `sarif`, `github`, `junit`, `checkstyle`), each format in its own file.
 //!
 //! Every format reads the same plain [`Finding`] data and the [`Sources`] they point into;
 //! only `human.rs` uses miette. Lines and columns are 1-based, columns in code points.
@@ -10,9 +11,14 @@ use serde::Serialize;
 use crate::checks::{Finding, Severity};
 use crate::source::{Sources, Span};
 
+pub mod checkstyle;
 pub mod ciphers;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
+mod xml;
 
 /// How to print findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +32,14 @@ pub enum Format {
     Concise,
     /// The versioned JSON contract.
     Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+    /// JUnit XML.
+    Junit,
+    /// checkstyle XML.
+    Checkstyle,
 }
 
 /// Counts shown at the end of a run.
@@ -69,6 +83,10 @@ pub fn emit(
         Format::Human { color } => human::emit(findings, summary, sources, color, out),
         Format::Concise => concise(findings, sources, out),
         Format::Json => json::emit(findings, summary, sources, out),
+        Format::Sarif => sarif::emit(findings, sources, out),
+        Format::Github => github::emit(findings, sources, out),
+        Format::Junit => junit::emit(findings, sources, out),
+        Format::Checkstyle => checkstyle::emit(findings, sources, out),
     }
 }
 

@@ -1,0 +1,593 @@
+//! The project config file: `tlslint.toml` or `.tlslint.toml`.
+//!
+//! Discovery follows typos/ruff: `--config FILE` if given, else the closest of
+//! `tlslint.toml`, `.tlslint.toml` found walking up from the first checked path (or the
+//! current directory); one file per run, no merging; `--no-config` skips all of this. Command
+//! line flags beat the file. Keys are kebab-case; unknown keys and bad values are errors that
+//! carry the byte range of the key or value ([`LoadError`], rendered as a `config-error`
+//! finding on the file's text), read with `toml::de::DeTable` like policies.
+//!
+//! This module only reads and validates; applying settings (severities, per-path overrides)
+//! happens in `lib.rs` and through [`Config::severity_for`].
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobSet, GlobSetBuilder};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::checks::{self, Severity};
+use crate::model::Targets;
+pub use crate::policy::LoadError;
+
+/// File names looked for, in order, in each directory.
+pub const NAMES: &[&str] = &["tlslint.toml", ".tlslint.toml"];
+
+/// A check's configured level: a severity, or off.
+pub type Level = Option<Severity>;
+
+/// One `[[overrides]]` table: settings for files matching `include`.
+#[derive(Clone, Debug)]
+pub struct Override {
+    /// The patterns as written (for `--print-config`).
+    pub include: Vec<String>,
+    /// The compiled patterns, matched against paths relative to the config's directory.
+    pub globs: GlobSet,
+    /// Per-check levels.
+    pub checks: BTreeMap<String, Level>,
+    /// Checks whose findings are dropped in these files.
+    pub ignore: Vec<String>,
+}
+
+/// Settings read from a config file (all optional).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file read, if any.
+    pub path: Option<PathBuf>,
+    /// The directory relative paths and override globs are resolved against.
+    pub dir: PathBuf,
+    /// Policy name or file (a relative file path is resolved against `dir`).
+    pub policy: Option<String>,
+    /// Target versions as `program=version`.
+    pub targets: Vec<String>,
+    /// Lowest severity that fails the run.
+    pub fail_level: Option<Severity>,
+    /// Per-check levels (`[checks]`).
+    pub checks: BTreeMap<String, Level>,
+    /// Only these checks run (empty: all).
+    pub select: Vec<String>,
+    /// These checks do not run.
+    pub ignore: Vec<String>,
+    /// Per-path settings, later entries winning.
+    pub overrides: Vec<Override>,
+    /// Directories of application rule files (used by the app engine).
+    pub app_rules: Vec<PathBuf>,
+    /// Whether inline suppressions need `reason="..."` (default true).
+    pub require_reason: Option<bool>,
+}
+
+/// The commented starter config `tlslint init` writes; it must load without errors.
+pub const STARTER: &str = r#"# tlslint configuration. Found by walking up from the checked paths; command-line
+# flags beat these values. `tlslint rules` lists the checks.
+
+# Built-in policy name (`tlslint policies`) or a policy file relative to this file.
+policy = "mozilla-intermediate"
+
+# Lowest severity that makes `tlslint check` exit 1: "note", "warning" or "error".
+fail-level = "warning"
+
+# Inline suppressions (`# tlslint: allow(check) reason="..."`) must give a reason.
+require-reason = true
+
+# Run only some checks / skip some checks.
+# select = ["legacy-protocol", "weak-cipher"]
+# ignore = ["cipher-not-recommended"]
+
+# Program versions whose built-in defaults apply.
+[targets]
+# nginx = "1.24"
+# openssl = "3.0"
+# postfix = "3.10"
+# dovecot = "2.4"
+
+# Per-check severity: "error", "warning", "note" or "off".
+[checks]
+# no-forward-secrecy = "error"
+
+# Settings for some paths (globs relative to this file; `**` crosses directories).
+# [[overrides]]
+# include = ["legacy/**"]
+# ignore = ["legacy-protocol"]
+# checks = { weak-cipher = "warning" }
+"#;
+
+/// Finds the config file for a run: the closest `tlslint.toml` / `.tlslint.toml` above
+/// `start` (a file or directory).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let abs = if start.is_absolute() {
+        start.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(start)
+    };
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    while let Some(d) = dir {
+        for name in NAMES {
+            let p = d.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads and validates a config file.
+pub fn load(path: &Path) -> Result<Config, LoadError> {
+    let name = crate::source::display_name(path);
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        file: name.clone(),
+        text: String::new(),
+        message: format!("cannot read config `{name}`: {e}"),
+        span: None,
+        help: None,
+    })?;
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut c = parse(&name, &text, &dir)?;
+    c.path = Some(path.to_path_buf());
+    Ok(c)
+}
+
+type Fail = (String, Range<usize>, Option<String>);
+
+const KEYS: &str = "policy, fail-level, require-reason, select, ignore, app-rules, [targets], \
+                    [checks], [[overrides]]";
+
+/// Parses a config's text; `file` names it in errors, `dir` resolves relative paths.
+pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, LoadError> {
+    let err = |(message, span, help): Fail| LoadError {
+        file: file.to_owned(),
+        text: text.to_owned(),
+        message,
+        span: Some(span),
+        help,
+    };
+    let root = DeTable::parse(text).map_err(|e| LoadError {
+        file: file.to_owned(),
+        text: text.to_owned(),
+        message: e.message().to_owned(),
+        span: e.span(),
+        help: None,
+    })?;
+    let mut c = Config {
+        dir: dir.to_path_buf(),
+        ..Config::default()
+    };
+    for (k, v) in root.get_ref() {
+        read_key(&mut c, k, v, dir).map_err(err)?;
+    }
+    Ok(c)
+}
+
+fn read_key(
+    c: &mut Config,
+    k: &Spanned<toml::de::DeString<'_>>,
+    v: &Spanned<DeValue<'_>>,
+    dir: &Path,
+) -> Result<(), Fail> {
+    match k.get_ref().as_ref() {
+        "policy" => c.policy = Some(string(v)?),
+        "fail-level" => c.fail_level = Some(severity(v)?),
+        "require-reason" => c.require_reason = Some(boolean(v)?),
+        "select" => c.select = check_names(v)?,
+        "ignore" => c.ignore = check_names(v)?,
+        "app-rules" => {
+            c.app_rules = strings(v)?.into_iter().map(|(s, _)| dir.join(s)).collect();
+        }
+        "targets" => {
+            for (tk, tv) in table(v)? {
+                let program = tk.get_ref().as_ref();
+                let version = string(tv)?;
+                let spec = format!("{program}={version}");
+                Targets::default().set(&spec).map_err(|e| {
+                    let span = if Targets::PROGRAMS.contains(&program) {
+                        tv.span()
+                    } else {
+                        tk.span()
+                    };
+                    (
+                        format!("[targets] {spec}: {e}"),
+                        span,
+                        Some(format!("programs: {}", Targets::PROGRAMS.join(", "))),
+                    )
+                })?;
+                c.targets.push(spec);
+            }
+        }
+        "checks" => c.checks = levels(v)?,
+        "overrides" => {
+            let DeValue::Array(items) = v.get_ref() else {
+                return Err((
+                    "`overrides` must be an array of tables: write `[[overrides]]`".to_owned(),
+                    v.span(),
+                    None,
+                ));
+            };
+            for item in items {
+                c.overrides.push(override_table(item)?);
+            }
+        }
+        other => {
+            return Err((
+                format!("unknown key `{other}`"),
+                k.span(),
+                Some(format!("config keys: {KEYS}")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn override_table(item: &Spanned<DeValue<'_>>) -> Result<Override, Fail> {
+    let t = table(item)?;
+    let mut include = Vec::new();
+    let mut globs = GlobSetBuilder::new();
+    let mut o_checks = BTreeMap::new();
+    let mut ignore = Vec::new();
+    for (k, v) in t {
+        match k.get_ref().as_ref() {
+            "include" => {
+                for (pattern, span) in strings(v)? {
+                    let glob = globset::GlobBuilder::new(&pattern)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| (format!("bad glob `{pattern}`: {}", e.kind()), span, None))?;
+                    globs.add(glob);
+                    include.push(pattern);
+                }
+            }
+            "checks" => o_checks = levels(v)?,
+            "ignore" => ignore = check_names(v)?,
+            other => {
+                return Err((
+                    format!("unknown key `{other}` in `[[overrides]]`"),
+                    k.span(),
+                    Some("override keys: include, checks, ignore".to_owned()),
+                ));
+            }
+        }
+    }
+    if include.is_empty() {
+        return Err((
+            "an `[[overrides]]` entry needs `include = [\"glob\", ...]`".to_owned(),
+            item.span(),
+            None,
+        ));
+    }
+    let globs = globs
+        .build()
+        .map_err(|e| (format!("bad glob: {e}"), item.span(), None))?;
+    Ok(Override {
+        include,
+        globs,
+        checks: o_checks,
+        ignore,
+    })
+}
+
+fn table<'a>(v: &'a Spanned<DeValue<'a>>) -> Result<&'a DeTable<'a>, Fail> {
+    match v.get_ref() {
+        DeValue::Table(t) => Ok(t),
+        other => Err((
+            format!("expected a table, found {}", other.type_str()),
+            v.span(),
+            None,
+        )),
+    }
+}
+
+fn string(v: &Spanned<DeValue<'_>>) -> Result<String, Fail> {
+    v.get_ref().as_str().map(str::to_owned).ok_or_else(|| {
+        (
+            format!("expected a string, found {}", v.get_ref().type_str()),
+            v.span(),
+            None,
+        )
+    })
+}
+
+fn boolean(v: &Spanned<DeValue<'_>>) -> Result<bool, Fail> {
+    v.get_ref().as_bool().ok_or_else(|| {
+        (
+            format!("expected true or false, found {}", v.get_ref().type_str()),
+            v.span(),
+            None,
+        )
+    })
+}
+
+fn strings(v: &Spanned<DeValue<'_>>) -> Result<Vec<(String, Range<usize>)>, Fail> {
+    match v.get_ref() {
+        DeValue::Array(a) => a.iter().map(|x| Ok((string(x)?, x.span()))).collect(),
+        other => Err((
+            format!("expected a list of strings, found {}", other.type_str()),
+            v.span(),
+            None,
+        )),
+    }
+}
+
+fn check_name(name: &str, span: Range<usize>) -> Result<String, Fail> {
+    if checks::find(name).is_some() {
+        Ok(name.to_owned())
+    } else {
+        Err((format!("unknown check `{name}`"), span, Some(suggest(name))))
+    }
+}
+
+fn suggest(name: &str) -> String {
+    checks::ALL
+        .iter()
+        .map(|c| c.name)
+        .min_by_key(|n| crate::policy::strsim_distance(name, n))
+        .filter(|n| crate::policy::strsim_distance(name, n) <= 3)
+        .map_or_else(
+            || "`tlslint rules` lists the checks".to_owned(),
+            |n| format!("did you mean `{n}`?"),
+        )
+}
+
+fn check_names(v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, Fail> {
+    strings(v)?
+        .into_iter()
+        .map(|(s, span)| check_name(&s, span))
+        .collect()
+}
+
+fn severity(v: &Spanned<DeValue<'_>>) -> Result<Severity, Fail> {
+    let s = string(v)?;
+    Severity::parse(&s).ok_or_else(|| {
+        (
+            format!("unknown severity `{s}`"),
+            v.span(),
+            Some("use \"error\", \"warning\" or \"note\"".to_owned()),
+        )
+    })
+}
+
+fn levels(v: &Spanned<DeValue<'_>>) -> Result<BTreeMap<String, Level>, Fail> {
+    let mut out = BTreeMap::new();
+    for (k, lv) in table(v)? {
+        let name = check_name(k.get_ref().as_ref(), k.span())?;
+        let s = string(lv)?;
+        let level = if s == "off" {
+            None
+        } else {
+            Some(Severity::parse(&s).ok_or_else(|| {
+                (
+                    format!("unknown severity `{s}`"),
+                    lv.span(),
+                    Some("use \"error\", \"warning\", \"note\" or \"off\"".to_owned()),
+                )
+            })?)
+        };
+        out.insert(name, level);
+    }
+    Ok(out)
+}
+
+impl Config {
+    /// A file's path relative to the config directory, with `/` separators, for override
+    /// globs; `None` when the file is outside it.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let cwd = std::env::current_dir().ok()?;
+        let abs = normalize(&cwd.join(path));
+        let base = normalize(&cwd.join(&self.dir));
+        let rel = abs.strip_prefix(&base).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// What the overrides say about a check's findings in a file: `None` = no override,
+    /// `Some(None)` = dropped, `Some(Some(sev))` = this severity. Later overrides win.
+    pub fn override_for(&self, check: &str, path: &Path) -> Option<Level> {
+        if self.overrides.is_empty() {
+            return None;
+        }
+        let rel = self.relative(path)?;
+        let mut out = None;
+        for o in &self.overrides {
+            if !o.globs.is_match(&rel) {
+                continue;
+            }
+            if o.ignore.iter().any(|i| i == check) {
+                out = Some(None);
+            } else if let Some(level) = o.checks.get(check) {
+                out = Some(*level);
+            }
+        }
+        out
+    }
+
+    /// The effective settings as TOML (`--print-config`).
+    pub fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let q = |s: &str| format!("{s:?}");
+        let list = |v: &[String]| v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ");
+        let level = |l: &Level| q(l.map_or("off", Severity::as_str));
+        let mut s = String::new();
+        match &self.path {
+            Some(p) => {
+                let _ = writeln!(s, "# from {}", crate::source::display_name(p));
+            }
+            None => s.push_str("# no config file\n"),
+        }
+        if let Some(p) = &self.policy {
+            let _ = writeln!(s, "policy = {}", q(p));
+        }
+        if let Some(f) = self.fail_level {
+            let _ = writeln!(s, "fail-level = {}", q(f.as_str()));
+        }
+        let _ = writeln!(
+            s,
+            "require-reason = {}",
+            self.require_reason.unwrap_or(true)
+        );
+        let _ = writeln!(s, "select = [{}]", list(&self.select));
+        let _ = writeln!(s, "ignore = [{}]", list(&self.ignore));
+        let rules: Vec<String> = self
+            .app_rules
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let _ = writeln!(s, "app-rules = [{}]", list(&rules));
+        s.push_str("\n[targets]\n");
+        for t in &self.targets {
+            if let Some((k, v)) = t.split_once('=') {
+                let _ = writeln!(s, "{k} = {}", q(v));
+            }
+        }
+        s.push_str("\n[checks]\n");
+        for (k, l) in &self.checks {
+            let _ = writeln!(s, "{k} = {}", level(l));
+        }
+        for o in &self.overrides {
+            s.push_str("\n[[overrides]]\n");
+            let _ = writeln!(s, "include = [{}]", list(&o.include));
+            let _ = writeln!(s, "ignore = [{}]", list(&o.ignore));
+            let checks: Vec<String> = o
+                .checks
+                .iter()
+                .map(|(k, l)| format!("{k} = {}", level(l)))
+                .collect();
+            let _ = writeln!(s, "checks = {{ {} }}", checks.join(", "));
+        }
+        s
+    }
+}
+
+/// Removes `.` and resolves `..` lexically (the files may not exist, e.g. stdin names).
+pub fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> (String, String) {
+        let e = parse("tlslint.toml", text, Path::new(".")).unwrap_err();
+        let at = e.span.map(|r| text[r].to_owned()).unwrap_or_default();
+        (e.message, at)
+    }
+
+    #[test]
+    fn starter_loads() {
+        let c = parse("tlslint.toml", STARTER, Path::new(".")).unwrap();
+        assert_eq!(c.policy.as_deref(), Some("mozilla-intermediate"));
+        assert_eq!(c.fail_level, Some(Severity::Warning));
+        assert_eq!(c.require_reason, Some(true));
+    }
+
+    #[test]
+    fn all_keys() {
+        let text = r#"
+policy = "mine.toml"
+fail-level = "error"
+select = ["legacy-protocol", "weak-cipher"]
+ignore = ["weak-cipher"]
+app-rules = ["rules.d"]
+require-reason = false
+[targets]
+nginx = "1.24"
+[checks]
+legacy-protocol = "warning"
+weak-cipher = "off"
+[[overrides]]
+include = ["legacy/**"]
+ignore = ["legacy-protocol"]
+checks = { weak-cipher = "note" }
+"#;
+        let c = parse("t.toml", text, Path::new("/repo")).unwrap();
+        assert_eq!(c.targets, ["nginx=1.24"]);
+        assert_eq!(c.checks["legacy-protocol"], Some(Severity::Warning));
+        assert_eq!(c.checks["weak-cipher"], None);
+        assert_eq!(c.app_rules, [PathBuf::from("/repo/rules.d")]);
+        assert_eq!(c.require_reason, Some(false));
+        assert_eq!(
+            c.override_for("legacy-protocol", Path::new("/repo/legacy/a/nginx.conf")),
+            Some(None)
+        );
+        assert_eq!(
+            c.override_for("weak-cipher", Path::new("/repo/legacy/nginx.conf")),
+            Some(Some(Severity::Note))
+        );
+        assert_eq!(
+            c.override_for("weak-cipher", Path::new("/repo/new/nginx.conf")),
+            None
+        );
+        assert!(c.render().contains("include = [\"legacy/**\"]"));
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        assert_eq!(
+            err("polcy = \"x\"\n"),
+            ("unknown key `polcy`".to_owned(), "polcy".to_owned())
+        );
+        assert_eq!(
+            err("[checks]\nlegacy-protocl = \"off\"\n"),
+            (
+                "unknown check `legacy-protocl`".to_owned(),
+                "legacy-protocl".to_owned()
+            )
+        );
+        assert_eq!(err("[checks]\nweak-cipher = \"fatal\"\n").1, "\"fatal\"");
+        assert_eq!(err("fail-level = 3\n").1, "3");
+        assert_eq!(err("[targets]\nnginx = \"one\"\n").1, "\"one\"");
+        assert_eq!(err("[targets]\napache = \"2.4\"\n").1, "apache");
+        assert_eq!(err("[[overrides]]\ninclude = [\"a/[\"]\n").1, "\"a/[\"");
+        assert_eq!(
+            err("[[overrides]]\nchecks = {}\n").0,
+            "an `[[overrides]]` entry needs `include = [\"glob\", ...]`"
+        );
+        assert!(err("x = ").0.contains("string") || !err("x = ").0.is_empty());
+    }
+
+    #[test]
+    fn discovery_prefers_the_closest_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sub = tmp.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert!(discover(&sub).is_none_or(|p| !p.starts_with(tmp.path())));
+        std::fs::write(tmp.path().join("tlslint.toml"), "").unwrap();
+        assert_eq!(discover(&sub).unwrap(), tmp.path().join("tlslint.toml"));
+        std::fs::write(tmp.path().join("a/.tlslint.toml"), "").unwrap();
+        assert_eq!(
+            discover(&sub.join("nginx.conf")).unwrap(),
+            tmp.path().join("a/.tlslint.toml")
+        );
+        std::fs::write(tmp.path().join("a/tlslint.toml"), "").unwrap();
+        assert_eq!(discover(&sub).unwrap(), tmp.path().join("a/tlslint.toml"));
+    }
+}

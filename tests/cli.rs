@@ -1,0 +1,415 @@
+//! End-to-end tests of the `tlslint` binary in temporary directories: config discovery and
+//! errors, `init`, `--print-config`, `-o`, baselines, suppressions, and the pre-commit hook
+//! run the way pre-commit runs it.
+//!
+//! Findings here come from the suppression checks, which read raw comments and so work
+//! whatever the state of the dialect parsers. Tests that need the nginx parser (issue 2) say
+//! so and skip while it is a stub.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tlslint");
+
+/// An nginx config whose only finding is an expired suppression (line 4, columns 66–76: the `until=` value).
+const EXPIRED: &str = "http {\n    server {\n        listen 443 ssl;\n        # tlslint: allow(legacy-protocol) reason=\"partner\" until=2020-01-31\n        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_tickets off;\n        ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n    }\n}\n";
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .output()
+        .expect("run tlslint")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn tmp() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    // A `.git` directory bounds the repository for fragment lookups.
+    fs::create_dir(t.path().join(".git")).unwrap();
+    t
+}
+
+#[test]
+fn expired_suppression_is_reported_with_exact_position() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    let o = run(t.path(), &["check", "nginx.conf", "--format", "concise"]);
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("nginx.conf:4:66: warning[expired-suppression] "),
+        "{out}"
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(t.path(), &["check", "nginx.conf", "--exit-zero"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn config_severity_select_and_fail_level() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    fs::create_dir(t.path().join("sub")).unwrap();
+    fs::write(t.path().join("sub/nginx.conf"), EXPIRED).unwrap();
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "[checks]\nexpired-suppression = \"note\"\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "nginx.conf", "--format", "concise"]);
+    assert!(text(&o.stdout).contains("note[expired-suppression]"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "notes are below the default fail level"
+    );
+    // The flag beats the config's fail-level.
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "fail-level = \"error\"\n[checks]\nexpired-suppression = \"note\"\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "nginx.conf", "--fail-level", "note"]);
+    assert_eq!(o.status.code(), Some(1));
+    // The closest config wins: sub/ has its own, which turns the check off.
+    fs::write(
+        t.path().join("sub/tlslint.toml"),
+        "ignore = [\"expired-suppression\"]\n",
+    )
+    .unwrap();
+    let o = run(
+        t.path(),
+        &["check", "sub/nginx.conf", "--format", "concise"],
+    );
+    assert_eq!(text(&o.stdout), "", "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0));
+    // --no-config ignores both.
+    let o = run(t.path(), &["check", "sub/nginx.conf", "--no-config"]);
+    assert_eq!(o.status.code(), Some(1));
+    // --config names a file explicitly.
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "sub/nginx.conf",
+            "--config",
+            ".tlslint.toml",
+            "--format",
+            "concise",
+        ],
+    );
+    assert!(text(&o.stdout).contains("note[expired-suppression]"));
+}
+
+#[test]
+fn per_path_overrides() {
+    let t = tmp();
+    fs::create_dir_all(t.path().join("legacy/a")).unwrap();
+    fs::write(t.path().join("legacy/a/nginx.conf"), EXPIRED).unwrap();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    fs::write(
+        t.path().join("tlslint.toml"),
+        "[[overrides]]\ninclude = [\"legacy/**\"]\nchecks = { expired-suppression = \"off\" }\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", ".", "--format", "concise"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("nginx.conf:4:66"), "{out}");
+    assert!(!out.contains("legacy/"), "{out}");
+}
+
+#[test]
+fn config_errors_point_into_the_file_and_exit_2() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "policy = \"mozilla-intermediate\"\n[checks]\nlegacy-protocl = \"off\"\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "nginx.conf"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = text(&o.stdout);
+    assert!(out.contains("config-error"), "{out}");
+    assert!(out.contains("unknown check `legacy-protocl`"), "{out}");
+    assert!(out.contains(".tlslint.toml:3:1"), "{out}");
+    assert!(out.contains("did you mean `legacy-protocol`?"), "{out}");
+    let o = run(t.path(), &["check", "nginx.conf", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["findings"][0]["rule"], "config-error");
+    assert_eq!(j["findings"][0]["line"], 3);
+}
+
+#[test]
+fn init_writes_a_loadable_config_and_refuses_to_overwrite() {
+    let t = tmp();
+    let o = run(t.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(t.path().join(".tlslint.toml").is_file());
+    let o = run(t.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("already exists"));
+    let o = run(t.path(), &["check", "--print-config"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("# from .tlslint.toml"), "{out}");
+    assert!(out.contains("policy = \"mozilla-intermediate\""), "{out}");
+}
+
+#[test]
+fn output_file_and_formats() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    for format in [
+        "sarif",
+        "github",
+        "junit",
+        "checkstyle",
+        "json",
+        "concise",
+        "human",
+    ] {
+        let o = run(
+            t.path(),
+            &[
+                "check",
+                "nginx.conf",
+                "--format",
+                format,
+                "-o",
+                "report.out",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", text(&o.stderr));
+        assert!(o.stdout.is_empty(), "{format} wrote to stdout");
+        let report = fs::read_to_string(t.path().join("report.out")).unwrap();
+        assert!(report.contains("expired-suppression"), "{format}: {report}");
+    }
+    let o = run(t.path(), &["check", "nginx.conf", "--format", "github"]);
+    assert!(text(&o.stdout).starts_with(
+        "::warning file=nginx.conf,line=4,endLine=4,col=66,endColumn=76,title=tlslint (expired-suppression)::"
+    ));
+}
+
+#[test]
+fn baseline_round_trip_survives_line_shifts() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "nginx.conf",
+            "--write-baseline",
+            "tlslint-baseline.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let b: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(t.path().join("tlslint-baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(b["version"], 1);
+    assert_eq!(b["entries"][0]["check"], "expired-suppression");
+    assert_eq!(b["entries"][0]["file"], "nginx.conf");
+    assert_eq!(b["entries"][0]["count"], 1);
+    // Shift everything down: the finding is still known.
+    fs::write(t.path().join("nginx.conf"), format!("# moved\n\n{EXPIRED}")).unwrap();
+    let o = run(
+        t.path(),
+        &["check", "nginx.conf", "--baseline", "tlslint-baseline.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    // A new finding is reported; the old one stays hidden.
+    let second = EXPIRED.replace("legacy-protocol", "weak-cipher");
+    fs::write(t.path().join("nginx.conf"), format!("{EXPIRED}{second}")).unwrap();
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "nginx.conf",
+            "--baseline",
+            "tlslint-baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout).lines().count(), 1);
+    assert!(
+        text(&o.stdout).contains("nginx.conf:13:"),
+        "{}",
+        text(&o.stdout)
+    );
+    // Fixed: the entry is reported as removable, not as a failure.
+    fs::write(t.path().join("nginx.conf"), "http {\n}\n").unwrap();
+    let o = run(
+        t.path(),
+        &["check", "nginx.conf", "--baseline", "tlslint-baseline.json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        text(&o.stderr).contains("no longer occur"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// The `entry` of a hook in `.pre-commit-hooks.yaml` (a tiny reader for our own file).
+fn hook(id: &str) -> (String, String) {
+    let yaml =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
+            .unwrap();
+    let block = yaml
+        .split("- id: ")
+        .find(|b| b.starts_with(&format!("{id}\n")))
+        .unwrap_or_else(|| panic!("hook {id} not found"));
+    let field = |name: &str| {
+        block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("{id}: no {name}"))
+            .trim_matches('\'')
+            .to_owned()
+    };
+    assert_eq!(field("require_serial"), "true");
+    (field("entry"), field("files"))
+}
+
+/// Runs a hook's entry with file names, like pre-commit: `entry` split on spaces, the
+/// program resolved to the built binary.
+fn run_hook(dir: &Path, id: &str, files: &[&str]) -> Output {
+    let (entry, _) = hook(id);
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("tlslint"));
+    let mut args: Vec<&str> = words.collect();
+    args.extend(files);
+    run(dir, &args)
+}
+
+#[test]
+fn pre_commit_hook_entry_runs_on_changed_files() {
+    let t = tmp();
+    if Command::new("git")
+        .arg("init")
+        .arg("-q")
+        .current_dir(t.path())
+        .output()
+        .is_err()
+    {
+        eprintln!("note: git not available; using a bare .git directory");
+    }
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    // Another program's config matched by `*.conf` is skipped, not an error.
+    fs::write(
+        t.path().join("supervisord.conf"),
+        "[program:x]\ncommand=/bin/true\n",
+    )
+    .unwrap();
+    let o = run_hook(t.path(), "tlslint", &["nginx.conf", "supervisord.conf"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    assert!(text(&o.stdout).contains("expired-suppression"));
+    let o = run_hook(t.path(), "tlslint", &["supervisord.conf"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn pre_commit_files_pattern() {
+    let Ok(py) = Command::new("python3").arg("--version").output() else {
+        eprintln!("skipped: python3 (for pre-commit's `re.search`) is not available");
+        return;
+    };
+    assert!(py.status.success());
+    let (_, files) = hook("tlslint");
+    let (_, apps) = hook("tlslint-apps");
+    let yes = [
+        "nginx.conf",
+        "etc/nginx/nginx.conf",
+        "etc/nginx/conf.d/ssl.conf",
+        "sites-enabled/example.org",
+        "nginx/snippets/tls",
+        "postfix/main.cf",
+        "master.cf",
+        "dovecot/dovecot.conf",
+        "dovecot/conf.d/10-ssl.conf",
+        "dovecot/conf.d/10-ssl.conf.ext",
+    ];
+    let no = ["README.md", "main.cfg", "app.yaml", "src/lib.rs"];
+    let script = format!(
+        "import re,sys\nf={files:?}\na={apps:?}\nfor p in {yes:?}:\n  assert re.search(f,p),p\nfor p in {no:?}:\n  assert not re.search(f,p),p\nfor p in ['config.yml','app/settings.yaml','x.toml']:\n  assert re.search(a,p),p\n"
+    );
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+/// True when the nginx parser in this build reads includes (it is a stub until issue 2
+/// lands; the tests below then skip).
+fn nginx_parser_ready() -> bool {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("nginx.conf"), "events {}\nhttp {\n}\n").unwrap();
+    let mut sources = tlslint::source::Sources::new();
+    let parsed = tlslint::parse::parse(
+        tlslint::model::Dialect::Nginx,
+        &t.path().join("nginx.conf"),
+        &mut sources,
+        &tlslint::parse::Options::default(),
+    );
+    !parsed.files.is_empty()
+}
+
+#[test]
+fn pre_commit_fragment_is_judged_through_its_entry_file() {
+    // Needs the nginx parser (issue 2): passes after the merge, skips before.
+    if !nginx_parser_ready() {
+        eprintln!("skipped: the nginx parser is a stub in this build");
+        return;
+    }
+    let t = tmp();
+    fs::create_dir(t.path().join("conf.d")).unwrap();
+    fs::write(
+        t.path().join("nginx.conf"),
+        "events {}\nhttp {\n    ssl_protocols TLSv1 TLSv1.2;\n    include conf.d/*.conf;\n}\n",
+    )
+    .unwrap();
+    // The fragment inherits TLSv1 from nginx.conf: the finding is about its server.
+    fs::write(
+        t.path().join("conf.d/site.conf"),
+        "server {\n    listen 443 ssl;\n    server_name a.example;\n    # tlslint: allow(weak-cipher) reason=\"x\" until=2020-01-01\n    ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n}\n",
+    )
+    .unwrap();
+    let o = run_hook(t.path(), "tlslint", &["conf.d/site.conf"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("legacy-protocol"), "{out}");
+    assert!(out.contains("a.example"), "{out}");
+    assert!(out.contains("expired-suppression"), "{out}");
+    assert_eq!(o.status.code(), Some(1));
+    // A fragment that no entry includes is linted alone, without a parse error.
+    fs::write(
+        t.path().join("lonely.conf"),
+        "ssl_protocols TLSv1.2 TLSv1.3;\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "--dialect", "nginx", "lonely.conf"]);
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o.stdout));
+}
