@@ -246,7 +246,10 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Outcome, u8>
             None
         }
     };
-    let options = parse::Options { targets };
+    let options = parse::Options {
+        targets,
+        ..parse::Options::default()
+    };
     let mut stdin_text = None;
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = String::new();

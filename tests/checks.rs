@@ -101,6 +101,7 @@ fn fixtures_match_snapshots_and_expectations() {
         for case in cases {
             let options = parse::Options {
                 targets: targets_for(&case),
+                ..parse::Options::default()
             };
             let rel = case
                 .strip_prefix(env!("CARGO_MANIFEST_DIR"))

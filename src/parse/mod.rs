@@ -5,11 +5,13 @@
 //! file unreadable or unparseable are [`ParseError`]s: they are reported with a position and
 //! make the run exit 2, never a silent "clean".
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Dialect, Label, Model, Targets};
+use crate::model::{Dialect, Label, Model, Targets, Version};
 use crate::source::{FileId, Sources, Span};
 
+pub mod app;
 pub mod nginx;
 
 /// A problem that stops a file from being judged: unreadable, or not valid syntax.
@@ -68,6 +70,11 @@ pub struct Parsed {
 pub struct Options {
     /// Target program versions.
     pub targets: Targets,
+    /// Directories of extra app descriptions (`--app-rules DIR`), read after the built-in ones.
+    pub app_rules: Vec<PathBuf>,
+    /// Target versions of applications (`traefik` → 2.8), for version-dependent defaults;
+    /// an app not listed gets the version its description assumes.
+    pub app_versions: BTreeMap<String, Version>,
 }
 
 /// Guesses a file's dialect from its name and text; `None` when it is not a config we read.
@@ -76,6 +83,9 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
     if name == "nginx.conf" || nginx::looks_like(text) {
         return Some(Dialect::Nginx);
     }
+    if app::is_candidate_name(path) && !app::recognise(path, text).is_empty() {
+        return Some(Dialect::App);
+    }
     None
 }
 
@@ -83,7 +93,8 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
 pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     match dialect {
         Dialect::Nginx => nginx::parse(path, sources, options),
-        Dialect::Postfix | Dialect::Dovecot | Dialect::App => {
+        Dialect::App => app::parse(path, sources, options),
+        Dialect::Postfix | Dialect::Dovecot => {
             let file = sources.add(PathBuf::from(path), crate::source::display_name(path), "");
             Parsed {
                 errors: vec![ParseError::new(
