@@ -23,6 +23,7 @@ mod cipher_not_recommended;
 mod cipher_string_error;
 mod deprecated_directive;
 mod ineffective_setting;
+mod invalid_value;
 mod legacy_protocol;
 mod no_forward_secrecy;
 mod unknown_cipher_word;
@@ -34,6 +35,7 @@ pub const ALL: &[&Check] = &[
     &cipher_string_error::CHECK,
     &deprecated_directive::CHECK,
     &ineffective_setting::CHECK,
+    &invalid_value::CHECK,
     &legacy_protocol::CHECK,
     &no_forward_secrecy::CHECK,
     &unknown_cipher_word::CHECK,

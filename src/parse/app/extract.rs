@@ -35,18 +35,15 @@ struct Found<'a> {
     node: &'a Node,
     /// The key as written (for `.directive(..)` and messages).
     key: String,
-    key_span: Option<Span>,
 }
 
 /// The last key of a match path or pattern, as written.
 fn last_key(m: &Match<'_>, field: &Field) -> String {
-    let from_path = m
-        .path
-        .rsplit('.')
-        .next()
-        .unwrap_or("")
-        .trim_matches('"')
-        .to_owned();
+    // The concrete path quotes keys that contain dots: `a."x.y/z"`.
+    let from_path = match m.path.strip_suffix('"') {
+        Some(p) => p.rsplit('"').next().unwrap_or("").to_owned(),
+        None => m.path.rsplit('.').next().unwrap_or("").to_owned(),
+    };
     if from_path.is_empty() || from_path.ends_with(']') {
         pattern_key(field)
     } else {
@@ -85,7 +82,6 @@ impl<'a> Fields<'a, '_> {
                     field: f,
                     node: m.node,
                     key: last_key(&m, f),
-                    key_span: m.key_span,
                 })
             })
     }
@@ -113,7 +109,10 @@ impl<'a> Fields<'a, '_> {
                 "{} silently ignores it and falls back to its default",
                 self.rules.title
             ),
-            OnUnknown::Error => format!("{} refuses to start with it", self.rules.title),
+            OnUnknown::Error => format!(
+                "{} rejects it and the configuration does not load",
+                self.rules.title
+            ),
         }
     }
 

@@ -145,7 +145,7 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
             let mut ex = Extractor {
                 rules: r,
                 doc,
-                file,
+                text: &text,
                 version,
                 model: &mut parsed.model,
                 seen: &mut seen,
@@ -172,7 +172,7 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
 struct Extractor<'a> {
     rules: &'a AppRules,
     doc: &'a Node,
-    file: FileId,
+    text: &'a str,
     version: Option<crate::model::Version>,
     model: &'a mut Model,
     seen: &'a mut HashSet<String>,
@@ -256,7 +256,7 @@ impl Extractor<'_> {
             name: self.render(&loc.name, m),
             key,
             side: loc.side,
-            span: m.key_span.unwrap_or(m.node.span),
+            span: self.first_line(m.key_span.unwrap_or(m.node.span)),
             tls: TlsSettings::default(),
         };
         let index = self.model.endpoints.len();
@@ -272,6 +272,18 @@ impl Extractor<'_> {
             model: self.model,
         };
         fx.run();
+    }
+
+    /// A block found as a sequence item spans the whole item; its first line names it.
+    fn first_line(&self, span: Span) -> Span {
+        let text = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
+        match text.find('\n') {
+            Some(n) => span.sub(0, text[..n].trim_end().len()),
+            None => span,
+        }
     }
 
     /// Expands `{N}`, `{N:path}`, `{/path}` and `{path}` in a name or key template.

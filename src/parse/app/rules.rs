@@ -526,7 +526,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             .ok_or_else(|| err(format!("`{}` is not a version", s.get_ref()), Some(s.span())))
     };
     let glob = |g: &str| {
-        globset::Glob::new(&g.to_ascii_lowercase())
+        globset::Glob::new(g)
             .map(|g| g.compile_matcher())
             .map_err(|e| err(format!("bad glob `{g}`: {e}"), None))
     };
@@ -567,7 +567,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             .detect
             .files
             .iter()
-            .map(|g| glob(g))
+            .map(|g| glob(&g.to_ascii_lowercase()))
             .collect::<Result<_, _>>()?,
         keys: raw.detect.keys.iter().map(path).collect::<Result<_, _>>()?,
         kubernetes: raw.detect.kubernetes.clone(),
