@@ -128,8 +128,19 @@ fn render(sources: &Sources, parsed: &Parsed) -> String {
     out
 }
 
+/// Snapshots live in their own folder: `tests/snapshots/` is for check fixtures only.
+macro_rules! in_apps_folder {
+    ($body:block) => {
+        insta::with_settings!({ snapshot_path => "snapshots/apps" }, $body)
+    };
+}
+
 #[test]
 fn app_fixtures() {
+    in_apps_folder!({ app_fixtures_inner() });
+}
+
+fn app_fixtures_inner() {
     insta::glob!("parse/apps/**/*", |path| {
         if path.is_dir() {
             return;
@@ -236,7 +247,7 @@ fn corpus_files_are_recognised_and_read() {
             .any(|l| l.trim_start().starts_with(what) && l.contains(needle));
         assert_eq!(hit, present, "{file}: `{what}` with `{needle}`\n{section}");
     }
-    insta::assert_snapshot!(summary);
+    in_apps_folder!({ insta::assert_snapshot!("corpus", summary) });
 }
 
 #[test]
