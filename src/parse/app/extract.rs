@@ -95,7 +95,14 @@ impl<'a> Fields<'a, '_> {
             .map(pattern_key)
     }
 
-    fn observe(&mut self, kind: ObservationKind, span: Span, key: &str, message: String, help: Option<String>) {
+    fn observe(
+        &mut self,
+        kind: ObservationKind,
+        span: Span,
+        key: &str,
+        message: String,
+        help: Option<String>,
+    ) {
         let mut o = Observation::new(kind, span, message)
             .key(format!("{}/{key}", self.model.endpoints[self.index].key));
         o.help = help;
@@ -191,7 +198,10 @@ impl<'a> Fields<'a, '_> {
             ObservationKind::InvalidValue,
             span,
             &found.key,
-            format!("`{token}` is not a valid `{}` value; {behaviour}", found.key),
+            format!(
+                "`{token}` is not a valid `{}` value; {behaviour}",
+                found.key
+            ),
             Some(format!("use one of: {spellings}")),
         );
         None
@@ -222,10 +232,14 @@ impl<'a> Fields<'a, '_> {
         self.rules.defaults.iter().find(|d| {
             d.target == target
                 && d.side.is_none_or(|s| s == side)
-                && d.name.as_deref().is_none_or(|n| Some(n) == self.first_capture)
+                && d.name
+                    .as_deref()
+                    .is_none_or(|n| Some(n) == self.first_capture)
                 && (d.locate.is_empty() || d.locate.contains(&self.loc.id))
-                && d.since.is_none_or(|v| self.version.is_none_or(|have| have >= v))
-                && d.before.is_none_or(|v| self.version.is_some_and(|have| have < v))
+                && d.since
+                    .is_none_or(|v| self.version.is_none_or(|have| have >= v))
+                && d.before
+                    .is_none_or(|v| self.version.is_some_and(|have| have < v))
         })
     }
 
@@ -246,8 +260,12 @@ impl<'a> Fields<'a, '_> {
         }
         let min = self.find(Target::MinVersion);
         let max = self.find(Target::MaxVersion);
-        let min_v = min.as_ref().and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
-        let max_v = max.as_ref().and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
+        let min_v = min
+            .as_ref()
+            .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
+        let max_v = max
+            .as_ref()
+            .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
         let dmin = self.default_value(Target::MinVersion);
         let dmax = self.default_value(Target::MaxVersion);
         let parse_d = |d: Option<&super::rules::Default>| {
@@ -264,7 +282,9 @@ impl<'a> Fields<'a, '_> {
             .map(|((p, _), _)| *p)
             .or_else(|| parse_d(dmax))
             .or_else(|| supported.last().copied());
-        let (Some(lo), Some(hi)) = (lo, hi) else { return };
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return;
+        };
         let list: Vec<Protocol> = supported
             .iter()
             .copied()
@@ -277,7 +297,9 @@ impl<'a> Fields<'a, '_> {
                         ObservationKind::InvalidValue,
                         *span,
                         key,
-                        format!("the minimum version {lo} is above the maximum {hi}; no version is left"),
+                        format!(
+                            "the minimum version {lo} is above the maximum {hi}; no version is left"
+                        ),
                         None,
                     );
                 }
@@ -309,7 +331,7 @@ impl<'a> Fields<'a, '_> {
     fn protocol_set(&mut self, found: &Found<'a>) {
         self.string_check(found);
         let mut list = Vec::new();
-        for (tok, span) in self.tokens(found, Some(" ")) {
+        for (tok, span) in Self::tokens(found, Some(" ")) {
             let Some(canon) = self.lookup(found, &tok, span.unwrap_or(found.node.span)) else {
                 continue;
             };
@@ -333,7 +355,7 @@ impl<'a> Fields<'a, '_> {
 
     /// The items of a list value, or the pieces of a string split on `split`, each with
     /// its exact span when known.
-    fn tokens(&self, found: &Found<'_>, split: Option<&str>) -> Vec<(String, Option<Span>)> {
+    fn tokens(found: &Found<'_>, split: Option<&str>) -> Vec<(String, Option<Span>)> {
         let split = found.field.split.as_deref().or(split);
         let pieces = |value: &str, exact: Option<Span>| -> Vec<(String, Option<Span>)> {
             match split {
@@ -373,9 +395,9 @@ impl<'a> Fields<'a, '_> {
         }
     }
 
-    fn names(&mut self, found: &Found<'_>) -> Vec<Named> {
+    fn names(found: &Found<'_>) -> Vec<Named> {
         let mut out = Vec::new();
-        for (tok, span) in self.tokens(found, None) {
+        for (tok, span) in Self::tokens(found, None) {
             if found.field.form == Form::Boringssl {
                 // `[a|b]` is an equal-preference group; `!`, `-`, `+` rules remove or move.
                 if tok.starts_with(['!', '-', '+']) {
@@ -413,19 +435,22 @@ impl<'a> Fields<'a, '_> {
                         }),
                         None => return,
                     },
-                    _ => Ciphers::List(self.names(found)),
+                    _ => Ciphers::List(Self::names(found)),
                 };
                 self.endpoint_tls().ciphers = Some(Setting::set(value, span).directive(key));
             }
             Target::Ciphersuites => {
-                let v = self.names(found);
+                let v = Self::names(found);
                 self.endpoint_tls().ciphersuites = Some(Setting::set(v, span).directive(key));
             }
             Target::Curves => {
                 self.string_check(found);
-                let mut v = self.names(found);
+                let mut v = Self::names(found);
                 if found.field.vocab.is_some() {
-                    v.retain(|n| self.lookup(found, &n.name, n.span.unwrap_or(span)).is_some());
+                    v.retain(|n| {
+                        self.lookup(found, &n.name, n.span.unwrap_or(span))
+                            .is_some()
+                    });
                 }
                 self.endpoint_tls().curves = Some(Setting::set(v, span).directive(key));
             }
@@ -472,8 +497,7 @@ impl<'a> Fields<'a, '_> {
                 self.endpoint_tls().ticket_keys = Some(Setting::set(v, span).directive(key));
             }
             Target::Certificates => {
-                let certs: Vec<Setting<PathBuf>> = self
-                    .tokens(found, None)
+                let certs: Vec<Setting<PathBuf>> = Self::tokens(found, None)
                     .into_iter()
                     .filter(|(t, _)| !t.is_empty())
                     .map(|(t, sp)| {
@@ -495,10 +519,10 @@ impl<'a> Fields<'a, '_> {
         let span = found.node.value_span();
         let value = if found.field.vocab.is_some() {
             let canon = self.lookup(found, &s.value, span)?;
-            match canon.as_str() {
-                "true" | "require-and-verify" | "verify-if-given" => true,
-                _ => false,
-            }
+            matches!(
+                canon.as_str(),
+                "true" | "require-and-verify" | "verify-if-given"
+            )
         } else {
             match s.value.to_ascii_lowercase().as_str() {
                 "true" | "on" | "yes" => true,
@@ -520,29 +544,58 @@ impl<'a> Fields<'a, '_> {
     }
 
     fn default(&mut self, target: Target) {
-        let Some(d) = self.default_value(target) else { return };
+        let Some(d) = self.default_value(target) else {
+            return;
+        };
         let directive = self.directive_for(target);
         let (dir, note) = (directive.as_ref(), d.note.as_ref());
         let first = d.value.first().cloned().unwrap_or_default();
         let tls = self.endpoint_tls();
         match target {
             Target::Ciphers => {
-                let names = d.value.iter().map(|n| Named::new(n.clone(), None)).collect();
-                tls.ciphers = Some(finish(Setting::defaulted(Ciphers::List(names), d.assumed.clone()), dir, note));
+                let names = d
+                    .value
+                    .iter()
+                    .map(|n| Named::new(n.clone(), None))
+                    .collect();
+                tls.ciphers = Some(finish(
+                    Setting::defaulted(Ciphers::List(names), d.assumed.clone()),
+                    dir,
+                    note,
+                ));
             }
             Target::Curves => {
-                let names = d.value.iter().map(|n| Named::new(n.clone(), None)).collect();
-                tls.curves = Some(finish(Setting::defaulted(names, d.assumed.clone()), dir, note));
+                let names = d
+                    .value
+                    .iter()
+                    .map(|n| Named::new(n.clone(), None))
+                    .collect();
+                tls.curves = Some(finish(
+                    Setting::defaulted(names, d.assumed.clone()),
+                    dir,
+                    note,
+                ));
             }
             Target::SessionTickets => {
-                tls.session_tickets = Some(finish(Setting::defaulted(first == "true", d.assumed.clone()), dir, note));
+                tls.session_tickets = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
             }
             Target::PreferServerCiphers => {
-                tls.prefer_server_ciphers =
-                    Some(finish(Setting::defaulted(first == "true", d.assumed.clone()), dir, note));
+                tls.prefer_server_ciphers = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
             }
             Target::VerifyPeer => {
-                tls.verify_peer = Some(finish(Setting::defaulted(first == "true", d.assumed.clone()), dir, note));
+                tls.verify_peer = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
             }
             Target::TicketKeys => {
                 let v = match first.strip_prefix("rotated") {

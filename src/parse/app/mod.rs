@@ -161,7 +161,10 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
             )
             .help(format!(
                 "descriptions: {}; add one with --app-rules DIR",
-                all.iter().map(|r| r.app.as_str()).collect::<Vec<_>>().join(", ")
+                all.iter()
+                    .map(|r| r.app.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         );
     }
@@ -310,7 +313,10 @@ impl Extractor<'_> {
                 scalar(self.doc, p).unwrap_or_else(|| "?".to_owned())
             } else {
                 let (n, sub) = inner.split_once(':').unwrap_or((inner, ""));
-                let cap = n.parse::<usize>().ok().and_then(|n| m.captures.get(n.wrapping_sub(1)));
+                let cap = n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| m.captures.get(n.wrapping_sub(1)));
                 match cap {
                     Some((text, node)) if !sub.is_empty() => {
                         scalar(node, sub).unwrap_or_else(|| text.clone())
@@ -344,7 +350,8 @@ fn flags_map(node: &Node, lists: &[path::Path], case: KeyCase) -> Node {
                 let (key_span, exact) = match s.exact {
                     Some(sp) => (
                         sp.sub(2, 2 + k.len()),
-                        flag.contains('=').then(|| sp.sub(3 + k.len(), s.value.len())),
+                        flag.contains('=')
+                            .then(|| sp.sub(3 + k.len(), s.value.len())),
                     ),
                     None => (item.span, None),
                 };
@@ -369,4 +376,3 @@ fn flags_map(node: &Node, lists: &[path::Path], case: KeyCase) -> Node {
         kind: Kind::Map(entries),
     }
 }
-

@@ -84,7 +84,9 @@ impl Path {
                     if !need_seg {
                         return Err(format!("expected `.` or `[` at byte {i} of `{s}`"));
                     }
-                    let end = rest[i..].find(['.', '[', '"']).map_or(rest.len(), |e| i + e);
+                    let end = rest[i..]
+                        .find(['.', '[', '"'])
+                        .map_or(rest.len(), |e| i + e);
                     let key = &rest[i..end];
                     p.segs.push(match key {
                         "*" => Seg::AnyKey,
@@ -231,7 +233,12 @@ fn walk<'a>(m: &Match<'a>, segs: &[Seg], case: KeyCase, out: &mut Vec<Match<'a>>
         }
         (Seg::AnyItem, Kind::Seq(items)) => {
             for (i, item) in items.iter().enumerate() {
-                let n = step(item, item.span, format!("{}[{i}]", m.path), Some(i.to_string()));
+                let n = step(
+                    item,
+                    item.span,
+                    format!("{}[{i}]", m.path),
+                    Some(i.to_string()),
+                );
                 walk(&n, rest, case, out, depth + 1);
             }
         }

@@ -34,7 +34,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "prometheus-web.toml",
         include_str!("../../../rules/apps/prometheus-web.toml"),
     ),
-    ("traefik.toml", include_str!("../../../rules/apps/traefik.toml")),
+    (
+        "traefik.toml",
+        include_str!("../../../rules/apps/traefik.toml"),
+    ),
 ];
 
 /// A problem in a description file, with its position.
@@ -498,6 +501,10 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
 }
 
 /// Parses and validates one description.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one validation pass over the description, section by section in file order"
+)]
 pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
     let err = |message: String, span: Option<Range<usize>>| {
         let (line, column) = span.as_ref().map_or((0, 0), |s| line_col(text, s.start));
@@ -509,7 +516,8 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             message,
         }
     };
-    let raw: Raw = toml::from_str(text).map_err(|e| err(e.message().trim().to_owned(), e.span()))?;
+    let raw: Raw =
+        toml::from_str(text).map_err(|e| err(e.message().trim().to_owned(), e.span()))?;
     let path = |s: &Spanned<String>| {
         Path::parse(s.get_ref()).map_err(|m| err(format!("bad path: {m}"), Some(s.span())))
     };
@@ -522,8 +530,12 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         )),
     };
     let version = |s: &Spanned<String>| {
-        Version::parse(s.get_ref())
-            .ok_or_else(|| err(format!("`{}` is not a version", s.get_ref()), Some(s.span())))
+        Version::parse(s.get_ref()).ok_or_else(|| {
+            err(
+                format!("`{}` is not a version", s.get_ref()),
+                Some(s.span()),
+            )
+        })
     };
     let glob = |g: &str| {
         globset::Glob::new(g)
@@ -534,9 +546,18 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         app: raw.app.clone(),
         title: raw.title.clone(),
         docs: raw.docs.clone(),
-        side: raw.side.as_ref().map(side).transpose()?.unwrap_or(Side::Server),
+        side: raw
+            .side
+            .as_ref()
+            .map(side)
+            .transpose()?
+            .unwrap_or(Side::Server),
         version: raw.version.as_ref().map(version).transpose()?,
-        key_case: match raw.key_case.as_ref().map(|k| (k.get_ref().as_str(), k.span())) {
+        key_case: match raw
+            .key_case
+            .as_ref()
+            .map(|k| (k.get_ref().as_str(), k.span()))
+        {
             None | Some(("exact", _)) => KeyCase::Exact,
             Some(("snake_or_camel", _)) => KeyCase::SnakeOrCamel,
             Some((other, span)) => {
@@ -557,7 +578,10 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
                 .iter()
                 .map(|p| {
                     Protocol::parse(p.get_ref()).ok_or_else(|| {
-                        err(format!("`{}` is not a protocol", p.get_ref()), Some(p.span()))
+                        err(
+                            format!("`{}` is not a protocol", p.get_ref()),
+                            Some(p.span()),
+                        )
                     })
                 })
                 .collect::<Result<_, _>>()?,
@@ -594,15 +618,18 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
     for (i, l) in raw.locate.iter().enumerate() {
         let p = path(&l.path)?;
         for t in [&l.name, &l.key] {
-            check_template(t.get_ref(), p.captures())
-                .map_err(|m| err(m, Some(t.span())))?;
+            check_template(t.get_ref(), p.captures()).map_err(|m| err(m, Some(t.span())))?;
         }
         let conditions = l
             .where_
             .iter()
             .map(|(k, globs)| {
-                let kp = Path::parse(k).map_err(|m| err(format!("bad path: {m}"), Some(l.path.span())))?;
-                let gs = globs.iter().map(|g| glob(g)).collect::<Result<Vec<_>, _>>()?;
+                let kp = Path::parse(k)
+                    .map_err(|m| err(format!("bad path: {m}"), Some(l.path.span())))?;
+                let gs = globs
+                    .iter()
+                    .map(|g| glob(g))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok((kp, gs))
             })
             .collect::<Result<_, RulesError>>()?;
@@ -647,7 +674,13 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
     }
     for l in &rules.locate {
         if !rules.fields.iter().any(|f| f.set == l.fields) {
-            return Err(err(format!("locator `{}` uses field set `{}`, which has no [[field]]", l.id, l.fields), None));
+            return Err(err(
+                format!(
+                    "locator `{}` uses field set `{}`, which has no [[field]]",
+                    l.id, l.fields
+                ),
+                None,
+            ));
         }
     }
     for d in &raw.default {
@@ -658,7 +691,12 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
                 .iter()
                 .map(|v| v.as_str().map(str::to_owned))
                 .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| err("a list default holds strings only".into(), Some(d.value.span())))?,
+                .ok_or_else(|| {
+                    err(
+                        "a list default holds strings only".into(),
+                        Some(d.value.span()),
+                    )
+                })?,
             _ => {
                 return Err(err(
                     "a default is a string, a boolean or a list of strings".into(),
@@ -666,11 +704,13 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
                 ));
             }
         };
-        check_default(*d.target.get_ref(), &value)
-            .map_err(|m| err(m, Some(d.value.span())))?;
+        check_default(*d.target.get_ref(), &value).map_err(|m| err(m, Some(d.value.span())))?;
         for l in &d.locate {
             if !rules.locate.iter().any(|x| &x.id == l) {
-                return Err(err(format!("no locator with id `{l}`"), Some(d.target.span())));
+                return Err(err(
+                    format!("no locator with id `{l}`"),
+                    Some(d.target.span()),
+                ));
             }
         }
         rules.defaults.push(Default {
@@ -710,9 +750,9 @@ fn check_template(t: &str, captures: usize) -> Result<(), String> {
             continue;
         }
         let (n, sub) = inner.split_once(':').unwrap_or((inner, ""));
-        let n: usize = n
-            .parse()
-            .map_err(|_| format!("`{{{inner}}}` in `{t}`: expected {{N}}, {{N:path}}, {{/path}} or {{path}}"))?;
+        let n: usize = n.parse().map_err(|_| {
+            format!("`{{{inner}}}` in `{t}`: expected {{N}}, {{N:path}}, {{/path}} or {{path}}")
+        })?;
         if n == 0 || n > captures {
             return Err(format!(
                 "`{{{inner}}}` in `{t}`: the path has {captures} capture(s), numbered from 1"
@@ -738,7 +778,9 @@ fn check_vocab(target: Target, vocab: &Vocab) -> Result<(), String> {
             _ => true,
         };
         if !ok {
-            return Err(format!("vocabulary value `{v}` does not fit the {target:?} field"));
+            return Err(format!(
+                "vocabulary value `{v}` does not fit the {target:?} field"
+            ));
         }
     }
     Ok(())
@@ -770,7 +812,9 @@ fn check_default(target: Target, value: &[String]) -> Result<(), String> {
         Target::TicketKeys => {
             let v = one()?;
             if !(v == "until-restart" || v.starts_with("rotated")) {
-                return Err(format!("`{v}`: expected `until-restart` or `rotated[:SECONDS]`"));
+                return Err(format!(
+                    "`{v}`: expected `until-restart` or `rotated[:SECONDS]`"
+                ));
             }
         }
         Target::Ciphers | Target::Ciphersuites | Target::Curves | Target::Certificates => {}
@@ -788,7 +832,11 @@ mod tests {
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml"))
+            .filter(|n| {
+                FsPath::new(n)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+            })
             .collect();
         on_disk.sort();
         let listed: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
@@ -805,15 +853,27 @@ mod tests {
     #[test]
     fn errors_point_into_the_description() {
         let base = "app = \"x\"\ntitle = \"X\"\n[detect]\nkeys = [\"a\"]\n";
-        let e = parse("x.toml", &format!("{base}[[locate]]\npath = \"a..b\"\nname = \"n\"\nkey = \"k\"\n")).unwrap_err();
+        let e = parse(
+            "x.toml",
+            &format!("{base}[[locate]]\npath = \"a..b\"\nname = \"n\"\nkey = \"k\"\n"),
+        )
+        .unwrap_err();
         assert_eq!((e.line, e.column), (6, 8), "{e}");
         assert!(e.message.contains("bad path"), "{e}");
         let e = parse("x.toml", &format!("{base}bogus = 1\n")).unwrap_err();
         assert_eq!(e.line, 5, "{e}");
         assert!(e.message.contains("bogus"), "{e}");
-        let e = parse("x.toml", &format!("{base}[[locate]]\npath = \"a.*\"\nname = \"{{2}}\"\nkey = \"k\"\n")).unwrap_err();
+        let e = parse(
+            "x.toml",
+            &format!("{base}[[locate]]\npath = \"a.*\"\nname = \"{{2}}\"\nkey = \"k\"\n"),
+        )
+        .unwrap_err();
         assert_eq!(e.line, 7, "{e}");
-        let e = parse("x.toml", &format!("{base}[[field]]\ntarget = \"min_version\"\npath = \"v\"\nvocab = \"nope\"\n")).unwrap_err();
+        let e = parse(
+            "x.toml",
+            &format!("{base}[[field]]\ntarget = \"min_version\"\npath = \"v\"\nvocab = \"nope\"\n"),
+        )
+        .unwrap_err();
         assert_eq!(e.line, 8, "{e}");
     }
 }

@@ -382,7 +382,9 @@ impl YamlBuilder<'_> {
                     // Complex (collection) keys are kept as their source text.
                     let text = match &node.kind {
                         Kind::Scalar(s) => s.value.clone(),
-                        _ => self.text.get(node.span.start as usize..node.span.end as usize)
+                        _ => self
+                            .text
+                            .get(node.span.start as usize..node.span.end as usize)
                             .unwrap_or("")
                             .to_owned(),
                     };
@@ -616,7 +618,9 @@ impl TomlConv<'_> {
                 DeValue::Float(f) => scalar(f.as_str().to_owned(), false, ScalarType::Float),
                 DeValue::Boolean(b) => scalar(b.to_string(), false, ScalarType::Bool),
                 DeValue::Datetime(d) => scalar(d.to_string(), false, ScalarType::DateTime),
-                DeValue::Array(a) => Kind::Seq(a.iter().map(|x| self.value(x, depth + 1)).collect()),
+                DeValue::Array(a) => {
+                    Kind::Seq(a.iter().map(|x| self.value(x, depth + 1)).collect())
+                }
                 DeValue::Table(t) => Kind::Map(self.table(t, depth)),
             }
         };
@@ -678,10 +682,22 @@ mod tests {
     fn billion_laughs_is_bounded() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
-            text.push_str(&format!(
-                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
-            ));
+            let prev = if i == 0 {
+                "a".to_owned()
+            } else {
+                format!("l{}", i - 1)
+            };
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            text += &[
+                "l",
+                &i.to_string(),
+                ": &l",
+                &i.to_string(),
+                " [",
+                &refs,
+                "]\n",
+            ]
+            .concat();
         }
         assert!(y(&text).is_err());
     }
