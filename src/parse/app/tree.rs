@@ -676,6 +676,10 @@ mod tests {
         assert!(y(&deep).is_err());
         let toml = format!("a = {}", "[".repeat(10_000));
         assert!(parse(Format::Toml, FileId(0), &toml).is_err());
+        let dotted = format!("{} = 1", vec!["a"; 20_000].join("."));
+        assert!(parse(Format::Toml, FileId(0), &dotted).is_err());
+        let header = format!("[{}]", vec!["a"; 20_000].join("."));
+        assert!(parse(Format::Toml, FileId(0), &header).is_err());
     }
 
     #[test]
