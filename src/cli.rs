@@ -109,6 +109,9 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// A directory of extra application descriptions (`*.toml`, see `rules/apps/README.md`).
+    #[arg(long = "app-rules", value_name = "DIR")]
+    pub app_rules: Vec<PathBuf>,
     /// Also read includes, certificates and key files outside the checked root.
     #[arg(long)]
     pub allow_outside_root: bool,

@@ -116,7 +116,10 @@ fn interesting(path: &Path) -> bool {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    matches!(ext.as_deref(), Some("conf" | "cf")) || name == "nginx.conf" || in_sites
+    matches!(ext.as_deref(), Some("conf" | "cf"))
+        || name == "nginx.conf"
+        || in_sites
+        || parse::app::is_candidate_name(path)
 }
 
 fn consider(

@@ -304,7 +304,7 @@ fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         Ok((run, _)) => run,
         Err(code) => return Ok(code),
     };
-    let targets = targets(args, &load_config(args).unwrap_or_default()).unwrap_or_default();
+    let (targets, _) = targets(args, &load_config(args).unwrap_or_default()).unwrap_or_default();
     let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
     report::json::emit_model(&run.model, &run.sources, profile, out)?;
     if run.errors.is_empty() {
@@ -387,16 +387,45 @@ fn check_names_and_dialect(
 }
 
 /// Target versions: the config's `[targets]`, then `--target` flags (which win).
-fn targets(args: &CheckArgs, cfg: &config::Config) -> Result<Targets, String> {
+/// Program and application versions from the config, then the command line (which wins).
+fn targets(
+    args: &CheckArgs,
+    cfg: &config::Config,
+) -> Result<(Targets, std::collections::BTreeMap<String, model::Version>), String> {
     let mut t = Targets::default();
-    for spec in &cfg.targets {
-        t.set(spec)
-            .map_err(|e| format!("config [targets] {spec}: {e}"))?;
+    let mut apps = std::collections::BTreeMap::new();
+    let specs = cfg
+        .targets
+        .iter()
+        .map(|s| (s, "config [targets]"))
+        .chain(args.targets.iter().map(|s| (s, "--target")));
+    for (spec, from) in specs {
+        let program = spec.split_once('=').map_or("", |(p, _)| p.trim());
+        if !Targets::PROGRAMS.contains(&program)
+            && parse::app::builtin().iter().any(|a| a.app == program)
+        {
+            let v = spec
+                .split_once('=')
+                .and_then(|(_, v)| model::Version::parse(v))
+                .ok_or_else(|| format!("{from} {spec}: write {program}=X.Y or X.Y.Z"))?;
+            apps.insert(program.to_owned(), v);
+            continue;
+        }
+        t.set(spec).map_err(|e| format!("{from} {spec}: {e}"))?;
     }
-    for spec in &args.targets {
-        t.set(spec).map_err(|e| format!("--target {spec}: {e}"))?;
+    Ok((t, apps))
+}
+
+/// The policy to load: the flag, else the config's (relative to the config's directory),
+/// else the default.
+fn policy_spec(args: &CheckArgs, cfg: &config::Config) -> String {
+    match (&args.policy, &cfg.policy) {
+        (None, Some(p)) if policy::builtin(p).is_none() => {
+            cfg.dir.join(p).to_string_lossy().into_owned()
+        }
+        (Some(p), _) | (None, Some(p)) => p.clone(),
+        (None, None) => policy::DEFAULT_POLICY.to_owned(),
     }
-    Ok(t)
 }
 
 /// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments). Also
@@ -422,7 +451,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
         Some(Level::Error) => Severity::Error,
         None => cfg.fail_level.unwrap_or(Severity::Warning),
     };
-    let targets = match targets(args, &cfg) {
+    let (targets, app_versions) = match targets(args, &cfg) {
         Ok(t) => t,
         Err(e) => {
             writeln!(err, "error: {e}")?;
@@ -433,15 +462,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
         return Ok(Err(EXIT_ERROR));
     };
     let mut errors = Vec::new();
-    // A policy named in the config is relative to the config's directory.
-    let spec = match (&args.policy, &cfg.policy) {
-        (None, Some(p)) if policy::builtin(p).is_none() => {
-            cfg.dir.join(p).to_string_lossy().into_owned()
-        }
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => policy::DEFAULT_POLICY.to_owned(),
-    };
-    let policy = match policy::load(&spec) {
+    let policy = match policy::load(&policy_spec(args, &cfg)) {
         Ok(p) => Some(p),
         Err(e) => {
             errors.push(load_error(&e, &mut sources));
@@ -451,6 +472,13 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
     let options = parse::Options {
         targets,
         allow_outside_root: args.allow_outside_root,
+        app_rules: cfg
+            .app_rules
+            .iter()
+            .chain(&args.app_rules)
+            .cloned()
+            .collect(),
+        app_versions,
     };
     let mut stdin_text = None;
     if args.paths.iter().any(|p| p.as_os_str() == "-") {

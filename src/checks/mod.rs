@@ -26,6 +26,7 @@ mod deprecated_directive;
 mod expired_suppression;
 mod ineffective_setting;
 mod invalid_suppression;
+mod invalid_value;
 mod legacy_protocol;
 mod missing_tls13;
 mod no_forward_secrecy;
@@ -52,6 +53,7 @@ pub const ALL: &[&Check] = &[
     &expired_suppression::CHECK,
     &ineffective_setting::CHECK,
     &invalid_suppression::CHECK,
+    &invalid_value::CHECK,
     &legacy_protocol::CHECK,
     &missing_tls13::CHECK,
     &no_forward_secrecy::CHECK,

@@ -5,11 +5,13 @@
 //! file unreadable or unparseable are [`ParseError`]s: they are reported with a position and
 //! make the run exit 2, never a silent "clean".
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Dialect, Label, Model, Targets};
+use crate::model::{Dialect, Label, Model, Targets, Version};
 use crate::source::{FileId, Sources, Span};
 
+pub mod app;
 pub mod dovecot;
 pub mod nginx;
 
@@ -71,6 +73,11 @@ pub struct Options {
     pub targets: Targets,
     /// Read includes and key material outside the checked root.
     pub allow_outside_root: bool,
+    /// Directories of extra app descriptions (`--app-rules DIR`), read after the built-in ones.
+    pub app_rules: Vec<PathBuf>,
+    /// Target versions of applications (`traefik` → 2.8), for version-dependent defaults;
+    /// an app not listed gets the version its description assumes.
+    pub app_versions: BTreeMap<String, Version>,
 }
 
 /// Guesses a file's dialect from its name and text; `None` when it is not a config we read.
@@ -86,6 +93,9 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
     if dovecot::looks_like(text) {
         return Some(Dialect::Dovecot);
     }
+    if app::is_candidate_name(path) && !app::recognise(path, text).is_empty() {
+        return Some(Dialect::App);
+    }
     None
 }
 
@@ -94,7 +104,8 @@ pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Opt
     match dialect {
         Dialect::Nginx => nginx::parse(path, sources, options),
         Dialect::Dovecot => dovecot::parse(path, sources, options),
-        Dialect::Postfix | Dialect::App => {
+        Dialect::App => app::parse(path, sources, options),
+        Dialect::Postfix => {
             let file = sources.add(PathBuf::from(path), crate::source::display_name(path), "");
             Parsed {
                 errors: vec![ParseError::new(

@@ -1,0 +1,52 @@
+//! `invalid-value`: a value the program rejects or silently ignores.
+
+use super::{Check, Context, Finding, Severity};
+use crate::model::ObservationKind;
+
+pub(super) const CHECK: Check = Check {
+    name: "invalid-value",
+    summary: "a value the program rejects or silently ignores",
+    default_severity: Severity::Error,
+    params: &[],
+    explain: EXPLAIN,
+    run,
+};
+
+fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    out.extend(
+        cx.observations(ObservationKind::InvalidValue)
+            .map(|o| Finding::from_observation(o).label("not a value the program accepts")),
+    );
+}
+
+const EXPLAIN: &str = "\
+## What it does
+Reports setting values that the configured program does not accept: a version spelled in
+another program's vocabulary (Traefik `minVersion: TLS1.2` instead of `VersionTLS12`,
+Prometheus `min_version: TLS111`), an unknown curve or client-authentication mode, an unquoted
+YAML number or boolean where the program reads a string (`min_version: 1.2`, a ConfigMap
+value `ssl-session-tickets: true`), or a minimum version above the maximum. The help line
+lists the spellings the program accepts.
+
+## Why is this bad
+Some programs refuse to start or to load the new configuration, so a rollout fails. Worse,
+others silently ignore the value and keep their built-in default: Traefik looks versions up
+in a table and drops unknown ones, so `minVersion: TLS1.2` leaves the Go default in place
+and the setting you read in the file is not the one in force.
+
+## Example
+```yaml
+tls:
+  options:
+    default:
+      minVersion: TLS1.2
+```
+
+## Fix
+Use one of the spellings in the help line:
+```yaml
+tls:
+  options:
+    default:
+      minVersion: VersionTLS12
+```";

@@ -1,0 +1,627 @@
+//! Field mapping: one located TLS block's values → the common [`TlsSettings`] model.
+//!
+//! Each description `[[field]]` names a model target, a path in the block and how the value
+//! is written (vocabulary, list or split string, OpenSSL or BoringSSL cipher syntax).
+//! Values the application would reject or silently ignore become `InvalidValue`
+//! observations; absent values take the description's version-dependent defaults. Every
+//! value keeps the exact span it is written at, each suite name its own.
+
+use std::path::PathBuf;
+
+use super::path::{self, Match, Seg};
+use super::rules::{AppRules, Field, Form, Locate, OnUnknown, Target};
+use super::tree::{Kind, Node, ScalarType};
+use crate::model::{
+    CipherString, Ciphers, Model, Named, Observation, ObservationKind, Protocol, Setting,
+    TicketKeys, TlsSettings, Version,
+};
+use crate::source::Span;
+
+/// The state of mapping one block.
+pub(super) struct Fields<'a, 'm> {
+    pub(super) rules: &'a AppRules,
+    pub(super) loc: &'a Locate,
+    pub(super) doc: &'a Node,
+    pub(super) ctx: &'a Node,
+    pub(super) first_capture: Option<&'a str>,
+    pub(super) version: Option<Version>,
+    pub(super) index: usize,
+    pub(super) model: &'m mut Model,
+}
+
+/// A found field value.
+struct Found<'a> {
+    field: &'a Field,
+    node: &'a Node,
+    /// The key as written (for `.directive(..)` and messages).
+    key: String,
+}
+
+/// The last key of a match path or pattern, as written.
+fn last_key(m: &Match<'_>, field: &Field) -> String {
+    // The concrete path quotes keys that contain dots: `a."x.y/z"`.
+    let from_path = match m.path.strip_suffix('"') {
+        Some(p) => p.rsplit('"').next().unwrap_or("").to_owned(),
+        None => m.path.rsplit('.').next().unwrap_or("").to_owned(),
+    };
+    if from_path.is_empty() || from_path.ends_with(']') {
+        pattern_key(field)
+    } else {
+        from_path
+    }
+}
+
+fn pattern_key(field: &Field) -> String {
+    field
+        .path
+        .segs
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Seg::Key(k) => Some(k.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+impl<'a> Fields<'a, '_> {
+    fn endpoint_tls(&mut self) -> &mut TlsSettings {
+        &mut self.model.endpoints[self.index].tls
+    }
+
+    fn find(&self, target: Target) -> Option<Found<'a>> {
+        let case = self.rules.key_case;
+        self.rules
+            .fields
+            .iter()
+            .filter(|f| f.target == target && f.set == self.loc.fields)
+            .find_map(|f| {
+                let start = if f.path.rooted { self.doc } else { self.ctx };
+                let m = path::first(start, &f.path, case)?;
+                Some(Found {
+                    field: f,
+                    node: m.node,
+                    key: last_key(&m, f),
+                })
+            })
+    }
+
+    /// The key a default would be written under, for help lines.
+    fn directive_for(&self, target: Target) -> Option<String> {
+        self.rules
+            .fields
+            .iter()
+            .find(|f| f.target == target && f.set == self.loc.fields)
+            .map(pattern_key)
+    }
+
+    fn observe(
+        &mut self,
+        kind: ObservationKind,
+        span: Span,
+        key: &str,
+        message: String,
+        help: Option<String>,
+    ) {
+        let mut o = Observation::new(kind, span, message)
+            .key(format!("{}/{key}", self.model.endpoints[self.index].key));
+        o.help = help;
+        o.endpoint = Some(self.index);
+        self.model.observations.push(o);
+    }
+
+    fn behaviour(&self, on: OnUnknown) -> String {
+        match on {
+            OnUnknown::Ignore => format!(
+                "{} silently ignores it and falls back to its default",
+                self.rules.title
+            ),
+            OnUnknown::Error => format!(
+                "{} rejects it and the configuration does not load",
+                self.rules.title
+            ),
+        }
+    }
+
+    pub(super) fn run(&mut self) {
+        let targets = [
+            Target::Protocols,
+            Target::Ciphers,
+            Target::Ciphersuites,
+            Target::Curves,
+            Target::SessionTickets,
+            Target::TicketKeys,
+            Target::PreferServerCiphers,
+            Target::VerifyPeer,
+            Target::Certificates,
+        ];
+        for f in &self.rules.fields {
+            if f.set != self.loc.fields {
+                continue;
+            }
+            if let Some(msg) = &f.deprecated {
+                let start = if f.path.rooted { self.doc } else { self.ctx };
+                if let Some(m) = path::first(start, &f.path, self.rules.key_case) {
+                    let span = m.key_span.unwrap_or(m.node.span);
+                    let key = last_key(&m, f);
+                    self.observe(ObservationKind::Deprecated, span, &key, msg.clone(), None);
+                }
+            }
+        }
+        self.versions();
+        for t in targets {
+            match self.find(t) {
+                Some(found) => self.apply(&found),
+                None => self.default(t),
+            }
+        }
+    }
+
+    /// Checks that a value is written as a string where the application needs one.
+    fn string_check(&mut self, found: &Found<'_>) {
+        let Some(s) = found.node.scalar() else { return };
+        if (found.field.strings_only || self.loc.strings_only)
+            && !s.quoted
+            && !matches!(s.ty, ScalarType::Str)
+        {
+            let what = match s.ty {
+                ScalarType::Float | ScalarType::Int => "a YAML number",
+                ScalarType::Bool => "a YAML boolean",
+                ScalarType::Null => "null",
+                _ => "not a string",
+            };
+            self.observe(
+                ObservationKind::InvalidValue,
+                found.node.value_span(),
+                &found.key,
+                format!(
+                    "`{}` is {what} here, but {} expects a string for `{}`",
+                    s.value, self.rules.title, found.key
+                ),
+                Some(format!("quote it: `{}: \"{}\"`", found.key, s.value)),
+            );
+        }
+    }
+
+    /// Looks a token up in the field's vocabulary; reports it when unknown.
+    fn lookup(&mut self, found: &Found<'_>, token: &str, span: Span) -> Option<String> {
+        let Some(vname) = &found.field.vocab else {
+            return Some(token.to_owned());
+        };
+        let vocab = self.rules.vocab.get(vname)?;
+        if let Some(v) = vocab.get(token) {
+            return Some(v.to_owned());
+        }
+        let spellings = vocab.spellings();
+        let behaviour = self.behaviour(found.field.on_unknown);
+        self.observe(
+            ObservationKind::InvalidValue,
+            span,
+            &found.key,
+            format!(
+                "`{token}` is not a valid `{}` value; {behaviour}",
+                found.key
+            ),
+            Some(format!("use one of: {spellings}")),
+        );
+        None
+    }
+
+    fn version_of(&mut self, found: &Found<'a>) -> Option<(Protocol, Span)> {
+        self.string_check(found);
+        let Some(s) = found.node.scalar() else {
+            self.observe(
+                ObservationKind::InvalidValue,
+                found.node.span,
+                &found.key,
+                format!("`{}` takes a single version", found.key),
+                None,
+            );
+            return None;
+        };
+        if s.ty == ScalarType::Null {
+            return None;
+        }
+        let span = found.node.value_span();
+        let canon = self.lookup(found, &s.value, span)?;
+        Protocol::parse(&canon).map(|p| (p, span))
+    }
+
+    fn default_value(&self, target: Target) -> Option<&'a super::rules::Default> {
+        let side = self.model.endpoints[self.index].side;
+        self.rules.defaults.iter().find(|d| {
+            d.target == target
+                && d.side.is_none_or(|s| s == side)
+                && d.name
+                    .as_deref()
+                    .is_none_or(|n| Some(n) == self.first_capture)
+                && (d.locate.is_empty() || d.locate.contains(&self.loc.id))
+                && d.since
+                    .is_none_or(|v| self.version.is_none_or(|have| have >= v))
+                && d.before
+                    .is_none_or(|v| self.version.is_some_and(|have| have < v))
+        })
+    }
+
+    /// Min/max versions (or a version set) → the enabled protocol list.
+    fn versions(&mut self) {
+        if let Some(found) = self.find(Target::Protocols) {
+            self.protocol_set(&found);
+            return;
+        }
+        if let Some(d) = self.default_value(Target::Protocols) {
+            let list: Vec<Protocol> = d.value.iter().filter_map(|v| Protocol::parse(v)).collect();
+            let mut s = Setting::defaulted(list, d.assumed.clone());
+            if let Some(k) = self.directive_for(Target::Protocols) {
+                s = s.directive(k);
+            }
+            self.endpoint_tls().protocols = Some(s);
+            return;
+        }
+        let min = self.find(Target::MinVersion);
+        let max = self.find(Target::MaxVersion);
+        let min_v = min
+            .as_ref()
+            .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
+        let max_v = max
+            .as_ref()
+            .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
+        let dmin = self.default_value(Target::MinVersion);
+        let dmax = self.default_value(Target::MaxVersion);
+        let parse_d = |d: Option<&super::rules::Default>| {
+            d.and_then(|d| d.value.first().and_then(|v| Protocol::parse(v)))
+        };
+        let supported = &self.rules.supported;
+        let lo = min_v
+            .as_ref()
+            .map(|((p, _), _)| *p)
+            .or_else(|| parse_d(dmin))
+            .or_else(|| supported.first().copied());
+        let hi = max_v
+            .as_ref()
+            .map(|((p, _), _)| *p)
+            .or_else(|| parse_d(dmax))
+            .or_else(|| supported.last().copied());
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return;
+        };
+        let list: Vec<Protocol> = supported
+            .iter()
+            .copied()
+            .filter(|p| *p >= lo && *p <= hi)
+            .collect();
+        let setting = match (&min_v, &max_v) {
+            (Some(((_, span), key)), _) | (None, Some(((_, span), key))) => {
+                if list.is_empty() {
+                    self.observe(
+                        ObservationKind::InvalidValue,
+                        *span,
+                        key,
+                        format!(
+                            "the minimum version {lo} is above the maximum {hi}; no version is left"
+                        ),
+                        None,
+                    );
+                }
+                let mut s = Setting::set(list, *span).directive(key.clone());
+                if min_v.is_none() {
+                    let what = dmin.map_or_else(
+                        || format!("lowest version {} supports", self.rules.title),
+                        |d| d.assumed.clone(),
+                    );
+                    s = s.with_note(format!("minimum not set: {what}"));
+                }
+                s
+            }
+            (None, None) => {
+                let Some(d) = dmin.or(dmax) else { return };
+                let mut s = Setting::defaulted(list, d.assumed.clone());
+                if let Some(k) = self.directive_for(Target::MinVersion) {
+                    s = s.directive(k);
+                }
+                if let Some(n) = &d.note {
+                    s = s.with_note(n.clone());
+                }
+                s
+            }
+        };
+        self.endpoint_tls().protocols = Some(setting);
+    }
+
+    fn protocol_set(&mut self, found: &Found<'a>) {
+        self.string_check(found);
+        let mut list = Vec::new();
+        for (tok, span) in Self::tokens(found, Some(" ")) {
+            let Some(canon) = self.lookup(found, &tok, span.unwrap_or(found.node.span)) else {
+                continue;
+            };
+            match Protocol::parse(&canon) {
+                Some(p) => list.push(p),
+                None if found.field.vocab.is_none() => self.observe(
+                    ObservationKind::InvalidValue,
+                    span.unwrap_or(found.node.span),
+                    &found.key,
+                    format!("`{tok}` is not a protocol version"),
+                    Some("use TLSv1.2 and TLSv1.3".to_owned()),
+                ),
+                None => {}
+            }
+        }
+        list.sort();
+        list.dedup();
+        let s = Setting::set(list, found.node.value_span()).directive(found.key.clone());
+        self.endpoint_tls().protocols = Some(s);
+    }
+
+    /// The items of a list value, or the pieces of a string split on `split`, each with
+    /// its exact span when known.
+    fn tokens(found: &Found<'_>, split: Option<&str>) -> Vec<(String, Option<Span>)> {
+        let split = found.field.split.as_deref().or(split);
+        let pieces = |value: &str, exact: Option<Span>| -> Vec<(String, Option<Span>)> {
+            match split {
+                Some(sep) => {
+                    let mut out = Vec::new();
+                    let mut offset = 0;
+                    for part in value.split(sep) {
+                        let lead = part.len() - part.trim_start().len();
+                        let t = part.trim();
+                        if !t.is_empty() {
+                            let s = offset + lead;
+                            out.push((t.to_owned(), exact.map(|e| e.sub(s, s + t.len()))));
+                        }
+                        offset += part.len() + sep.len();
+                    }
+                    // Whitespace splitting also takes tabs and newlines.
+                    if sep == " " && out.iter().any(|(t, _)| t.contains(char::is_whitespace)) {
+                        return value
+                            .split_whitespace()
+                            .map(|t| (t.to_owned(), None))
+                            .collect();
+                    }
+                    out
+                }
+                None => vec![(value.to_owned(), exact)],
+            }
+        };
+        match &found.node.kind {
+            Kind::Scalar(s) if s.ty == ScalarType::Null => Vec::new(),
+            Kind::Scalar(s) => pieces(&s.value, s.exact),
+            Kind::Seq(items) => items
+                .iter()
+                .filter_map(|i| i.scalar().map(|s| (s, i)))
+                .flat_map(|(s, _)| pieces(&s.value, s.exact))
+                .collect(),
+            Kind::Map(_) => Vec::new(),
+        }
+    }
+
+    fn names(found: &Found<'_>) -> Vec<Named> {
+        let mut out = Vec::new();
+        for (tok, span) in Self::tokens(found, None) {
+            if found.field.form == Form::Boringssl {
+                // `[a|b]` is an equal-preference group; `!`, `-`, `+` rules remove or move.
+                if tok.starts_with(['!', '-', '+']) {
+                    continue;
+                }
+                let open = usize::from(tok.starts_with('['));
+                let inner = tok.trim_start_matches('[').trim_end_matches(']');
+                let mut at = open;
+                for part in inner.split('|') {
+                    let sp = span.map(|s| s.sub(at, at + part.len()));
+                    at += part.len() + 1;
+                    if !part.is_empty() {
+                        out.push(Named::new(part, sp));
+                    }
+                }
+            } else {
+                out.push(Named::new(tok, span));
+            }
+        }
+        out
+    }
+
+    fn apply(&mut self, found: &Found<'a>) {
+        let key = found.key.clone();
+        let span = found.node.value_span();
+        match found.field.target {
+            Target::MinVersion | Target::MaxVersion | Target::Protocols => {}
+            Target::Ciphers => {
+                self.string_check(found);
+                let value = match found.field.form {
+                    Form::Openssl => match found.node.scalar() {
+                        Some(s) => Ciphers::OpenSsl(match s.exact {
+                            Some(e) => CipherString::placed(s.value.clone(), e),
+                            None => CipherString::unplaced(s.value.clone()),
+                        }),
+                        None => return,
+                    },
+                    _ => Ciphers::List(Self::names(found)),
+                };
+                self.endpoint_tls().ciphers = Some(Setting::set(value, span).directive(key));
+            }
+            Target::Ciphersuites => {
+                let v = Self::names(found);
+                self.endpoint_tls().ciphersuites = Some(Setting::set(v, span).directive(key));
+            }
+            Target::Curves => {
+                self.string_check(found);
+                let mut v = Self::names(found);
+                if found.field.vocab.is_some() {
+                    v.retain(|n| {
+                        self.lookup(found, &n.name, n.span.unwrap_or(span))
+                            .is_some()
+                    });
+                }
+                self.endpoint_tls().curves = Some(Setting::set(v, span).directive(key));
+            }
+            Target::SessionTickets | Target::PreferServerCiphers | Target::VerifyPeer => {
+                self.string_check(found);
+                let Some(b) = self.boolean(found) else { return };
+                let s = Setting::set(b, span).directive(key);
+                let tls = self.endpoint_tls();
+                match found.field.target {
+                    Target::SessionTickets => tls.session_tickets = Some(s),
+                    Target::PreferServerCiphers => tls.prefer_server_ciphers = Some(s),
+                    _ => tls.verify_peer = Some(s),
+                }
+            }
+            Target::TicketKeys => {
+                let v = match found.field.form {
+                    Form::Rotated => TicketKeys::Rotated {
+                        interval_secs: None,
+                    },
+                    Form::Files => {
+                        let items: Vec<&Node> = match &found.node.kind {
+                            Kind::Seq(items) => items.iter().collect(),
+                            _ => vec![found.node],
+                        };
+                        let files = items
+                            .iter()
+                            .map(|n| {
+                                let file = match &found.field.file_key {
+                                    Some(k) => n.get(k).and_then(Node::scalar),
+                                    None => n.scalar(),
+                                };
+                                file.map_or_else(
+                                    || PathBuf::from("(inline key)"),
+                                    |s| PathBuf::from(&s.value),
+                                )
+                            })
+                            .collect();
+                        TicketKeys::Files { files }
+                    }
+                    _ => TicketKeys::Files {
+                        files: vec![PathBuf::from("(inline key)")],
+                    },
+                };
+                self.endpoint_tls().ticket_keys = Some(Setting::set(v, span).directive(key));
+            }
+            Target::Certificates => {
+                let certs: Vec<Setting<PathBuf>> = Self::tokens(found, None)
+                    .into_iter()
+                    .filter(|(t, _)| !t.is_empty())
+                    .map(|(t, sp)| {
+                        Setting::set(PathBuf::from(t), sp.unwrap_or(span)).directive(key.clone())
+                    })
+                    .collect();
+                self.endpoint_tls().certificates.extend(certs);
+            }
+        }
+    }
+
+    /// A boolean: a YAML/TOML boolean, or a string read with the vocabulary (client-auth
+    /// modes count as verification when certificates are checked).
+    fn boolean(&mut self, found: &Found<'_>) -> Option<bool> {
+        let s = found.node.scalar()?;
+        if s.ty == ScalarType::Null {
+            return None;
+        }
+        let span = found.node.value_span();
+        let value = if found.field.vocab.is_some() {
+            let canon = self.lookup(found, &s.value, span)?;
+            matches!(
+                canon.as_str(),
+                "true" | "require-and-verify" | "verify-if-given"
+            )
+        } else {
+            match s.value.to_ascii_lowercase().as_str() {
+                "true" | "on" | "yes" => true,
+                "false" | "off" | "no" => false,
+                _ => {
+                    let behaviour = self.behaviour(found.field.on_unknown);
+                    self.observe(
+                        ObservationKind::InvalidValue,
+                        span,
+                        &found.key,
+                        format!("`{}` is not a boolean; {behaviour}", s.value),
+                        Some("write true or false".to_owned()),
+                    );
+                    return None;
+                }
+            }
+        };
+        Some(value != found.field.invert)
+    }
+
+    fn default(&mut self, target: Target) {
+        let Some(d) = self.default_value(target) else {
+            return;
+        };
+        let directive = self.directive_for(target);
+        let (dir, note) = (directive.as_ref(), d.note.as_ref());
+        let first = d.value.first().cloned().unwrap_or_default();
+        let tls = self.endpoint_tls();
+        match target {
+            Target::Ciphers => {
+                let names = d
+                    .value
+                    .iter()
+                    .map(|n| Named::new(n.clone(), None))
+                    .collect();
+                tls.ciphers = Some(finish(
+                    Setting::defaulted(Ciphers::List(names), d.assumed.clone()),
+                    dir,
+                    note,
+                ));
+            }
+            Target::Curves => {
+                let names = d
+                    .value
+                    .iter()
+                    .map(|n| Named::new(n.clone(), None))
+                    .collect();
+                tls.curves = Some(finish(
+                    Setting::defaulted(names, d.assumed.clone()),
+                    dir,
+                    note,
+                ));
+            }
+            Target::SessionTickets => {
+                tls.session_tickets = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
+            }
+            Target::PreferServerCiphers => {
+                tls.prefer_server_ciphers = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
+            }
+            Target::VerifyPeer => {
+                tls.verify_peer = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
+            }
+            Target::TicketKeys => {
+                let v = match first.strip_prefix("rotated") {
+                    Some(rest) => TicketKeys::Rotated {
+                        interval_secs: rest.trim_start_matches(':').parse().ok(),
+                    },
+                    None => TicketKeys::UntilRestart,
+                };
+                tls.ticket_keys = Some(finish(Setting::defaulted(v, d.assumed.clone()), dir, note));
+            }
+            Target::Protocols
+            | Target::MinVersion
+            | Target::MaxVersion
+            | Target::Ciphersuites
+            | Target::Certificates => {}
+        }
+    }
+}
+
+/// Names the key a default stands for and adds the description's note.
+fn finish<T>(mut s: Setting<T>, directive: Option<&String>, note: Option<&String>) -> Setting<T> {
+    if let Some(k) = directive {
+        s = s.directive(k.clone());
+    }
+    if let Some(n) = note {
+        s = s.with_note(n.clone());
+    }
+    s
+}

@@ -1,0 +1,378 @@
+//! Application configs (YAML/TOML) read through app descriptions ([`rules`]).
+//!
+//! A file is parsed once into the generic [`tree`]; every description that recognises a
+//! document (file-name globs, key paths, Kubernetes `kind`/`apiVersion`) locates its TLS
+//! blocks with [`path`] patterns and maps their fields onto the common model
+//! ([`extract`]). Nothing here is specific to one application: Traefik, Envoy, etcd and the
+//! rest are data in `rules/apps/`. This module does not judge settings; checks do.
+
+pub mod extract;
+pub mod path;
+pub mod rules;
+pub mod tree;
+
+use std::collections::HashSet;
+use std::path::Path as FsPath;
+use std::sync::OnceLock;
+
+use super::{Options, ParseError, Parsed};
+use crate::model::{Dialect, Endpoint, Model, TlsSettings};
+use crate::source::{FileId, Sources, Span};
+use path::{KeyCase, Match};
+use rules::AppRules;
+use tree::{Format, Kind, Node, Scalar, ScalarType};
+
+/// The built-in descriptions, loaded once (a broken one is a build bug caught by tests).
+pub fn builtin() -> &'static [AppRules] {
+    static RULES: OnceLock<Vec<AppRules>> = OnceLock::new();
+    RULES.get_or_init(|| rules::builtin().unwrap_or_default())
+}
+
+/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, and templates or
+/// samples of them (`values.yaml.tpl`, `etcd.conf.yml.sample`).
+pub fn is_candidate_name(path: &FsPath) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    [".yaml", ".yml", ".toml"]
+        .iter()
+        .any(|ext| name.ends_with(ext) || name.contains(&format!("{ext}.")))
+}
+
+fn file_name(path: &FsPath) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The built-in apps that recognise a file (empty: not an app config we read).
+pub fn recognise(path: &FsPath, text: &str) -> Vec<String> {
+    let name = file_name(path);
+    let mut apps = Vec::new();
+    match tree::parse(Format::of(&name), FileId(0), text) {
+        Ok(docs) => {
+            for r in builtin() {
+                if docs.iter().any(|d| recognises(r, &name, d)) {
+                    apps.push(r.app.clone());
+                }
+            }
+        }
+        // An unparseable file is still claimed when it names an app's keys, so the syntax
+        // error is reported instead of the file being skipped.
+        Err(_) => {
+            for r in builtin() {
+                if name_ok(r, &name) && r.hints.iter().any(|h| text.contains(h.as_str())) {
+                    apps.push(r.app.clone());
+                }
+            }
+        }
+    }
+    apps
+}
+
+fn name_ok(r: &AppRules, name: &str) -> bool {
+    r.files.is_empty() || r.files.iter().any(|g| g.is_match(name))
+}
+
+fn scalar_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    node.get(key)?.scalar().map(|s| s.value.as_str())
+}
+
+fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
+    scalar_at(doc, "kind") == Some(k.kind.as_str())
+        && (k.api_version.is_empty()
+            || scalar_at(doc, "apiVersion").is_some_and(|v| {
+                k.api_version
+                    .iter()
+                    .any(|g| globset::Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(v)))
+            }))
+}
+
+fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
+    name_ok(r, name)
+        && (r.kubernetes.iter().any(|k| k8s_matches(k, doc))
+            || r.keys
+                .iter()
+                .any(|k| !path::find(doc, k, r.key_case).is_empty()))
+}
+
+/// Parses an application config with every description (built-in and `options.app_rules`).
+pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed {
+    let mut parsed = Parsed::default();
+    let file = match super::load(path, sources) {
+        Ok(f) => f,
+        Err(e) => {
+            parsed.errors.push(e);
+            return parsed;
+        }
+    };
+    parsed.files.push(file);
+    let mut all: Vec<AppRules> = builtin().to_vec();
+    for dir in &options.app_rules {
+        match rules::load_dir(dir) {
+            Ok(mut r) => all.append(&mut r),
+            Err(e) => parsed.errors.push(
+                ParseError::new(Span::new(file, 0, 0), format!("app description: {e}"))
+                    .help("fix the description file; `rules/apps/README.md` documents the format"),
+            ),
+        }
+    }
+    let text = std::sync::Arc::clone(&sources.get(file).text);
+    let name = file_name(path);
+    let docs = match tree::parse(Format::of(&name), file, &text) {
+        Ok(d) => d,
+        Err(mut e) => {
+            if ["%{", "${", "{{"].iter().any(|t| text.contains(t)) {
+                e = e.help(
+                    "this looks like a template (Terraform `%{ }`/`${ }`, Helm/Go `{{ }}`); \
+                     tlslint reads rendered files: render it and check the output",
+                );
+            }
+            parsed.errors.push(e);
+            return parsed;
+        }
+    };
+    let mut recognised = false;
+    let mut seen = HashSet::new();
+    for doc in &docs {
+        for r in &all {
+            if !recognises(r, &name, doc) {
+                continue;
+            }
+            recognised = true;
+            let version = options.app_versions.get(&r.app).copied().or(r.version);
+            let mut ex = Extractor {
+                rules: r,
+                doc,
+                text: &text,
+                version,
+                model: &mut parsed.model,
+                seen: &mut seen,
+            };
+            ex.run();
+        }
+    }
+    if !recognised {
+        parsed.errors.push(
+            ParseError::new(
+                Span::new(file, 0, 0),
+                "no app description recognises this file",
+            )
+            .help(format!(
+                "descriptions: {}; add one with --app-rules DIR",
+                all.iter()
+                    .map(|r| r.app.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    parsed
+}
+
+/// Runs one description over one document.
+struct Extractor<'a> {
+    rules: &'a AppRules,
+    doc: &'a Node,
+    text: &'a str,
+    version: Option<crate::model::Version>,
+    model: &'a mut Model,
+    seen: &'a mut HashSet<String>,
+}
+
+impl Extractor<'_> {
+    fn run(&mut self) {
+        let case = self.rules.key_case;
+        for d in &self.rules.deprecated {
+            for m in path::find(self.doc, &d.path, case) {
+                let span = m.key_span.unwrap_or(m.node.span);
+                let mut o = crate::model::Observation::new(
+                    crate::model::ObservationKind::Deprecated,
+                    span,
+                    d.message.clone(),
+                )
+                .key(format!("{}/{}", self.rules.app, m.path));
+                o.help.clone_from(&d.help);
+                self.model.observations.push(o);
+            }
+        }
+        for loc in &self.rules.locate {
+            if loc.kind.as_ref().is_some_and(|k| !k8s_matches(k, self.doc)) {
+                continue;
+            }
+            for m in path::find(self.doc, &loc.path, case) {
+                self.block(loc, &m);
+            }
+        }
+    }
+
+    fn block(&mut self, loc: &rules::Locate, m: &Match<'_>) {
+        let case = self.rules.key_case;
+        for (p, globs) in &loc.conditions {
+            let start = if p.rooted { self.doc } else { m.node };
+            let ok = path::find(start, p, case).iter().any(|c| {
+                c.node
+                    .scalar()
+                    .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
+            });
+            if !ok {
+                return;
+            }
+        }
+        let synthetic;
+        let mut block = m.node;
+        if !loc.flags.is_empty() {
+            synthetic = flags_map(m.node, &loc.flags, case);
+            block = &synthetic;
+        }
+        let ctx = match &loc.context {
+            Some(p) => match path::first(block, p, case) {
+                Some(c) => c.node,
+                None => return,
+            },
+            None => block,
+        };
+        if !matches!(ctx.kind, Kind::Map(_)) {
+            return;
+        }
+        if !loc.require_any.is_empty()
+            && !loc
+                .require_any
+                .iter()
+                .any(|p| path::first(ctx, p, case).is_some())
+        {
+            return;
+        }
+        let key = self.render(&loc.key, m);
+        // One endpoint per block: a specific locator and a catch-all may find the same one.
+        let at = format!("{}\u{0}@{}", self.rules.app, m.node.span.start);
+        let named = format!("{}\u{0}{key}", self.rules.app);
+        if self.seen.contains(&at) || self.seen.contains(&named) {
+            return;
+        }
+        self.seen.insert(at);
+        self.seen.insert(named);
+        let endpoint = Endpoint {
+            dialect: Dialect::App,
+            app: Some(self.rules.app.clone()),
+            name: self.render(&loc.name, m),
+            key,
+            side: loc.side,
+            span: self.first_line(m.key_span.unwrap_or(m.node.span)),
+            tls: TlsSettings::default(),
+        };
+        let index = self.model.endpoints.len();
+        self.model.endpoints.push(endpoint);
+        let mut fx = extract::Fields {
+            rules: self.rules,
+            loc,
+            doc: self.doc,
+            ctx,
+            first_capture: m.captures.first().map(|c| c.0.as_str()),
+            version: self.version,
+            index,
+            model: self.model,
+        };
+        fx.run();
+    }
+
+    /// A block found as a sequence item spans the whole item; its first line names it.
+    fn first_line(&self, span: Span) -> Span {
+        let text = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
+        match text.find('\n') {
+            Some(n) => span.sub(0, text[..n].trim_end().len()),
+            None => span,
+        }
+    }
+
+    /// Expands `{N}`, `{N:path}`, `{/path}` and `{path}` in a name or key template.
+    fn render(&self, template: &str, m: &Match<'_>) -> String {
+        let case = self.rules.key_case;
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            let inner = &rest[open + 1..open + close];
+            rest = &rest[open + close + 1..];
+            let scalar = |start: &Node, p: &str| {
+                path::Path::parse(p)
+                    .ok()
+                    .and_then(|p| path::first(start, &p, case))
+                    .and_then(|x| x.node.scalar().map(|s| s.value.clone()))
+            };
+            let text = if inner == "path" {
+                m.path.clone()
+            } else if let Some(p) = inner.strip_prefix('/') {
+                scalar(self.doc, p).unwrap_or_else(|| "?".to_owned())
+            } else {
+                let (n, sub) = inner.split_once(':').unwrap_or((inner, ""));
+                let cap = n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| m.captures.get(n.wrapping_sub(1)));
+                match cap {
+                    Some((text, node)) if !sub.is_empty() => {
+                        scalar(node, sub).unwrap_or_else(|| text.clone())
+                    }
+                    Some((text, _)) => text.clone(),
+                    None => "?".to_owned(),
+                }
+            };
+            out.push_str(&text);
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Builds a map from `--key=value` items of the given sequences (a container's `command`
+/// and `args`), each value spanning exactly its text after `=`.
+fn flags_map(node: &Node, lists: &[path::Path], case: KeyCase) -> Node {
+    let mut entries = Vec::new();
+    for p in lists {
+        for m in path::find(node, p, case) {
+            let Kind::Seq(items) = &m.node.kind else {
+                continue;
+            };
+            for item in items {
+                let Some(s) = item.scalar() else { continue };
+                let Some(flag) = s.value.strip_prefix("--") else {
+                    continue;
+                };
+                let (k, v) = flag.split_once('=').unwrap_or((flag, "true"));
+                let (key_span, exact) = match s.exact {
+                    Some(sp) => (
+                        sp.sub(2, 2 + k.len()),
+                        flag.contains('=')
+                            .then(|| sp.sub(3 + k.len(), s.value.len())),
+                    ),
+                    None => (item.span, None),
+                };
+                entries.push(tree::Entry {
+                    key: k.to_owned(),
+                    key_span,
+                    value: Node {
+                        span: exact.unwrap_or(item.span),
+                        kind: Kind::Scalar(Scalar {
+                            value: v.to_owned(),
+                            quoted: true,
+                            ty: ScalarType::Str,
+                            exact,
+                        }),
+                    },
+                });
+            }
+        }
+    }
+    Node {
+        span: node.span,
+        kind: Kind::Map(entries),
+    }
+}
