@@ -11,6 +11,7 @@ use crate::model::{Dialect, Label, Model, Targets};
 use crate::source::{FileId, Sources, Span};
 
 pub mod nginx;
+pub mod postfix;
 
 /// A problem that stops a file from being judged: unreadable, or not valid syntax.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +74,14 @@ pub struct Options {
 /// Guesses a file's dialect from its name and text; `None` when it is not a config we read.
 pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
     let name = path.file_name()?.to_string_lossy();
+    // Postfix: `main.cf` by name, or `*main.cf` (`dms-main.cf`) that reads like one; a
+    // `master.cf` is read with its main.cf, never on its own.
+    if name == "main.cf" || (postfix::is_main_name(&name) && postfix::looks_like(text)) {
+        return Some(Dialect::Postfix);
+    }
+    if name.ends_with("master.cf") {
+        return None;
+    }
     if name == "nginx.conf" || nginx::looks_like(text) {
         return Some(Dialect::Nginx);
     }
@@ -80,15 +89,11 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
 }
 
 /// Parses one entry file of a known dialect.
-pub fn parse(
-    dialect: Dialect,
-    path: &Path,
-    sources: &mut Sources,
-    options: &Options,
-) -> Parsed {
+pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     match dialect {
         Dialect::Nginx => nginx::parse(path, sources, options),
-        Dialect::Postfix | Dialect::Dovecot | Dialect::App => {
+        Dialect::Postfix => postfix::parse(path, sources, options),
+        Dialect::Dovecot | Dialect::App => {
             let file = sources.add(PathBuf::from(path), crate::source::display_name(path), "");
             Parsed {
                 errors: vec![ParseError::new(
