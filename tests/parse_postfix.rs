@@ -4,8 +4,8 @@
 //! Snapshots render every setting with its origin, the file text its span points at, the
 //! directive to edit and related labels, so span regressions show up as text.
 
-use std::fmt::Write as _;
 use std::fmt::Debug;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use tlslint::model::{Ciphers, Dialect, Model, Origin, Setting, Version};
@@ -15,8 +15,17 @@ use tlslint::source::{Sources, Span};
 fn show(sources: &Sources, span: Span) -> String {
     let f = sources.get(span.file);
     let lc = f.line_col(span.start as usize);
-    let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    format!("{name}:{}:{} `{}`", lc.line, lc.column, f.slice(span).replace('\n', "⏎"))
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(
+        "{name}:{}:{} `{}`",
+        lc.line,
+        lc.column,
+        f.slice(span).replace('\n', "⏎")
+    )
 }
 
 fn setting<T: Debug>(out: &mut String, sources: &Sources, label: &str, s: Option<&Setting<T>>) {
@@ -27,7 +36,11 @@ fn setting<T: Debug>(out: &mut String, sources: &Sources, label: &str, s: Option
         Origin::Default { assumed } => format!("default ({assumed})"),
     };
     let _ = writeln!(out, "  {label}: {:?}", s.value);
-    let _ = writeln!(out, "    origin: {origin}; directive: {}", s.directive.as_deref().unwrap_or("-"));
+    let _ = writeln!(
+        out,
+        "    origin: {origin}; directive: {}",
+        s.directive.as_deref().unwrap_or("-")
+    );
     if let Some(span) = s.span {
         let _ = writeln!(out, "    at: {}", show(sources, span));
     }
@@ -36,6 +49,18 @@ fn setting<T: Debug>(out: &mut String, sources: &Sources, label: &str, s: Option
     }
     if let Some(n) = &s.note {
         let _ = writeln!(out, "    note: {n}");
+    }
+}
+
+/// The setting's metadata around a printable value.
+fn with_value<T, U>(s: &Setting<T>, value: U) -> Setting<U> {
+    Setting {
+        value,
+        origin: s.origin.clone(),
+        span: s.span,
+        note: s.note.clone(),
+        related: s.related.clone(),
+        directive: s.directive.clone(),
     }
 }
 
@@ -51,31 +76,44 @@ fn render(sources: &Sources, parsed: &Parsed) -> String {
 
 fn render_model(out: &mut String, sources: &Sources, model: &Model) {
     for e in &model.endpoints {
-        let _ = writeln!(out, "endpoint {} [{}] {:?} at {}", e.name, e.key, e.side, show(sources, e.span));
+        let _ = writeln!(
+            out,
+            "endpoint {} [{}] {:?} at {}",
+            e.name,
+            e.key,
+            e.side,
+            show(sources, e.span)
+        );
         let t = &e.tls;
         setting(out, sources, "mode", t.mode.as_ref());
         setting(out, sources, "protocols", t.protocols.as_ref());
         if let Some(c) = &t.ciphers {
-            let Ciphers::OpenSsl(cs) = &c.value else { unreachable!("postfix builds OpenSSL strings") };
-            setting(out, sources, "ciphers", Some(c));
+            let Ciphers::OpenSsl(cs) = &c.value else {
+                unreachable!("postfix builds OpenSSL strings")
+            };
+            let shown = with_value(c, cs.text.clone());
+            setting(out, sources, "ciphers", Some(&shown));
             for p in cs.pieces.iter().filter(|p| p.span.is_some()) {
                 let span = p.span.expect("filtered");
-                let _ = writeln!(out, "    piece `{}` ← {}", &cs.text[p.range.clone()], show(sources, span));
+                let _ = writeln!(
+                    out,
+                    "    piece `{}` ← {}",
+                    &cs.text[p.range.clone()],
+                    show(sources, span)
+                );
             }
         }
-        setting(out, sources, "prefer_server_ciphers", t.prefer_server_ciphers.as_ref());
+        setting(
+            out,
+            sources,
+            "prefer_server_ciphers",
+            t.prefer_server_ciphers.as_ref(),
+        );
         setting(out, sources, "compression", t.compression.as_ref());
         setting(out, sources, "session_tickets", t.session_tickets.as_ref());
         setting(out, sources, "ticket_keys", t.ticket_keys.as_ref());
         setting(out, sources, "session_timeout", t.session_timeout.as_ref());
-        if let Some(c) = &t.curves {
-            let names: Vec<&str> = c.value.iter().map(|n| n.name.as_str()).collect();
-            setting(out, sources, "curves", Some(&c.clone().directive(c.directive.clone().unwrap_or_default())).map(|_| c).map(|c| {
-                // Show names only; spans of each name are covered by the setting's span.
-                let _ = names;
-                c
-            }));
-        }
+        setting(out, sources, "curves", t.curves.as_ref());
         setting(out, sources, "dh_params", t.dh_params.as_ref());
         for c in &t.certificates {
             setting(out, sources, "certificate", Some(c));
@@ -86,7 +124,11 @@ fn render_model(out: &mut String, sources: &Sources, model: &Model) {
         let _ = writeln!(
             out,
             "observation {:?} [{}] endpoint {:?} at {}: {}",
-            o.kind, o.key, o.endpoint, show(sources, o.span), o.message
+            o.kind,
+            o.key,
+            o.endpoint,
+            show(sources, o.span),
+            o.message
         );
         if let Some(h) = &o.help {
             let _ = writeln!(out, "  help: {h}");
@@ -104,14 +146,19 @@ fn run(path: &Path, options: &Options) -> (Sources, Parsed) {
 }
 
 fn case_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse/postfix").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/parse/postfix")
+        .join(name)
 }
 
 macro_rules! case {
     ($name:ident) => {
         #[test]
         fn $name() {
-            let (sources, parsed) = run(&case_dir(stringify!($name)).join("main.cf"), &Options::default());
+            let (sources, parsed) = run(
+                &case_dir(stringify!($name)).join("main.cf"),
+                &Options::default(),
+            );
             insta::assert_snapshot!(render(&sources, &parsed));
         }
     };
@@ -143,8 +190,14 @@ fn master_cf_alone_reads_its_main_cf() {
 #[test]
 fn detect_recognises_main_cf_names() {
     let text = "myhostname = x\nsmtpd_tls_security_level = may\n";
-    assert_eq!(parse::detect(Path::new("/x/main.cf"), ""), Some(Dialect::Postfix));
-    assert_eq!(parse::detect(Path::new("/x/dms-main.cf"), text), Some(Dialect::Postfix));
+    assert_eq!(
+        parse::detect(Path::new("/x/main.cf"), ""),
+        Some(Dialect::Postfix)
+    );
+    assert_eq!(
+        parse::detect(Path::new("/x/dms-main.cf"), text),
+        Some(Dialect::Postfix)
+    );
     assert_eq!(parse::detect(Path::new("/x/dms-main.cf"), "hello"), None);
     assert_eq!(parse::detect(Path::new("/x/master.cf"), text), None);
 }
@@ -161,20 +214,43 @@ fn corpus_parses() {
     let mut mains: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains("main")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("main"))
+        })
         .collect();
     mains.sort();
     assert!(mains.len() >= 5);
     let mut summary = String::new();
     for main in &mains {
         let (sources, parsed) = run(main, &Options::default());
-        let name = main.file_name().expect("file").to_string_lossy().into_owned();
-        let _ = writeln!(summary, "== {name}: {} files, {} endpoints, {} observations, {} errors", parsed.files.len(), parsed.model.endpoints.len(), parsed.model.observations.len(), parsed.errors.len());
+        let name = main
+            .file_name()
+            .expect("file")
+            .to_string_lossy()
+            .into_owned();
+        let _ = writeln!(
+            summary,
+            "== {name}: {} files, {} endpoints, {} observations, {} errors",
+            parsed.files.len(),
+            parsed.model.endpoints.len(),
+            parsed.model.observations.len(),
+            parsed.errors.len()
+        );
         for e in &parsed.errors {
-            let _ = writeln!(summary, "  error: {} at {}", e.message, show(&sources, e.span));
+            let _ = writeln!(
+                summary,
+                "  error: {} at {}",
+                e.message,
+                show(&sources, e.span)
+            );
         }
         if name.starts_with("iredmail") {
-            assert!(parsed.errors.iter().all(|e| e.message.contains("PH_")), "{name}: {:?}", parsed.errors);
+            assert!(
+                parsed.errors.iter().all(|e| e.message.contains("PH_")),
+                "{name}: {:?}",
+                parsed.errors
+            );
         } else {
             assert!(parsed.errors.is_empty(), "{name}: {:?}", parsed.errors);
         }
@@ -215,7 +291,9 @@ fn garbage_never_panics() {
             }
         }
         if round % 10 == 0 {
-            main = (0..(next() % 2000)).map(|_| (next() & 0xff) as u8).collect();
+            main = (0..(next() % 2000))
+                .map(|_| (next() & 0xff) as u8)
+                .collect();
         }
         std::fs::write(dir.join("main.cf"), &main).expect("write");
         std::fs::write(dir.join("master.cf"), &mst).expect("write");

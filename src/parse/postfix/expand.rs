@@ -16,7 +16,7 @@ use crate::source::Span;
 /// Postfix gives up beyond this nesting ("unreasonable macro call nesting").
 const MAX_DEPTH: usize = 100;
 /// Upper bound on an expanded value; far beyond any real parameter.
-const MAX_LEN: usize = 1 << 20;
+const MAX_LEN: usize = 1 << 18;
 
 /// A parameter's raw value and where it is defined.
 pub(crate) struct Lookup<'a> {
@@ -56,6 +56,9 @@ pub(crate) fn expand(value: &MStr, env: &dyn Env) -> Expanded {
     x.out.text = text;
     x.out
 }
+
+/// The `then` and `else` value ranges of a conditional.
+type Branches = (Option<Range<usize>>, Option<Range<usize>>);
 
 struct Expander<'e> {
     env: &'e dyn Env,
@@ -102,6 +105,10 @@ impl Expander<'_> {
         }
     }
 
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "short byte offsets (p, d, e, q) follow the grammar positions"
+    )]
     fn run(&mut self, src: &MStr, range: Range<usize>, out: &mut MStr, depth: usize) {
         if depth > MAX_DEPTH {
             self.fail(
@@ -186,6 +193,10 @@ impl Expander<'_> {
     }
 
     /// The inside of `${...}` / `$(...)`.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "short byte offsets (p, d, e, q) follow the grammar positions"
+    )]
     fn braced(&mut self, src: &MStr, inner: Range<usize>, out: &mut MStr, depth: usize) {
         let s = &src.text;
         let p = skip_ws(s, inner.start, inner.end);
@@ -235,12 +246,7 @@ impl Expander<'_> {
 
     /// Parses `{v1}` or `{v1}:{v2}` (the latter only after `?`); whitespace around the
     /// groups is ignored, whitespace inside them is kept (observed with postconf 3.7).
-    fn branches(
-        &mut self,
-        src: &MStr,
-        r: Range<usize>,
-        allow_else: bool,
-    ) -> Option<(Option<Range<usize>>, Option<Range<usize>>)> {
+    fn branches(&mut self, src: &MStr, r: Range<usize>, allow_else: bool) -> Option<Branches> {
         let s = &src.text;
         let Some(c1) = matching(s, r.start, r.end) else {
             self.fail("unbalanced `{` in conditional macro");
@@ -266,6 +272,10 @@ impl Expander<'_> {
     }
 
     /// `{a} OP {b} ? {x} : {y}`.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "short byte offsets (p, d, e, q) follow the grammar positions"
+    )]
     fn relational(&mut self, src: &MStr, r: Range<usize>, out: &mut MStr, depth: usize) {
         let s = &src.text;
         let Some(ca) = matching(s, r.start, r.end) else {

@@ -6,6 +6,7 @@
 //! tlsmgr's ticket-key rotation. Checks only read the resulting [`Endpoint`]s and
 //! [`Observation`]s. Syntax is `syntax.rs`' job; lookup and provenance are `scope.rs`'.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::params;
@@ -97,7 +98,7 @@ pub(crate) fn endpoint(
         ..TlsSettings::default()
     };
     if tls_on {
-        tls.protocols = cx.protocols(&level);
+        tls.protocols = Some(cx.protocols(&level));
         tls.ciphers = cx.ciphers(&level);
     }
     tls.curves = Some(cx.curves());
@@ -105,7 +106,7 @@ pub(crate) fn endpoint(
     tls.compression = Some(cx.compression(&options));
     match side {
         Side::Server => {
-            tls.prefer_server_ciphers = cx.flag("tls_preempt_cipherlist");
+            tls.prefer_server_ciphers = Some(cx.flag("tls_preempt_cipherlist"));
             cx.tickets(&options, &mut tls);
             tls.dh_params = Some(cx.dh_params());
         }
@@ -181,9 +182,9 @@ impl Cx<'_, '_> {
         (b, v)
     }
 
-    fn flag(&mut self, name: &str) -> Option<Setting<bool>> {
+    fn flag(&mut self, name: &str) -> Setting<bool> {
         let (b, v) = self.bool_of(name);
-        Some(self.scope.setting(&v, b))
+        self.scope.setting(&v, b)
     }
 
     /// `smtpd`: wrapper mode, then `smtpd_tls_security_level`, then the legacy booleans.
@@ -269,7 +270,7 @@ impl Cx<'_, '_> {
         } else {
             let mut s = self.scope.setting(level, TlsMode::Off);
             if let crate::model::Origin::Default { assumed } = &mut s.origin {
-                assumed.push_str(&format!(" and `{use_}` is `no`: TLS is off"));
+                let _ = write!(assumed, " and `{use_}` is `no`: TLS is off");
             }
             s
         };
@@ -318,7 +319,7 @@ impl Cx<'_, '_> {
     }
 
     /// The protocol list chosen by the level (mandatory or opportunistic).
-    fn protocols(&mut self, level: &Level) -> Option<Setting<Vec<Protocol>>> {
+    fn protocols(&mut self, level: &Level) -> Setting<Vec<Protocol>> {
         let p = prefix(self.side);
         let name = if level.mandatory {
             format!("{p}_tls_mandatory_protocols")
@@ -365,7 +366,7 @@ impl Cx<'_, '_> {
                 format!("TLS level `{}` selects the {which} protocols", level.word),
             );
         }
-        Some(s)
+        s
     }
 
     /// Grade → `tls_*_cipherlist` + `:!exclusion` per excluded word (mail.md §4).
@@ -380,9 +381,8 @@ impl Cx<'_, '_> {
         let g = grade.trimmed().to_ascii_lowercase();
         let v38 = self.scope.postfix >= Version(3, 8, 0);
         let list_name = match g.as_str() {
-            "high" | "medium" | "null" => format!("tls_{g}_cipherlist"),
             "low" | "export" if v38 => "tls_medium_cipherlist".into(),
-            "low" | "export" => format!("tls_{g}_cipherlist"),
+            "high" | "medium" | "null" | "low" | "export" => format!("tls_{g}_cipherlist"),
             _ => {
                 let msg = format!(
                     "unknown cipher grade `{}` in `{grade_name}`: Postfix fails every TLS session",
@@ -501,11 +501,12 @@ impl Cx<'_, '_> {
             let word = g.trimmed().to_ascii_lowercase();
             let auto_default = pf >= Version(3, 4, 0)
                 || (pf >= Version(3, 2, 0) && self.scope.openssl >= Version(1, 0, 2));
+            // Before 3.2 (or without OpenSSL 1.0.2) the empty default grade is `strong`.
+            let strong = word == "strong" || (word.is_empty() && !auto_default);
             let fixed = match word.as_str() {
-                "strong" => Some("prime256v1"),
+                _ if strong => Some("prime256v1"),
                 "ultra" => Some("secp384r1"),
                 "none" => Some(""),
-                "" if !auto_default => Some("prime256v1"),
                 _ => None,
             };
             if let Some(curve) = fixed {

@@ -204,10 +204,76 @@ fn touches(side: Side, service: &Service) -> bool {
     })
 }
 
+/// An endpoint built from a master.cf service, with its index in the model.
+struct ServiceOut {
+    built: Option<extract::Built>,
+    observations: Vec<Observation>,
+}
+
 impl Input<'_> {
     fn extract(&self) -> (Model, Vec<ParseError>) {
         let mut model = Model::default();
         let mut errors = Vec::new();
+        let main = self.last_definitions(&mut model);
+        let refs = referenced(
+            self.defs
+                .iter()
+                .chain(self.services.iter().flat_map(|s| &s.overrides))
+                .map(|d| d.value.text.as_str()),
+        );
+        let scope = self.scope(&main, None);
+        let header = |name: &str| {
+            main.get(name)
+                .map_or(Span::new(self.main, 0, 0), |d| d.name_span)
+        };
+        for (side, daemon) in [(Side::Server, "smtpd"), (Side::Client, "smtp")] {
+            let b = extract::endpoint(
+                &scope,
+                side,
+                format!("main.cf {daemon}"),
+                format!("postfix/main.cf/{daemon}"),
+                header(&format!("{daemon}_tls_security_level")),
+            );
+            push_built(&mut model, b);
+        }
+        expansion_errors(&scope, &mut errors);
+        let postfix = self.options.targets.postfix;
+        for d in self.defs.iter().filter(|d| {
+            main.get(d.name.as_str())
+                .is_some_and(|l| std::ptr::eq(*l, *d))
+        }) {
+            let endpoint = if d.name.starts_with("smtpd_") {
+                Some(0)
+            } else if d.name.starts_with("smtp_") {
+                Some(1)
+            } else {
+                None
+            };
+            let key = format!("postfix/main.cf/{}", d.name);
+            let referenced = refs.contains(&d.name);
+            if let Some(o) =
+                extract::name_observations(&d.name, d.name_span, postfix, referenced, &key)
+            {
+                model.observations.push(o.endpoint_opt(endpoint));
+            }
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            let out = self.service(&main, &refs, i, s, &mut errors);
+            let idx = out.built.map(|b| push_built(&mut model, b));
+            for o in out.observations {
+                let o = if o.endpoint.is_none() {
+                    o.endpoint_opt(idx)
+                } else {
+                    o
+                };
+                model.observations.push(o);
+            }
+        }
+        (model, errors)
+    }
+
+    /// main.cf's last definition per name; earlier TLS ones are reported as overridden.
+    fn last_definitions(&self, model: &mut Model) -> HashMap<&str, &Def> {
         let mut main: HashMap<&str, &Def> = HashMap::new();
         for d in self.defs {
             if let Some(old) = main.insert(d.name.as_str(), d)
@@ -226,172 +292,142 @@ impl Input<'_> {
                 model.observations.push(o);
             }
         }
-        let refs = referenced(
-            self.defs
-                .iter()
-                .chain(self.services.iter().flat_map(|s| &s.overrides))
-                .map(|d| d.value.text.as_str()),
-        );
-        let t = &self.options.targets;
-        let base = |service: Option<String>| Scope {
-            main: &main,
-            overrides: HashMap::new(),
-            service,
-            postfix: t.postfix,
-            openssl: t.openssl,
-        };
-        let header = main
-            .get("smtpd_tls_security_level")
-            .map_or(Span::new(self.main, 0, 0), |d| d.name_span);
-        let client_header = main
-            .get("smtp_tls_security_level")
-            .map_or(Span::new(self.main, 0, 0), |d| d.name_span);
-        let scope = base(None);
-        let mut endpoints = vec![
-            extract::endpoint(
-                &scope,
-                Side::Server,
-                "main.cf smtpd".into(),
-                "postfix/main.cf/smtpd".into(),
-                header,
-            ),
-            extract::endpoint(
-                &scope,
-                Side::Client,
-                "main.cf smtp".into(),
-                "postfix/main.cf/smtp".into(),
-                client_header,
-            ),
-        ];
-        self.expansion_errors(&scope, &mut errors);
-        for d in self.defs.iter().filter(|d| {
-            main.get(d.name.as_str())
-                .is_some_and(|l| std::ptr::eq(*l, *d))
-        }) {
-            let side_idx = if d.name.starts_with("smtpd_") {
-                Some(0)
-            } else if d.name.starts_with("smtp_") {
-                Some(1)
-            } else {
-                None
-            };
-            let key = format!("postfix/main.cf/{}", d.name);
-            if let Some(mut o) = extract::name_observations(
-                &d.name,
-                d.name_span,
-                t.postfix,
-                refs.contains(&d.name),
-                &key,
-            ) {
-                o.endpoint = side_idx;
-                model.observations.push(o);
-            }
-        }
-        let mut built = Vec::new();
-        for (i, s) in self.services.iter().enumerate() {
-            let later = self.services[i + 1..]
-                .iter()
-                .find(|o| o.name == s.name && o.kind == s.kind);
-            if let Some(later) = later {
-                let o = Observation::new(ObservationKind::Ineffective, s.header, format!("duplicate master.cf entry for service `{}/{}`: master(8) uses the last one", s.name, s.kind))
-                    .label(later.header, "the entry in use")
-                    .key(format!("postfix/master.cf/{}/{}/duplicate", s.name, s.kind));
-                model.observations.push(o);
-                continue;
-            }
-            // Only the SMTP server and client have endpoints; other daemons (postscreen,
-            // tlsproxy, lmtp) are out of scope here.
-            let side = if s.command == "smtp" {
-                Side::Client
-            } else {
-                Side::Server
-            };
-            let is_daemon = matches!(s.command.as_str(), "smtpd" | "smtp");
-            let svc = format!("{}/{}", s.name, s.kind);
-            let key = format!("postfix/master.cf/{svc}");
-            let mut scope = base(Some(svc.clone()));
-            for d in &s.overrides {
-                scope.overrides.insert(d.name.as_str(), d);
-            }
-            let submission = matches!(
-                s.name.rsplit(':').next().unwrap_or(""),
-                "submission" | "submissions" | "smtps" | "587" | "465"
-            );
-            let idx = if is_daemon && (touches(side, s) || (side == Side::Server && submission)) {
-                let b = extract::endpoint(
-                    &scope,
-                    side,
-                    format!("master.cf {svc}"),
-                    key.clone(),
-                    s.header,
-                );
-                self.expansion_errors(&scope, &mut errors);
-                built.push(b);
-                Some(endpoints.len() + built.len() - 1)
-            } else {
-                None
-            };
-            for d in &s.overrides {
-                let okey = format!("{key}/{}", d.name);
-                if let Some(mut o) = extract::name_observations(
-                    &d.name,
-                    d.name_span,
-                    t.postfix,
-                    refs.contains(&d.name),
-                    &okey,
-                ) {
-                    o.endpoint = idx;
-                    model.observations.push(o);
-                }
-                if matches!(
-                    d.name.as_str(),
-                    "smtpd_tls_session_cache_timeout" | "smtpd_tls_session_cache_database"
-                ) {
-                    let o = Observation::new(ObservationKind::Ineffective, d.name_span, format!("`{}` is used by tlsmgr(8), which reads main.cf only; this override has no effect", d.name))
-                        .help("set it in main.cf")
-                        .endpoint_opt(idx)
-                        .key(format!("{okey}/ineffective"));
-                    model.observations.push(o);
-                }
-            }
-        }
-        let mut all = Vec::new();
-        for (i, e) in endpoints.drain(..).enumerate() {
-            all.push((i, e));
-        }
-        let base_len = all.len();
-        for (i, b) in built.into_iter().enumerate() {
-            all.push((base_len + i, b));
-        }
-        for (i, b) in all {
-            model.endpoints.push(b.endpoint);
-            for mut o in b.observations {
-                o.endpoint = Some(i);
-                model.observations.push(o);
-            }
-        }
-        (model, errors)
+        main
     }
 
-    /// Expansion failures in parameters the endpoint reads (Postfix: "macro processing
-    /// error", fatal).
-    fn expansion_errors(&self, scope: &Scope<'_>, errors: &mut Vec<ParseError>) {
-        let names = scope.main.keys().chain(scope.overrides.keys());
-        let mut seen = HashSet::new();
-        for name in names {
-            if !params::looks_tls(name) || !seen.insert(*name) {
+    fn scope<'m>(&self, main: &'m HashMap<&'m str, &'m Def>, service: Option<String>) -> Scope<'m> {
+        Scope {
+            main,
+            overrides: HashMap::new(),
+            service,
+            postfix: self.options.targets.postfix,
+            openssl: self.options.targets.openssl,
+        }
+    }
+
+    /// One master.cf row: an endpoint when it is an `smtpd`/`smtp` service that touches
+    /// TLS or SASL (or is a submission service), plus observations on its overrides.
+    fn service(
+        &self,
+        main: &HashMap<&str, &Def>,
+        refs: &HashSet<String>,
+        i: usize,
+        s: &Service,
+        errors: &mut Vec<ParseError>,
+    ) -> ServiceOut {
+        let mut out = ServiceOut {
+            built: None,
+            observations: Vec::new(),
+        };
+        if let Some(later) = self.services[i + 1..]
+            .iter()
+            .find(|o| o.name == s.name && o.kind == s.kind)
+        {
+            let o = Observation::new(
+                ObservationKind::Ineffective,
+                s.header,
+                format!(
+                    "duplicate master.cf entry for service `{}/{}`: master(8) uses the last one",
+                    s.name, s.kind
+                ),
+            )
+            .label(later.header, "the entry in use")
+            .key(format!("postfix/master.cf/{}/{}/duplicate", s.name, s.kind));
+            out.observations.push(o);
+            return out;
+        }
+        // Only the SMTP server and client have endpoints; other daemons (postscreen,
+        // tlsproxy, lmtp) are out of scope here.
+        let side = if s.command == "smtp" {
+            Side::Client
+        } else {
+            Side::Server
+        };
+        let is_daemon = matches!(s.command.as_str(), "smtpd" | "smtp");
+        let svc = format!("{}/{}", s.name, s.kind);
+        let key = format!("postfix/master.cf/{svc}");
+        let mut scope = self.scope(main, Some(svc.clone()));
+        for d in &s.overrides {
+            scope.overrides.insert(d.name.as_str(), d);
+        }
+        let submission = matches!(
+            s.name.rsplit(':').next().unwrap_or(""),
+            "submission" | "submissions" | "smtps" | "587" | "465"
+        );
+        if is_daemon && (touches(side, s) || (side == Side::Server && submission)) {
+            out.built = Some(extract::endpoint(
+                &scope,
+                side,
+                format!("master.cf {svc}"),
+                key.clone(),
+                s.header,
+            ));
+            expansion_errors(&scope, errors);
+        }
+        let postfix = self.options.targets.postfix;
+        for d in &s.overrides {
+            let okey = format!("{key}/{}", d.name);
+            if let Some(o) = extract::name_observations(
+                &d.name,
+                d.name_span,
+                postfix,
+                refs.contains(&d.name),
+                &okey,
+            ) {
+                out.observations.push(o);
+            }
+            if matches!(
+                d.name.as_str(),
+                "smtpd_tls_session_cache_timeout" | "smtpd_tls_session_cache_database"
+            ) {
+                let o = Observation::new(
+                    ObservationKind::Ineffective,
+                    d.name_span,
+                    format!("`{}` is used by tlsmgr(8), which reads main.cf only; this override has no effect", d.name),
+                )
+                .help("set it in main.cf")
+                .key(format!("{okey}/ineffective"));
+                out.observations.push(o);
+            }
+        }
+        out
+    }
+}
+
+/// Appends an endpoint and its observations; returns the endpoint's index.
+fn push_built(model: &mut Model, b: extract::Built) -> usize {
+    let idx = model.endpoints.len();
+    model.endpoints.push(b.endpoint);
+    for o in b.observations {
+        model.observations.push(o.endpoint_opt(Some(idx)));
+    }
+    idx
+}
+
+/// Expansion failures in TLS parameters the endpoint reads (Postfix: "macro processing
+/// error", fatal).
+fn expansion_errors(scope: &Scope<'_>, errors: &mut Vec<ParseError>) {
+    let mut names: Vec<&str> = scope
+        .main
+        .keys()
+        .chain(scope.overrides.keys())
+        .copied()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        if !params::looks_tls(name) {
+            continue;
+        }
+        let v = scope.get(name);
+        if let (Some(err), Some(span)) = (v.error, v.span) {
+            if errors.iter().any(|e: &ParseError| e.span == span) {
                 continue;
             }
-            let v = scope.get(name);
-            if let (Some(err), Some(span)) = (v.error, v.span) {
-                if errors.iter().any(|e: &ParseError| e.span == span) {
-                    continue;
-                }
-                errors.push(ParseError::new(
-                    span,
-                    format!("cannot expand `{name}`: {err}"),
-                ));
-            }
+            errors.push(ParseError::new(
+                span,
+                format!("cannot expand `{name}`: {err}"),
+            ));
         }
     }
 }

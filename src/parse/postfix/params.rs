@@ -31,6 +31,10 @@ fn prefer_anull(pf: Version, openssl: Version) -> &'static str {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one data table, clearer in one piece"
+)]
 /// The built-in default of `name` for Postfix `pf` built against OpenSSL `openssl`;
 /// `None` for parameters this table does not cover.
 pub(crate) fn default(name: &str, pf: Version, openssl: Version) -> Option<String> {
@@ -40,7 +44,6 @@ pub(crate) fn default(name: &str, pf: Version, openssl: Version) -> Option<Strin
     let v38 = pf >= Version(3, 8, 0);
     let p = prefer_anull(pf, openssl);
     let s = match name {
-        "smtpd_tls_security_level" | "smtp_tls_security_level" => "",
         "smtpd_use_tls"
         | "smtpd_enforce_tls"
         | "smtp_use_tls"
@@ -73,7 +76,9 @@ pub(crate) fn default(name: &str, pf: Version, openssl: Version) -> Option<Strin
         | "smtp_tls_ciphers"
         | "smtpd_tls_mandatory_ciphers"
         | "smtp_tls_mandatory_ciphers" => "medium",
-        "smtpd_tls_exclude_ciphers"
+        "smtpd_tls_security_level"
+        | "smtp_tls_security_level"
+        | "smtpd_tls_exclude_ciphers"
         | "smtpd_tls_mandatory_exclude_ciphers"
         | "smtp_tls_exclude_ciphers"
         | "smtp_tls_mandatory_exclude_ciphers"

@@ -135,20 +135,19 @@ pub(crate) fn main_cf(file: FileId, src: &str) -> (Vec<Def>, Vec<Problem>) {
     let mut defs = Vec::new();
     for line in logical_lines(file, src, &mut problems) {
         let len = line.text.text.len();
-        match split_def(&line.text, 0..len, file) {
-            Some(def) => defs.push(def),
-            None => {
-                let first = line.text.text.lines().next().unwrap_or("").len();
-                problems.push(Problem {
-                    span: Span::new(file, line.start, line.start + first),
-                    message: if line.text.text.starts_with('=') {
-                        "missing attribute name".into()
-                    } else {
-                        "missing '=' after attribute name".into()
-                    },
-                    fatal: true,
-                });
-            }
+        if let Some(def) = split_def(&line.text, 0..len, file) {
+            defs.push(def);
+        } else {
+            let first = line.text.text.lines().next().unwrap_or("").len();
+            problems.push(Problem {
+                span: Span::new(file, line.start, line.start + first),
+                message: if line.text.text.starts_with('=') {
+                    "missing attribute name".into()
+                } else {
+                    "missing '=' after attribute name".into()
+                },
+                fatal: true,
+            });
         }
     }
     (defs, problems)
@@ -292,10 +291,9 @@ fn overrides(line: &MStr, args: &[Tok], file: FileId) -> Vec<Def> {
         let target = if a == "-o" {
             i += 1;
             args.get(i).cloned()
-        } else if let Some(rest) = a.strip_prefix("-o") {
-            Some(args[i].start + 2..args[i].start + 2 + rest.len())
         } else {
-            None
+            a.strip_prefix("-o")
+                .map(|rest| args[i].start + 2..args[i].start + 2 + rest.len())
         };
         i += 1;
         let Some(tok) = target else { continue };
