@@ -16,7 +16,7 @@ use crate::source::Span;
 /// Postfix gives up beyond this nesting ("unreasonable macro call nesting").
 const MAX_DEPTH: usize = 100;
 /// Upper bound on an expanded value; far beyond any real parameter.
-const MAX_LEN: usize = 1 << 18;
+const MAX_LEN: usize = 1 << 16;
 
 /// A parameter's raw value and where it is defined.
 pub(crate) struct Lookup<'a> {

@@ -13,6 +13,7 @@ mod params;
 mod scope;
 mod syntax;
 mod text;
+pub mod view;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
