@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Options, ParseError, Parsed, load};
 use crate::model::{Model, Observation, ObservationKind, Side};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use scope::Scope;
 use syntax::{Def, Problem, Service};
 
@@ -130,7 +130,8 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     report.extend(master_problems);
     let mut model = Model::default();
     for p in report {
-        problem(p, &mut parsed.errors, &mut model);
+        let file = sources.get(p.span.file);
+        problem(p, file, &mut parsed.errors, &mut model);
     }
     let input = Input {
         main,
@@ -146,11 +147,11 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
 }
 
 /// A syntax problem: fatal ones stop Postfix (parse errors), warnings are observations.
-fn problem(p: Problem, errors: &mut Vec<ParseError>, model: &mut Model) {
+fn problem(p: Problem, text: &SourceFile, errors: &mut Vec<ParseError>, model: &mut Model) {
     if p.fatal {
         errors.push(ParseError::new(p.span, p.message));
     } else {
-        let key = format!("postfix/syntax/{}", p.span.start);
+        let key = format!("postfix/syntax/{}", text.slice(p.span).trim());
         model
             .observations
             .push(Observation::new(ObservationKind::Ineffective, p.span, p.message).key(key));
@@ -258,8 +259,17 @@ impl Input<'_> {
                 model.observations.push(o.endpoint_opt(endpoint));
             }
         }
+        // master(8) keeps the last row per service name and type.
+        let mut last: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, s) in self.services.iter().enumerate() {
-            let out = self.service(&main, &refs, i, s, &mut errors);
+            last.insert((s.name.as_str(), s.kind.as_str()), i);
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            let later = last
+                .get(&(s.name.as_str(), s.kind.as_str()))
+                .filter(|&&j| j != i)
+                .map(|&j| &self.services[j]);
+            let out = self.service(&main, &refs, later, s, &mut errors);
             let idx = out.built.map(|b| push_built(&mut model, b));
             for o in out.observations {
                 let o = if o.endpoint.is_none() {
@@ -312,7 +322,7 @@ impl Input<'_> {
         &self,
         main: &HashMap<&str, &Def>,
         refs: &HashSet<String>,
-        i: usize,
+        later: Option<&Service>,
         s: &Service,
         errors: &mut Vec<ParseError>,
     ) -> ServiceOut {
@@ -320,10 +330,7 @@ impl Input<'_> {
             built: None,
             observations: Vec::new(),
         };
-        if let Some(later) = self.services[i + 1..]
-            .iter()
-            .find(|o| o.name == s.name && o.kind == s.kind)
-        {
+        if let Some(later) = later {
             let o = Observation::new(
                 ObservationKind::Ineffective,
                 s.header,
