@@ -343,13 +343,12 @@ impl Cx<'_, '_> {
                 let msg = format!(
                     "unknown protocol `{word}` in `{name}`: Postfix logs \"Invalid TLS protocol list\" and disables TLS"
                 );
-                self.observe(
-                    ObservationKind::InvalidValue,
-                    span,
-                    &topic,
-                    msg,
-                    "use `>=TLSv1.2` or names among SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
-                );
+                let help = if word.starts_with('#') {
+                    "Postfix has no comments after a value: move the comment to its own line"
+                } else {
+                    "use `>=TLSv1.2` or names among SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"
+                };
+                self.observe(ObservationKind::InvalidValue, span, &topic, msg, help);
                 self.scope
                     .setting(&v, Vec::new())
                     .with_note("Postfix rejects this protocol list and disables TLS")
@@ -429,8 +428,15 @@ impl Cx<'_, '_> {
             .directive(grade_name.clone()),
         };
         for v in [&grade, &list].into_iter().chain(&excl) {
-            if let Some(span) = v.span.filter(|_| explicit.is_none_or(|e| e.name != v.name)) {
+            let primary = explicit.is_some_and(|e| e.name == v.name);
+            if let Some(span) = v.span.filter(|_| !primary) {
                 s = s.with_related(span, format!("`{}` set here", v.name));
+                // The primary value's `$name` definitions are already labelled.
+                for (name, def) in &v.via {
+                    if let Some(def) = def {
+                        s = s.with_related(*def, format!("`${name}` defined here"));
+                    }
+                }
             }
         }
         if (g == "low" || g == "export") && v38 {

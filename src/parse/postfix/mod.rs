@@ -252,6 +252,9 @@ impl Input<'_> {
                 None
             };
             let key = format!("postfix/main.cf/{}", d.name);
+            if let Some(o) = inline_comment(d, &key) {
+                model.observations.push(o.endpoint_opt(endpoint));
+            }
             let referenced = refs.contains(&d.name);
             if let Some(o) =
                 extract::name_observations(&d.name, d.name_span, postfix, referenced, &key)
@@ -400,6 +403,33 @@ impl Input<'_> {
         }
         out
     }
+}
+
+/// A `#` after text in a TLS parameter's value: Postfix has no inline comments, so it is
+/// part of the value (3.8+ warns "#comment after other text is not allowed").
+fn inline_comment(d: &Def, key: &str) -> Option<Observation> {
+    if !params::looks_tls(&d.name) {
+        return None;
+    }
+    let t = &d.value.text;
+    let at = t
+        .char_indices()
+        .find(|&(i, c)| c == '#' && i > 0 && t[..i].ends_with(text::is_space))?
+        .0;
+    let span = d.value.cover(at..t.len())?;
+    Some(
+        Observation::new(
+            ObservationKind::InvalidValue,
+            span,
+            format!(
+                "`{}` is part of the value of `{}`: Postfix has no comments after a value",
+                t[at..].trim_end(),
+                d.name
+            ),
+        )
+        .help("move the comment to a line of its own")
+        .key(format!("{key}/inline-comment")),
+    )
 }
 
 /// Appends an endpoint and its observations; returns the endpoint's index.
