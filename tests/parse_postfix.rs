@@ -312,3 +312,30 @@ fn garbage_never_panics() {
     assert!(!parsed.errors.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Postfix 3.11 turns outgoing TLS on by default, but only with `compatibility_level >=
+/// 3.11`; older levels keep it off.
+#[test]
+fn client_default_follows_compatibility_level() {
+    let dir = std::env::temp_dir().join(format!("tlslint-postfix-compat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut options = Options::default();
+    options.targets.postfix = Version(3, 11, 0);
+    for (compat, want) in [("3.11", "Optional"), ("3.6", "Off")] {
+        std::fs::write(
+            dir.join("main.cf"),
+            format!("compatibility_level = {compat}\n"),
+        )
+        .expect("write");
+        let (_, parsed) = run(&dir.join("main.cf"), &options);
+        let client = &parsed.model.endpoints[1];
+        let mode = client.tls.mode.as_ref().expect("mode");
+        assert_eq!(
+            format!("{:?}", mode.value),
+            want,
+            "compatibility_level {compat}"
+        );
+        assert!(mode.is_default());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
