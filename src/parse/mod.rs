@@ -14,6 +14,7 @@ use crate::source::{FileId, Sources, Span};
 pub mod app;
 pub mod dovecot;
 pub mod nginx;
+pub mod postfix;
 
 /// A problem that stops a file from being judged: unreadable, or not valid syntax.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,6 +88,14 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
     if name == "dovecot.conf" {
         return Some(Dialect::Dovecot);
     }
+    // Postfix: `main.cf` by name, or `*main.cf` (`dms-main.cf`) that reads like one; a
+    // `master.cf` is read with its main.cf, never on its own.
+    if name == "main.cf" || (postfix::is_main_name(&name) && postfix::looks_like(text)) {
+        return Some(Dialect::Postfix);
+    }
+    if name.ends_with("master.cf") {
+        return None;
+    }
     if name == "nginx.conf" || nginx::looks_like(text) {
         return Some(Dialect::Nginx);
     }
@@ -105,17 +114,7 @@ pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Opt
         Dialect::Nginx => nginx::parse(path, sources, options),
         Dialect::Dovecot => dovecot::parse(path, sources, options),
         Dialect::App => app::parse(path, sources, options),
-        Dialect::Postfix => {
-            let file = sources.add(PathBuf::from(path), crate::source::display_name(path), "");
-            Parsed {
-                errors: vec![ParseError::new(
-                    Span::new(file, 0, 0),
-                    format!("the {} dialect is not supported yet", dialect.as_str()),
-                )],
-                files: vec![file],
-                ..Parsed::default()
-            }
-        }
+        Dialect::Postfix => postfix::parse(path, sources, options),
     }
 }
 
