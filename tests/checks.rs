@@ -58,11 +58,12 @@ fn expected(path: &Path, check: &str) -> usize {
 }
 
 fn targets_for(case: &Path) -> Targets {
-    // A case may pin versions in its name: `nginx-1.22-...`.
+    // A case may pin versions anywhere in its name: `nginx-1.22-...`, `postfix-openssl-1.0.2-...`.
     let mut t = Targets::default();
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     for program in Targets::PROGRAMS {
-        if let Some(rest) = name.strip_prefix(&format!("{program}-")) {
+        for (i, _) in name.match_indices(&format!("{program}-")) {
+            let rest = &name[i + program.len() + 1..];
             let v: String = rest
                 .chars()
                 .take_while(|c| c.is_ascii_digit() || *c == '.')
