@@ -613,7 +613,7 @@ pub fn check_paths_with(
             } else {
                 common_root(&paths)
             };
-            let facts = material::gather(&model, &sources, root.as_deref());
+            let facts = material::gather(&mut model, &sources, root.as_deref());
             let cache = cipher::Cache::new();
             checks::run(&model, policy, &options.targets, &facts, &cache, enabled)
         }

@@ -13,8 +13,8 @@ use std::time::SystemTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
-use crate::model::{Endpoint, Model};
-use crate::source::{FileId, Sources};
+use crate::model::{Endpoint, Model, Observation, ObservationKind};
+use crate::source::{FileId, Sources, Span};
 
 /// Largest key-material file read (certificate chains are small).
 const MAX_BYTES: u64 = 1024 * 1024;
@@ -83,34 +83,86 @@ impl Facts {
 }
 
 /// Reads the key material the model names. `root` confines reading; `None` reads anything.
-pub fn gather(model: &Model, sources: &Sources, root: Option<&Path>) -> Facts {
+/// A file outside the root is not read; each such file gets one `OutsideRoot` note in the
+/// model saying what could not be checked.
+pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Facts {
     let mut facts = Facts::default();
     let root = root.and_then(|r| r.canonicalize().ok());
+    let root = root.as_deref();
+    let mut notes = Notes::default();
     for e in &model.endpoints {
         let config = &sources.get(e.span.file).path;
         let key = |p: &Path| (e.span.file, p.to_path_buf());
         if let Some(dh) = &e.tls.dh_params
             && let Some(p) = &dh.value
-            && !facts.dh.contains_key(&key(p))
         {
-            let fact = read(&Facts::resolve(p, config), root.as_deref()).and_then(|b| dh_bits(&b));
-            facts.dh.insert(key(p), fact);
+            let fact = facts.dh.entry(key(p)).or_insert_with(|| {
+                read(&Facts::resolve(p, config), root).and_then(|b| dh_bits(&b))
+            });
+            notes.add(fact, e, dh.span, p, "dh_params", "its DH group size");
         }
         for c in &e.tls.certificates {
-            facts.certs.entry(key(&c.value)).or_insert_with(|| {
-                read(&Facts::resolve(&c.value, config), root.as_deref()).and_then(|b| cert(&b))
+            let fact = facts.certs.entry(key(&c.value)).or_insert_with(|| {
+                read(&Facts::resolve(&c.value, config), root).and_then(|b| cert(&b))
             });
+            notes.add(
+                fact,
+                e,
+                c.span,
+                &c.value,
+                "certificate",
+                "its key, signature and lifespan",
+            );
         }
         if let Some(k) = &e.tls.ticket_keys
             && let crate::model::TicketKeys::Files { files } = &k.value
         {
             for f in files {
-                let fact = age(&Facts::resolve(f, config), root.as_deref());
-                facts.key_age.insert(key(f), fact);
+                let fact = facts
+                    .key_age
+                    .entry(key(f))
+                    .or_insert_with(|| age(&Facts::resolve(f, config), root));
+                notes.add(fact, e, k.span, f, "ticket_keys", "its age");
             }
         }
     }
+    model.observations.extend(notes.list);
     facts
+}
+
+/// One `OutsideRoot` note per file not read.
+#[derive(Default)]
+struct Notes {
+    seen: std::collections::HashSet<PathBuf>,
+    list: Vec<Observation>,
+}
+
+impl Notes {
+    fn add<T>(
+        &mut self,
+        fact: &Fact<T>,
+        e: &Endpoint,
+        span: Option<Span>,
+        written: &Path,
+        setting: &str,
+        what: &str,
+    ) {
+        if !matches!(fact, Fact::Outside) || !self.seen.insert(written.to_path_buf()) {
+            return;
+        }
+        self.list.push(
+            Observation::new(
+                ObservationKind::OutsideRoot,
+                span.unwrap_or(e.span),
+                format!(
+                    "{} is outside the checked root and was not read; {what} could not be checked",
+                    written.display()
+                ),
+            )
+            .help("pass --allow-outside-root to read files outside the checked tree")
+            .key(format!("{}/{setting}", e.key)),
+        );
+    }
 }
 
 impl<T> Fact<T> {
@@ -123,21 +175,24 @@ impl<T> Fact<T> {
     }
 }
 
+/// The canonical path when `p` is inside `root` (or no root is set); `None` outside. A
+/// path that does not exist is judged by its spelling (absolute paths outside the root are
+/// outside whether or not they exist).
 fn inside(p: &Path, root: Option<&Path>) -> Option<PathBuf> {
-    let canon = p.canonicalize().ok()?;
+    let canon = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     match root {
-        Some(r) if !canon.starts_with(r) => None,
+        Some(r) if canon.is_absolute() && !canon.starts_with(r) => None,
         _ => Some(canon),
     }
 }
 
 fn read(p: &Path, root: Option<&Path>) -> Fact<Vec<u8>> {
-    if !p.exists() {
-        return Fact::Unreadable("no such file".to_owned());
-    }
     let Some(canon) = inside(p, root) else {
         return Fact::Outside;
     };
+    if !canon.exists() {
+        return Fact::Unreadable("no such file".to_owned());
+    }
     match std::fs::metadata(&canon) {
         Ok(m) if !m.is_file() => return Fact::Unreadable("not a regular file".to_owned()),
         Ok(m) if m.len() > MAX_BYTES => return Fact::Unreadable("file too large".to_owned()),
@@ -151,12 +206,12 @@ fn read(p: &Path, root: Option<&Path>) -> Fact<Vec<u8>> {
 }
 
 fn age(p: &Path, root: Option<&Path>) -> Fact<u64> {
-    if !p.exists() {
-        return Fact::Unreadable("no such file".to_owned());
-    }
     let Some(canon) = inside(p, root) else {
         return Fact::Outside;
     };
+    if !canon.exists() {
+        return Fact::Unreadable("no such file".to_owned());
+    }
     match std::fs::metadata(canon).and_then(|m| m.modified()) {
         Ok(t) => Fact::Known(
             SystemTime::now()
