@@ -217,7 +217,7 @@ const WORDS: &[&str] = &[
     "SRP-AES-128-CBC-SHA", "DES-CBC3-SHA", "RC4-SHA", "TLS_AES_128_GCM_SHA256",
     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
 ];
-const PREFIXES: &[&str] = &["", "", "", "!", "!", "-", "+", "@"];
+const PREFIXES: &[&str] = &["", "", "", "", "", "!", "!", "!", "-", "-", "+", "@"];
 const SEPARATORS: &[&str] = &[":", ":", ":", ",", " ", ";", "::", ": "];
 const GARBAGE: &[&str] = &[
     "*", "\"", "'", "/", "(", ")", "_", "é", "\t", "\n", "!", "+", "@", "#", "=", ".", "-", "[", "|",
@@ -256,13 +256,12 @@ fn random_string(rng: &mut XorShift) -> String {
         let prefix = rng.pick(PREFIXES);
         s.push_str(prefix);
         if prefix == "@" {
-            match rng.below(6) {
-                0 => s.push_str("STRENGTH"),
-                1 => s.push_str("strength"),
-                2 => s.push_str("FOO"),
+            match rng.below(12) {
+                0..=4 => s.push_str("STRENGTH"),
+                5 => s.push_str(rng.pick(&["strength", "FOO", "SECLEVEL=", "SECLEVEL=10"])),
                 _ => {
                     s.push_str("SECLEVEL=");
-                    s.push(char::from(b'0' + u8::try_from(rng.below(8)).unwrap_or(0)));
+                    s.push(char::from(b'0' + u8::try_from(rng.below(7)).unwrap_or(0)));
                 }
             }
             continue;
@@ -274,7 +273,7 @@ fn random_string(rng: &mut XorShift) -> String {
             }
             s.push_str(rng.pick(WORDS));
         }
-        if rng.below(25) == 0 {
+        if rng.below(60) == 0 {
             s.push_str(rng.pick(GARBAGE));
         }
     }
