@@ -128,8 +128,8 @@ impl ProfileData {
                 }
             })
             .collect();
-        universe.sort_by(|a, b| b.id.cmp(&a.id));
-        debug_assert!(universe.len() <= usize::from(u8::MAX));
+        universe.sort_by_key(|s| std::cmp::Reverse(s.id));
+        debug_assert!(u8::try_from(universe.len()).is_ok());
 
         let mut words: HashMap<&'static [u8], Word> = HashMap::new();
         for (i, s) in universe.iter().enumerate() {

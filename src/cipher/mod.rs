@@ -335,7 +335,7 @@ pub fn security_filter(
     engine::security_filter(suites, level, profile)
 }
 
-/// Finds a suite by any vocabulary's name (OpenSSL, IANA, Go, Java, BoringSSL), including
+/// Finds a suite by any vocabulary's name (OpenSSL, IANA, Go, Java, `BoringSSL`), including
 /// the TLS 1.3 suites (check [`Suite::is_tls13`]).
 pub fn lookup(name: &str) -> Option<&'static Suite> {
     lookup_with_vocabulary(name).map(|(suite, _)| suite)

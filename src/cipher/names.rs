@@ -1,9 +1,9 @@
-//! Suite-name vocabularies (OpenSSL, IANA, Go, Java/JSSE, BoringSSL/Envoy) and
+//! Suite-name vocabularies (OpenSSL, IANA, Go, Java/JSSE, `BoringSSL`/Envoy) and
 //! suggestions for words OpenSSL does not know.
 //!
 //! Every vocabulary maps to one suite identity, the code point. Go's `crypto/tls` constants
-//! are the IANA names plus two legacy ChaCha20 spellings without `_SHA256`; Java uses the
-//! IANA names and, for SSL 3.0-era suites, the same names with an `SSL_` prefix; BoringSSL
+//! are the IANA names plus two legacy `CHACHA20` spellings without `_SHA256`; Java uses the
+//! IANA names and, for SSL 3.0-era suites, the same names with an `SSL_` prefix; `BoringSSL`
 //! (and so Envoy) uses OpenSSL's names and accepts the standard names, and groups
 //! equal-preference suites as `[A|B]` ([`parse_boringssl_list`]).
 
@@ -19,7 +19,7 @@ use super::{CipherError, Profile, Suite};
 /// Which naming scheme a suite name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Vocabulary {
-    /// OpenSSL's own names (`ECDHE-RSA-AES128-GCM-SHA256`); BoringSSL and Envoy use them too.
+    /// OpenSSL's own names (`ECDHE-RSA-AES128-GCM-SHA256`); `BoringSSL` and Envoy use them too.
     OpenSsl,
     /// IANA registry names (`TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`), also Go's and Java's.
     Iana,
@@ -50,7 +50,7 @@ fn index() -> &'static Index {
         for s in all() {
             add(s.iana_name.to_owned(), s, Vocabulary::Iana);
         }
-        for s in SUITES.iter() {
+        for s in &SUITES {
             // OpenSSL 3.0's standard names for 0xC0AA/0xC0AB follow IANA's odd
             // `TLS_PSK_DHE_…`; other tools write the regular `TLS_DHE_PSK_…`.
             if let Some(rest) = s.iana_name.strip_prefix("TLS_PSK_DHE_") {
@@ -98,7 +98,7 @@ pub fn tls13_suites() -> &'static [Suite] {
     &TLS13
 }
 
-/// One name of a BoringSSL/Envoy cipher list.
+/// One name of a `BoringSSL`/Envoy cipher list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoringEntry {
     /// The name as written.
@@ -111,9 +111,9 @@ pub struct BoringEntry {
     pub group: usize,
 }
 
-/// Splits a BoringSSL-style list (`[A|B]:C`, also `,`/space separated) into ranked names.
+/// Splits a `BoringSSL`-style list (`[A|B]:C`, also `,`/space separated) into ranked names.
 ///
-/// BoringSSL's aliases (`HIGH`, `!aNULL`, …) are returned as entries without a suite, so
+/// `BoringSSL`'s aliases (`HIGH`, `!aNULL`, …) are returned as entries without a suite, so
 /// the caller can tell names from rules. Unbalanced brackets are an error.
 pub fn parse_boringssl_list(s: &str) -> Result<Vec<BoringEntry>, CipherError> {
     let bytes = s.as_bytes();
@@ -236,25 +236,25 @@ fn distance(a: &[u8], b: &[u8]) -> usize {
     if a.len().abs_diff(b.len()) > 3 {
         return usize::MAX;
     }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for (j, cell) in d.iter_mut().enumerate().take(width) {
         *cell = j;
     }
     for i in 1..=a.len() {
-        d[i * w] = i;
+        d[i * width] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(d[(i - 2) * width + j - 2] + 1);
             }
-            d[i * w + j] = v;
+            d[i * width + j] = v;
         }
     }
-    d[a.len() * w + b.len()]
+    d[a.len() * width + b.len()]
 }
 
 #[cfg(test)]

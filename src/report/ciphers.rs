@@ -99,7 +99,8 @@ fn write_table(suites: &[&'static Suite], out: &mut dyn Write) -> io::Result<()>
             if i + 1 == r.len() {
                 line.push_str(cell);
             } else {
-                line.push_str(&format!("{cell:<w$}"));
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.len())));
             }
         }
         writeln!(out, "{}", line.trim_end())?;
