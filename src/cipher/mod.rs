@@ -127,7 +127,7 @@ impl Suite {
 
     /// Ephemeral finite-field Diffie-Hellman key exchange (needs DH parameters).
     pub fn kx_dhe(&self) -> bool {
-        matches!(self.kx, "DH" | "DHEPSK")
+        matches!(self.key_exchange, Kx::Dhe | Kx::DhePsk)
     }
 
     /// Reasons this suite is weak (NULL, anonymous, EXPORT, RC4, DES/3DES, MD5), empty if none.
