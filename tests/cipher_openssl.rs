@@ -58,9 +58,11 @@ fn oracle(config: &Path, s: &str, filtered: bool) -> Option<String> {
     }
     cmd.args(["-ciphersuites", "", "--", s]);
     let out = cmd.output().expect("run openssl");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim_end_matches('\n').to_owned())
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches('\n')
+            .to_owned()
+    })
 }
 
 /// What the engine says, in the oracle's shape.
@@ -91,12 +93,11 @@ fn decode(line: &str) -> String {
                 Some('s') => out.push(' '),
                 Some('t') => out.push('\t'),
                 Some('n') => out.push('\n'),
-                Some('\\') => out.push('\\'),
+                Some('\\') | None => out.push('\\'),
                 Some(other) => {
                     out.push('\\');
                     out.push(other);
                 }
-                None => out.push('\\'),
             }
         } else {
             out.push(c);
@@ -136,7 +137,8 @@ fn differential(cases: &[String], check_filtered: impl Fn(usize) -> bool + Sync)
                     if ok && want_raw.is_some() && check_filtered(i) {
                         let want = oracle(&config, s, true);
                         ok = filtered == want;
-                        report = format!("{s:?} (-s)\n  engine:  {filtered:?}\n  openssl: {want:?}");
+                        report =
+                            format!("{s:?} (-s)\n  engine:  {filtered:?}\n  openssl: {want:?}");
                     }
                     if ok {
                         passed.fetch_add(1, Ordering::Relaxed);
@@ -203,24 +205,109 @@ impl XorShift {
 }
 
 const WORDS: &[&str] = &[
-    "ALL", "COMPLEMENTOFALL", "COMPLEMENTOFDEFAULT", "HIGH", "MEDIUM", "LOW", "FIPS", "kRSA", "RSA",
-    "aRSA", "kDHE", "kEDH", "DH", "DHE", "EDH", "ADH", "kECDHE", "kEECDH", "ECDH", "ECDHE", "EECDH",
-    "AECDH", "aECDSA", "ECDSA", "aDSS", "DSS", "aNULL", "eNULL", "NULL", "PSK", "kPSK", "kRSAPSK",
-    "kECDHEPSK", "kDHEPSK", "aPSK", "SRP", "kSRP", "aSRP", "AES", "AES128", "AES256", "AESGCM",
-    "AESCCM", "AESCCM8", "CAMELLIA", "CAMELLIA128", "CAMELLIA256", "CHACHA20", "ARIA", "ARIAGCM",
-    "ARIA128", "ARIA256", "CBC", "3DES", "RC4", "SEED", "IDEA", "RC2", "MD5", "SHA1", "SHA", "SHA256",
-    "SHA384", "SSLv3", "TLSv1", "TLSv1.0", "TLSv1.2", "TLSv1.1", "EXPORT", "EXP", "DES", "kECDH",
-    "kDH", "SSLv2", "GOST89", "kGOST", "FOO", "high", "DEFAULT", "SUITEB128",
-    "EDH-RSA-DES-CBC3-SHA", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
-    "AES128-SHA", "AES256-GCM-SHA384", "DHE-RSA-CHACHA20-POLY1305", "ADH-AES128-SHA",
-    "ECDHE-PSK-NULL-SHA", "NULL-MD5", "CAMELLIA256-SHA", "DHE-DSS-AES128-SHA", "PSK-AES128-CCM8",
-    "SRP-AES-128-CBC-SHA", "DES-CBC3-SHA", "RC4-SHA", "TLS_AES_128_GCM_SHA256",
+    "ALL",
+    "COMPLEMENTOFALL",
+    "COMPLEMENTOFDEFAULT",
+    "HIGH",
+    "MEDIUM",
+    "LOW",
+    "FIPS",
+    "kRSA",
+    "RSA",
+    "aRSA",
+    "kDHE",
+    "kEDH",
+    "DH",
+    "DHE",
+    "EDH",
+    "ADH",
+    "kECDHE",
+    "kEECDH",
+    "ECDH",
+    "ECDHE",
+    "EECDH",
+    "AECDH",
+    "aECDSA",
+    "ECDSA",
+    "aDSS",
+    "DSS",
+    "aNULL",
+    "eNULL",
+    "NULL",
+    "PSK",
+    "kPSK",
+    "kRSAPSK",
+    "kECDHEPSK",
+    "kDHEPSK",
+    "aPSK",
+    "SRP",
+    "kSRP",
+    "aSRP",
+    "AES",
+    "AES128",
+    "AES256",
+    "AESGCM",
+    "AESCCM",
+    "AESCCM8",
+    "CAMELLIA",
+    "CAMELLIA128",
+    "CAMELLIA256",
+    "CHACHA20",
+    "ARIA",
+    "ARIAGCM",
+    "ARIA128",
+    "ARIA256",
+    "CBC",
+    "3DES",
+    "RC4",
+    "SEED",
+    "IDEA",
+    "RC2",
+    "MD5",
+    "SHA1",
+    "SHA",
+    "SHA256",
+    "SHA384",
+    "SSLv3",
+    "TLSv1",
+    "TLSv1.0",
+    "TLSv1.2",
+    "TLSv1.1",
+    "EXPORT",
+    "EXP",
+    "DES",
+    "kECDH",
+    "kDH",
+    "SSLv2",
+    "GOST89",
+    "kGOST",
+    "FOO",
+    "high",
+    "DEFAULT",
+    "SUITEB128",
+    "EDH-RSA-DES-CBC3-SHA",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "AES128-SHA",
+    "AES256-GCM-SHA384",
+    "DHE-RSA-CHACHA20-POLY1305",
+    "ADH-AES128-SHA",
+    "ECDHE-PSK-NULL-SHA",
+    "NULL-MD5",
+    "CAMELLIA256-SHA",
+    "DHE-DSS-AES128-SHA",
+    "PSK-AES128-CCM8",
+    "SRP-AES-128-CBC-SHA",
+    "DES-CBC3-SHA",
+    "RC4-SHA",
+    "TLS_AES_128_GCM_SHA256",
     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
 ];
 const PREFIXES: &[&str] = &["", "", "", "", "", "!", "!", "!", "-", "-", "+", "@"];
 const SEPARATORS: &[&str] = &[":", ":", ":", ",", " ", ";", "::", ": "];
 const GARBAGE: &[&str] = &[
-    "*", "\"", "'", "/", "(", ")", "_", "é", "\t", "\n", "!", "+", "@", "#", "=", ".", "-", "[", "|",
+    "*", "\"", "'", "/", "(", ")", "_", "é", "\t", "\n", "!", "+", "@", "#", "=", ".", "-", "[",
+    "|",
 ];
 
 /// One random cipher string: mostly plausible terms, sometimes garbage, very long or empty.
@@ -310,5 +397,9 @@ fn random_strings_never_panic() {
         let _ = tlslint::cipher::expand(&s, Profile::V1_1_1);
     }
     let long = "HIGH:".repeat(50_000);
-    assert!(tlslint::cipher::expand(&long, Profile::V3_0).error.is_none());
+    assert!(
+        tlslint::cipher::expand(&long, Profile::V3_0)
+            .error
+            .is_none()
+    );
 }

@@ -75,11 +75,7 @@ impl Disabled {
             Profile::V1_1_1 => 0,
             // 3.x: DES, RC4, RC2, IDEA and SEED live in the legacy provider only.
             Profile::V3_0 | Profile::V3_2 => {
-                Enc::Des.bit()
-                    | Enc::Rc4.bit()
-                    | Enc::Rc2.bit()
-                    | Enc::Idea.bit()
-                    | Enc::Seed.bit()
+                Enc::Des.bit() | Enc::Rc4.bit() | Enc::Rc2.bit() | Enc::Idea.bit() | Enc::Seed.bit()
             }
         };
         Disabled {
@@ -141,7 +137,9 @@ impl ProfileData {
             for (i, s) in universe.iter().enumerate() {
                 let i = u8::try_from(i).unwrap_or(u8::MAX);
                 if !s.iana_name.is_empty() {
-                    words.entry(s.iana_name.as_bytes()).or_insert(Word::Suite(i));
+                    words
+                        .entry(s.iana_name.as_bytes())
+                        .or_insert(Word::Suite(i));
                 }
             }
         }
@@ -192,7 +190,9 @@ impl ProfileData {
             | Enc::AesCcm8_256.bit();
         let enc = |i: usize, m: u32| u[i].cipher.bit() & m != 0;
 
-        list.apply(Rule::Add, |i| kx(i, ecdhe) && u[i].authentication == Au::Ecdsa);
+        list.apply(Rule::Add, |i| {
+            kx(i, ecdhe) && u[i].authentication == Au::Ecdsa
+        });
         list.apply(Rule::Add, |i| kx(i, ecdhe));
         list.apply(Rule::Del, |i| kx(i, ecdhe));
         list.apply(Rule::Add, |i| enc(i, aes_gcm));
@@ -461,10 +461,9 @@ impl Run<'_> {
                     // A word was expected (start of a term, after a prefix or a `+`).
                     let message = match s.get(l) {
                         None => "the cipher string ends where a cipher word is expected".into(),
-                        Some(&c) => format!(
-                            "{} where a cipher word is expected",
-                            describe_byte(s, l, c)
-                        ),
+                        Some(&c) => {
+                            format!("{} where a cipher word is expected", describe_byte(s, l, c))
+                        }
                     };
                     let at = base + l;
                     let width = s.get(l).map_or(0, |_| char_len(s, l));
@@ -505,8 +504,7 @@ impl Run<'_> {
                 }
             } else if found {
                 let u = &data.universe;
-                self.list
-                    .apply(rule, |i| pattern.matches(u[i]));
+                self.list.apply(rule, |i| pattern.matches(u[i]));
             } else {
                 while l < end && !is_sep(s[l]) {
                     l += 1;

@@ -49,7 +49,11 @@ fn write_text(
         }
     }
     if let Some(error) = &e.error {
-        write!(err, "error: OpenSSL rejects the cipher string: {}", error.message)?;
+        write!(
+            err,
+            "error: OpenSSL rejects the cipher string: {}",
+            error.message
+        )?;
         match &error.range {
             Some(r) => writeln!(err, " (at byte {})", r.start)?,
             None => writeln!(err)?,
@@ -71,7 +75,11 @@ fn row(s: &Suite) -> [String; 10] {
     [
         if weak { "!".into() } else { " ".into() },
         s.openssl_name.into(),
-        if s.iana_name.is_empty() { "-".into() } else { s.iana_name.into() },
+        if s.iana_name.is_empty() {
+            "-".into()
+        } else {
+            s.iana_name.into()
+        },
         s.min_protocol.as_str().into(),
         format!("Kx={}", s.kx),
         format!("Au={}", s.auth),
@@ -251,7 +259,10 @@ mod tests {
         let (code, out, err) = capture(&args("HIGH*", false, false, Format::Concise));
         assert_eq!(code, 1);
         assert!(out.is_empty());
-        assert!(err.starts_with("error: OpenSSL rejects the cipher string: \"*\""), "{err}");
+        assert!(
+            err.starts_with("error: OpenSSL rejects the cipher string: \"*\""),
+            "{err}"
+        );
         let (code, _, err) = capture(&args("-ALL", false, false, Format::Human));
         assert_eq!(code, 1);
         assert!(err.contains("no cipher match"), "{err}");
@@ -261,7 +272,12 @@ mod tests {
     fn seclevel_filter_and_table() {
         let (_, out, _) = capture(&args("aNULL:AES128-SHA", false, true, Format::Human));
         assert_eq!(out, "AES128-SHA\n");
-        let (_, out, _) = capture(&args("ADH-AES128-SHA:AES128-SHA", true, false, Format::Human));
+        let (_, out, _) = capture(&args(
+            "ADH-AES128-SHA:AES128-SHA",
+            true,
+            false,
+            Format::Human,
+        ));
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].starts_with("! ADH-AES128-SHA"), "{out}");
         assert!(lines[0].ends_with("CBC,SHA1,anonymous"), "{out}");
