@@ -7,7 +7,7 @@
 //! (and so Envoy) uses OpenSSL's names and accepts the standard names, and groups
 //! equal-preference suites as `[A|B]` ([`parse_boringssl_list`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -177,24 +177,39 @@ pub fn parse_boringssl_list(s: &str) -> Result<Vec<BoringEntry>, CipherError> {
     Ok(out)
 }
 
-/// Candidate words for suggestions: every alias of any profile, then every suite name.
-fn candidates() -> &'static [(&'static str, bool)] {
-    static CANDIDATES: OnceLock<Vec<(&'static str, bool)>> = OnceLock::new();
+/// Candidate words for suggestions: every alias of any profile, then every suite name,
+/// each with its ASCII-lower-cased form (computed once; suggestions must stay cheap).
+struct Candidates {
+    words: Vec<(&'static str, String)>,
+    known: HashSet<&'static str>,
+}
+
+fn candidates() -> &'static Candidates {
+    static CANDIDATES: OnceLock<Candidates> = OnceLock::new();
     CANDIDATES.get_or_init(|| {
-        let mut v: Vec<(&'static str, bool)> = ALIASES.iter().map(|a| (a.name, true)).collect();
-        v.extend(
+        let mut words: Vec<&'static str> = ALIASES.iter().map(|a| a.name).collect();
+        words.extend(
             SUITES
                 .iter()
                 .filter(|s| s.availability != Avail::Gost)
-                .map(|s| (s.openssl_name, false)),
+                .map(|s| s.openssl_name),
         );
-        v
+        Candidates {
+            known: words.iter().copied().collect(),
+            words: words
+                .into_iter()
+                .map(|w| (w, w.to_ascii_lowercase()))
+                .collect(),
+        }
     })
 }
 
 /// The alias or suite name the user likely meant by `word`, which `profile` does not know.
 pub(crate) fn suggest(word: &str, profile: Profile) -> Option<String> {
-    if LEADING_ONLY.contains(&word) || REMOVED.contains(&word) {
+    let candidates = candidates();
+    // Known in another profile (RC4, SEED, …), removed, or valid only at the start: a
+    // suggestion would only repeat the word.
+    if candidates.known.contains(word) || LEADING_ONLY.contains(&word) || REMOVED.contains(&word) {
         return None;
     }
     let data = profile_data(profile);
@@ -213,17 +228,17 @@ pub(crate) fn suggest(word: &str, profile: Profile) -> Option<String> {
         5..=12 => 2,
         _ => 3,
     };
+    let mut scratch = Vec::new();
     let mut best: Option<(usize, usize, &str)> = None;
-    for &(candidate, _) in candidates() {
-        if candidate == word {
-            // Known in another profile (RC4, SEED, …): a suggestion would only repeat it.
-            return None;
-        }
-        let d = distance(folded.as_bytes(), candidate.to_ascii_lowercase().as_bytes());
-        if d > limit {
+    for (candidate, lower) in &candidates.words {
+        if lower.len().abs_diff(folded.len()) > limit {
             continue;
         }
-        let exact_case = distance(word.as_bytes(), candidate.as_bytes());
+        let d = distance(folded.as_bytes(), lower.as_bytes(), &mut scratch);
+        if d > limit || best.is_some_and(|(bd, _, _)| d > bd) {
+            continue;
+        }
+        let exact_case = distance(word.as_bytes(), candidate.as_bytes(), &mut scratch);
         if best.is_none_or(|(bd, be, _)| (d, exact_case) < (bd, be)) {
             best = Some((d, exact_case, candidate));
         }
@@ -232,12 +247,10 @@ pub(crate) fn suggest(word: &str, profile: Profile) -> Option<String> {
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
-fn distance(a: &[u8], b: &[u8]) -> usize {
-    if a.len().abs_diff(b.len()) > 3 {
-        return usize::MAX;
-    }
+fn distance(a: &[u8], b: &[u8], d: &mut Vec<usize>) -> usize {
     let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
+    d.clear();
+    d.resize((a.len() + 1) * width, 0);
     for (j, cell) in d.iter_mut().enumerate().take(width) {
         *cell = j;
     }
@@ -263,8 +276,9 @@ mod tests {
 
     #[test]
     fn distance_counts_transpositions_once() {
-        assert_eq!(distance(b"sha265", b"sha256"), 1);
-        assert_eq!(distance(b"rc4x", b"rc4"), 1);
-        assert_eq!(distance(b"", b"abc"), 3);
+        let mut d = Vec::new();
+        assert_eq!(distance(b"sha265", b"sha256", &mut d), 1);
+        assert_eq!(distance(b"rc4x", b"rc4", &mut d), 1);
+        assert_eq!(distance(b"", b"abc", &mut d), 3);
     }
 }
