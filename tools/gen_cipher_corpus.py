@@ -5,6 +5,11 @@ Sources: real-world strings from shared/corpus (nginx, Postfix, Dovecot, app con
 reference document, every alias alone/negated/with each operator, suite names, separators,
 DEFAULT/SUITEB/@ forms and error cases. Escapes: \\s space, \\t tab, \\n newline, \\\\ backslash;
 a line `\\e` is the empty string. Lines starting with `#` are comments.
+
+The real-world strings are read from /tmp/realworld.txt and /tmp/refstrings.txt, made by
+grepping shared/corpus for ssl_ciphers/ssl_cipher_list/*cipherlist/exclude_ciphers values and
+shared/reference/*.md for colon lists; missing files are skipped (the committed corpus keeps
+them).
 """
 import re, subprocess, sys
 
@@ -25,7 +30,10 @@ out = []
 def add(s): out.append(s)
 
 add('# real-world strings (shared/corpus, openssl-ciphers.md)')
+import os
 for path in ['/tmp/realworld.txt', '/tmp/refstrings.txt']:
+    if not os.path.exists(path):
+        continue
     for line in open(path):
         s = line.rstrip('\n').rstrip(';').strip()
         if not s or ' or ' in s or 'ensure' in s or s == 'PH_SSL_CIPHERS' or 'X25519' in s or '`' in s:
