@@ -167,6 +167,15 @@ pub struct CiphersArgs {
     #[arg(short = 's')]
     pub seclevel: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CiphersFormat::Text)]
+    pub format: CiphersFormat,
+}
+
+/// Output formats of `tlslint ciphers`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CiphersFormat {
+    /// Like `openssl ciphers`: one colon-separated line, or a table with `-v`.
+    Text,
+    /// A JSON object with each suite's attributes.
+    Json,
 }

@@ -222,7 +222,12 @@ fn parse_text(dialect: Dialect, name: &str, text: &str) -> Result<(), TestCaseEr
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    // 256 cases per parser in CI; `PROPTEST_CASES=100000` for a longer local run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn nginx_never_panics_and_spans_are_valid(text in input(Dialect::Nginx)) {
@@ -254,7 +259,11 @@ proptest! {
 #[test]
 fn regressions() {
     // An unterminated quote at end of file gave a span one byte past the end.
-    let cases: &[(Dialect, &str, &str)] = &[(Dialect::Nginx, "nginx.conf", "\\00AΣ￼ͺ¡{\" ")];
+    let cases: &[(Dialect, &str, &str)] = &[
+        (Dialect::Nginx, "nginx.conf", "\\00AΣ￼ͺ¡{\" "),
+        // A continued logical line without `=` was measured on the joined text.
+        (Dialect::Postfix, "main.cf", "\"\n \" ¡0🣀 0A￼"),
+    ];
     for (dialect, name, text) in cases {
         parse_text(*dialect, name, text).unwrap();
     }

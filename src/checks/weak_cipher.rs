@@ -98,9 +98,11 @@ and falls to Sweet32 (RFC 9325 §4.1); MD5 MACs are obsolete.
 
 ## Example
 ```nginx
-ssl_ciphers ALL:!aNULL;
+ssl_ciphers ECDHE+AESGCM:aNULL;
 ```
-`ALL` still enables `DES-CBC3-SHA` and the NULL-encryption suites.
+`aNULL` adds the anonymous suites such as `AECDH-AES128-SHA`; `eNULL` would add suites with
+no encryption at all. (RC4 and 3DES exist only in OpenSSL builds with weak ciphers enabled, and
+application suite lists can still name them.)
 
 ## Fix
 Use the policy's recommended list (Mozilla intermediate:

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::cipher::{self, Expansion, Profile, Suite};
-use crate::cli::{CiphersArgs, Format};
+use crate::cli::{CiphersArgs, CiphersFormat};
 
 /// Runs the subcommand; returns the exit code (0 accepted, 1 rejected by OpenSSL).
 pub fn run(
@@ -24,8 +24,8 @@ pub fn run(
     let expansion = cipher::expand(&args.string, profile);
     let code = u8::from(expansion.error.is_some());
     match args.format {
-        Format::Json => write_json(args, profile, &expansion, out)?,
-        Format::Human | Format::Concise => write_text(args, &expansion, out, err)?,
+        CiphersFormat::Json => write_json(args, profile, &expansion, out)?,
+        CiphersFormat::Text => write_text(args, &expansion, out, err)?,
     }
     Ok(code)
 }
@@ -219,7 +219,7 @@ fn write_json(
 mod tests {
     use super::*;
 
-    fn args(string: &str, verbose: bool, seclevel: bool, format: Format) -> CiphersArgs {
+    fn args(string: &str, verbose: bool, seclevel: bool, format: CiphersFormat) -> CiphersArgs {
         CiphersArgs {
             string: string.into(),
             targets: Vec::new(),
@@ -241,7 +241,12 @@ mod tests {
 
     #[test]
     fn prints_one_line_like_openssl() {
-        let (code, out, err) = capture(&args("EECDH+AESGCM:!RC4x", false, false, Format::Human));
+        let (code, out, err) = capture(&args(
+            "EECDH+AESGCM:!RC4x",
+            false,
+            false,
+            CiphersFormat::Text,
+        ));
         assert_eq!(code, 0);
         assert_eq!(
             out,
@@ -256,27 +261,27 @@ mod tests {
 
     #[test]
     fn rejection_exits_1() {
-        let (code, out, err) = capture(&args("HIGH*", false, false, Format::Concise));
+        let (code, out, err) = capture(&args("HIGH*", false, false, CiphersFormat::Text));
         assert_eq!(code, 1);
         assert!(out.is_empty());
         assert!(
             err.starts_with("error: OpenSSL rejects the cipher string: \"*\""),
             "{err}"
         );
-        let (code, _, err) = capture(&args("-ALL", false, false, Format::Human));
+        let (code, _, err) = capture(&args("-ALL", false, false, CiphersFormat::Text));
         assert_eq!(code, 1);
         assert!(err.contains("no cipher match"), "{err}");
     }
 
     #[test]
     fn seclevel_filter_and_table() {
-        let (_, out, _) = capture(&args("aNULL:AES128-SHA", false, true, Format::Human));
+        let (_, out, _) = capture(&args("aNULL:AES128-SHA", false, true, CiphersFormat::Text));
         assert_eq!(out, "AES128-SHA\n");
         let (_, out, _) = capture(&args(
             "ADH-AES128-SHA:AES128-SHA",
             true,
             false,
-            Format::Human,
+            CiphersFormat::Text,
         ));
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].starts_with("! ADH-AES128-SHA"), "{out}");
@@ -287,7 +292,7 @@ mod tests {
 
     #[test]
     fn json_contract() {
-        let (code, out, _) = capture(&args("AES128-SHA:FOO", false, false, Format::Json));
+        let (code, out, _) = capture(&args("AES128-SHA:FOO", false, false, CiphersFormat::Json));
         assert_eq!(code, 0);
         let v: serde_json::Value = serde_json::from_str(&out).expect("json");
         assert_eq!(v["version"], 1);

@@ -138,9 +138,14 @@ pub(crate) fn main_cf(file: FileId, src: &str) -> (Vec<Def>, Vec<Problem>) {
         if let Some(def) = split_def(&line.text, 0..len, file) {
             defs.push(def);
         } else {
-            let first = line.text.text.lines().next().unwrap_or("").len();
+            // The first physical line of the logical line (continuations are joined without
+            // their newline, so the joined text's length does not map back to the file).
+            let end = src
+                .get(line.start..)
+                .and_then(|rest| rest.find(['\n', '\r']))
+                .map_or(src.len(), |i| line.start + i);
             problems.push(Problem {
-                span: Span::new(file, line.start, line.start + first),
+                span: Span::new(file, line.start, end),
                 message: if line.text.text.starts_with('=') {
                     "missing attribute name".into()
                 } else {
