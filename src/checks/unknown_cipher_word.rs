@@ -22,18 +22,39 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Ciphers::OpenSsl(cs) => {
                 let exp = cx.expand(cs);
                 for w in &exp.unknown {
-                    let mut f = Finding::for_setting(
-                        e,
-                        setting,
-                        "ciphers",
-                        format!("OpenSSL ignores the unknown cipher word `{}`", w.word),
-                    )
-                    .narrow(cs.span_of(w.range.clone()))
-                    .label("not a cipher name or alias");
+                    let span = cs.span_of(w.range.clone());
+                    // Words nobody wrote here (a program's built-in list, such as Postfix's
+                    // grade defaults) are not the user's to fix.
+                    if span.is_none() && (setting.is_default() || cs.pieces.len() > 1) {
+                        continue;
+                    }
+                    let excluded = cs.text[..w.range.start].ends_with(['!', '-']);
+                    let known = cipher::is_known_word(&w.word);
+                    // `!RC4` on a build without RC4 is a correct, harmless exclusion.
+                    if known && excluded {
+                        continue;
+                    }
+                    let message = if known {
+                        format!(
+                            "`{}` names suites this OpenSSL ({}) does not have; it is ignored and enables nothing",
+                            w.word,
+                            cx.profile()
+                        )
+                    } else {
+                        format!("OpenSSL ignores the unknown cipher word `{}`", w.word)
+                    };
+                    let mut f = Finding::for_setting(e, setting, "ciphers", message)
+                        .narrow(span)
+                        .label(if known {
+                            "not available in this OpenSSL"
+                        } else {
+                            "not a cipher name or alias"
+                        });
                     f.key = format!("{}/ciphers/{}", e.key, w.word);
                     out.push(match &w.suggestion {
-                        Some(s) => f.help(format!("did you mean `{s}`?")),
-                        None => f.help("remove the word or correct it; `tlslint ciphers -v` lists the known names"),
+                        Some(s) if !known => f.help(format!("did you mean `{s}`?")),
+                        _ if known => f.help("remove the word; the suites it names are not compiled into current OpenSSL builds"),
+                        _ => f.help("remove the word or correct it; `tlslint ciphers -v` lists the known names"),
                     });
                 }
             }

@@ -341,6 +341,20 @@ pub fn lookup(name: &str) -> Option<&'static Suite> {
     lookup_with_vocabulary(name).map(|(suite, _)| suite)
 }
 
+/// True when `word` (one element of a cipher string, `+`-joined terms allowed) names only
+/// suites or aliases that some OpenSSL release or build knows: an algorithm this build lacks
+/// (`RC4`, `3DES` without weak ciphers) or an alias removed in 1.1.0 (`kDH`, `EXP`). OpenSSL
+/// ignores such a word too, but it is not a typo: as an exclusion it is harmless.
+pub fn is_known_word(word: &str) -> bool {
+    let w = word.trim_start_matches(['!', '-', '+']);
+    !w.is_empty()
+        && w.split('+').all(|part| {
+            lookup(part).is_some()
+                || alias::ALIASES.iter().any(|a| a.name == part)
+                || alias::REMOVED.contains(&part)
+        })
+}
+
 /// Every OpenSSL 3.0 TLS ≤ 1.2 suite (191, ascending code point), available or not.
 pub fn all_suites() -> &'static [Suite] {
     &table::SUITES
