@@ -12,7 +12,6 @@ use super::{Options, Parsed};
 use crate::source::{FileId, Sources};
 
 pub mod extract;
-pub mod glob;
 pub mod lexer;
 pub mod tree;
 

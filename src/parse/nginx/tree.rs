@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::glob;
 use super::lexer::{Arg, End, Lexer};
 use crate::parse::ParseError;
+use crate::parse::glob;
 use crate::source::{FileId, Sources, Span};
 
 /// Index of a directive in [`Tree::directives`].

@@ -1,13 +1,14 @@
-//! The part of glob(3) that nginx's `include` uses: `*`, `?` and `[…]` inside one path
-//! component, wildcards allowed in directory components too, no match for names starting
-//! with `.` unless the pattern component does, results sorted in byte order (nginx calls
-//! `glob()` without `GLOB_NOSORT` in the C locale).
+//! The part of glob(3) that config includes use (nginx `include`, Dovecot `!include`): `*`,
+//! `?` and `[…]` inside one path component, wildcards allowed in directory components too,
+//! no match for names starting with `.` unless the pattern component does, results sorted in
+//! byte order (both call `glob()` without `GLOB_NOSORT` in the C locale).
 //!
-//! Not supported (nginx does not use them): brace expansion, `~`, `**`.
+//! Not here: brace expansion (Dovecot's `GLOB_BRACE` is layered on top in its own module),
+//! `~`, `**`.
 
 use std::path::{Component, Path, PathBuf};
 
-/// True when nginx treats an include path as a pattern.
+/// True when a path has glob wildcards (nginx treats only such include paths as patterns).
 pub fn is_pattern(path: &str) -> bool {
     path.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
 }
