@@ -479,6 +479,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
             .cloned()
             .collect(),
         app_versions,
+        root: None,
     };
     let mut stdin_text = None;
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -600,6 +601,12 @@ pub fn check_paths_with(
     } else {
         None
     };
+    // Parsers stop reading at the checked root (includes, `<file` values).
+    let mut confined = options.clone();
+    if !options.allow_outside_root && confined.root.is_none() {
+        confined.root = common_root(&paths);
+    }
+    let options = &confined;
     let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources);
     errors.extend(found.errors.into_iter().map(parse_error));
     for p in discover::parse_all(&found.entries, &mut sources, options) {
@@ -611,7 +618,7 @@ pub fn check_paths_with(
             let root = if options.allow_outside_root {
                 None
             } else {
-                common_root(&paths)
+                options.root.clone()
             };
             let facts = material::gather(&mut model, &sources, root.as_deref());
             let cache = cipher::Cache::new();

@@ -470,7 +470,7 @@ fn tree_of(text: &str) -> (nginx::tree::Tree, Sources) {
     let path = dir.join("nginx.conf");
     std::fs::write(&path, text).expect("write");
     let mut sources = Sources::new();
-    let tree = nginx::tree::parse(&path, &mut sources, false);
+    let tree = nginx::tree::parse(&path, &mut sources, dir.canonicalize().ok());
     let _ = std::fs::remove_dir_all(&dir);
     (tree, sources)
 }

@@ -75,6 +75,9 @@ pub struct Options {
     pub targets: Targets,
     /// Read includes and key material outside the checked root.
     pub allow_outside_root: bool,
+    /// The checked root: includes and value files outside it are not read (unless
+    /// `allow_outside_root`). `None`: parsers fall back to the entry file's directory.
+    pub root: Option<PathBuf>,
     /// Directories of extra app descriptions (`--app-rules DIR`), read after the built-in ones.
     pub app_rules: Vec<PathBuf>,
     /// Target versions of applications (`traefik` → 2.8), for version-dependent defaults;
@@ -117,6 +120,66 @@ pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Opt
         Dialect::App => app::parse(path, sources, options),
         Dialect::Postfix => postfix::parse(path, sources, options),
     }
+}
+
+/// Where reading stops for an entry file: the checked root, else the entry's directory;
+/// `None` when everything may be read.
+pub fn confinement(options: &Options, entry: &Path) -> Option<PathBuf> {
+    if options.allow_outside_root {
+        return None;
+    }
+    options
+        .root
+        .clone()
+        .or_else(|| entry.parent().map(Path::to_path_buf))
+        .map(|r| r.canonicalize().unwrap_or(r))
+}
+
+/// True when `path` lies outside `root`. A path that does not exist is judged by its
+/// spelling, so a missing file outside the root is still "outside", not "missing".
+pub fn is_outside(path: &Path, root: Option<&Path>) -> bool {
+    let Some(root) = root else {
+        return false;
+    };
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
+    };
+    // Symlinks resolve to where they point: a link inside the root to a file outside it is
+    // outside. A pattern or missing file is normalised by spelling.
+    let canon = abs
+        .canonicalize()
+        .unwrap_or_else(|_| lexically_normal(&abs));
+    !canon.starts_with(root)
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The note for a file that was not read because it is outside the checked root.
+pub fn outside_note(span: Span, path: &Path, what: &str) -> crate::model::Observation {
+    crate::model::Observation::new(
+        crate::model::ObservationKind::OutsideRoot,
+        span,
+        format!(
+            "{} is outside the checked root and was not read; {what} could not be seen",
+            crate::source::display_name(path)
+        ),
+    )
+    .help("pass --allow-outside-root to read files outside the checked tree")
 }
 
 /// Reads a file into `sources`, or returns an error located at the file itself.

@@ -6,7 +6,7 @@
 //! Resolution across scopes (which filter wins) is in `extract`; this module only knows
 //! one line at a time.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Dv;
 use super::filter::{Cond, KINDS};
@@ -73,6 +73,8 @@ pub(crate) struct Collected {
     pub(crate) errors: Vec<ParseError>,
     /// Files read for `<file` TLS values.
     pub(crate) files: Vec<FileId>,
+    /// `<file` values not read because they are outside the checked root.
+    pub(crate) outside: Vec<Observation>,
 }
 
 /// TLS settings whose `<file` value is read (they hold words, not secrets or PEM).
@@ -123,10 +125,16 @@ pub(crate) const LOGIN_SERVICES: &[&str] = &[
 ];
 
 /// Walks the tree.
-pub(crate) fn collect(items: &[Item], dv: Dv, sources: &mut Sources) -> Collected {
+pub(crate) fn collect(
+    items: &[Item],
+    dv: Dv,
+    sources: &mut Sources,
+    root: Option<PathBuf>,
+) -> Collected {
     let mut w = Walker {
         dv,
         sources,
+        root,
         out: Collected::default(),
     };
     w.scope(items, &Cond::default(), None, 0);
@@ -134,6 +142,8 @@ pub(crate) fn collect(items: &[Item], dv: Dv, sources: &mut Sources) -> Collecte
 }
 
 struct Walker<'a> {
+    /// Value files outside it are not read.
+    root: Option<PathBuf>,
     dv: Dv,
     sources: &'a mut Sources,
     out: Collected,
@@ -485,6 +495,14 @@ impl Walker<'_> {
     }
 
     fn read_value_file(&mut self, path: &Path, span: Span, key: &str) -> Option<Val> {
+        if crate::parse::is_outside(path, self.root.as_deref()) {
+            self.out.outside.push(crate::parse::outside_note(
+                span,
+                path,
+                &format!("the value of `{key}`"),
+            ));
+            return None;
+        }
         let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_VALUE_FILE);
         let loaded = if too_big {
             None

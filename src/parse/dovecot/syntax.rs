@@ -93,11 +93,15 @@ pub(crate) struct Tree {
     pub(crate) files: Vec<FileId>,
     /// Syntax and include errors.
     pub(crate) errors: Vec<ParseError>,
+    /// Includes not read because they are outside the checked root.
+    pub(crate) outside: Vec<crate::model::Observation>,
 }
 
-/// Reads `path` and everything it includes.
-pub(crate) fn read(path: &Path, sources: &mut Sources) -> Tree {
+/// Reads `path` and everything it includes; includes outside `root` are noted, not read.
+pub(crate) fn read(path: &Path, sources: &mut Sources, root: Option<&Path>) -> Tree {
     let mut r = Reader {
+        root,
+        outside: Vec::new(),
         sources,
         stack: vec![Section {
             kind: String::new(),
@@ -143,10 +147,13 @@ pub(crate) fn read(path: &Path, sources: &mut Sources) -> Tree {
         items,
         files: r.files,
         errors: r.errors,
+        outside: r.outside,
     }
 }
 
 struct Reader<'a> {
+    root: Option<&'a Path>,
+    outside: Vec<crate::model::Observation>,
     sources: &'a mut Sources,
     /// Open sections; `stack[0]` is the top level. Shared across includes because an
     /// include keeps the current section context.
@@ -446,6 +453,14 @@ impl Reader<'_> {
         } else {
             dir.join(pattern)
         };
+        if crate::parse::is_outside(&full, self.root) {
+            self.outside.push(crate::parse::outside_note(
+                span,
+                &full,
+                "the settings it holds",
+            ));
+            return;
+        }
         let matches = glob::expand(&full);
         if matches.is_empty() {
             if !try_only {
@@ -461,6 +476,15 @@ impl Reader<'_> {
             return;
         }
         for path in matches {
+            // A match may be a symlink leading out of the root.
+            if crate::parse::is_outside(&path, self.root) {
+                self.outside.push(crate::parse::outside_note(
+                    span,
+                    &path,
+                    "the settings it holds",
+                ));
+                continue;
+            }
             let canon = canonical(&path);
             if self.include_stack.contains(&canon) {
                 self.error(
@@ -548,7 +572,7 @@ mod tests {
         let path = dir.join("dovecot.conf");
         std::fs::write(&path, text).unwrap();
         let mut sources = Sources::new();
-        let tree = read(&path, &mut sources);
+        let tree = read(&path, &mut sources, None);
         (tree, sources)
     }
 

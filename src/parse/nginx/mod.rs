@@ -59,7 +59,7 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Parses an nginx entry file and everything it includes.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
-    let tree = tree::parse(path, sources, options.allow_outside_root);
+    let tree = tree::parse(path, sources, super::confinement(options, path));
     let (model, extra) = extract::extract(&tree, options);
     let mut errors = tree.errors;
     errors.extend(extra);

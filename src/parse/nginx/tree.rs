@@ -236,21 +236,6 @@ impl Loader {
     }
 }
 
-/// Resolves `.` and `..` without touching the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 /// nginx's `open() "path" failed (2: No such file or directory)` wording for an I/O error.
 fn os_message(call: &str, path: &Path, e: &std::io::Error) -> String {
     let code = e.raw_os_error().unwrap_or(0);
@@ -293,7 +278,7 @@ struct Parser<'s> {
 
 /// Parses `entry` and everything it includes. Unless `allow_outside_root`, includes that
 /// leave the entry's directory are not read (they are listed in [`Tree::outside_root`]).
-pub fn parse(entry: &Path, sources: &mut Sources, allow_outside_root: bool) -> Tree {
+pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> Tree {
     let file = match crate::parse::load(entry, sources) {
         Ok(f) => f,
         Err(e) => {
@@ -340,7 +325,7 @@ pub fn parse(entry: &Path, sources: &mut Sources, allow_outside_root: bool) -> T
     let mut cache = HashMap::new();
     cache.insert(key, file);
     let is_dump = matches!(fs, Fs::Dump { .. });
-    let root = (!allow_outside_root && !is_dump).then(|| prefix.clone());
+    let root = confine.filter(|_| !is_dump);
     let mut parser = Parser {
         sources,
         tree: Tree::default(),
@@ -624,9 +609,7 @@ impl Parser<'_> {
         }
         let pattern = dir.args[0].value.clone();
         let (path, list) = self.loader.resolve(&pattern);
-        if let Some(root) = &self.loader.root
-            && !lexically_normal(&path).starts_with(root)
-        {
+        if crate::parse::is_outside(&path, self.loader.root.as_deref()) {
             self.tree.outside_root.push((id, path));
             return;
         }
