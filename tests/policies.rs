@@ -132,3 +132,77 @@ fn every_policy_names_a_source_for_every_rule() {
         }
     }
 }
+
+/// Checks (errors and warnings; notes ignored) a policy reports on one of Mozilla's generated
+/// nginx configs.
+fn verdict(config: &str, policy_name: &str) -> std::collections::BTreeSet<&'static str> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/mozilla")
+        .join(config);
+    let policy = policy::load(policy_name).unwrap();
+    let paths = [path];
+    let input = tlslint::Input {
+        paths: &paths,
+        dialect: None,
+        stdin: None,
+    };
+    let all = |_: &str| Some(None);
+    let out = tlslint::check_paths(
+        input,
+        Some(&policy),
+        &tlslint::parse::Options::default(),
+        &all,
+        tlslint::source::Sources::new(),
+    );
+    assert!(out.errors.is_empty(), "{config}: {:?}", out.errors);
+    out.findings
+        .iter()
+        .filter(|f| f.severity > tlslint::checks::Severity::Note)
+        .map(|f| f.check)
+        .collect()
+}
+
+#[test]
+fn mozilla_configs_pass_their_profile_and_fail_stricter_ones() {
+    use std::collections::BTreeSet;
+    let set = |v: &[&'static str]| v.iter().copied().collect::<BTreeSet<_>>();
+    for (config, policy_name) in [
+        ("nginx-modern.conf", "mozilla-modern"),
+        ("nginx-intermediate.conf", "mozilla-intermediate"),
+        ("nginx-old.conf", "mozilla-old"),
+    ] {
+        assert_eq!(
+            verdict(config, policy_name),
+            set(&[]),
+            "{config} under {policy_name}"
+        );
+    }
+    assert_eq!(
+        verdict("nginx-intermediate.conf", "mozilla-modern"),
+        set(&["cipher-not-recommended", "legacy-protocol"])
+    );
+    let old_under_intermediate = verdict("nginx-old.conf", "mozilla-intermediate");
+    for check in [
+        "legacy-protocol",
+        "no-forward-secrecy",
+        "cipher-not-recommended",
+        "server-cipher-order",
+    ] {
+        assert!(
+            old_under_intermediate.contains(check),
+            "{old_under_intermediate:?}"
+        );
+    }
+    let old_under_modern = verdict("nginx-old.conf", "mozilla-modern");
+    assert!(
+        old_under_modern.contains("legacy-protocol"),
+        "{old_under_modern:?}"
+    );
+    // BCP 195: TLS 1.0/1.1 and static-RSA suites of `old` violate RFC 9325.
+    let old_under_rfc = verdict("nginx-old.conf", "rfc9325");
+    for check in ["legacy-protocol", "no-forward-secrecy"] {
+        assert!(old_under_rfc.contains(check), "{old_under_rfc:?}");
+    }
+    // Intermediate meets RFC 9325.
+    assert_eq!(verdict("nginx-intermediate.conf", "rfc9325"), set(&[]));
+}

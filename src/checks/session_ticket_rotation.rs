@@ -3,25 +3,40 @@
 use super::session_timeout::human;
 use super::{Check, Context, Finding, Param, ParamKind, Severity};
 use crate::material::{Fact, Facts};
-use crate::model::TicketKeys;
+use crate::model::{Protocol, TicketKeys};
 
 pub(super) const CHECK: Check = Check {
     name: "session-ticket-rotation",
     summary: "session tickets are enabled with keys that are not rotated",
     default_severity: Severity::Warning,
-    params: &[Param::optional(
-        "max-key-age",
-        ParamKind::Duration,
-        "longest a ticket key may be used; automatic rotation slower than this is reported too",
-    )],
+    params: &[
+        Param::optional(
+            "max-key-age",
+            ParamKind::Duration,
+            "longest a ticket key may be used; automatic rotation slower than this is reported too",
+        ),
+        Param::optional(
+            "ignore-tls13-only",
+            ParamKind::Bool,
+            "skip endpoints that allow only TLS 1.3, whose resumption keeps forward secrecy with psk_dhe_ke",
+        ),
+    ],
     explain: EXPLAIN,
     run,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let max = cx.params.duration("max-key-age");
+    let skip_tls13 = cx.params.flag("ignore-tls13-only").unwrap_or(false);
     for e in &cx.endpoints {
         if e.tls.session_tickets.as_ref().is_some_and(|t| !t.value) {
+            continue;
+        }
+        if skip_tls13
+            && e.tls.protocols.as_ref().is_some_and(|p| {
+                !p.value.is_empty() && p.value.iter().all(|p| *p >= Protocol::TLSv1_3)
+            })
+        {
             continue;
         }
         let Some(keys) = &e.tls.ticket_keys else {

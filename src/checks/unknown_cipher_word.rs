@@ -1,6 +1,6 @@
 //! `unknown-cipher-word`: a word in a cipher string that OpenSSL silently ignores.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, Context, Finding, Param, ParamKind, Severity};
 use crate::cipher;
 use crate::model::Ciphers;
 
@@ -8,12 +8,17 @@ pub(super) const CHECK: Check = Check {
     name: "unknown-cipher-word",
     summary: "a cipher word or suite name that the TLS library silently ignores",
     default_severity: Severity::Warning,
-    params: &[],
+    params: &[Param::optional(
+        "report-unavailable",
+        ParamKind::Bool,
+        "also report words naming suites that exist only in OpenSSL builds with weak ciphers (default true)",
+    )],
     explain: EXPLAIN,
     run,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let report_unavailable = cx.params.flag("report-unavailable").unwrap_or(true);
     for e in &cx.endpoints {
         let Some(setting) = &e.tls.ciphers else {
             continue;
@@ -31,7 +36,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     let excluded = cs.text[..w.range.start].ends_with(['!', '-']);
                     let known = cipher::is_known_word(&w.word);
                     // `!RC4` on a build without RC4 is a correct, harmless exclusion.
-                    if known && excluded {
+                    if known && (excluded || !report_unavailable) {
                         continue;
                     }
                     let message = if known {
