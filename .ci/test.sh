@@ -25,4 +25,4 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
 fi
 
-INSTA_UPDATE=no cargo test --locked --all-targets
+INSTA_UPDATE=no cargo test --locked
