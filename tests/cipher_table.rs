@@ -498,7 +498,7 @@ fn classification() {
     assert_eq!(s.weaknesses(), ["anonymous"]);
     assert_eq!(
         lookup("NULL-MD5").expect("known").weaknesses(),
-        ["NULL encryption", "MD5"]
+        ["NULL", "MD5"]
     );
     assert_eq!(
         lookup("RC4-MD5").expect("known").weaknesses(),

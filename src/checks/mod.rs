@@ -530,6 +530,9 @@ pub struct EnabledSuite {
     pub suite: &'static cipher::Suite,
     /// Where it is named, for suite lists.
     pub span: Option<Span>,
+    /// False when OpenSSL's security level (the string's `@SECLEVEL`, else the target's
+    /// default) refuses the suite at handshake time.
+    pub negotiable: bool,
 }
 
 /// The suites an endpoint enables for TLS 1.2 and older; `None` when the endpoint has no
@@ -542,21 +545,27 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
         return None;
     }
     let suites = match &setting.value {
-        Ciphers::OpenSsl(cs) => cx
-            .expand(cs)
-            .suites
-            .iter()
-            .map(|s| EnabledSuite {
-                suite: s,
-                span: None,
-            })
-            .collect(),
+        // PSK and SRP suites need a key or verifier callback that none of the configured
+        // servers set up, so OpenSSL never negotiates them (`openssl ciphers -psk -srp`).
+        Ciphers::OpenSsl(cs) => {
+            let exp = cx.expand(cs);
+            exp.suites
+                .iter()
+                .filter(|s| !s.psk() && !s.srp())
+                .map(|s| EnabledSuite {
+                    suite: s,
+                    span: None,
+                    negotiable: exp.usable.iter().any(|u| u.id == s.id),
+                })
+                .collect()
+        }
         Ciphers::List(names) => names
             .iter()
             .filter_map(|n| {
                 cipher::lookup(&n.name).map(|suite| EnabledSuite {
                     suite,
                     span: n.span,
+                    negotiable: true,
                 })
             })
             .collect(),

@@ -36,7 +36,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(
             Finding::for_setting(e, enabled.setting, "ciphers", message)
                 .label("enables suites without forward secrecy")
-                .help("allow only ECDHE (or DHE) key exchange, e.g. add `!kRSA:!kECDH:!PSK` or use the policy's recommended list"),
+                .help("allow only ECDHE (or DHE) key exchange, e.g. add `!kRSA` or use the policy's recommended list"),
         );
     }
 }

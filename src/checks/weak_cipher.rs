@@ -28,10 +28,12 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let mut by_class: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut negotiable = false;
         for s in &enabled.suites {
             for w in s.suite.weaknesses() {
                 if forbid.is_empty() || forbid.iter().any(|f| f.eq_ignore_ascii_case(w)) {
                     by_class.entry(w).or_default().push(s.suite.openssl_name);
+                    negotiable |= s.negotiable;
                 }
             }
         }
@@ -48,11 +50,21 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             e.name,
             detail.join("; ")
         );
+        // The string asks for them even when the default security level would refuse them
+        // at handshake: a lower system level or another OpenSSL build offers them.
+        let seclevel = if negotiable {
+            String::new()
+        } else {
+            format!(
+                " (OpenSSL {}'s security level refuses them at handshake today, but the configuration still asks for them)",
+                cx.profile()
+            )
+        };
         out.push(
             Finding::for_setting(e, enabled.setting, "ciphers", message)
                 .label(format!("enables {} suites", classes.join(", ")))
                 .help(format!(
-                    "exclude them, e.g. append `{}` to the cipher string, or use the policy's recommended list",
+                    "exclude them, e.g. append `{}` to the cipher string, or use the policy's recommended list{seclevel}",
                     classes
                         .iter()
                         .map(|c| format!("!{}", exclusion_word(c)))

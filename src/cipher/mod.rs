@@ -134,7 +134,7 @@ impl Suite {
     pub fn weaknesses(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         if self.null() {
-            out.push("NULL encryption");
+            out.push("NULL");
         }
         if self.anonymous() {
             out.push("anonymous");
