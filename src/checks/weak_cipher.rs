@@ -3,17 +3,25 @@
 use std::collections::BTreeMap;
 
 use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
+use crate::model::TlsMode;
 
 pub(super) const CHECK: Check = Check {
     name: "weak-cipher",
     summary: "a cipher suite with a broken algorithm (NULL, anonymous, EXPORT, RC4, DES, 3DES, MD5) is enabled",
     default_severity: Severity::Error,
-    params: &[Param::optional(
-        "forbid",
-        ParamKind::Names,
-        "weakness classes to report: NULL, anonymous, EXPORT, RC4, DES, 3DES, MD5 (default: all)",
-    )
-    .with_choices(CLASSES)],
+    params: &[
+        Param::optional(
+            "forbid",
+            ParamKind::Names,
+            "weakness classes to report: NULL, anonymous, EXPORT, RC4, DES, 3DES, MD5 (default: all)",
+        )
+        .with_choices(CLASSES),
+        Param::optional(
+            "allow-anonymous-opportunistic",
+            ParamKind::Bool,
+            "accept anonymous suites where TLS is opportunistic (STARTTLS `may`): unauthenticated encryption beats plaintext (RFC 7435)",
+        ),
+    ],
     explain: EXPLAIN,
     run,
 };
@@ -23,7 +31,16 @@ pub(super) const CLASSES: &[&str] = &["NULL", "anonymous", "EXPORT", "RC4", "DES
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let forbid = cx.params.names("forbid");
+    let anon_ok = cx
+        .params
+        .flag("allow-anonymous-opportunistic")
+        .unwrap_or(false);
     for e in &cx.endpoints {
+        let opportunistic = e
+            .tls
+            .mode
+            .as_ref()
+            .is_some_and(|m| m.value == TlsMode::Optional);
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };
@@ -31,6 +48,9 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut negotiable = false;
         for s in &enabled.suites {
             for w in s.suite.weaknesses() {
+                if w == "anonymous" && anon_ok && opportunistic {
+                    continue;
+                }
                 if forbid.is_empty() || forbid.iter().any(|f| f.eq_ignore_ascii_case(w)) {
                     by_class.entry(w).or_default().push(s.suite.openssl_name);
                     negotiable |= s.negotiable;
