@@ -27,7 +27,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         )
         .label("enables TLS compression");
         out.push(match &c.directive {
-            Some(d) => f.help(format!("remove compression from `{d}`")),
+            Some(d) => f.help(format!("turn compression off in `{d}`")),
             None => f.help("disable TLS compression"),
         });
     }

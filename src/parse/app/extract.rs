@@ -74,7 +74,7 @@ impl<'a> Fields<'a, '_> {
         self.rules
             .fields
             .iter()
-            .filter(|f| f.target == target && f.set == self.loc.fields)
+            .filter(|f| f.target == target && self.applies(f))
             .find_map(|f| {
                 let start = if f.path.rooted { self.doc } else { self.ctx };
                 let m = path::first(start, &f.path, case)?;
@@ -91,8 +91,15 @@ impl<'a> Fields<'a, '_> {
         self.rules
             .fields
             .iter()
-            .find(|f| f.target == target && f.set == self.loc.fields)
+            .find(|f| f.target == target && self.applies(f))
             .map(pattern_key)
+    }
+
+    /// Whether a field belongs to this block: its field set, and its side when it has one.
+    fn applies(&self, f: &Field) -> bool {
+        f.set == self.loc.fields
+            && f.side
+                .is_none_or(|s| s == self.model.endpoints[self.index].side)
     }
 
     fn observe(
@@ -136,7 +143,7 @@ impl<'a> Fields<'a, '_> {
             Target::Certificates,
         ];
         for f in &self.rules.fields {
-            if f.set != self.loc.fields {
+            if !self.applies(f) {
                 continue;
             }
             if let Some(msg) = &f.deprecated {
@@ -455,8 +462,13 @@ impl<'a> Fields<'a, '_> {
                 self.endpoint_tls().curves = Some(Setting::set(v, span).directive(key));
             }
             Target::SessionTickets | Target::PreferServerCiphers | Target::VerifyPeer => {
-                self.string_check(found);
-                let Some(b) = self.boolean(found) else { return };
+                let b = if found.field.form == Form::Present {
+                    !matches!(&found.node.kind, Kind::Scalar(s) if s.ty == ScalarType::Null)
+                } else {
+                    self.string_check(found);
+                    let Some(b) = self.boolean(found) else { return };
+                    b
+                };
                 let s = Setting::set(b, span).directive(key);
                 let tls = self.endpoint_tls();
                 match found.field.target {

@@ -112,6 +112,8 @@ pub enum Form {
     Static,
     /// Ticket keys: fetched and rotated from outside (SDS).
     Rotated,
+    /// A flag that is true when the key is present at all (Envoy `validation_context`).
+    Present,
 }
 
 /// What the application does with a value it does not know.
@@ -230,6 +232,8 @@ struct RawField {
     file_key: Option<String>,
     #[serde(default)]
     deprecated: Option<String>,
+    #[serde(default)]
+    side: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -379,6 +383,8 @@ pub struct Field {
     pub file_key: Option<String>,
     /// Set when the key is deprecated: the message.
     pub deprecated: Option<String>,
+    /// Only for blocks of this side.
+    pub side: Option<Side>,
 }
 
 /// A built-in default.
@@ -670,6 +676,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             strings_only: f.strings_only,
             file_key: f.file_key.clone(),
             deprecated: f.deprecated.clone(),
+            side: f.side.as_ref().map(side).transpose()?,
         });
     }
     for l in &rules.locate {
