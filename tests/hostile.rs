@@ -278,3 +278,25 @@ fn secrets_outside_the_root_never_reach_any_output() {
     let r = tlslint(&repo, &["show", "."]);
     assert!(!r.stdout.contains(secret) && !r.stderr.contains(secret));
 }
+
+#[test]
+fn fragments_resolve_includes_against_the_nginx_conf_prefix() {
+    // A template not included by nginx.conf still includes paths relative to the conf
+    // prefix (the directory of nginx.conf), as nginx would once it is included.
+    let d = tempdir("prefix");
+    fs::create_dir_all(d.join("templates")).unwrap();
+    fs::create_dir_all(d.join("snippets")).unwrap();
+    fs::write(d.join("nginx.conf"), "events {}\nhttp {}\n").unwrap();
+    fs::write(
+        d.join("snippets/tls.conf"),
+        "ssl_protocols TLSv1.2 TLSv1.3;\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("templates/site.conf"),
+        "server {\n    listen 443 ssl;\n    include snippets/tls.conf;\n}\n",
+    )
+    .unwrap();
+    let r = check(&d, &[".", "--select", "legacy-protocol"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

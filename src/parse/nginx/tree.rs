@@ -276,6 +276,19 @@ struct Parser<'s> {
     reported_includes: bool,
 }
 
+/// The directory relative includes resolve against. nginx uses its conf prefix, the directory
+/// of `nginx.conf`; for a fragment linted on its own (a `sites-enabled/` file, a template),
+/// that is the nearest enclosing directory holding an `nginx.conf`, within the checked root.
+fn conf_prefix(entry: &Path, dir: PathBuf, root: Option<&Path>) -> PathBuf {
+    if entry.file_name().is_some_and(|n| n == "nginx.conf") {
+        return dir;
+    }
+    dir.ancestors()
+        .take_while(|a| root.is_none_or(|r| a.starts_with(r)))
+        .find(|a| a.join("nginx.conf").is_file())
+        .map_or(dir.clone(), Path::to_path_buf)
+}
+
 /// Parses `entry` and everything it includes. Unless `allow_outside_root`, includes that
 /// leave the entry's directory are not read (they are listed in [`Tree::outside_root`]).
 pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> Tree {
@@ -296,6 +309,7 @@ pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> T
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let prefix = std::fs::canonicalize(&prefix).unwrap_or(prefix);
+    let prefix = conf_prefix(entry, prefix, confine.as_deref());
     let key = std::fs::canonicalize(entry).unwrap_or_else(|_| entry.to_path_buf());
     let (fs, unit, prefix) = match dump_sections(&text) {
         Some(sections) => {
