@@ -84,6 +84,28 @@ pub fn emit(
     writeln!(out)
 }
 
+/// TLS 1.3 suites: as configured, else OpenSSL's default when TLS 1.3 is enabled.
+fn ciphersuites(e: &crate::model::Endpoint) -> Option<Vec<String>> {
+    if let Some(c) = &e.tls.ciphersuites {
+        return Some(c.value.iter().map(|n| n.name.clone()).collect());
+    }
+    let tls13 = e
+        .tls
+        .protocols
+        .as_ref()
+        .is_some_and(|p| p.value.contains(&crate::model::Protocol::TLSv1_3));
+    // OpenSSL's built-in TLS_DEFAULT_CIPHERSUITES, in its order.
+    tls13.then(|| {
+        [
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_AES_128_GCM_SHA256",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    })
+}
+
 /// Writes the effective model (`tlslint show --format json`):
 /// `{"version":1,"endpoints":[{"dialect","file","line","name","side","protocols",
 /// "ciphers","ciphersuites","settings":{...}}]}`. `ciphers` lists the OpenSSL names of the
@@ -128,7 +150,7 @@ pub fn emit_model(
                 "side": e.side,
                 "protocols": e.tls.protocols.as_ref().map(|p| &p.value),
                 "ciphers": ciphers,
-                "ciphersuites": e.tls.ciphersuites.as_ref().map(|c| c.value.iter().map(|n| n.name.as_str()).collect::<Vec<_>>()),
+                "ciphersuites": ciphersuites(e),
                 "settings": &e.tls,
             })
         })
