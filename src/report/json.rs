@@ -133,8 +133,12 @@ pub fn emit(
         findings: Findings { findings, sources },
         summary,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    // A buffer of a concrete type: serde_json writes many small pieces, and each one
+    // through `dyn Write` costs a virtual call.
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    out.flush()
 }
 
 /// Writes the effective model (`tlslint show --format json`):
