@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Dialect;
 use crate::parse::{self, Options, ParseError, Parsed};
-use crate::source::{Sources, Span, display_name};
+use crate::source::{SourceFile, Sources, Span, display_name};
 
 /// A file to parse as an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,12 +94,76 @@ fn walk(dir: &Path, forced: Option<Dialect>, sources: &mut Sources, found: &mut 
         }
     }
     files.sort();
-    for f in files {
-        if interesting(&f) {
-            consider(&f, forced, false, sources, found);
+    files.retain(|f| interesting(f));
+    // Reading, decoding and recognising files is independent per file: do it on every
+    // core, then record the results in path order (file ids stay deterministic).
+    let read = prefetch(&files, forced);
+    for (f, pre) in files.iter().zip(read) {
+        match pre {
+            Prefetched::Loaded { key, file, dialect } => {
+                if sources.find(f).is_some() {
+                    continue;
+                }
+                sources.add_file(key, file);
+                if let Some(dialect) = dialect {
+                    found.entries.push(Candidate {
+                        path: f.clone(),
+                        dialect,
+                        root: is_root(f),
+                    });
+                }
+            }
+            Prefetched::Failed => consider(f, forced, false, sources, found),
         }
     }
 }
+
+/// A walked file read ahead of time.
+enum Prefetched {
+    /// Read and decoded: its canonical path, its text, and the dialect it looks like.
+    Loaded {
+        key: PathBuf,
+        file: SourceFile,
+        dialect: Option<Dialect>,
+    },
+    /// Not read (too large, unreadable): [`consider`] reports it the usual way.
+    Failed,
+}
+
+/// Reads and recognises files on all available cores, results in input order.
+fn prefetch(files: &[PathBuf], forced: Option<Dialect>) -> Vec<Prefetched> {
+    let one = |path: &PathBuf| match std::fs::metadata(path) {
+        Ok(m) if m.len() <= MAX_FILE_BYTES => match Sources::read(path) {
+            Ok((key, file)) => {
+                let dialect = forced.or_else(|| parse::detect(path, &file.text));
+                Prefetched::Loaded { key, file, dialect }
+            }
+            Err(_) => Prefetched::Failed,
+        },
+        _ => Prefetched::Failed,
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(files.len() / PREFETCH_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return files.iter().map(one).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Fewer walked files than this per thread are read on one thread.
+const PREFETCH_PER_THREAD: usize = 64;
 
 /// Cheap name filter for walked files, so binaries and docs are never read.
 fn interesting(path: &Path) -> bool {

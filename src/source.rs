@@ -132,6 +132,9 @@ impl SourceFile {
 pub struct Sources {
     files: Vec<SourceFile>,
     by_path: std::collections::HashMap<PathBuf, FileId>,
+    /// Paths exactly as they were added or found, so that looking one up again needs no
+    /// `canonicalize` (a `readlink` per path component).
+    by_given: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl Sources {
@@ -142,24 +145,45 @@ impl Sources {
 
     /// Adds a file from text already in memory.
     pub fn add(&mut self, path: PathBuf, name: String, text: impl Into<Arc<str>>) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.by_path.entry(canonical(&path)).or_insert(id);
-        self.files.push(SourceFile::new(path, name, text.into()));
-        id
+        let key = canonical(&path);
+        self.add_keyed(key, path, name, text.into())
+    }
+
+    fn add_keyed(&mut self, key: PathBuf, path: PathBuf, name: String, text: Arc<str>) -> FileId {
+        self.add_file(key, SourceFile::new(path, name, text))
     }
 
     /// Reads a file from disk and adds it; the name shown is `display_name(path)`. A file
     /// already read (under any spelling of its path) is not read again.
     pub fn load(&mut self, path: &Path) -> std::io::Result<FileId> {
-        if let Some(id) = self.find(path) {
+        if let Some(&id) = self.by_given.get(path) {
             return Ok(id);
         }
-        let bytes = std::fs::read(path)?;
-        let text = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        Ok(self.add(path.to_path_buf(), display_name(path), text))
+        let key = canonical(path);
+        if let Some(&id) = self.by_path.get(&key) {
+            self.by_given.insert(path.to_path_buf(), id);
+            return Ok(id);
+        }
+        let text = read_text(path)?;
+        Ok(self.add_keyed(key, path.to_path_buf(), display_name(path), text.into()))
+    }
+
+    /// Reads a file without adding it (any thread): its canonical path and the file, for
+    /// [`Sources::add_file`].
+    pub fn read(path: &Path) -> std::io::Result<(PathBuf, SourceFile)> {
+        let text = read_text(path)?;
+        let file = SourceFile::new(path.to_path_buf(), display_name(path), text.into());
+        Ok((canonical(path), file))
+    }
+
+    /// Adds a file made by [`Sources::read`]. The first file added under a canonical path
+    /// is the one [`Sources::find`] returns.
+    pub fn add_file(&mut self, key: PathBuf, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        let known = *self.by_path.entry(key).or_insert(id);
+        self.by_given.entry(file.path.clone()).or_insert(known);
+        self.files.push(file);
+        id
     }
 
     /// The file behind an id.
@@ -169,6 +193,9 @@ impl Sources {
 
     /// Finds an already loaded file by path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
+        if let Some(&id) = self.by_given.get(path) {
+            return Some(id);
+        }
         self.by_path.get(&canonical(path)).copied()
     }
 
@@ -199,6 +226,15 @@ impl Sources {
     pub fn end(&self, span: Span) -> LineCol {
         self.get(span.file).line_col(span.end as usize)
     }
+}
+
+/// A whole file, decoded lossily.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 /// The key under which a file is known: its canonical path when it exists.

@@ -457,6 +457,9 @@ impl Finding {
     }
 }
 
+/// Models with at least this many endpoints and observations are checked on two threads.
+const PARALLEL_MIN: usize = 256;
+
 /// Runs every check a policy enables over the model. `enabled` filters checks by name.
 pub fn run(
     model: &Model,
@@ -466,33 +469,55 @@ pub fn run(
     ciphers: &cipher::Cache,
     enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
 ) -> Vec<Finding> {
-    let mut all = Vec::new();
-    for entry in &policy.entries {
-        let Some(override_severity) = enabled(entry.check.name) else {
-            continue;
-        };
-        let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
-        let cx = Context {
-            endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
-            observations: model
-                .observations
-                .iter()
-                .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
-                .collect(),
-            params: &entry.params,
-            targets,
-            facts,
-            ciphers,
-        };
-        let mut found = Vec::new();
-        (entry.check.run)(&cx, &mut found);
-        for mut f in found {
-            f.check = entry.check.name;
-            f.severity = override_severity.unwrap_or(entry.severity);
-            f.policy.clone_from(&policy.name);
-            all.push(f);
+    let entries: Vec<_> = policy
+        .entries
+        .iter()
+        .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
+        .collect();
+    let run_entries = |entries: &[(&crate::policy::Entry, Option<Severity>)]| {
+        let mut all = Vec::new();
+        for &(entry, override_severity) in entries {
+            let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
+            let cx = Context {
+                endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
+                observations: model
+                    .observations
+                    .iter()
+                    .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
+                    .collect(),
+                params: &entry.params,
+                targets,
+                facts,
+                ciphers,
+            };
+            let start = all.len();
+            (entry.check.run)(&cx, &mut all);
+            for f in &mut all[start..] {
+                f.check = entry.check.name;
+                f.severity = override_severity.unwrap_or(entry.severity);
+                f.policy.clone_from(&policy.name);
+            }
         }
-    }
+        all
+    };
+    // Entries are independent: on big models, run them on two threads (the concatenation
+    // keeps policy order, so the stable sort below gives the same result as one thread).
+    let mut all =
+        if model.endpoints.len() + model.observations.len() >= PARALLEL_MIN && entries.len() > 1 {
+            let (first, second) = entries.split_at(entries.len() / 2);
+            std::thread::scope(|s| {
+                let other = s.spawn(|| run_entries(second));
+                let mut all = run_entries(first);
+                all.extend(
+                    other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                );
+                all
+            })
+        } else {
+            run_entries(&entries)
+        };
     all.sort_by(|a, b| {
         (a.span.file, a.span.start, a.check, &a.message).cmp(&(
             b.span.file,

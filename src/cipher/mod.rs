@@ -363,7 +363,7 @@ pub fn all_suites() -> &'static [Suite] {
 /// Thread-safe memo of expansions per (string, profile).
 #[derive(Debug, Default)]
 pub struct Cache {
-    map: Mutex<HashMap<(String, Profile), Arc<Expansion>>>,
+    map: Mutex<HashMap<Profile, HashMap<String, Arc<Expansion>>>>,
 }
 
 impl Cache {
@@ -374,15 +374,16 @@ impl Cache {
 
     /// Expands once per distinct (string, profile).
     pub fn expand(&self, s: &str, profile: Profile) -> Arc<Expansion> {
-        let key = (s.to_owned(), profile);
         if let Ok(map) = self.map.lock()
-            && let Some(hit) = map.get(&key)
+            && let Some(hit) = map.get(&profile).and_then(|m| m.get(s))
         {
             return Arc::clone(hit);
         }
         let value = Arc::new(expand(s, profile));
         if let Ok(mut map) = self.map.lock() {
-            map.insert(key, Arc::clone(&value));
+            map.entry(profile)
+                .or_default()
+                .insert(s.to_owned(), Arc::clone(&value));
         }
         value
     }

@@ -13,9 +13,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Location, Summary};
+use super::Summary;
 use crate::checks::Finding;
-use crate::source::Sources;
+use crate::source::{Sources, Span};
 
 /// Schema version.
 pub const VERSION: u32 = 1;
@@ -23,29 +23,102 @@ pub const VERSION: u32 = 1;
 #[derive(Serialize)]
 struct Out<'a> {
     version: u32,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     summary: &'a Summary,
 }
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    rule: &'a str,
-    severity: &'a str,
-    message: &'a str,
-    #[serde(flatten)]
-    location: Location,
-    help: Option<&'a str>,
-    policy: &'a str,
-    endpoint: Option<&'a str>,
-    key: &'a str,
-    labels: Vec<JsonLabel<'a>>,
+/// The findings, serialized one by one as they are written (no document in memory).
+struct Findings<'a> {
+    findings: &'a [Finding],
+    sources: &'a Sources,
 }
 
-#[derive(Serialize)]
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().map(|f| JsonFinding {
+            finding: f,
+            sources: self.sources,
+        }))
+    }
+}
+
+/// One finding: `rule`, `severity`, `message`, the location fields, `help`, `policy`,
+/// `endpoint`, `key`, `labels`.
+struct JsonFinding<'a> {
+    finding: &'a Finding,
+    sources: &'a Sources,
+}
+
+impl Serialize for JsonFinding<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let f = self.finding;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rule", f.check)?;
+        m.serialize_entry("severity", f.severity.as_str())?;
+        m.serialize_entry("message", &f.message)?;
+        location(&mut m, f.span, self.sources)?;
+        m.serialize_entry("help", &f.help.as_deref())?;
+        m.serialize_entry("policy", &f.policy)?;
+        m.serialize_entry("endpoint", &f.endpoint.as_deref())?;
+        m.serialize_entry("key", &f.key)?;
+        m.serialize_entry(
+            "labels",
+            &Labels {
+                labels: &f.labels,
+                sources: self.sources,
+            },
+        )?;
+        m.end()
+    }
+}
+
+struct Labels<'a> {
+    labels: &'a [crate::model::Label],
+    sources: &'a Sources,
+}
+
+impl Serialize for Labels<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.labels.iter().map(|label| JsonLabel {
+            label,
+            sources: self.sources,
+        }))
+    }
+}
+
+/// One label: `message` and the location fields.
 struct JsonLabel<'a> {
-    message: &'a str,
-    #[serde(flatten)]
-    location: Location,
+    label: &'a crate::model::Label,
+    sources: &'a Sources,
+}
+
+impl Serialize for JsonLabel<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("message", &self.label.text)?;
+        location(&mut m, self.label.span, self.sources)?;
+        m.end()
+    }
+}
+
+/// The fields of a [`super::Location`], in its order, without building one.
+fn location<M: serde::ser::SerializeMap>(
+    m: &mut M,
+    span: Span,
+    sources: &Sources,
+) -> Result<(), M::Error> {
+    let file = sources.get(span.file);
+    let start = file.line_col(span.start as usize);
+    let end = file.line_col(span.end as usize);
+    m.serialize_entry("file", &file.name)?;
+    m.serialize_entry("line", &start.line)?;
+    m.serialize_entry("column", &start.column)?;
+    m.serialize_entry("end_line", &end.line)?;
+    m.serialize_entry("end_column", &end.column)?;
+    m.serialize_entry("offset", &span.start)?;
+    m.serialize_entry("length", &(span.end - span.start))
 }
 
 /// Writes the findings document.
@@ -57,31 +130,15 @@ pub fn emit(
 ) -> io::Result<()> {
     let doc = Out {
         version: VERSION,
-        findings: findings
-            .iter()
-            .map(|f| JsonFinding {
-                rule: f.check,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                location: Location::of(f.span, sources),
-                help: f.help.as_deref(),
-                policy: &f.policy,
-                endpoint: f.endpoint.as_deref(),
-                key: &f.key,
-                labels: f
-                    .labels
-                    .iter()
-                    .map(|l| JsonLabel {
-                        message: &l.text,
-                        location: Location::of(l.span, sources),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        findings: Findings { findings, sources },
         summary,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    // A buffer of a concrete type: serde_json writes many small pieces, and each one
+    // through `dyn Write` costs a virtual call.
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    out.flush()
 }
 
 /// TLS 1.3 suites: as configured, else OpenSSL's default when TLS 1.3 is enabled.

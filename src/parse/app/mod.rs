@@ -108,16 +108,17 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
         }
     };
     parsed.files.push(file);
-    let mut all: Vec<AppRules> = builtin().to_vec();
+    let mut extra: Vec<AppRules> = Vec::new();
     for dir in &options.app_rules {
         match rules::load_dir(dir) {
-            Ok(mut r) => all.append(&mut r),
+            Ok(mut r) => extra.append(&mut r),
             Err(e) => parsed.errors.push(
                 ParseError::new(Span::new(file, 0, 0), format!("app description: {e}"))
                     .help("fix the description file; `rules/apps/README.md` documents the format"),
             ),
         }
     }
+    let all: Vec<&AppRules> = builtin().iter().chain(&extra).collect();
     let text = std::sync::Arc::clone(&sources.get(file).text);
     let name = file_name(path);
     let docs = match tree::parse(Format::of(&name), file, &text) {
@@ -136,7 +137,7 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
     let mut recognised = false;
     let mut seen = HashSet::new();
     for doc in &docs {
-        for r in &all {
+        for &r in &all {
             if !recognises(r, &name, doc) {
                 continue;
             }
