@@ -11,7 +11,9 @@
 //! `ssl_certificate /dev/zero` would otherwise make runs read the disk, slow and
 //! machine-dependent.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use tlslint::checks::{self, Finding};
@@ -90,6 +92,26 @@ fn postfix_dir() -> &'static Path {
     })
 }
 
+/// A cipher-expansion memo shared by consecutive runs, renewed every few hundred runs.
+///
+/// Every config run expands the same built-in defaults (Postfix's `tls_high_cipherlist`,
+/// nginx's `HIGH:!aNULL:!MD5`); a fresh cache per run made those expansions most of the
+/// work. Renewing it bounds the memory fuzzer-written strings can pile up in it.
+fn cipher_cache() -> Rc<cipher::Cache> {
+    thread_local! {
+        static CACHE: RefCell<(Rc<cipher::Cache>, u32)> =
+            RefCell::new((Rc::new(cipher::Cache::new()), 0));
+    }
+    CACHE.with_borrow_mut(|(cache, runs)| {
+        *runs += 1;
+        if *runs >= 512 {
+            *cache = Rc::new(cipher::Cache::new());
+            *runs = 0;
+        }
+        Rc::clone(cache)
+    })
+}
+
 fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
     let options = Options::default();
     let Parsed {
@@ -115,7 +137,7 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
         policy,
         &options.targets,
         &Facts::default(),
-        &cipher::Cache::new(),
+        &cipher_cache(),
         &enabled,
     );
     finding_spans(&sources, &findings);
