@@ -397,8 +397,11 @@ fn parse_comment(
             reason = Some(text.to_owned());
             pos += "reason=\"".len() + end + 1;
         } else if let Some(r) = rest.strip_prefix("until=") {
+            // `until=  2027-01-01` is accepted; the span and the cursor must then start
+            // at the value, not at the blanks before it.
+            let lead = r.len() - r.trim_start().len();
             let value: &str = r.split_whitespace().next().unwrap_or("");
-            let s = span(pos + 6, pos + 6 + value.len());
+            let s = span(pos + 6 + lead, pos + 6 + lead + value.len());
             let Some(d) = Date::parse(value) else {
                 return Err((
                     s,
@@ -407,7 +410,7 @@ fn parse_comment(
                 ));
             };
             until = Some((d, s));
-            pos += 6 + value.len();
+            pos += 6 + lead + value.len();
         } else {
             let word = rest.split_whitespace().next().unwrap_or(rest);
             return fail(
@@ -740,6 +743,18 @@ mod tests {
         let at: Vec<&str> = out.iter().map(|f| s.get(id).slice(f.span)).collect();
         assert_eq!(checks_of(&out), [INVALID, INVALID, INVALID]);
         assert_eq!(at, ["# tlslint: alow(x)", "tomorrow", "because"]);
+    }
+
+    #[test]
+    fn until_value_after_blanks_is_located() {
+        // Found by the nginx fuzz target: the span of a bad date after `until=` and blanks
+        // was measured from `=`, ending inside the multi-byte character.
+        let text = "# tlslint: allow(weak-cipher) reason=\"x\" until=   \u{fffd}\u{fffd}x\n# tlslint: allow(weak-cipher) reason=\"x\" until= 2027-01-01 junk\n";
+        let (s, id) = file("a.conf", text);
+        let out = run(&s, id, vec![], today());
+        let at: Vec<&str> = out.iter().map(|f| s.get(id).slice(f.span)).collect();
+        assert_eq!(checks_of(&out), [INVALID, INVALID]);
+        assert_eq!(at, ["\u{fffd}\u{fffd}x", "junk"]);
     }
 
     #[test]

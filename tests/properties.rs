@@ -268,3 +268,41 @@ fn regressions() {
         parse_text(*dialect, name, text).unwrap();
     }
 }
+
+/// Inputs the fuzz targets (`fuzz/`) found failing in the checks or the suppression pass,
+/// run through the whole pipeline with the default policy.
+#[test]
+fn checked_regressions() {
+    let cases: &[(Dialect, &str, &str)] = &[
+        // The span of an `until=` value after a blank was measured from `=`, so it ended
+        // inside the value's last character.
+        (
+            Dialect::Nginx,
+            "nginx.conf",
+            "server {\n    # tlslint: allow(weak-cipher) reason=\"x\" until= \u{e9}\u{e9}\n    ssl_prefer_server_ciphers off;\n}\n",
+        ),
+    ];
+    let policy = tlslint::policy::load(tlslint::policy::DEFAULT_POLICY).unwrap();
+    for (dialect, name, text) in cases {
+        let paths = [PathBuf::from("-")];
+        let input = tlslint::Input {
+            paths: &paths,
+            dialect: Some(*dialect),
+            stdin: Some((Some((*name).to_owned()), (*text).to_owned())),
+        };
+        let outcome = tlslint::check_paths(
+            input,
+            Some(&policy),
+            &Options::default(),
+            &|_| Some(None),
+            Sources::new(),
+        );
+        assert!(!outcome.findings.is_empty(), "{name}: no finding");
+        for f in outcome.findings.iter().chain(&outcome.errors) {
+            check_span(&outcome.sources, f.span, f.check).unwrap();
+            for l in &f.labels {
+                check_span(&outcome.sources, l.span, f.check).unwrap();
+            }
+        }
+    }
+}
