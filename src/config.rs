@@ -336,15 +336,10 @@ fn check_name(name: &str, span: Range<usize>) -> Result<String, Fail> {
 }
 
 fn suggest(name: &str) -> String {
-    checks::ALL
-        .iter()
-        .map(|c| c.name)
-        .min_by_key(|n| crate::policy::strsim_distance(name, n))
-        .filter(|n| crate::policy::strsim_distance(name, n) <= 3)
-        .map_or_else(
-            || "`tlslint rules` lists the checks".to_owned(),
-            |n| format!("did you mean `{n}`?"),
-        )
+    crate::spelling::closest(name, checks::ALL.iter().map(|c| c.name), 3).map_or_else(
+        || "`tlslint rules` lists the checks".to_owned(),
+        |n| format!("did you mean `{n}`?"),
+    )
 }
 
 fn check_names(v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, Fail> {

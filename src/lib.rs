@@ -21,6 +21,7 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod source;
+pub mod spelling;
 pub mod suppress;
 
 use std::io::{self, IsTerminal, Read, Write};

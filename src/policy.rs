@@ -335,31 +335,10 @@ fn entry(t: &DeTable<'_>, whole: Range<usize>) -> Result<Parsed, EntryError> {
 }
 
 fn suggest_check(id: &str) -> String {
-    let names: Vec<&str> = checks::ALL.iter().map(|c| c.name).collect();
-    match names
-        .iter()
-        .min_by_key(|n| strsim_distance(id, n))
-        .filter(|n| strsim_distance(id, n) <= 3)
-    {
+    match crate::spelling::closest(id, checks::ALL.iter().map(|c| c.name), 3) {
         Some(n) => format!("did you mean `{n}`? (`tlslint rules` lists the checks)"),
         None => "`tlslint rules` lists the checks".to_owned(),
     }
-}
-
-/// Levenshtein distance (small strings only).
-pub fn strsim_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn scope(v: &Spanned<DeValue<'_>>) -> Result<Scope, EntryError> {

@@ -110,34 +110,10 @@ pub(crate) fn name_23_for(name: &str) -> Option<&'static str> {
         .map(|(old, _)| *old)
 }
 
-/// Levenshtein distance, O(len(a)·len(b)) on short names.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The known name closest to `name`, when it is close enough to be a typo (at most a
 /// third of the name's length, and at most 4 edits).
 pub(crate) fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
-    if name.len() > 64 {
-        return None;
-    }
-    let limit = (name.len() / 3).clamp(1, 4);
-    known
-        .iter()
-        .map(|k| (distance(name, k), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    crate::spelling::closest(name, known.iter().copied(), (name.len() / 3).clamp(1, 4))
 }
 
 #[cfg(test)]

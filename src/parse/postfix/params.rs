@@ -241,30 +241,9 @@ pub(crate) const DEPRECATED: &[Deprecation] = &[
     },
 ];
 
-/// Levenshtein distance, for "did you mean" help (short names, so O(n·m) is fine).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// The known TLS parameter closest to `name`, when close enough to be a typo.
 pub(crate) fn closest(name: &str) -> Option<&'static str> {
-    let limit = (name.len() / 4).clamp(1, 4);
-    known_tls_params()
-        .map(|k| (edit_distance(name, k), k))
-        .filter(|&(d, _)| d <= limit)
-        .min()
-        .map(|(_, k)| k)
+    crate::spelling::closest(name, known_tls_params(), (name.len() / 4).clamp(1, 4))
 }
 
 #[cfg(test)]
