@@ -353,6 +353,13 @@ pub enum Ciphers {
     List(Vec<Named>),
 }
 
+impl Ciphers {
+    /// True for an OpenSSL cipher string (expanded by the cipher engine).
+    pub fn is_open_ssl(&self) -> bool {
+        matches!(self, Ciphers::OpenSsl(_))
+    }
+}
+
 /// Whether TLS is off, offered, or required on an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -12,7 +12,6 @@
 //!
 //! This module does not judge anything: no policy, no severity.
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::lexer::Arg;
@@ -23,6 +22,10 @@ use crate::model::{
 };
 use crate::parse::{Options, ParseError};
 use crate::source::Span;
+
+/// Maps keyed by config text: a seeded fast hasher (no SipHash cost, still per-process keys).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// The first nginx whose `ssl_protocols` works outside the default server (CHANGES 1.29.2).
 const PER_SERVER_PROTOCOLS: Version = Version(1, 29, 2);
@@ -63,7 +66,7 @@ struct Scope<'t> {
 
 impl<'t> Scope<'t> {
     fn of(tree: &'t Tree, children: &[DirId]) -> Self {
-        let mut by_name: HashMap<&'t str, Vec<DirId>> = HashMap::new();
+        let mut by_name: HashMap<&'t str, Vec<DirId>> = HashMap::default();
         for &id in children {
             by_name.entry(tree.get(id).name()).or_default().push(id);
         }
@@ -158,8 +161,8 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         target: options.targets.nginx,
         model: Model::default(),
         errors: Vec::new(),
-        reported: HashSet::new(),
-        keys: HashMap::new(),
+        reported: HashSet::default(),
+        keys: HashMap::default(),
     };
     let is_main = tree.root.iter().any(|&id| {
         let d = tree.get(id);
@@ -321,8 +324,8 @@ impl<'t> Extractor<'t> {
             });
         }
         // The `ssl` listen flag belongs to the socket: OR it across servers (`nginx.md` §4.1).
-        let mut socket_ssl: HashMap<&str, (Span, usize)> = HashMap::new();
-        let mut default_of: HashMap<&str, usize> = HashMap::new();
+        let mut socket_ssl: HashMap<&str, (Span, usize)> = HashMap::default();
+        let mut default_of: HashMap<&str, usize> = HashMap::default();
         for (i, s) in servers.iter().enumerate() {
             for l in &s.listens {
                 if let Some(span) = l.ssl {
