@@ -418,7 +418,7 @@ impl Finding {
         match (&s.origin, s.span) {
             (crate::model::Origin::Default { .. }, _) | (_, None) => {
                 let assumed = match &s.origin {
-                    crate::model::Origin::Default { assumed } => assumed.clone(),
+                    crate::model::Origin::Default { assumed } => assumed.to_string(),
                     _ => "value not written anywhere".to_owned(),
                 };
                 f.label = assumed;

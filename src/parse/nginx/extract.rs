@@ -13,6 +13,7 @@
 //! This module does not judge anything: no policy, no severity.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::lexer::Arg;
 use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
@@ -151,6 +152,9 @@ struct Extractor<'t> {
     errors: Vec<ParseError>,
     reported: HashSet<(Span, String)>,
     keys: HashMap<String, usize>,
+    /// Texts every endpoint shares (directive names, default explanations), made once.
+    texts: HashMap<String, Arc<str>>,
+    text_key: String,
 }
 
 /// Extracts endpoints and observations; also returns the errors nginx would give at load
@@ -163,6 +167,8 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         errors: Vec::new(),
         reported: HashSet::default(),
         keys: HashMap::default(),
+        texts: HashMap::default(),
+        text_key: String::new(),
     };
     let is_main = tree.root.iter().any(|&id| {
         let d = tree.get(id);
@@ -808,20 +814,44 @@ impl<'t> Extractor<'t> {
         });
     }
 
-    fn default_text(&self, directive: &str, value: &str) -> String {
-        format!(
-            "no `{directive}` here; nginx {} default `{value}` applies",
-            self.target
-        )
+    /// A shared text, made by `make` the first time `parts` are asked for.
+    fn cached(&mut self, parts: &[&str], make: impl FnOnce() -> String) -> Arc<str> {
+        let mut k = std::mem::take(&mut self.text_key);
+        k.clear();
+        for part in parts {
+            k.push_str(part);
+            k.push('\0');
+        }
+        let out = if let Some(t) = self.texts.get(k.as_str()) {
+            Arc::clone(t)
+        } else {
+            let t: Arc<str> = make().into();
+            self.texts.insert(k.clone(), Arc::clone(&t));
+            t
+        };
+        self.text_key = k;
+        out
     }
 
-    fn place<T>(value: T, span: Span, own: bool, directive: &str) -> Setting<T> {
+    /// A directive name `{prefix}{suffix}`, shared.
+    fn name(&mut self, prefix: &str, suffix: &str) -> Arc<str> {
+        self.cached(&["name", prefix, suffix], || format!("{prefix}{suffix}"))
+    }
+
+    fn default_text(&mut self, directive: &str, value: &str) -> Arc<str> {
+        let target = self.target;
+        self.cached(&["default", directive, value], || {
+            format!("no `{directive}` here; nginx {target} default `{value}` applies")
+        })
+    }
+
+    fn place<T>(value: T, span: Span, own: bool, directive: &Arc<str>) -> Setting<T> {
         let s = if own {
             Setting::set(value, span)
         } else {
             Setting::inherited(value, span)
         };
-        s.directive(directive)
+        s.directive(Arc::clone(directive))
     }
 
     /// The effective settings of one endpoint.
@@ -842,18 +872,18 @@ impl<'t> Extractor<'t> {
                         .iter()
                         .map(|s| Named::new(*s, None))
                         .collect(),
-                    format!(
+                    self.cached(&["ciphersuites", p], || format!(
                         "no `{p}_conf_command Ciphersuites` here; nginx sets no TLS 1.3 suites, so OpenSSL's defaults apply"
-                    ),
+                    )),
                 )
-                .directive(format!("{p}_conf_command")),
+                .directive(self.name(p, "_conf_command")),
             ),
             compression: Some(
                 Setting::defaulted(
                     false,
-                    format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it"),
+                    self.cached(&["compression", p], || format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it")),
                 )
-                .directive(format!("{p}_conf_command")),
+                .directive(self.name(p, "_conf_command")),
             ),
             ..TlsSettings::default()
         };
@@ -861,7 +891,7 @@ impl<'t> Extractor<'t> {
         match f.side {
             Side::Server => self.server_only(chain, &mut tls, endpoint, key),
             Side::Client => {
-                let name = format!("{p}_verify");
+                let name = self.name(p, "_verify");
                 tls.verify_peer = Some(match chain.find(&name) {
                     Some(found) => {
                         let id = self.single(found.ids);
@@ -869,11 +899,11 @@ impl<'t> Extractor<'t> {
                         match self.flag(id, Some(endpoint), key) {
                             Some(v) => Self::place(v, span, found.own, &name),
                             None => Setting::defaulted(false, self.default_text(&name, "off"))
-                                .directive(name.clone()),
+                                .directive(Arc::clone(&name)),
                         }
                     }
                     None => Setting::defaulted(false, self.default_text(&name, "off"))
-                        .directive(name.clone()),
+                        .directive(Arc::clone(&name)),
                 });
             }
         }
@@ -888,7 +918,7 @@ impl<'t> Extractor<'t> {
         endpoint: usize,
         key: &str,
     ) -> Setting<Vec<Protocol>> {
-        let name = format!("{p}_protocols");
+        let name = self.name(p, "_protocols");
         let Some(found) = chain.find(&name) else {
             let def = default_protocols(self.target);
             let text = self.default_text(&name, &join_protocols(&def));
@@ -934,7 +964,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn ciphers(&mut self, chain: &Chain<'_, 't>, f: Family) -> Setting<Ciphers> {
-        let name = format!("{}_ciphers", f.prefix);
+        let name = self.name(f.prefix, "_ciphers");
         let default = match f.side {
             Side::Server => "HIGH:!aNULL:!MD5",
             Side::Client => "DEFAULT",
@@ -955,7 +985,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn certificates(&mut self, chain: &Chain<'_, 't>, p: &str) -> Vec<Setting<PathBuf>> {
-        let name = format!("{p}_certificate");
+        let name = self.name(p, "_certificate");
         let Some(found) = chain.find(&name) else {
             return Vec::new();
         };
@@ -989,22 +1019,24 @@ impl<'t> Extractor<'t> {
     ) {
         let t = self.target;
         // ssl_prefer_server_ciphers
-        let name = "ssl_prefer_server_ciphers";
+        let name = &self.name("ssl_prefer_server_ciphers", "");
         tls.prefer_server_ciphers = Some(
             self.flag_setting(chain, name, false, endpoint, key)
                 .unwrap_or_else(|| {
-                    Setting::defaulted(false, self.default_text(name, "off")).directive(name)
+                    Setting::defaulted(false, self.default_text(name, "off"))
+                        .directive(Arc::clone(name))
                 }),
         );
-        let name = "ssl_session_tickets";
+        let name = &self.name("ssl_session_tickets", "");
         tls.session_tickets = Some(
             self.flag_setting(chain, name, true, endpoint, key)
                 .unwrap_or_else(|| {
-                    Setting::defaulted(true, self.default_text(name, "on")).directive(name)
+                    Setting::defaulted(true, self.default_text(name, "on"))
+                        .directive(Arc::clone(name))
                 }),
         );
         // ssl_session_timeout
-        let name = "ssl_session_timeout";
+        let name = &self.name("ssl_session_timeout", "");
         let mut timeout = 300;
         tls.session_timeout = Some(match chain.find(name) {
             Some(found) => {
@@ -1030,14 +1062,17 @@ impl<'t> Extractor<'t> {
                         o.endpoint = Some(endpoint);
                         self.observe(o);
                     }
-                    Setting::defaulted(300, self.default_text(name, "5m")).directive(name)
+                    Setting::defaulted(300, self.default_text(name, "5m"))
+                        .directive(Arc::clone(name))
                 }
             }
-            None => Setting::defaulted(300, self.default_text(name, "5m")).directive(name),
+            None => {
+                Setting::defaulted(300, self.default_text(name, "5m")).directive(Arc::clone(name))
+            }
         });
         // Ticket keys: files, automatic rotation (>= 1.23.2 with a shared cache), or one
         // random key per start.
-        let name = "ssl_session_ticket_key";
+        let name = &self.name("ssl_session_ticket_key", "");
         let shared_cache = chain.find("ssl_session_cache").and_then(|f| {
             let id = f.ids[0];
             let d = self.d(id);
@@ -1072,7 +1107,7 @@ impl<'t> Extractor<'t> {
                     ),
                 )
                 .with_related(span, "shared session cache")
-                .directive(name),
+                .directive(Arc::clone(name)),
                 _ => {
                     let why = if t < AUTO_TICKET_KEYS {
                         format!("nginx {t} (before 1.23.2) makes one random ticket key at start and keeps it until restart")
@@ -1080,12 +1115,12 @@ impl<'t> Extractor<'t> {
                         format!("without a shared `ssl_session_cache`, nginx {t} makes one random ticket key at start and keeps it until restart")
                     };
                     Setting::defaulted(TicketKeys::UntilRestart, format!("no `{name}` here; {why}"))
-                        .directive(name)
+                        .directive(Arc::clone(name))
                 }
             },
         });
         // ssl_ecdh_curve
-        let name = "ssl_ecdh_curve";
+        let name = &self.name("ssl_ecdh_curve", "");
         tls.curves = Some(match chain.find(name) {
             Some(found) => {
                 let id = self.single(found.ids);
@@ -1098,17 +1133,17 @@ impl<'t> Extractor<'t> {
                         vec![Named::new("auto", None)],
                         self.default_text(name, "auto"),
                     )
-                    .directive(name)
+                    .directive(Arc::clone(name))
                 }
             }
             None => Setting::defaulted(
                 vec![Named::new("auto", None)],
                 self.default_text(name, "auto"),
             )
-            .directive(name),
+            .directive(Arc::clone(name)),
         });
         // ssl_dhparam
-        let name = "ssl_dhparam";
+        let name = &self.name("ssl_dhparam", "");
         tls.dh_params = Some(match chain.find(name) {
             Some(found) => {
                 let id = self.single(found.ids);
@@ -1121,7 +1156,7 @@ impl<'t> Extractor<'t> {
                         name,
                     )
                 } else {
-                    Setting::defaulted(None, "no usable `ssl_dhparam`").directive(name)
+                    Setting::defaulted(None, "no usable `ssl_dhparam`").directive(Arc::clone(name))
                 }
             }
             None => Setting::defaulted(
@@ -1129,10 +1164,10 @@ impl<'t> Extractor<'t> {
                 format!("no `{name}` here; nginx {t} has no built-in DH parameters"),
             )
             .with_note("no ssl_dhparam: DHE suites disabled (nginx ≥ 1.11.0)")
-            .directive(name),
+            .directive(Arc::clone(name)),
         });
         // ssl_verify_client
-        let name = "ssl_verify_client";
+        let name = &self.name("ssl_verify_client", "");
         tls.verify_peer = Some(match chain.find(name) {
             Some(found) => {
                 let id = self.single(found.ids);
@@ -1143,14 +1178,15 @@ impl<'t> Extractor<'t> {
                     .is_some_and(|a| !a.value.eq_ignore_ascii_case("off"));
                 Self::place(on, d.args_span(), found.own, name)
             }
-            None => Setting::defaulted(false, self.default_text(name, "off")).directive(name),
+            None => Setting::defaulted(false, self.default_text(name, "off"))
+                .directive(Arc::clone(name)),
         });
     }
 
     fn flag_setting(
         &mut self,
         chain: &Chain<'_, 't>,
-        name: &str,
+        name: &Arc<str>,
         _default: bool,
         endpoint: usize,
         key: &str,
@@ -1174,7 +1210,7 @@ impl<'t> Extractor<'t> {
         endpoint: usize,
         key: &str,
     ) {
-        let name = format!("{p}_conf_command");
+        let name = self.name(p, "_conf_command");
         let Some(found) = chain.find(&name) else {
             return;
         };
