@@ -155,6 +155,20 @@ struct Extractor<'t> {
     /// Texts every endpoint shares (directive names, default explanations), made once.
     texts: HashMap<String, Arc<str>>,
     text_key: String,
+    /// For each reported error (false) and observation (true), in order: how a fork's
+    /// results are replayed by [`Extractor::merge`].
+    log: Vec<bool>,
+}
+
+/// Servers of at least this count are extracted on two threads.
+const PARALLEL_SERVERS: usize = 64;
+
+/// The servers of one module and what their extraction shares.
+struct Servers<'s, 't> {
+    top: &'s Scope<'t>,
+    all: &'s [ServerInfo<'t>],
+    socket_ssl: &'s HashMap<&'s str, (Span, usize)>,
+    module: Module,
 }
 
 /// Extracts endpoints and observations; also returns the errors nginx would give at load
@@ -169,6 +183,7 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         keys: HashMap::default(),
         texts: HashMap::default(),
         text_key: String::new(),
+        log: Vec::new(),
     };
     let is_main = tree.root.iter().any(|&id| {
         let d = tree.get(id);
@@ -234,12 +249,14 @@ impl<'t> Extractor<'t> {
 
     fn error(&mut self, span: Span, message: String) {
         if self.reported.insert((span, message.clone())) {
+            self.log.push(false);
             self.errors.push(ParseError::new(span, message));
         }
     }
 
     fn observe(&mut self, o: Observation) {
         if self.reported.insert((o.span, o.message.clone())) {
+            self.log.push(true);
             self.model.observations.push(o);
         }
     }
@@ -348,26 +365,40 @@ impl<'t> Extractor<'t> {
             }
         }
         let mut made: Vec<Made> = Vec::new();
-        for (i, s) in servers.iter().enumerate() {
-            let chain = Chain {
-                scopes: vec![&top, &s.scope],
-            };
-            if let Some(m) = self.server_endpoint(i, s, &chain, &socket_ssl, &servers, module) {
-                made.push(m);
-            } else {
-                // Not a TLS server: its dialect facts still matter.
-                let key = format!("{}/server[{}]", module.as_str(), s.label);
-                if module != Module::Stream {
-                    for &id in s.scope.get("ssl") {
-                        self.ssl_directive(id, None, &key);
+        let cx = Servers {
+            top: &top,
+            all: &servers,
+            socket_ssl: &socket_ssl,
+            module,
+        };
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        if threads > 1 && servers.len() >= PARALLEL_SERVERS {
+            // Servers are independent: the second half is extracted on another thread into
+            // its own model, then appended as if extracted here (see `merge`).
+            let half = servers.len() / 2;
+            let mut other = self.fork();
+            let other = std::thread::scope(|sc| {
+                let h = sc.spawn(|| {
+                    let mut made = Vec::new();
+                    for i in half..servers.len() {
+                        other.server(i, &cx, &mut made);
                     }
+                    (other, made)
+                });
+                for i in 0..half {
+                    self.server(i, &cx, &mut made);
                 }
-                self.listen_observations(&s.scope, None, &key);
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            });
+            let (other, theirs) = other;
+            if !self.merge(other, theirs, &mut made) {
+                for i in half..servers.len() {
+                    self.server(i, &cx, &mut made);
+                }
             }
-            match module {
-                Module::Http => self.http_clients(s, &chain),
-                Module::Stream => self.stream_client(s, &chain),
-                Module::Mail => {}
+        } else {
+            for i in 0..servers.len() {
+                self.server(i, &cx, &mut made);
             }
         }
         if module != Module::Mail && self.target < PER_SERVER_PROTOCOLS {
@@ -377,6 +408,80 @@ impl<'t> Extractor<'t> {
                 .collect();
             self.default_server_rule(&made, &default_of, &servers);
         }
+    }
+
+    /// One server: its endpoint (when it speaks TLS), its facts, its upstream endpoints.
+    fn server(&mut self, i: usize, cx: &Servers<'_, 't>, made: &mut Vec<Made>) {
+        let s = &cx.all[i];
+        let module = cx.module;
+        let chain = Chain {
+            scopes: vec![cx.top, &s.scope],
+        };
+        if let Some(m) = self.server_endpoint(i, s, &chain, cx.socket_ssl, cx.all, module) {
+            made.push(m);
+        } else {
+            // Not a TLS server: its dialect facts still matter.
+            let key = format!("{}/server[{}]", module.as_str(), s.label);
+            if module != Module::Stream {
+                for &id in s.scope.get("ssl") {
+                    self.ssl_directive(id, None, &key);
+                }
+            }
+            self.listen_observations(&s.scope, None, &key);
+        }
+        match module {
+            Module::Http => self.http_clients(s, &chain),
+            Module::Stream => self.stream_client(s, &chain),
+            Module::Mail => {}
+        }
+    }
+
+    /// An extractor with the same inputs and nothing extracted yet.
+    fn fork(&self) -> Extractor<'t> {
+        Extractor {
+            tree: self.tree,
+            target: self.target,
+            model: Model::default(),
+            errors: Vec::new(),
+            reported: HashSet::default(),
+            keys: HashMap::default(),
+            texts: self.texts.clone(),
+            text_key: String::new(),
+            log: Vec::new(),
+        }
+    }
+
+    /// Appends what a [`Extractor::fork`] extracted, exactly as if it had been extracted
+    /// here: endpoint indices shift, errors and observations already reported here are
+    /// dropped (in the order they were made). Returns false, changing nothing, when the
+    /// fork made a key this extractor already has (its `#n` suffixes would differ).
+    fn merge(&mut self, other: Extractor<'t>, theirs: Vec<Made>, made: &mut Vec<Made>) -> bool {
+        if other.keys.keys().any(|k| self.keys.contains_key(k)) {
+            return false;
+        }
+        self.keys.extend(other.keys);
+        let base = self.model.endpoints.len();
+        self.model.endpoints.extend(other.model.endpoints);
+        made.extend(theirs.into_iter().map(|mut m| {
+            m.endpoint += base;
+            m
+        }));
+        let mut errors = other.errors.into_iter();
+        let mut observations = other.model.observations.into_iter();
+        for is_observation in other.log {
+            if is_observation {
+                if let Some(mut o) = observations.next() {
+                    o.endpoint = o.endpoint.map(|i| i + base);
+                    self.observe(o);
+                }
+            } else if let Some(e) = errors.next()
+                && self.reported.insert((e.span, e.message.clone()))
+            {
+                self.log.push(false);
+                self.errors.push(e);
+            }
+        }
+        true
     }
 
     fn server_label(&self, scope: &Scope<'t>, listens: &[Listen]) -> String {
