@@ -550,6 +550,11 @@ pub struct Model {
 impl Model {
     /// Appends another model (observations keep pointing at their endpoints).
     pub fn extend(&mut self, other: Model) {
+        if self.endpoints.is_empty() && self.observations.is_empty() {
+            // Nothing to shift: take the other model's vectors instead of copying them.
+            *self = other;
+            return;
+        }
         let base = self.endpoints.len();
         self.endpoints.extend(other.endpoints);
         self.observations

@@ -156,6 +156,16 @@ fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
     buf.extend_from_slice(&digits[i..]);
 }
 
+/// True when some byte of `w` is below 0x20, a `"` or a `\\` (may also be true for
+/// bytes at or above 0x80, which the byte loop then passes through).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0
+}
+
 fn push_opt(buf: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => push_str(buf, s),
@@ -171,10 +181,23 @@ fn push_str(buf: &mut Vec<u8>, s: &str) {
     buf.reserve(bytes.len() + 2);
     buf.push(b'"');
     let mut done = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip eight plain bytes at a time (SWAR: no byte below 0x20, no `"`, no `\\`).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
         }
+        let i = i - 1;
         buf.extend_from_slice(&bytes[done..i]);
         done = i + 1;
         match b {
@@ -272,4 +295,35 @@ pub fn emit_model(
         &json!({ "version": VERSION, "endpoints": endpoints }),
     )?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::push_str;
+
+    #[test]
+    fn strings_are_escaped_exactly_as_serde_json_does() {
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "plain ascii text that is longer than eight bytes".into(),
+            "quote \" backslash \\ tab \t newline \n cr \r".into(),
+            "\u{8}\u{c}\u{1}\u{1f}\u{7f} ≥ ümlaut 日本語 \u{2028}".into(),
+        ];
+        for b in 0u8..0x80 {
+            for pad in 0..9 {
+                let mut s = "x".repeat(pad);
+                s.push(char::from(b));
+                s.push_str("yyyyyyyy");
+                cases.push(s);
+            }
+        }
+        for s in cases {
+            let mut buf = Vec::new();
+            push_str(&mut buf, &s);
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                serde_json::to_string(&s).unwrap()
+            );
+        }
+    }
 }
