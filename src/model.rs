@@ -9,6 +9,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -132,8 +133,9 @@ pub enum Origin {
     Inherited,
     /// Not written anywhere: the program's built-in default for the target version.
     Default {
-        /// What was assumed, e.g. `nginx 1.26 default`.
-        assumed: String,
+        /// What was assumed, e.g. `nginx 1.26 default` (shared: every endpoint without the
+        /// setting says the same).
+        assumed: Arc<str>,
     },
 }
 
@@ -156,7 +158,7 @@ pub struct Setting<T> {
     /// The directive, parameter or key that sets this value (or would, for a default):
     /// what a fix edits.
     #[serde(skip)]
-    pub directive: Option<String>,
+    pub directive: Option<Arc<str>>,
 }
 
 impl<T> Setting<T> {
@@ -185,7 +187,7 @@ impl<T> Setting<T> {
     }
 
     /// A built-in default; `assumed` names the program version whose default applies.
-    pub fn defaulted(value: T, assumed: impl Into<String>) -> Self {
+    pub fn defaulted(value: T, assumed: impl Into<Arc<str>>) -> Self {
         Setting {
             value,
             origin: Origin::Default {
@@ -200,7 +202,7 @@ impl<T> Setting<T> {
 
     /// Names the directive that sets (or would set) the value.
     #[must_use]
-    pub fn directive(mut self, name: impl Into<String>) -> Self {
+    pub fn directive(mut self, name: impl Into<Arc<str>>) -> Self {
         self.directive = Some(name.into());
         self
     }
@@ -351,6 +353,13 @@ pub enum Ciphers {
     OpenSsl(CipherString),
     /// An explicit list of suite names (IANA, Go, BoringSSL, ...), as applications take them.
     List(Vec<Named>),
+}
+
+impl Ciphers {
+    /// True for an OpenSSL cipher string (expanded by the cipher engine).
+    pub fn is_open_ssl(&self) -> bool {
+        matches!(self, Ciphers::OpenSsl(_))
+    }
 }
 
 /// Whether TLS is off, offered, or required on an endpoint.
@@ -541,6 +550,11 @@ pub struct Model {
 impl Model {
     /// Appends another model (observations keep pointing at their endpoints).
     pub fn extend(&mut self, other: Model) {
+        if self.endpoints.is_empty() && self.observations.is_empty() {
+            // Nothing to shift: take the other model's vectors instead of copying them.
+            *self = other;
+            return;
+        }
         let base = self.endpoints.len();
         self.endpoints.extend(other.endpoints);
         self.observations

@@ -1,5 +1,7 @@
 //! `cipher-not-recommended`: a suite outside the policy's recommended set is enabled.
 
+use std::collections::HashMap;
+
 use super::weak_cipher::abbreviate;
 use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
 use crate::cipher;
@@ -25,44 +27,55 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .filter_map(|n| cipher::lookup(n))
         .map(|s| s.id)
         .collect();
+    let recommended: Vec<&str> = cx
+        .params
+        .names("allow")
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let help = if recommended.is_empty() {
+        "the policy recommends no TLS 1.2 suites: enable only TLS 1.3".to_owned()
+    } else {
+        format!(
+            "use only the recommended suites: `{}`",
+            recommended.join(":")
+        )
+    };
+    let mut memo: HashMap<(usize, usize), (usize, String)> = HashMap::new();
     for e in &cx.endpoints {
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };
-        let extra: Vec<&str> = enabled
-            .suites
-            .iter()
-            .filter(|s| !allowed.contains(&s.suite.id))
-            .map(|s| s.suite.openssl_name)
-            .collect();
-        if extra.is_empty() {
+        // The list depends only on the suites: shared suite lists are summarised once.
+        let memo_key = (enabled.suites.as_ptr().addr(), enabled.suites.len());
+        let (count, names) = match memo.get(&memo_key) {
+            Some(hit) if enabled.setting.value.is_open_ssl() => hit.clone(),
+            _ => {
+                let extra: Vec<&str> = enabled
+                    .suites
+                    .iter()
+                    .filter(|s| !allowed.contains(&s.suite.id))
+                    .map(|s| s.suite.openssl_name)
+                    .collect();
+                let summary = (extra.len(), abbreviate(&extra));
+                if enabled.setting.value.is_open_ssl() {
+                    memo.insert(memo_key, summary.clone());
+                }
+                summary
+            }
+        };
+        if count == 0 {
             continue;
         }
         let message = format!(
-            "{} suite{} outside the policy's recommended set enabled for {} ({})",
-            extra.len(),
-            if extra.len() == 1 { "" } else { "s" },
+            "{count} suite{} outside the policy's recommended set enabled for {} ({names})",
+            if count == 1 { "" } else { "s" },
             e.name,
-            abbreviate(&extra)
         );
-        let recommended: Vec<&str> = cx
-            .params
-            .names("allow")
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let help = if recommended.is_empty() {
-            "the policy recommends no TLS 1.2 suites: enable only TLS 1.3".to_owned()
-        } else {
-            format!(
-                "use only the recommended suites: `{}`",
-                recommended.join(":")
-            )
-        };
         out.push(
             Finding::for_setting(e, enabled.setting, "ciphers", message)
                 .label("enables suites the policy does not recommend")
-                .help(help),
+                .help(help.clone()),
         );
     }
 }

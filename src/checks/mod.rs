@@ -5,8 +5,10 @@
 //! pushes plain [`Finding`]s. The engine stamps the check name, severity and policy on each
 //! finding. Checks know nothing about dialects and never render anything.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -314,6 +316,9 @@ pub struct Context<'a> {
     /// What is known about referenced certificates, DH files and ticket keys.
     pub facts: &'a Facts,
     ciphers: &'a cipher::Cache,
+    /// Enabled suites per expansion (by its address: the cache keeps every expansion alive
+    /// while the context lives), shared by every endpoint using it.
+    enabled: RefCell<HashMap<usize, Rc<[EnabledSuite]>, foldhash::fast::RandomState>>,
 }
 
 impl Context<'_> {
@@ -325,6 +330,26 @@ impl Context<'_> {
     /// Expands a cipher string (memoised per string and profile).
     pub fn expand(&self, s: &CipherString) -> Arc<Expansion> {
         self.ciphers.expand(&s.text, self.profile())
+    }
+
+    /// The suites an expansion enables (PSK and SRP left out), memoised per expansion.
+    fn enabled_of(&self, exp: &Arc<Expansion>) -> Rc<[EnabledSuite]> {
+        let at = Arc::as_ptr(exp).addr();
+        if let Some(hit) = self.enabled.borrow().get(&at) {
+            return Rc::clone(hit);
+        }
+        let suites: Rc<[EnabledSuite]> = exp
+            .suites
+            .iter()
+            .filter(|s| !s.psk() && !s.srp())
+            .map(|s| EnabledSuite {
+                suite: s,
+                span: None,
+                negotiable: exp.usable.iter().any(|u| u.id == s.id),
+            })
+            .collect();
+        self.enabled.borrow_mut().insert(at, Rc::clone(&suites));
+        suites
     }
 
     /// Observations of one kind.
@@ -393,7 +418,7 @@ impl Finding {
         match (&s.origin, s.span) {
             (crate::model::Origin::Default { .. }, _) | (_, None) => {
                 let assumed = match &s.origin {
-                    crate::model::Origin::Default { assumed } => assumed.clone(),
+                    crate::model::Origin::Default { assumed } => assumed.to_string(),
                     _ => "value not written anywhere".to_owned(),
                 };
                 f.label = assumed;
@@ -489,6 +514,7 @@ pub fn run(
                 targets,
                 facts,
                 ciphers,
+                enabled: RefCell::default(),
             };
             let start = all.len();
             (entry.check.run)(&cx, &mut all);
@@ -546,7 +572,7 @@ pub struct EnabledSuites<'a> {
     /// The setting that enables them.
     pub setting: &'a Setting<Ciphers>,
     /// The suites, in preference order, with where each is named (when listed by name).
-    pub suites: Vec<EnabledSuite>,
+    pub suites: Rc<[EnabledSuite]>,
 }
 
 /// One enabled suite.
@@ -572,18 +598,7 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
     let suites = match &setting.value {
         // PSK and SRP suites need a key or verifier callback that none of the configured
         // servers set up, so OpenSSL never negotiates them (`openssl ciphers -psk -srp`).
-        Ciphers::OpenSsl(cs) => {
-            let exp = cx.expand(cs);
-            exp.suites
-                .iter()
-                .filter(|s| !s.psk() && !s.srp())
-                .map(|s| EnabledSuite {
-                    suite: s,
-                    span: None,
-                    negotiable: exp.usable.iter().any(|u| u.id == s.id),
-                })
-                .collect()
-        }
+        Ciphers::OpenSsl(cs) => cx.enabled_of(&cx.expand(cs)),
         Ciphers::List(names) => names
             .iter()
             .filter_map(|n| {

@@ -1,5 +1,7 @@
 //! `no-forward-secrecy`: an endpoint enables a suite without an ephemeral key exchange.
 
+use std::collections::HashMap;
+
 use super::weak_cipher::abbreviate;
 use super::{Check, Context, Finding, Severity, enabled_suites};
 
@@ -13,25 +15,36 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut memo: HashMap<(usize, usize), (usize, String)> = HashMap::new();
     for e in &cx.endpoints {
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };
-        let static_kx: Vec<&str> = enabled
-            .suites
-            .iter()
-            .filter(|s| !s.suite.forward_secret())
-            .map(|s| s.suite.openssl_name)
-            .collect();
-        if static_kx.is_empty() {
+        // The list depends only on the suites: shared suite lists are summarised once.
+        let memo_key = (enabled.suites.as_ptr().addr(), enabled.suites.len());
+        let (count, names) = match memo.get(&memo_key) {
+            Some(hit) if enabled.setting.value.is_open_ssl() => hit.clone(),
+            _ => {
+                let static_kx: Vec<&str> = enabled
+                    .suites
+                    .iter()
+                    .filter(|s| !s.suite.forward_secret())
+                    .map(|s| s.suite.openssl_name)
+                    .collect();
+                let summary = (static_kx.len(), abbreviate(&static_kx));
+                if enabled.setting.value.is_open_ssl() {
+                    memo.insert(memo_key, summary.clone());
+                }
+                summary
+            }
+        };
+        if count == 0 {
             continue;
         }
         let message = format!(
-            "{} suite{} without forward secrecy enabled for {} ({})",
-            static_kx.len(),
-            if static_kx.len() == 1 { "" } else { "s" },
+            "{count} suite{} without forward secrecy enabled for {} ({names})",
+            if count == 1 { "" } else { "s" },
             e.name,
-            abbreviate(&static_kx)
         );
         out.push(
             Finding::for_setting(e, enabled.setting, "ciphers", message)

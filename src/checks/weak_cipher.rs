@@ -1,6 +1,6 @@
 //! `weak-cipher`: an endpoint enables a suite with a broken algorithm.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
 use crate::model::TlsMode;
@@ -27,6 +27,9 @@ pub(super) const CHECK: Check = Check {
 };
 
 /// The classes `forbid` may name, as `Suite::weaknesses` spells them.
+/// Weak suites by class, and whether any of them is negotiable.
+type Classes<'a> = (BTreeMap<&'a str, Vec<&'a str>>, bool);
+
 pub(super) const CLASSES: &[&str] = &["NULL", "anonymous", "EXPORT", "RC4", "DES", "3DES", "MD5"];
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -35,6 +38,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .params
         .flag("allow-anonymous-opportunistic")
         .unwrap_or(false);
+    let mut memo: HashMap<(usize, usize, bool), Classes<'_>> = HashMap::new();
     for e in &cx.endpoints {
         let opportunistic = e
             .tls
@@ -44,19 +48,35 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };
-        let mut by_class: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        let mut negotiable = false;
-        for s in &enabled.suites {
-            for w in s.suite.weaknesses() {
-                if w == "anonymous" && anon_ok && opportunistic {
-                    continue;
+        let skip_anon = anon_ok && opportunistic;
+        // The classes depend only on the suites: compute them once per suite list.
+        let memo_key = (
+            enabled.suites.as_ptr().addr(),
+            enabled.suites.len(),
+            skip_anon,
+        );
+        let (by_class, negotiable) = match memo.get(&memo_key) {
+            Some(hit) if enabled.setting.value.is_open_ssl() => hit.clone(),
+            _ => {
+                let mut by_class: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                let mut negotiable = false;
+                for s in enabled.suites.iter() {
+                    for w in s.suite.weaknesses() {
+                        if w == "anonymous" && skip_anon {
+                            continue;
+                        }
+                        if forbid.is_empty() || forbid.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+                            by_class.entry(w).or_default().push(s.suite.openssl_name);
+                            negotiable |= s.negotiable;
+                        }
+                    }
                 }
-                if forbid.is_empty() || forbid.iter().any(|f| f.eq_ignore_ascii_case(w)) {
-                    by_class.entry(w).or_default().push(s.suite.openssl_name);
-                    negotiable |= s.negotiable;
+                if enabled.setting.value.is_open_ssl() {
+                    memo.insert(memo_key, (by_class.clone(), negotiable));
                 }
+                (by_class, negotiable)
             }
-        }
+        };
         if by_class.is_empty() {
             continue;
         }

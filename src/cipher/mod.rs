@@ -360,10 +360,13 @@ pub fn all_suites() -> &'static [Suite] {
     &table::SUITES
 }
 
+/// Expansions of one profile by cipher string.
+type Expansions = HashMap<String, Arc<Expansion>, foldhash::fast::RandomState>;
+
 /// Thread-safe memo of expansions per (string, profile).
 #[derive(Debug, Default)]
 pub struct Cache {
-    map: Mutex<HashMap<Profile, HashMap<String, Arc<Expansion>>>>,
+    map: Mutex<HashMap<Profile, Expansions>>,
 }
 
 impl Cache {

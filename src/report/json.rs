@@ -11,8 +11,6 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
 use super::Summary;
 use crate::checks::Finding;
 use crate::source::{Sources, Span};
@@ -20,125 +18,205 @@ use crate::source::{Sources, Span};
 /// Schema version.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct Out<'a> {
-    version: u32,
-    findings: Findings<'a>,
-    summary: &'a Summary,
-}
+/// Findings rendered per batch: each batch is split between two threads, then written in
+/// order, so output memory stays bounded.
+const BATCH: usize = 8192;
 
-/// The findings, serialized one by one as they are written (no document in memory).
-struct Findings<'a> {
-    findings: &'a [Finding],
-    sources: &'a Sources,
-}
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.findings.iter().map(|f| JsonFinding {
-            finding: f,
-            sources: self.sources,
-        }))
-    }
-}
-
-/// One finding: `rule`, `severity`, `message`, the location fields, `help`, `policy`,
-/// `endpoint`, `key`, `labels`.
-struct JsonFinding<'a> {
-    finding: &'a Finding,
-    sources: &'a Sources,
-}
-
-impl Serialize for JsonFinding<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let f = self.finding;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rule", f.check)?;
-        m.serialize_entry("severity", f.severity.as_str())?;
-        m.serialize_entry("message", &f.message)?;
-        location(&mut m, f.span, self.sources)?;
-        m.serialize_entry("help", &f.help.as_deref())?;
-        m.serialize_entry("policy", &f.policy)?;
-        m.serialize_entry("endpoint", &f.endpoint.as_deref())?;
-        m.serialize_entry("key", &f.key)?;
-        m.serialize_entry(
-            "labels",
-            &Labels {
-                labels: &f.labels,
-                sources: self.sources,
-            },
-        )?;
-        m.end()
-    }
-}
-
-struct Labels<'a> {
-    labels: &'a [crate::model::Label],
-    sources: &'a Sources,
-}
-
-impl Serialize for Labels<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.labels.iter().map(|label| JsonLabel {
-            label,
-            sources: self.sources,
-        }))
-    }
-}
-
-/// One label: `message` and the location fields.
-struct JsonLabel<'a> {
-    label: &'a crate::model::Label,
-    sources: &'a Sources,
-}
-
-impl Serialize for JsonLabel<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("message", &self.label.text)?;
-        location(&mut m, self.label.span, self.sources)?;
-        m.end()
-    }
-}
-
-/// The fields of a [`super::Location`], in its order, without building one.
-fn location<M: serde::ser::SerializeMap>(
-    m: &mut M,
-    span: Span,
-    sources: &Sources,
-) -> Result<(), M::Error> {
-    let file = sources.get(span.file);
-    let start = file.line_col(span.start as usize);
-    let end = file.line_col(span.end as usize);
-    m.serialize_entry("file", &file.name)?;
-    m.serialize_entry("line", &start.line)?;
-    m.serialize_entry("column", &start.column)?;
-    m.serialize_entry("end_line", &end.line)?;
-    m.serialize_entry("end_column", &end.column)?;
-    m.serialize_entry("offset", &span.start)?;
-    m.serialize_entry("length", &(span.end - span.start))
-}
-
-/// Writes the findings document.
+/// Writes the findings document: exactly what `serde_json::to_writer_pretty` prints for
+/// `{"version", "findings", "summary"}`, rendered by hand (a fixed shape, so no serializer
+/// state machine) and on two threads for big reports.
 pub fn emit(
     findings: &[Finding],
     summary: &Summary,
     sources: &Sources,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let doc = Out {
-        version: VERSION,
-        findings: Findings { findings, sources },
-        summary,
-    };
-    // A buffer of a concrete type: serde_json writes many small pieces, and each one
-    // through `dyn Write` costs a virtual call.
-    let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, &doc)?;
-    writeln!(out)?;
+    let mut head = Vec::with_capacity(64);
+    head.extend_from_slice(b"{\n  \"version\": ");
+    push_uint(&mut head, u64::from(VERSION));
+    head.extend_from_slice(b",\n  \"findings\": [");
+    out.write_all(&head)?;
+    let mut first = true;
+    for batch in findings.chunks(BATCH) {
+        let (a, b) = batch.split_at(batch.len() / 2);
+        let render = |part: &[Finding], lead: bool| {
+            let mut buf = Vec::with_capacity(part.len() * 768);
+            for (i, f) in part.iter().enumerate() {
+                if i > 0 || lead {
+                    buf.push(b',');
+                }
+                finding(&mut buf, f, sources);
+            }
+            buf
+        };
+        let (ra, rb) = if batch.len() >= 512 {
+            std::thread::scope(|s| {
+                let other = s.spawn(|| render(b, true));
+                let ra = render(a, !first);
+                (
+                    ra,
+                    other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                )
+            })
+        } else {
+            (render(a, !first), render(b, !first || !a.is_empty()))
+        };
+        out.write_all(&ra)?;
+        out.write_all(&rb)?;
+        first = false;
+    }
+    let mut tail = Vec::with_capacity(256);
+    if findings.is_empty() {
+        tail.extend_from_slice(b"],\n  \"summary\": ");
+    } else {
+        tail.extend_from_slice(b"\n  ],\n  \"summary\": ");
+    }
+    // The summary at one level of indentation: its own pretty form, shifted (no string in
+    // it holds a raw newline).
+    let summary = serde_json::to_string_pretty(summary)?;
+    tail.extend_from_slice(summary.replace('\n', "\n  ").as_bytes());
+    tail.extend_from_slice(b"\n}\n");
+    out.write_all(&tail)?;
     out.flush()
+}
+
+/// One finding at the indentation of an element of `findings`, preceded by its newline.
+fn finding(buf: &mut Vec<u8>, f: &Finding, sources: &Sources) {
+    buf.extend_from_slice(b"\n    {\n      \"rule\": ");
+    push_str(buf, f.check);
+    buf.extend_from_slice(b",\n      \"severity\": ");
+    push_str(buf, f.severity.as_str());
+    buf.extend_from_slice(b",\n      \"message\": ");
+    push_str(buf, &f.message);
+    location(buf, f.span, sources, b"      ");
+    buf.extend_from_slice(b",\n      \"help\": ");
+    push_opt(buf, f.help.as_deref());
+    buf.extend_from_slice(b",\n      \"policy\": ");
+    push_str(buf, &f.policy);
+    buf.extend_from_slice(b",\n      \"endpoint\": ");
+    push_opt(buf, f.endpoint.as_deref());
+    buf.extend_from_slice(b",\n      \"key\": ");
+    push_str(buf, &f.key);
+    buf.extend_from_slice(b",\n      \"labels\": [");
+    for (i, l) in f.labels.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"\n        {\n          \"message\": ");
+        push_str(buf, &l.text);
+        location(buf, l.span, sources, b"          ");
+        buf.extend_from_slice(b"\n        }");
+    }
+    if !f.labels.is_empty() {
+        buf.extend_from_slice(b"\n      ");
+    }
+    buf.extend_from_slice(b"]\n    }");
+}
+
+/// The fields of a [`super::Location`], in its order, each after `,\n` and `indent`.
+fn location(buf: &mut Vec<u8>, span: Span, sources: &Sources, indent: &[u8]) {
+    let file = sources.get(span.file);
+    let start = file.line_col(span.start as usize);
+    let end = file.line_col(span.end as usize);
+    let field = |buf: &mut Vec<u8>, name: &[u8]| {
+        buf.extend_from_slice(b",\n");
+        buf.extend_from_slice(indent);
+        buf.push(b'"');
+        buf.extend_from_slice(name);
+        buf.extend_from_slice(b"\": ");
+    };
+    field(buf, b"file");
+    push_str(buf, &file.name);
+    for (name, n) in [
+        (&b"line"[..], start.line as u64),
+        (b"column", start.column as u64),
+        (b"end_line", end.line as u64),
+        (b"end_column", end.column as u64),
+        (b"offset", u64::from(span.start)),
+        (b"length", u64::from(span.end - span.start)),
+    ] {
+        field(buf, name);
+        push_uint(buf, n);
+    }
+}
+
+fn push_uint(buf: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+/// True when some byte of `w` is below 0x20, a `"` or a `\\` (may also be true for
+/// bytes at or above 0x80, which the byte loop then passes through).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    control | zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) != 0
+}
+
+fn push_opt(buf: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(buf, s),
+        None => buf.extend_from_slice(b"null"),
+    }
+}
+
+/// A JSON string escaped as serde_json escapes it: `"`, `\\`, and control characters
+/// (`\b \f \n \r \t`, the rest as lower-case `\u00XX`); everything else verbatim.
+fn push_str(buf: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    buf.reserve(bytes.len() + 2);
+    buf.push(b'"');
+    let mut done = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip eight plain bytes at a time (SWAR: no byte below 0x20, no `"`, no `\\`).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        let i = i - 1;
+        buf.extend_from_slice(&bytes[done..i]);
+        done = i + 1;
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            _ => {
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[usize::from(b >> 4)]);
+                buf.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+    }
+    buf.extend_from_slice(&bytes[done..]);
+    buf.push(b'"');
 }
 
 /// TLS 1.3 suites: as configured, else OpenSSL's default when TLS 1.3 is enabled.
@@ -217,4 +295,35 @@ pub fn emit_model(
         &json!({ "version": VERSION, "endpoints": endpoints }),
     )?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::push_str;
+
+    #[test]
+    fn strings_are_escaped_exactly_as_serde_json_does() {
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "plain ascii text that is longer than eight bytes".into(),
+            "quote \" backslash \\ tab \t newline \n cr \r".into(),
+            "\u{8}\u{c}\u{1}\u{1f}\u{7f} ≥ ümlaut 日本語 \u{2028}".into(),
+        ];
+        for b in 0u8..0x80 {
+            for pad in 0..9 {
+                let mut s = "x".repeat(pad);
+                s.push(char::from(b));
+                s.push_str("yyyyyyyy");
+                cases.push(s);
+            }
+        }
+        for s in cases {
+            let mut buf = Vec::new();
+            push_str(&mut buf, &s);
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                serde_json::to_string(&s).unwrap()
+            );
+        }
+    }
 }

@@ -12,8 +12,8 @@
 //!
 //! This module does not judge anything: no policy, no severity.
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::lexer::Arg;
 use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
@@ -23,6 +23,10 @@ use crate::model::{
 };
 use crate::parse::{Options, ParseError};
 use crate::source::Span;
+
+/// Maps keyed by config text: a seeded fast hasher (no SipHash cost, still per-process keys).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// The first nginx whose `ssl_protocols` works outside the default server (CHANGES 1.29.2).
 const PER_SERVER_PROTOCOLS: Version = Version(1, 29, 2);
@@ -63,7 +67,7 @@ struct Scope<'t> {
 
 impl<'t> Scope<'t> {
     fn of(tree: &'t Tree, children: &[DirId]) -> Self {
-        let mut by_name: HashMap<&'t str, Vec<DirId>> = HashMap::new();
+        let mut by_name: HashMap<&'t str, Vec<DirId>> = HashMap::default();
         for &id in children {
             by_name.entry(tree.get(id).name()).or_default().push(id);
         }
@@ -148,6 +152,23 @@ struct Extractor<'t> {
     errors: Vec<ParseError>,
     reported: HashSet<(Span, String)>,
     keys: HashMap<String, usize>,
+    /// Texts every endpoint shares (directive names, default explanations), made once.
+    texts: HashMap<String, Arc<str>>,
+    text_key: String,
+    /// For each reported error (false) and observation (true), in order: how a fork's
+    /// results are replayed by [`Extractor::merge`].
+    log: Vec<bool>,
+}
+
+/// Servers of at least this count are extracted on two threads.
+const PARALLEL_SERVERS: usize = 64;
+
+/// The servers of one module and what their extraction shares.
+struct Servers<'s, 't> {
+    top: &'s Scope<'t>,
+    all: &'s [ServerInfo<'t>],
+    socket_ssl: &'s HashMap<&'s str, (Span, usize)>,
+    module: Module,
 }
 
 /// Extracts endpoints and observations; also returns the errors nginx would give at load
@@ -158,8 +179,11 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         target: options.targets.nginx,
         model: Model::default(),
         errors: Vec::new(),
-        reported: HashSet::new(),
-        keys: HashMap::new(),
+        reported: HashSet::default(),
+        keys: HashMap::default(),
+        texts: HashMap::default(),
+        text_key: String::new(),
+        log: Vec::new(),
     };
     let is_main = tree.root.iter().any(|&id| {
         let d = tree.get(id);
@@ -225,12 +249,14 @@ impl<'t> Extractor<'t> {
 
     fn error(&mut self, span: Span, message: String) {
         if self.reported.insert((span, message.clone())) {
+            self.log.push(false);
             self.errors.push(ParseError::new(span, message));
         }
     }
 
     fn observe(&mut self, o: Observation) {
         if self.reported.insert((o.span, o.message.clone())) {
+            self.log.push(true);
             self.model.observations.push(o);
         }
     }
@@ -321,8 +347,8 @@ impl<'t> Extractor<'t> {
             });
         }
         // The `ssl` listen flag belongs to the socket: OR it across servers (`nginx.md` §4.1).
-        let mut socket_ssl: HashMap<&str, (Span, usize)> = HashMap::new();
-        let mut default_of: HashMap<&str, usize> = HashMap::new();
+        let mut socket_ssl: HashMap<&str, (Span, usize)> = HashMap::default();
+        let mut default_of: HashMap<&str, usize> = HashMap::default();
         for (i, s) in servers.iter().enumerate() {
             for l in &s.listens {
                 if let Some(span) = l.ssl {
@@ -339,26 +365,40 @@ impl<'t> Extractor<'t> {
             }
         }
         let mut made: Vec<Made> = Vec::new();
-        for (i, s) in servers.iter().enumerate() {
-            let chain = Chain {
-                scopes: vec![&top, &s.scope],
-            };
-            if let Some(m) = self.server_endpoint(i, s, &chain, &socket_ssl, &servers, module) {
-                made.push(m);
-            } else {
-                // Not a TLS server: its dialect facts still matter.
-                let key = format!("{}/server[{}]", module.as_str(), s.label);
-                if module != Module::Stream {
-                    for &id in s.scope.get("ssl") {
-                        self.ssl_directive(id, None, &key);
+        let cx = Servers {
+            top: &top,
+            all: &servers,
+            socket_ssl: &socket_ssl,
+            module,
+        };
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        if threads > 1 && servers.len() >= PARALLEL_SERVERS {
+            // Servers are independent: the second half is extracted on another thread into
+            // its own model, then appended as if extracted here (see `merge`).
+            let half = servers.len() / 2;
+            let mut other = self.fork();
+            let other = std::thread::scope(|sc| {
+                let h = sc.spawn(|| {
+                    let mut made = Vec::new();
+                    for i in half..servers.len() {
+                        other.server(i, &cx, &mut made);
                     }
+                    (other, made)
+                });
+                for i in 0..half {
+                    self.server(i, &cx, &mut made);
                 }
-                self.listen_observations(&s.scope, None, &key);
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            });
+            let (other, theirs) = other;
+            if !self.merge(other, theirs, &mut made) {
+                for i in half..servers.len() {
+                    self.server(i, &cx, &mut made);
+                }
             }
-            match module {
-                Module::Http => self.http_clients(s, &chain),
-                Module::Stream => self.stream_client(s, &chain),
-                Module::Mail => {}
+        } else {
+            for i in 0..servers.len() {
+                self.server(i, &cx, &mut made);
             }
         }
         if module != Module::Mail && self.target < PER_SERVER_PROTOCOLS {
@@ -368,6 +408,80 @@ impl<'t> Extractor<'t> {
                 .collect();
             self.default_server_rule(&made, &default_of, &servers);
         }
+    }
+
+    /// One server: its endpoint (when it speaks TLS), its facts, its upstream endpoints.
+    fn server(&mut self, i: usize, cx: &Servers<'_, 't>, made: &mut Vec<Made>) {
+        let s = &cx.all[i];
+        let module = cx.module;
+        let chain = Chain {
+            scopes: vec![cx.top, &s.scope],
+        };
+        if let Some(m) = self.server_endpoint(i, s, &chain, cx.socket_ssl, cx.all, module) {
+            made.push(m);
+        } else {
+            // Not a TLS server: its dialect facts still matter.
+            let key = format!("{}/server[{}]", module.as_str(), s.label);
+            if module != Module::Stream {
+                for &id in s.scope.get("ssl") {
+                    self.ssl_directive(id, None, &key);
+                }
+            }
+            self.listen_observations(&s.scope, None, &key);
+        }
+        match module {
+            Module::Http => self.http_clients(s, &chain),
+            Module::Stream => self.stream_client(s, &chain),
+            Module::Mail => {}
+        }
+    }
+
+    /// An extractor with the same inputs and nothing extracted yet.
+    fn fork(&self) -> Extractor<'t> {
+        Extractor {
+            tree: self.tree,
+            target: self.target,
+            model: Model::default(),
+            errors: Vec::new(),
+            reported: HashSet::default(),
+            keys: HashMap::default(),
+            texts: self.texts.clone(),
+            text_key: String::new(),
+            log: Vec::new(),
+        }
+    }
+
+    /// Appends what a [`Extractor::fork`] extracted, exactly as if it had been extracted
+    /// here: endpoint indices shift, errors and observations already reported here are
+    /// dropped (in the order they were made). Returns false, changing nothing, when the
+    /// fork made a key this extractor already has (its `#n` suffixes would differ).
+    fn merge(&mut self, other: Extractor<'t>, theirs: Vec<Made>, made: &mut Vec<Made>) -> bool {
+        if other.keys.keys().any(|k| self.keys.contains_key(k)) {
+            return false;
+        }
+        self.keys.extend(other.keys);
+        let base = self.model.endpoints.len();
+        self.model.endpoints.extend(other.model.endpoints);
+        made.extend(theirs.into_iter().map(|mut m| {
+            m.endpoint += base;
+            m
+        }));
+        let mut errors = other.errors.into_iter();
+        let mut observations = other.model.observations.into_iter();
+        for is_observation in other.log {
+            if is_observation {
+                if let Some(mut o) = observations.next() {
+                    o.endpoint = o.endpoint.map(|i| i + base);
+                    self.observe(o);
+                }
+            } else if let Some(e) = errors.next()
+                && self.reported.insert((e.span, e.message.clone()))
+            {
+                self.log.push(false);
+                self.errors.push(e);
+            }
+        }
+        true
     }
 
     fn server_label(&self, scope: &Scope<'t>, listens: &[Listen]) -> String {
@@ -805,20 +919,44 @@ impl<'t> Extractor<'t> {
         });
     }
 
-    fn default_text(&self, directive: &str, value: &str) -> String {
-        format!(
-            "no `{directive}` here; nginx {} default `{value}` applies",
-            self.target
-        )
+    /// A shared text, made by `make` the first time `parts` are asked for.
+    fn cached(&mut self, parts: &[&str], make: impl FnOnce() -> String) -> Arc<str> {
+        let mut k = std::mem::take(&mut self.text_key);
+        k.clear();
+        for part in parts {
+            k.push_str(part);
+            k.push('\0');
+        }
+        let out = if let Some(t) = self.texts.get(k.as_str()) {
+            Arc::clone(t)
+        } else {
+            let t: Arc<str> = make().into();
+            self.texts.insert(k.clone(), Arc::clone(&t));
+            t
+        };
+        self.text_key = k;
+        out
     }
 
-    fn place<T>(value: T, span: Span, own: bool, directive: &str) -> Setting<T> {
+    /// A directive name `{prefix}{suffix}`, shared.
+    fn name(&mut self, prefix: &str, suffix: &str) -> Arc<str> {
+        self.cached(&["name", prefix, suffix], || format!("{prefix}{suffix}"))
+    }
+
+    fn default_text(&mut self, directive: &str, value: &str) -> Arc<str> {
+        let target = self.target;
+        self.cached(&["default", directive, value], || {
+            format!("no `{directive}` here; nginx {target} default `{value}` applies")
+        })
+    }
+
+    fn place<T>(value: T, span: Span, own: bool, directive: &Arc<str>) -> Setting<T> {
         let s = if own {
             Setting::set(value, span)
         } else {
             Setting::inherited(value, span)
         };
-        s.directive(directive)
+        s.directive(Arc::clone(directive))
     }
 
     /// The effective settings of one endpoint.
@@ -839,18 +977,18 @@ impl<'t> Extractor<'t> {
                         .iter()
                         .map(|s| Named::new(*s, None))
                         .collect(),
-                    format!(
+                    self.cached(&["ciphersuites", p], || format!(
                         "no `{p}_conf_command Ciphersuites` here; nginx sets no TLS 1.3 suites, so OpenSSL's defaults apply"
-                    ),
+                    )),
                 )
-                .directive(format!("{p}_conf_command")),
+                .directive(self.name(p, "_conf_command")),
             ),
             compression: Some(
                 Setting::defaulted(
                     false,
-                    format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it"),
+                    self.cached(&["compression", p], || format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it")),
                 )
-                .directive(format!("{p}_conf_command")),
+                .directive(self.name(p, "_conf_command")),
             ),
             ..TlsSettings::default()
         };
@@ -858,7 +996,7 @@ impl<'t> Extractor<'t> {
         match f.side {
             Side::Server => self.server_only(chain, &mut tls, endpoint, key),
             Side::Client => {
-                let name = format!("{p}_verify");
+                let name = self.name(p, "_verify");
                 tls.verify_peer = Some(match chain.find(&name) {
                     Some(found) => {
                         let id = self.single(found.ids);
@@ -866,11 +1004,11 @@ impl<'t> Extractor<'t> {
                         match self.flag(id, Some(endpoint), key) {
                             Some(v) => Self::place(v, span, found.own, &name),
                             None => Setting::defaulted(false, self.default_text(&name, "off"))
-                                .directive(name.clone()),
+                                .directive(Arc::clone(&name)),
                         }
                     }
                     None => Setting::defaulted(false, self.default_text(&name, "off"))
-                        .directive(name.clone()),
+                        .directive(Arc::clone(&name)),
                 });
             }
         }
@@ -885,7 +1023,7 @@ impl<'t> Extractor<'t> {
         endpoint: usize,
         key: &str,
     ) -> Setting<Vec<Protocol>> {
-        let name = format!("{p}_protocols");
+        let name = self.name(p, "_protocols");
         let Some(found) = chain.find(&name) else {
             let def = default_protocols(self.target);
             let text = self.default_text(&name, &join_protocols(&def));
@@ -931,7 +1069,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn ciphers(&mut self, chain: &Chain<'_, 't>, f: Family) -> Setting<Ciphers> {
-        let name = format!("{}_ciphers", f.prefix);
+        let name = self.name(f.prefix, "_ciphers");
         let default = match f.side {
             Side::Server => "HIGH:!aNULL:!MD5",
             Side::Client => "DEFAULT",
@@ -952,7 +1090,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn certificates(&mut self, chain: &Chain<'_, 't>, p: &str) -> Vec<Setting<PathBuf>> {
-        let name = format!("{p}_certificate");
+        let name = self.name(p, "_certificate");
         let Some(found) = chain.find(&name) else {
             return Vec::new();
         };
@@ -986,22 +1124,24 @@ impl<'t> Extractor<'t> {
     ) {
         let t = self.target;
         // ssl_prefer_server_ciphers
-        let name = "ssl_prefer_server_ciphers";
+        let name = &self.name("ssl_prefer_server_ciphers", "");
         tls.prefer_server_ciphers = Some(
             self.flag_setting(chain, name, false, endpoint, key)
                 .unwrap_or_else(|| {
-                    Setting::defaulted(false, self.default_text(name, "off")).directive(name)
+                    Setting::defaulted(false, self.default_text(name, "off"))
+                        .directive(Arc::clone(name))
                 }),
         );
-        let name = "ssl_session_tickets";
+        let name = &self.name("ssl_session_tickets", "");
         tls.session_tickets = Some(
             self.flag_setting(chain, name, true, endpoint, key)
                 .unwrap_or_else(|| {
-                    Setting::defaulted(true, self.default_text(name, "on")).directive(name)
+                    Setting::defaulted(true, self.default_text(name, "on"))
+                        .directive(Arc::clone(name))
                 }),
         );
         // ssl_session_timeout
-        let name = "ssl_session_timeout";
+        let name = &self.name("ssl_session_timeout", "");
         let mut timeout = 300;
         tls.session_timeout = Some(match chain.find(name) {
             Some(found) => {
@@ -1027,14 +1167,17 @@ impl<'t> Extractor<'t> {
                         o.endpoint = Some(endpoint);
                         self.observe(o);
                     }
-                    Setting::defaulted(300, self.default_text(name, "5m")).directive(name)
+                    Setting::defaulted(300, self.default_text(name, "5m"))
+                        .directive(Arc::clone(name))
                 }
             }
-            None => Setting::defaulted(300, self.default_text(name, "5m")).directive(name),
+            None => {
+                Setting::defaulted(300, self.default_text(name, "5m")).directive(Arc::clone(name))
+            }
         });
         // Ticket keys: files, automatic rotation (>= 1.23.2 with a shared cache), or one
         // random key per start.
-        let name = "ssl_session_ticket_key";
+        let name = &self.name("ssl_session_ticket_key", "");
         let shared_cache = chain.find("ssl_session_cache").and_then(|f| {
             let id = f.ids[0];
             let d = self.d(id);
@@ -1069,7 +1212,7 @@ impl<'t> Extractor<'t> {
                     ),
                 )
                 .with_related(span, "shared session cache")
-                .directive(name),
+                .directive(Arc::clone(name)),
                 _ => {
                     let why = if t < AUTO_TICKET_KEYS {
                         format!("nginx {t} (before 1.23.2) makes one random ticket key at start and keeps it until restart")
@@ -1077,12 +1220,12 @@ impl<'t> Extractor<'t> {
                         format!("without a shared `ssl_session_cache`, nginx {t} makes one random ticket key at start and keeps it until restart")
                     };
                     Setting::defaulted(TicketKeys::UntilRestart, format!("no `{name}` here; {why}"))
-                        .directive(name)
+                        .directive(Arc::clone(name))
                 }
             },
         });
         // ssl_ecdh_curve
-        let name = "ssl_ecdh_curve";
+        let name = &self.name("ssl_ecdh_curve", "");
         tls.curves = Some(match chain.find(name) {
             Some(found) => {
                 let id = self.single(found.ids);
@@ -1095,17 +1238,17 @@ impl<'t> Extractor<'t> {
                         vec![Named::new("auto", None)],
                         self.default_text(name, "auto"),
                     )
-                    .directive(name)
+                    .directive(Arc::clone(name))
                 }
             }
             None => Setting::defaulted(
                 vec![Named::new("auto", None)],
                 self.default_text(name, "auto"),
             )
-            .directive(name),
+            .directive(Arc::clone(name)),
         });
         // ssl_dhparam
-        let name = "ssl_dhparam";
+        let name = &self.name("ssl_dhparam", "");
         tls.dh_params = Some(match chain.find(name) {
             Some(found) => {
                 let id = self.single(found.ids);
@@ -1118,7 +1261,7 @@ impl<'t> Extractor<'t> {
                         name,
                     )
                 } else {
-                    Setting::defaulted(None, "no usable `ssl_dhparam`").directive(name)
+                    Setting::defaulted(None, "no usable `ssl_dhparam`").directive(Arc::clone(name))
                 }
             }
             None => Setting::defaulted(
@@ -1126,10 +1269,10 @@ impl<'t> Extractor<'t> {
                 format!("no `{name}` here; nginx {t} has no built-in DH parameters"),
             )
             .with_note("no ssl_dhparam: DHE suites disabled (nginx ≥ 1.11.0)")
-            .directive(name),
+            .directive(Arc::clone(name)),
         });
         // ssl_verify_client
-        let name = "ssl_verify_client";
+        let name = &self.name("ssl_verify_client", "");
         tls.verify_peer = Some(match chain.find(name) {
             Some(found) => {
                 let id = self.single(found.ids);
@@ -1140,14 +1283,15 @@ impl<'t> Extractor<'t> {
                     .is_some_and(|a| !a.value.eq_ignore_ascii_case("off"));
                 Self::place(on, d.args_span(), found.own, name)
             }
-            None => Setting::defaulted(false, self.default_text(name, "off")).directive(name),
+            None => Setting::defaulted(false, self.default_text(name, "off"))
+                .directive(Arc::clone(name)),
         });
     }
 
     fn flag_setting(
         &mut self,
         chain: &Chain<'_, 't>,
-        name: &str,
+        name: &Arc<str>,
         _default: bool,
         endpoint: usize,
         key: &str,
@@ -1171,7 +1315,7 @@ impl<'t> Extractor<'t> {
         endpoint: usize,
         key: &str,
     ) {
-        let name = format!("{p}_conf_command");
+        let name = self.name(p, "_conf_command");
         let Some(found) = chain.find(&name) else {
             return;
         };

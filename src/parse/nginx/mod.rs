@@ -15,6 +15,9 @@ pub mod extract;
 pub mod lexer;
 pub mod tree;
 
+/// Trees with at least this many directives are freed on another thread.
+const BACKGROUND_DROP: usize = 10_000;
+
 /// Top-level blocks that only an nginx main config has.
 const MAIN_BLOCKS: &[&str] = &["http", "events", "stream", "mail"];
 
@@ -61,11 +64,18 @@ pub fn looks_like(text: &str) -> bool {
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let tree = tree::parse(path, sources, super::confinement(options, path));
     let (model, extra) = extract::extract(&tree, options);
-    let mut errors = tree.errors;
+    let mut tree = tree;
+    let mut errors = std::mem::take(&mut tree.errors);
     errors.extend(extra);
+    let files = std::mem::take(&mut tree.files);
+    // The tree is not needed any more; freeing its many small allocations one by one takes
+    // a while, so big ones are freed off the critical path.
+    if tree.directives.len() >= BACKGROUND_DROP {
+        let _ = std::thread::Builder::new().spawn(move || drop(tree));
+    }
     Parsed {
         model,
         errors,
-        files: tree.files,
+        files,
     }
 }

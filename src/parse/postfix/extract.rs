@@ -6,7 +6,6 @@
 //! tlsmgr's ticket-key rotation. Checks only read the resulting [`Endpoint`]s and
 //! [`Observation`]s. Syntax is `syntax.rs`' job; lookup and provenance are `scope.rs`'.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::params;
@@ -270,7 +269,7 @@ impl Cx<'_, '_> {
         } else {
             let mut s = self.scope.setting(level, TlsMode::Off);
             if let crate::model::Origin::Default { assumed } = &mut s.origin {
-                let _ = write!(assumed, " and `{use_}` is `no`: TLS is off");
+                *assumed = format!("{assumed} and `{use_}` is `no`: TLS is off").into();
             }
             s
         };
