@@ -1,9 +1,8 @@
 //! `cipher-not-recommended`: a suite outside the policy's recommended set is enabled.
 
-use std::collections::HashMap;
-
-use super::weak_cipher::abbreviate;
-use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
+use super::{
+    Check, Context, Finding, Param, ParamKind, Severity, SummaryMemo, enabled_suites, summarize,
+};
 use crate::cipher;
 
 pub(super) const CHECK: Check = Check {
@@ -41,29 +40,13 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             recommended.join(":")
         )
     };
-    let mut memo: HashMap<(usize, usize), (usize, String)> = HashMap::new();
+    let mut memo = SummaryMemo::new();
     for e in &cx.endpoints {
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };
         // The list depends only on the suites: shared suite lists are summarised once.
-        let memo_key = (enabled.suites.as_ptr().addr(), enabled.suites.len());
-        let (count, names) = match memo.get(&memo_key) {
-            Some(hit) if enabled.setting.value.is_open_ssl() => hit.clone(),
-            _ => {
-                let extra: Vec<&str> = enabled
-                    .suites
-                    .iter()
-                    .filter(|s| !allowed.contains(&s.suite.id))
-                    .map(|s| s.suite.openssl_name)
-                    .collect();
-                let summary = (extra.len(), abbreviate(&extra));
-                if enabled.setting.value.is_open_ssl() {
-                    memo.insert(memo_key, summary.clone());
-                }
-                summary
-            }
-        };
+        let (count, names) = summarize(&mut memo, &enabled, |s| !allowed.contains(&s.id));
         if count == 0 {
             continue;
         }

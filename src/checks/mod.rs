@@ -613,6 +613,35 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
     Some(EnabledSuites { setting, suites })
 }
 
+/// Per-check memo of suite summaries, keyed by the shared suite list of an OpenSSL string.
+pub type SummaryMemo = std::collections::HashMap<(usize, usize), (usize, String)>;
+
+/// How many enabled suites match `pred`, and their abbreviated names. Endpoints with the
+/// same OpenSSL string share one suite list, so the summary is computed once per string
+/// (lists by name, from applications, are summarised each time).
+pub fn summarize(
+    memo: &mut SummaryMemo,
+    enabled: &EnabledSuites<'_>,
+    pred: impl Fn(&cipher::Suite) -> bool,
+) -> (usize, String) {
+    let key = (enabled.suites.as_ptr().addr(), enabled.suites.len());
+    let shared = enabled.setting.value.is_open_ssl();
+    if shared && let Some(hit) = memo.get(&key) {
+        return hit.clone();
+    }
+    let names: Vec<&str> = enabled
+        .suites
+        .iter()
+        .filter(|s| pred(s.suite))
+        .map(|s| s.suite.openssl_name)
+        .collect();
+    let summary = (names.len(), weak_cipher::abbreviate(&names));
+    if shared {
+        memo.insert(key, summary.clone());
+    }
+    summary
+}
+
 /// Formats protocols as `TLSv1, TLSv1.1`.
 pub fn list_protocols(ps: &[Protocol]) -> String {
     ps.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")

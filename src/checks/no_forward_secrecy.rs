@@ -1,9 +1,6 @@
 //! `no-forward-secrecy`: an endpoint enables a suite without an ephemeral key exchange.
 
-use std::collections::HashMap;
-
-use super::weak_cipher::abbreviate;
-use super::{Check, Context, Finding, Severity, enabled_suites};
+use super::{Check, Context, Finding, Severity, SummaryMemo, enabled_suites, summarize};
 
 pub(super) const CHECK: Check = Check {
     name: "no-forward-secrecy",
@@ -15,29 +12,13 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut memo: HashMap<(usize, usize), (usize, String)> = HashMap::new();
+    let mut memo = SummaryMemo::new();
     for e in &cx.endpoints {
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };
         // The list depends only on the suites: shared suite lists are summarised once.
-        let memo_key = (enabled.suites.as_ptr().addr(), enabled.suites.len());
-        let (count, names) = match memo.get(&memo_key) {
-            Some(hit) if enabled.setting.value.is_open_ssl() => hit.clone(),
-            _ => {
-                let static_kx: Vec<&str> = enabled
-                    .suites
-                    .iter()
-                    .filter(|s| !s.suite.forward_secret())
-                    .map(|s| s.suite.openssl_name)
-                    .collect();
-                let summary = (static_kx.len(), abbreviate(&static_kx));
-                if enabled.setting.value.is_open_ssl() {
-                    memo.insert(memo_key, summary.clone());
-                }
-                summary
-            }
-        };
+        let (count, names) = summarize(&mut memo, &enabled, |s| !s.forward_secret());
         if count == 0 {
             continue;
         }
