@@ -13,10 +13,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(
-        cx.observations(ObservationKind::Deprecated)
-            .map(|o| Finding::from_observation(o).label("deprecated")),
-    );
+    cx.report_observations(ObservationKind::Deprecated, "deprecated", out);
 }
 
 const EXPLAIN: &str = "\

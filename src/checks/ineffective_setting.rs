@@ -13,10 +13,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(
-        cx.observations(ObservationKind::Ineffective)
-            .map(|o| Finding::from_observation(o).label("has no effect here")),
-    );
+    cx.report_observations(ObservationKind::Ineffective, "has no effect here", out);
 }
 
 const EXPLAIN: &str = "\

@@ -13,9 +13,10 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(
-        cx.observations(ObservationKind::InvalidValue)
-            .map(|o| Finding::from_observation(o).label("not a value the program accepts")),
+    cx.report_observations(
+        ObservationKind::InvalidValue,
+        "not a value the program accepts",
+        out,
     );
 }
 

@@ -352,6 +352,15 @@ impl Context<'_> {
         suites
     }
 
+    /// Turns every observation of one kind into a finding with `label` on its span (the
+    /// whole `run` of the checks that report dialect facts).
+    pub fn report_observations(&self, kind: ObservationKind, label: &str, out: &mut Vec<Finding>) {
+        out.extend(
+            self.observations(kind)
+                .map(|o| Finding::from_observation(o).label(label)),
+        );
+    }
+
     /// Observations of one kind.
     pub fn observations(&self, kind: ObservationKind) -> impl Iterator<Item = &Observation> {
         self.observations

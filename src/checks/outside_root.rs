@@ -13,10 +13,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(
-        cx.observations(ObservationKind::OutsideRoot)
-            .map(|o| Finding::from_observation(o).label("not read")),
-    );
+    cx.report_observations(ObservationKind::OutsideRoot, "not read", out);
 }
 
 const EXPLAIN: &str = "\

@@ -13,10 +13,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(
-        cx.observations(ObservationKind::NotEnforced)
-            .map(|o| Finding::from_observation(o).label("plaintext allowed")),
-    );
+    cx.report_observations(ObservationKind::NotEnforced, "plaintext allowed", out);
 }
 
 const EXPLAIN: &str = "\

@@ -13,10 +13,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    out.extend(
-        cx.observations(ObservationKind::UnknownSetting)
-            .map(|o| Finding::from_observation(o).label("unknown setting")),
-    );
+    cx.report_observations(ObservationKind::UnknownSetting, "unknown setting", out);
 }
 
 const EXPLAIN: &str = "\
