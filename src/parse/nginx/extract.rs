@@ -1404,38 +1404,32 @@ impl<'t> Extractor<'t> {
                             tls.compression = Some(
                                 Self::place(on, span, found.own, &name).with_note(note.clone()),
                             );
-                        } else if opt.eq_ignore_ascii_case("SessionTicket")
-                            && tls.session_tickets.is_some()
-                        {
-                            let old = tls.session_tickets.take();
-                            self.overridden(
-                                old.as_ref()
-                                    .map(|o| (o.span, o.value != on, o.is_default())),
-                                "session_tickets",
-                                p,
-                                d,
-                                endpoint,
-                                key,
-                            );
-                            tls.session_tickets = Some(
-                                Self::place(on, span, found.own, &name).with_note(note.clone()),
-                            );
-                        } else if opt.eq_ignore_ascii_case("ServerPreference")
-                            && tls.prefer_server_ciphers.is_some()
-                        {
-                            let old = tls.prefer_server_ciphers.take();
-                            self.overridden(
-                                old.as_ref()
-                                    .map(|o| (o.span, o.value != on, o.is_default())),
-                                "prefer_server_ciphers",
-                                p,
-                                d,
-                                endpoint,
-                                key,
-                            );
-                            tls.prefer_server_ciphers = Some(
-                                Self::place(on, span, found.own, &name).with_note(note.clone()),
-                            );
+                        } else {
+                            // Options that override a dedicated directive already in force.
+                            let slot = if opt.eq_ignore_ascii_case("SessionTicket") {
+                                Some((&mut tls.session_tickets, "session_tickets"))
+                            } else if opt.eq_ignore_ascii_case("ServerPreference") {
+                                Some((&mut tls.prefer_server_ciphers, "prefer_server_ciphers"))
+                            } else {
+                                None
+                            };
+                            if let Some((slot, setting)) = slot
+                                && slot.is_some()
+                            {
+                                let old = slot.take();
+                                self.overridden(
+                                    old.as_ref()
+                                        .map(|o| (o.span, o.value != on, o.is_default())),
+                                    setting,
+                                    p,
+                                    d,
+                                    endpoint,
+                                    key,
+                                );
+                                *slot = Some(
+                                    Self::place(on, span, found.own, &name).with_note(note.clone()),
+                                );
+                            }
                         }
                     }
                 }
