@@ -220,7 +220,12 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let had_errors = !run.errors.is_empty();
     let mut all = run.errors;
     all.append(&mut findings);
-    all.sort_by_key(|f| (f.span.file, f.span.start, f.check));
+    // Problems with the input come first: they explain the exit code, and findings after
+    // them may rest on a partial parse.
+    all.sort_by_key(|f| {
+        let input_error = f.check == checks::PARSE_ERROR || f.check == checks::CONFIG_ERROR;
+        (!input_error, f.span.file, f.span.start, f.check)
+    });
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
     match &args.output {
         Some(path) => {
