@@ -3,7 +3,7 @@
 use super::session_timeout::human;
 use super::{Check, Context, Finding, Param, ParamKind, Severity};
 use crate::material::{Fact, Facts};
-use crate::model::{Protocol, TicketKeys};
+use crate::model::{Dialect, Protocol, TicketKeys};
 
 pub(super) const CHECK: Check = Check {
     name: "session-ticket-rotation",
@@ -79,15 +79,28 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 m
             }
         };
-        let f =
-            Finding::for_setting(e, keys, "ticket_keys", problem).label("ticket keys not rotated");
-        let f = match &e.tls.session_tickets.as_ref().and_then(|t| t.directive.clone()) {
-            Some(d) => f.help(format!(
-                "rotate the keys at least every {} (several key files, newest first, replaced by a timer), or turn tickets off with `{d}`",
-                max.map_or_else(|| "day".to_owned(), human)
-            )),
-            None => f.help("rotate ticket keys regularly, or turn session tickets off"),
+        let label = if matches!(keys.value, TicketKeys::Rotated { .. }) {
+            "ticket keys rotated too slowly"
+        } else {
+            "ticket keys not rotated"
         };
+        let f = Finding::for_setting(e, keys, "ticket_keys", problem).label(label);
+        let every = max.map_or_else(|| "day".to_owned(), human);
+        let off = match (
+            e.dialect,
+            e.tls
+                .session_tickets
+                .as_ref()
+                .and_then(|t| t.directive.clone()),
+        ) {
+            (Dialect::Nginx, Some(d)) => format!(
+                ", or turn tickets off: `{}`",
+                e.dialect.assignment(&d, "off")
+            ),
+            (_, Some(d)) => format!(", or turn session tickets off (`{d}`)"),
+            (_, None) => ", or turn session tickets off".to_owned(),
+        };
+        let f = f.help(format!("rotate the keys at least every {every}{off}"));
         out.push(f);
     }
 }
