@@ -531,7 +531,7 @@ fn escapes_keep_raw_and_decoded() {
     let got: Vec<(String, String)> = d
         .args
         .iter()
-        .map(|a| (file.slice(a.span).to_owned(), a.value.clone()))
+        .map(|a| (file.slice(a.span).to_owned(), a.value.to_string()))
         .collect();
     let want = [
         (r"a\;b", r"a\;b"),

@@ -461,7 +461,7 @@ impl<'t> Extractor<'t> {
         }
         self.keys.extend(other.keys);
         let base = self.model.endpoints.len();
-        self.model.endpoints.extend(other.model.endpoints);
+        append_releasing(&mut self.model.endpoints, other.model.endpoints);
         made.extend(theirs.into_iter().map(|mut m| {
             m.endpoint += base;
             m
@@ -489,7 +489,7 @@ impl<'t> Extractor<'t> {
             .get("server_name")
             .first()
             .and_then(|&id| self.d(id).args.first())
-            .map(|a| a.value.clone())
+            .map(|a| a.value.to_string())
             .filter(|n| !n.is_empty());
         let listen = listens
             .iter()
@@ -1491,10 +1491,28 @@ impl<'t> Extractor<'t> {
     }
 }
 
+/// Appends `tail` to `all`, in order, giving `tail`'s memory back as it goes: a plain
+/// `extend` would hold both whole vectors at once, the peak of a large run.
+fn append_releasing<T>(all: &mut Vec<T>, mut tail: Vec<T>) {
+    let base = all.len();
+    all.reserve_exact(tail.len());
+    // Move from the end (so `tail` can shrink), then restore the order.
+    let step = (tail.len() / 8).max(1024);
+    let mut moved = 0usize;
+    while let Some(item) = tail.pop() {
+        all.push(item);
+        moved += 1;
+        if moved.is_multiple_of(step) {
+            tail.shrink_to_fit();
+        }
+    }
+    all[base..].reverse();
+}
+
 /// A cipher string with its location: exact when nothing was decoded.
 fn cipher_string(arg: &Arg) -> CipherString {
     if arg.is_verbatim() {
-        CipherString::placed(arg.value.clone(), arg.span)
+        CipherString::placed(arg.value.to_string(), arg.span)
     } else {
         let mut c = CipherString::default();
         c.push(&arg.value, None);

@@ -6,6 +6,10 @@
 //! It knows nothing about directives, blocks or includes (see `tree.rs`), except how to skip
 //! the Lua body of a `*_by_lua_block`, which is not nginx syntax at all.
 
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
 
@@ -18,7 +22,7 @@ pub struct Arg {
     /// The raw text, without the surrounding quotes when quoted.
     pub span: Span,
     /// The value nginx sees after decoding `\"`, `\'`, `\\`, `\t`, `\r`, `\n`.
-    pub value: String,
+    pub value: Value,
     /// True when written in `"…"` or `'…'`.
     pub quoted: bool,
 }
@@ -43,6 +47,111 @@ impl Arg {
     }
 }
 
+/// An argument's decoded value: a range of a shared text, so a token written without
+/// escapes (nearly all of them) borrows the file's text instead of owning a copy.
+#[derive(Clone)]
+pub struct Value {
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl Value {
+    /// `text[start..end]`, sharing `text`; `start..end` must lie on character boundaries.
+    fn shared(text: &Arc<str>, start: usize, end: usize) -> Self {
+        debug_assert!(text.get(start..end).is_some());
+        Value {
+            text: Arc::clone(text),
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        self.text
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        let text: Arc<str> = s.into();
+        let end = text.len();
+        Value::shared(&text, 0, end)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::from(s.to_owned())
+    }
+}
+
+impl From<&Value> for String {
+    fn from(v: &Value) -> Self {
+        v.as_str().to_owned()
+    }
+}
+
+impl Deref for Value {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Value {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Value {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.as_str().as_ref()
+    }
+}
+
+impl AsRef<std::path::Path> for Value {
+    fn as_ref(&self) -> &std::path::Path {
+        self.as_str().as_ref()
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Value {}
+
+impl PartialEq<str> for Value {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Value {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
 /// What ended a statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {
@@ -60,6 +169,8 @@ pub enum End {
 #[derive(Debug)]
 pub struct Lexer<'a> {
     text: &'a str,
+    /// The same text, shared, when the caller has it: verbatim values then borrow it.
+    shared: Option<&'a Arc<str>>,
     pos: usize,
     end: usize,
     file: FileId,
@@ -75,9 +186,18 @@ impl<'a> Lexer<'a> {
         let end = end.min(text.len());
         Lexer {
             text,
+            shared: None,
             pos: start.min(end),
             end,
             file,
+        }
+    }
+
+    /// Like [`Lexer::new`], but verbatim argument values share `text` instead of copying it.
+    pub fn new_shared(text: &'a Arc<str>, file: FileId, start: usize, end: usize) -> Self {
+        Lexer {
+            shared: Some(text),
+            ..Lexer::new(text, file, start, end)
         }
     }
 
@@ -280,9 +400,15 @@ impl<'a> Lexer<'a> {
 
     fn make_arg(&self, start: usize, end: usize, quoted: bool) -> Arg {
         let raw = self.text.get(start..end).unwrap_or("");
+        let value = match self.shared {
+            Some(text) if !raw.contains('\\') && self.text.get(start..end).is_some() => {
+                Value::shared(text, start, end)
+            }
+            _ => Value::from(decode(raw)),
+        };
         Arg {
             span: self.span(start, end),
-            value: decode(raw),
+            value,
             quoted,
         }
     }
@@ -430,12 +556,18 @@ mod tests {
 
     fn lex(text: &str) -> (Vec<Vec<String>>, Vec<String>) {
         let mut lx = Lexer::new(text, FileId(0), 0, text.len());
+        // A lexer sharing the text must produce the very same arguments.
+        let shared: Arc<str> = text.into();
+        let mut sx = Lexer::new_shared(&shared, FileId(0), 0, text.len());
+        let (mut s_args, mut s_errors) = (Vec::new(), Vec::new());
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut args = Vec::new();
         loop {
             let end = lx.statement(&mut args, &mut errors);
-            let mut v: Vec<String> = args.iter().map(|a| a.value.clone()).collect();
+            assert_eq!(sx.statement(&mut s_args, &mut s_errors), end);
+            assert_eq!(s_args, args);
+            let mut v: Vec<String> = args.iter().map(|a| a.value.to_string()).collect();
             v.push(
                 match end {
                     End::Semicolon(_) => ";",

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::lexer::{Arg, End, Lexer};
+use super::lexer::{Arg, End, Lexer, Value};
 use crate::parse::ParseError;
 use crate::parse::glob;
 use crate::source::{FileId, Sources, Span};
@@ -429,7 +429,7 @@ impl Parser<'_> {
                     continue;
                 }
             };
-            let mut lexer = Lexer::new(&text, unit.file, *pos, unit.end);
+            let mut lexer = Lexer::new_shared(&text, unit.file, *pos, unit.end);
             let before = self.tree.errors.len();
             let end = lexer.statement(&mut args, &mut self.tree.errors);
             *pos = lexer.pos();
@@ -512,7 +512,7 @@ impl Parser<'_> {
             // Recovery for `{` without a name (already reported): an anonymous block.
             args.push(Arg {
                 span: Span::new(file, at, at),
-                value: String::new(),
+                value: Value::from(""),
                 quoted: false,
             });
         }
@@ -524,7 +524,7 @@ impl Parser<'_> {
             let Some(Frame::File { pos, unit, .. }) = self.frames.last_mut() else {
                 return;
             };
-            let mut lexer = Lexer::new(text, file, *pos, unit.end);
+            let mut lexer = Lexer::new_shared(text, file, *pos, unit.end);
             let body = lexer.skip_lua_block(&mut self.tree.errors);
             *pos = lexer.pos();
             self.tree.directives[id].lua = Some(body);
@@ -564,9 +564,17 @@ impl Parser<'_> {
         if args.is_empty() {
             return None;
         }
-        let mut all = std::mem::take(args);
-        let mut name = all.remove(0);
-        if let Some(rest) = name.value.clone().strip_prefix('\u{feff}') {
+        // Keep `args` (and its capacity) for the next statement; the directive gets an
+        // exactly sized copy, since a tree holds hundreds of thousands of them.
+        let mut drained = args.drain(..);
+        let mut name = drained.next()?;
+        let all: Vec<Arg> = drained.collect();
+        if let Some(rest) = name
+            .value
+            .clone()
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+        {
             self.tree.errors.push(
                 ParseError::new(
                     name.span,
@@ -574,7 +582,7 @@ impl Parser<'_> {
                 )
                 .help("nginx does not skip a byte order mark: save the file as UTF-8 without BOM"),
             );
-            name.value.replace_range(..'\u{feff}'.len_utf8(), "");
+            name.value = Value::from(rest);
         }
         // Every nginx directive name (core and third-party modules) is `[A-Za-z0-9_]+`;
         // anything else is certainly unknown, typically an unquoted regex cut at `{`.
