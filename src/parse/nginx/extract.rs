@@ -1124,22 +1124,10 @@ impl<'t> Extractor<'t> {
     ) {
         let t = self.target;
         // ssl_prefer_server_ciphers
-        let name = &self.name("ssl_prefer_server_ciphers", "");
-        tls.prefer_server_ciphers = Some(
-            self.flag_setting(chain, name, false, endpoint, key)
-                .unwrap_or_else(|| {
-                    Setting::defaulted(false, self.default_text(name, "off"))
-                        .directive(Arc::clone(name))
-                }),
-        );
-        let name = &self.name("ssl_session_tickets", "");
-        tls.session_tickets = Some(
-            self.flag_setting(chain, name, true, endpoint, key)
-                .unwrap_or_else(|| {
-                    Setting::defaulted(true, self.default_text(name, "on"))
-                        .directive(Arc::clone(name))
-                }),
-        );
+        tls.prefer_server_ciphers =
+            Some(self.flag_or_default(chain, "ssl_prefer_server_ciphers", false, endpoint, key));
+        tls.session_tickets =
+            Some(self.flag_or_default(chain, "ssl_session_tickets", true, endpoint, key));
         // ssl_session_timeout
         let name = &self.name("ssl_session_timeout", "");
         let mut timeout = 300;
@@ -1288,11 +1276,30 @@ impl<'t> Extractor<'t> {
         });
     }
 
+    /// An on/off directive of this module, or nginx's built-in default when absent.
+    fn flag_or_default(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        directive: &str,
+        default: bool,
+        endpoint: usize,
+        key: &str,
+    ) -> Setting<bool> {
+        let name = &self.name(directive, "");
+        self.flag_setting(chain, name, endpoint, key)
+            .unwrap_or_else(|| {
+                Setting::defaulted(
+                    default,
+                    self.default_text(name, if default { "on" } else { "off" }),
+                )
+                .directive(Arc::clone(name))
+            })
+    }
+
     fn flag_setting(
         &mut self,
         chain: &Chain<'_, 't>,
         name: &Arc<str>,
-        _default: bool,
         endpoint: usize,
         key: &str,
     ) -> Option<Setting<bool>> {

@@ -73,6 +73,18 @@ struct Level {
     span: Option<Span>,
 }
 
+impl Level {
+    /// A level word Postfix rejects: no mode can be derived from it.
+    fn invalid(word: String, span: Option<Span>) -> Level {
+        Level {
+            mode: None,
+            mandatory: false,
+            word,
+            span,
+        }
+    }
+}
+
 /// Builds one endpoint of `side` from `scope`.
 pub(crate) fn endpoint(
     scope: &Scope<'_>,
@@ -220,12 +232,7 @@ impl Cx<'_, '_> {
                         v.trimmed()
                     );
                     self.invalid(&v, msg, "use `none`, `may` or `encrypt`");
-                    return Level {
-                        mode: None,
-                        mandatory: false,
-                        word,
-                        span: v.span,
-                    };
+                    return Level::invalid(word, v.span);
                 }
             };
             let mut s = self.scope.setting(&v, mode);
@@ -297,12 +304,7 @@ impl Cx<'_, '_> {
             _ => {
                 let msg = format!("invalid TLS level `{}` for the SMTP client", v.trimmed());
                 self.invalid(&v, msg, "use `none`, `may`, `encrypt`, `dane`, `dane-only`, `fingerprint`, `verify` or `secure`");
-                return Level {
-                    mode: None,
-                    mandatory: false,
-                    word,
-                    span: v.span,
-                };
+                return Level::invalid(word, v.span);
             }
         };
         let mut s = self.scope.setting(&v, mode);
