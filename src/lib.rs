@@ -218,8 +218,10 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     }
     let failed = !args.exit_zero && findings.iter().any(|f| f.severity >= fail);
     let had_errors = !run.errors.is_empty();
-    let mut all = run.errors;
-    all.append(&mut findings);
+    // The sort below puts input errors first, so appending them keeps the (big) findings
+    // vector where it is instead of copying it behind the errors.
+    let mut all = findings;
+    all.extend(run.errors);
     // Problems with the input come first: they explain the exit code, and findings after
     // them may rest on a partial parse.
     all.sort_by_key(|f| {

@@ -7,7 +7,7 @@
 //! keys are never opened.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -50,24 +50,21 @@ pub struct CertFacts {
 #[derive(Debug, Default)]
 pub struct Facts {
     /// DH parameter files: prime size in bits.
-    pub dh: HashMap<Key, Fact<u32>>,
+    pub dh: Table<u32>,
     /// Certificates (the first certificate of each file, the leaf).
-    pub certs: HashMap<Key, Fact<CertFacts>>,
+    pub certs: Table<CertFacts>,
     /// Ticket-key files: age in seconds from the modification time.
-    pub key_age: HashMap<Key, Fact<u64>>,
+    pub key_age: Table<u64>,
 }
 
-/// (file of the endpoint, path as written).
-pub type Key = (FileId, PathBuf);
+/// Facts by (file of the endpoint, path as written). Nested so a lookup borrows the path
+/// instead of building an owned key.
+pub type Table<T> = HashMap<FileId, HashMap<PathBuf, Fact<T>>>;
 
 impl Facts {
     /// The fact about a path an endpoint names.
-    pub fn get<'a, T>(
-        map: &'a HashMap<Key, Fact<T>>,
-        e: &Endpoint,
-        written: &Path,
-    ) -> Option<&'a Fact<T>> {
-        map.get(&(e.span.file, written.to_path_buf()))
+    pub fn get<'a, T>(map: &'a Table<T>, e: &Endpoint, written: &Path) -> Option<&'a Fact<T>> {
+        map.get(&e.span.file)?.get(written)
     }
 
     /// Resolves a path as written in a config, relative to the file that names it.
@@ -82,28 +79,45 @@ impl Facts {
     }
 }
 
+/// The fact for `written`, made by `make` the first time it is asked for.
+fn fact<'a, T>(
+    table: &'a mut Table<T>,
+    file: FileId,
+    written: &Path,
+    make: impl FnOnce() -> Fact<T>,
+) -> &'a Fact<T> {
+    let per_file = table.entry(file).or_default();
+    if !per_file.contains_key(written) {
+        per_file.insert(written.to_path_buf(), make());
+    }
+    &per_file[written]
+}
+
 /// Reads the key material the model names. `root` confines reading; `None` reads anything.
 /// A file outside the root is not read; each such file gets one `OutsideRoot` note in the
 /// model saying what could not be checked.
 pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Facts {
     let mut facts = Facts::default();
-    let root = root.and_then(|r| r.canonicalize().ok());
-    let root = root.as_deref();
     let mut notes = Notes::default();
+    let mut paths = Resolver::new(root);
     for e in &model.endpoints {
         let config = &sources.get(e.span.file).path;
-        let key = |p: &Path| (e.span.file, p.to_path_buf());
+        let file = e.span.file;
         if let Some(dh) = &e.tls.dh_params
             && let Some(p) = &dh.value
         {
-            let fact = facts.dh.entry(key(p)).or_insert_with(|| {
-                read(&Facts::resolve(p, config), root).and_then(|b| dh_bits(&b))
+            let fact = fact(&mut facts.dh, file, p, || {
+                paths
+                    .read(&Facts::resolve(p, config))
+                    .and_then(|b| dh_bits(&b))
             });
             notes.add(fact, e, dh.span, p, "dh_params", "its DH group size");
         }
         for c in &e.tls.certificates {
-            let fact = facts.certs.entry(key(&c.value)).or_insert_with(|| {
-                read(&Facts::resolve(&c.value, config), root).and_then(|b| cert(&b))
+            let fact = fact(&mut facts.certs, file, &c.value, || {
+                paths
+                    .read(&Facts::resolve(&c.value, config))
+                    .and_then(|b| cert(&b))
             });
             notes.add(
                 fact,
@@ -118,10 +132,9 @@ pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Fact
             && let crate::model::TicketKeys::Files { files } = &k.value
         {
             for f in files {
-                let fact = facts
-                    .key_age
-                    .entry(key(f))
-                    .or_insert_with(|| age(&Facts::resolve(f, config), root));
+                let fact = fact(&mut facts.key_age, file, f, || {
+                    paths.age(&Facts::resolve(f, config))
+                });
                 notes.add(fact, e, k.span, f, "ticket_keys", "its age");
             }
         }
@@ -175,50 +188,93 @@ impl<T> Fact<T> {
     }
 }
 
-/// The canonical path when `p` is inside `root` (or no root is set); `None` outside. A
-/// path that does not exist is judged by its spelling (absolute paths outside the root are
-/// outside whether or not they exist).
-fn inside(p: &Path, root: Option<&Path>) -> Option<PathBuf> {
-    let canon = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    match root {
-        Some(r) if canon.is_absolute() && !canon.starts_with(r) => None,
-        _ => Some(canon),
-    }
+/// Decides whether key-material paths are inside the checked root, and reads them.
+struct Resolver {
+    /// The canonical root; `None` reads anything.
+    root: Option<PathBuf>,
+    /// Canonical forms of directories already resolved (`None`: does not resolve). Many
+    /// files share a few directories, so most paths cost one `lstat` instead of a walk of
+    /// every component.
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
 }
 
-fn read(p: &Path, root: Option<&Path>) -> Fact<Vec<u8>> {
-    let Some(canon) = inside(p, root) else {
-        return Fact::Outside;
-    };
-    if !canon.exists() {
-        return Fact::Unreadable("no such file".to_owned());
+impl Resolver {
+    fn new(root: Option<&Path>) -> Self {
+        Resolver {
+            root: root.and_then(|r| r.canonicalize().ok()),
+            dirs: HashMap::new(),
+        }
     }
-    match std::fs::metadata(&canon) {
-        Ok(m) if !m.is_file() => return Fact::Unreadable("not a regular file".to_owned()),
-        Ok(m) if m.len() > MAX_BYTES => return Fact::Unreadable("file too large".to_owned()),
-        Err(e) => return Fact::Unreadable(e.kind().to_string()),
-        Ok(_) => {}
-    }
-    match std::fs::read(&canon) {
-        Ok(b) => Fact::Known(b),
-        Err(e) => Fact::Unreadable(e.kind().to_string()),
-    }
-}
 
-fn age(p: &Path, root: Option<&Path>) -> Fact<u64> {
-    let Some(canon) = inside(p, root) else {
-        return Fact::Outside;
-    };
-    if !canon.exists() {
-        return Fact::Unreadable("no such file".to_owned());
+    /// What `canonicalize` gives for `p`, or `p` itself when it does not resolve.
+    fn canonical(&mut self, p: &Path) -> PathBuf {
+        let last_is_name = matches!(p.components().next_back(), Some(Component::Normal(_)));
+        if let (true, Some(parent), Some(name)) = (last_is_name, p.parent(), p.file_name())
+            && !parent.as_os_str().is_empty()
+        {
+            let dir = self
+                .dirs
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| parent.canonicalize().ok());
+            // A parent that does not resolve makes the whole path fail to resolve.
+            let Some(dir) = dir else {
+                return p.to_path_buf();
+            };
+            let joined = dir.join(name);
+            match std::fs::symlink_metadata(&joined) {
+                Ok(m) if !m.file_type().is_symlink() => return joined,
+                Ok(_) => {} // a symlink: resolve it fully below
+                Err(_) => return p.to_path_buf(),
+            }
+        }
+        p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
     }
-    match std::fs::metadata(canon).and_then(|m| m.modified()) {
-        Ok(t) => Fact::Known(
-            SystemTime::now()
-                .duration_since(t)
-                .map_or(0, |d| d.as_secs()),
-        ),
-        Err(e) => Fact::Unreadable(e.kind().to_string()),
+
+    /// The canonical path when `p` is inside the root (or no root is set); `None` outside.
+    /// A path that does not exist is judged by its spelling (absolute paths outside the
+    /// root are outside whether or not they exist).
+    fn inside(&mut self, p: &Path) -> Option<PathBuf> {
+        let canon = self.canonical(p);
+        match &self.root {
+            Some(r) if canon.is_absolute() && !canon.starts_with(r) => None,
+            _ => Some(canon),
+        }
+    }
+
+    fn read(&mut self, p: &Path) -> Fact<Vec<u8>> {
+        let Some(canon) = self.inside(p) else {
+            return Fact::Outside;
+        };
+        if !canon.exists() {
+            return Fact::Unreadable("no such file".to_owned());
+        }
+        match std::fs::metadata(&canon) {
+            Ok(m) if !m.is_file() => return Fact::Unreadable("not a regular file".to_owned()),
+            Ok(m) if m.len() > MAX_BYTES => return Fact::Unreadable("file too large".to_owned()),
+            Err(e) => return Fact::Unreadable(e.kind().to_string()),
+            Ok(_) => {}
+        }
+        match std::fs::read(&canon) {
+            Ok(b) => Fact::Known(b),
+            Err(e) => Fact::Unreadable(e.kind().to_string()),
+        }
+    }
+
+    fn age(&mut self, p: &Path) -> Fact<u64> {
+        let Some(canon) = self.inside(p) else {
+            return Fact::Outside;
+        };
+        if !canon.exists() {
+            return Fact::Unreadable("no such file".to_owned());
+        }
+        match std::fs::metadata(canon).and_then(|m| m.modified()) {
+            Ok(t) => Fact::Known(
+                SystemTime::now()
+                    .duration_since(t)
+                    .map_or(0, |d| d.as_secs()),
+            ),
+            Err(e) => Fact::Unreadable(e.kind().to_string()),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! Dialect facts that are not settings (a deprecated directive, an ignored one, a
 //! misspelled parameter) are [`Observation`]s, so checks never look at dialect syntax.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -149,55 +150,80 @@ pub struct Setting<T> {
     /// Where the value is written (the value token(s)); `None` for defaults.
     #[serde(skip)]
     pub span: Option<Span>,
-    /// Extra words for diagnostics (e.g. "overridden by ssl_conf_command").
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Further places that contributed (e.g. a `$name` definition behind a use).
-    #[serde(skip)]
-    pub related: Vec<Label>,
     /// The directive, parameter or key that sets this value (or would, for a default):
     /// what a fix edits.
     #[serde(skip)]
     pub directive: Option<Arc<str>>,
+    /// Note and related places: rare, so kept out of line (an endpoint holds a dozen
+    /// settings, and large trees hold tens of thousands of endpoints), and shared, so a
+    /// default that every endpoint carries is one allocation.
+    #[serde(
+        rename = "note",
+        skip_serializing_if = "no_note",
+        serialize_with = "serialize_note"
+    )]
+    extra: Option<Arc<Extra>>,
+}
+
+/// The rarely used parts of a [`Setting`].
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Extra {
+    note: Option<String>,
+    related: Vec<Label>,
+}
+
+#[expect(
+    clippy::ref_option,
+    reason = "serde's skip_serializing_if passes the field by reference"
+)]
+fn no_note(extra: &Option<Arc<Extra>>) -> bool {
+    extra.as_ref().is_none_or(|x| x.note.is_none())
+}
+
+#[expect(
+    clippy::ref_option,
+    reason = "serde's serialize_with passes the field by reference"
+)]
+fn serialize_note<S: serde::Serializer>(
+    extra: &Option<Arc<Extra>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match extra.as_ref().and_then(|x| x.note.as_deref()) {
+        Some(note) => s.serialize_str(note),
+        None => s.serialize_none(),
+    }
 }
 
 impl<T> Setting<T> {
-    /// A value written in the endpoint's own block.
-    pub fn set(value: T, span: Span) -> Self {
+    fn with_origin(value: T, origin: Origin, span: Option<Span>) -> Self {
         Setting {
             value,
-            origin: Origin::Set,
-            span: Some(span),
-            note: None,
-            related: Vec::new(),
+            origin,
+            span,
             directive: None,
+            extra: None,
         }
+    }
+
+    /// A value written in the endpoint's own block.
+    pub fn set(value: T, span: Span) -> Self {
+        Setting::with_origin(value, Origin::Set, Some(span))
     }
 
     /// A value written in an enclosing block.
     pub fn inherited(value: T, span: Span) -> Self {
-        Setting {
-            value,
-            origin: Origin::Inherited,
-            span: Some(span),
-            note: None,
-            related: Vec::new(),
-            directive: None,
-        }
+        Setting::with_origin(value, Origin::Inherited, Some(span))
     }
 
     /// A built-in default; `assumed` names the program version whose default applies.
     pub fn defaulted(value: T, assumed: impl Into<Arc<str>>) -> Self {
-        Setting {
+        Setting::with_origin(
             value,
-            origin: Origin::Default {
+            Origin::Default {
                 assumed: assumed.into(),
             },
-            span: None,
-            note: None,
-            related: Vec::new(),
-            directive: None,
-        }
+            None,
+        )
     }
 
     /// Names the directive that sets (or would set) the value.
@@ -210,15 +236,58 @@ impl<T> Setting<T> {
     /// Adds a note.
     #[must_use]
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
+        self.set_note(note);
         self
     }
 
     /// Adds a related location.
     #[must_use]
-    pub fn with_related(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.related.push(Label::new(span, text));
+    pub fn with_related(mut self, span: Span, text: impl Into<Cow<'static, str>>) -> Self {
+        self.push_related(span, text);
         self
+    }
+
+    /// The same provenance around another value.
+    pub fn with_value<U>(&self, value: U) -> Setting<U> {
+        Setting {
+            value,
+            origin: self.origin.clone(),
+            span: self.span,
+            directive: self.directive.clone(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// Extra words for diagnostics (e.g. "overridden by ssl_conf_command").
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref()?.note.as_deref()
+    }
+
+    /// Sets the note, replacing any earlier one.
+    pub fn set_note(&mut self, note: impl Into<String>) {
+        Arc::make_mut(self.extra.get_or_insert_default()).note = Some(note.into());
+    }
+
+    /// Further places that contributed (e.g. a `$name` definition behind a use).
+    pub fn related(&self) -> &[Label] {
+        self.extra.as_ref().map_or(&[], |x| x.related.as_slice())
+    }
+
+    /// Adds a related location.
+    pub fn push_related(&mut self, span: Span, text: impl Into<Cow<'static, str>>) {
+        Arc::make_mut(self.extra.get_or_insert_default())
+            .related
+            .push(Label::new(span, text));
+    }
+
+    /// Adds related locations.
+    pub fn extend_related(&mut self, labels: impl IntoIterator<Item = Label>) {
+        let mut labels = labels.into_iter().peekable();
+        if labels.peek().is_some() {
+            Arc::make_mut(self.extra.get_or_insert_default())
+                .related
+                .extend(labels);
+        }
     }
 
     /// True when the value is a built-in default.
@@ -241,13 +310,13 @@ impl<T> Setting<T> {
 pub struct Label {
     /// Where.
     pub span: Span,
-    /// What to say there.
-    pub text: String,
+    /// What to say there (most label texts are fixed words: no copy for those).
+    pub text: Cow<'static, str>,
 }
 
 impl Label {
     /// A label.
-    pub fn new(span: Span, text: impl Into<String>) -> Self {
+    pub fn new(span: Span, text: impl Into<Cow<'static, str>>) -> Self {
         Label {
             span,
             text: text.into(),
@@ -258,8 +327,8 @@ impl Label {
 /// A name written in a config (a suite, a curve), with its location.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Named {
-    /// The name as written (decoded).
-    pub name: String,
+    /// The name as written (decoded); built-in defaults borrow their fixed names.
+    pub name: Cow<'static, str>,
     /// Where it is written, when known exactly.
     #[serde(skip)]
     pub span: Option<Span>,
@@ -267,7 +336,7 @@ pub struct Named {
 
 impl Named {
     /// A name with an optional location.
-    pub fn new(name: impl Into<String>, span: Option<Span>) -> Self {
+    pub fn new(name: impl Into<Cow<'static, str>>, span: Option<Span>) -> Self {
         Named {
             name: name.into(),
             span,
@@ -450,8 +519,9 @@ pub struct Endpoint {
     /// Application name for [`Dialect::App`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
-    /// Human name: `server example.com:443`, `main.cf smtpd`, `local 192.0.2.10 / protocol imap`.
-    pub name: String,
+    /// Human name: `server example.com:443`, `main.cf smtpd`, `local 192.0.2.10 / protocol imap`
+    /// (shared with every finding about the endpoint).
+    pub name: Arc<str>,
     /// Stable setting path used for baselines: `http/server[example.com:443]`.
     pub key: String,
     /// Server or client side.
@@ -525,7 +595,7 @@ impl Observation {
 
     /// Adds a secondary label.
     #[must_use]
-    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+    pub fn label(mut self, span: Span, text: impl Into<Cow<'static, str>>) -> Self {
         self.labels.push(Label::new(span, text));
         self
     }

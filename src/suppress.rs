@@ -191,6 +191,10 @@ fn whole_line_only(file: &SourceFile) -> bool {
 /// Scans one file's text for suppression comments.
 pub fn scan(id: FileId, file: &SourceFile) -> Scan {
     let text: &str = &file.text;
+    // Every suppression (valid or not) starts with `tlslint:`; most files have none.
+    if !text.contains("tlslint:") {
+        return Scan::default();
+    }
     let trailing_ok = !whole_line_only(file);
     // (byte offset of line start, line without its newline)
     let lines: Vec<(usize, &str)> = {
@@ -472,14 +476,21 @@ pub fn apply(
             }
         }
     }
-    let mut kept = Vec::with_capacity(findings.len());
-    for f in findings {
+    // Sorted by file (stably: order within a file is kept), each finding looks only at its
+    // own file's suppressions (no findings × suppressions scan), and a file without any
+    // (the usual case) costs one binary search.
+    active.sort_by_key(|(id, _, _)| *id);
+    let mut findings = findings;
+    findings.retain(|f| {
+        let first = active.partition_point(|(id, _, _)| *id < f.span.file);
+        let mine = &mut active[first..];
+        let count = mine.partition_point(|(id, _, _)| *id == f.span.file);
+        if count == 0 {
+            return true;
+        }
         let line = sources.start(f.span).line;
         let mut hidden = false;
-        for (id, s, used) in &mut active {
-            if *id != f.span.file {
-                continue;
-            }
+        for (_, s, used) in &mut mine[..count] {
             let covers = match s.target {
                 Target::File => true,
                 Target::Lines(a, b) => (a..=b).contains(&line),
@@ -494,10 +505,8 @@ pub fn apply(
                 }
             }
         }
-        if !hidden {
-            kept.push(f);
-        }
-    }
+        !hidden
+    });
     for (_, s, used) in &active {
         for (n, u) in s.checks.iter().zip(used) {
             // A check that did not run (deselected, not in the policy) might well match:
@@ -526,8 +535,8 @@ pub fn apply(
     for f in &mut extra {
         f.key = format!("suppression/{}", sources.get(f.span.file).slice(f.span));
     }
-    kept.extend(extra);
-    kept
+    findings.extend(extra);
+    findings
 }
 
 /// Reports what is wrong with a suppression; true when it may hide findings.

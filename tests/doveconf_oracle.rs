@@ -135,7 +135,7 @@ fn compare(file: &Path, e: &Endpoint, oracle: &[(String, String)]) -> Vec<String
         check("ssl_cipher_list", c.text.clone(), theirs);
     }
     if let Some(s) = t.ciphersuites.as_ref().filter(|s| !s.is_default()) {
-        let ours: Vec<_> = s.value.iter().map(|n| n.name.as_str()).collect();
+        let ours: Vec<_> = s.value.iter().map(|n| &*n.name).collect();
         let theirs = read(get("ssl_cipher_suites"));
         if !theirs.is_empty() {
             check("ssl_cipher_suites", ours.join(":"), theirs.replace(' ', ""));
@@ -144,7 +144,7 @@ fn compare(file: &Path, e: &Endpoint, oracle: &[(String, String)]) -> Vec<String
     let curves = t.curves.as_ref().map(|c| {
         c.value
             .iter()
-            .map(|n| n.name.as_str())
+            .map(|n| &*n.name)
             .collect::<Vec<_>>()
             .join(":")
     });

@@ -49,7 +49,7 @@ fn setting<T: serde::Serialize>(
         s.directive.as_deref().unwrap_or("-"),
         at(sources, s.span)
     );
-    if let Some(n) = &s.note {
+    if let Some(n) = s.note() {
         let _ = writeln!(out, "    note: {n}");
     }
 }

@@ -34,7 +34,7 @@ fn setting_line<T>(out: &mut String, sources: &Sources, field: &str, s: Option<&
         "  {field}: {} at {place}",
         s.directive.as_deref().unwrap_or("?")
     );
-    for r in &s.related {
+    for r in s.related() {
         let _ = write!(out, " [related {} {}]", at(sources, r.span), r.text);
     }
     out.push('\n');

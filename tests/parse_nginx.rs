@@ -77,10 +77,10 @@ fn origin<T>(s: &Setting<T>, sources: &Sources) -> String {
         Origin::Inherited => format!("inherited @ {}", at(sources, s.span.expect("span"))),
         Origin::Default { assumed } => format!("default ({assumed})"),
     };
-    if let Some(n) = &s.note {
+    if let Some(n) = s.note() {
         let _ = write!(out, " [note: {n}]");
     }
-    for r in &s.related {
+    for r in s.related() {
         let _ = write!(out, " [{}: {}]", at(sources, r.span), r.text);
     }
     out
@@ -124,7 +124,7 @@ fn summary(parsed: &Parsed, sources: &Sources) -> String {
         if let Some(s) = &t.ciphersuites
             && !s.is_default()
         {
-            let v: Vec<&str> = s.value.iter().map(|n| n.name.as_str()).collect();
+            let v: Vec<&str> = s.value.iter().map(|n| &*n.name).collect();
             let _ = writeln!(
                 out,
                 "  ciphersuites: {} {}",
@@ -153,7 +153,7 @@ fn summary(parsed: &Parsed, sources: &Sources) -> String {
             let _ = writeln!(out, "  session_timeout: {} {}", s.value, origin(s, sources));
         }
         if let Some(s) = &t.curves {
-            let v: Vec<&str> = s.value.iter().map(|n| n.name.as_str()).collect();
+            let v: Vec<&str> = s.value.iter().map(|n| &*n.name).collect();
             let _ = writeln!(out, "  curves: {} {}", v.join(":"), origin(s, sources));
         }
         if let Some(s) = &t.dh_params {

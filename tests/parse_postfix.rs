@@ -44,24 +44,17 @@ fn setting<T: Debug>(out: &mut String, sources: &Sources, label: &str, s: Option
     if let Some(span) = s.span {
         let _ = writeln!(out, "    at: {}", show(sources, span));
     }
-    for r in &s.related {
+    for r in s.related() {
         let _ = writeln!(out, "    related: {} — {}", show(sources, r.span), r.text);
     }
-    if let Some(n) = &s.note {
+    if let Some(n) = s.note() {
         let _ = writeln!(out, "    note: {n}");
     }
 }
 
 /// The setting's metadata around a printable value.
 fn with_value<T, U>(s: &Setting<T>, value: U) -> Setting<U> {
-    Setting {
-        value,
-        origin: s.origin.clone(),
-        span: s.span,
-        note: s.note.clone(),
-        related: s.related.clone(),
-        directive: s.directive.clone(),
-    }
+    s.with_value(value)
 }
 
 /// A readable dump of a parse result.

@@ -148,7 +148,7 @@ fn check_setting<T>(sources: &Sources, s: Option<&Setting<T>>) -> Result<(), Tes
         if let Some(span) = s.span {
             check_span(sources, span, "setting")?;
         }
-        for l in &s.related {
+        for l in s.related() {
             check_span(sources, l.span, "related label")?;
         }
     }

@@ -5,6 +5,7 @@
 //! pushes plain [`Finding`]s. The engine stamps the check name, severity and policy on each
 //! finding. Checks know nothing about dialects and never render anything.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -377,8 +378,8 @@ pub struct Finding {
     pub check: &'static str,
     /// Severity (stamped by the engine from the policy).
     pub severity: Severity,
-    /// Policy name (stamped by the engine).
-    pub policy: String,
+    /// Policy name (stamped by the engine; shared by every finding).
+    pub policy: Arc<str>,
     /// What is wrong.
     pub message: String,
     /// The cause.
@@ -390,7 +391,7 @@ pub struct Finding {
     /// How to fix it.
     pub help: Option<String>,
     /// Name of the endpoint concerned.
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Arc<str>>,
     /// Stable key for baselines: endpoint key plus setting.
     pub key: String,
 }
@@ -401,7 +402,7 @@ impl Finding {
         Finding {
             check: "",
             severity: Severity::Error,
-            policy: String::new(),
+            policy: Arc::from(""),
             message: message.into(),
             span,
             label: String::new(),
@@ -439,10 +440,10 @@ impl Finding {
             }
             (crate::model::Origin::Set, Some(_)) => {}
         }
-        if let Some(note) = &s.note {
-            f.labels.push(Label::new(e.span, note.clone()));
+        if let Some(note) = s.note() {
+            f.labels.push(Label::new(e.span, note.to_owned()));
         }
-        f.labels.extend(s.related.iter().cloned());
+        f.labels.extend(s.related().iter().cloned());
         f
     }
 
@@ -478,7 +479,7 @@ impl Finding {
 
     /// Adds a secondary label.
     #[must_use]
-    pub fn related(mut self, span: Span, text: impl Into<String>) -> Finding {
+    pub fn related(mut self, span: Span, text: impl Into<Cow<'static, str>>) -> Finding {
         self.labels.push(Label::new(span, text));
         self
     }
@@ -508,6 +509,7 @@ pub fn run(
         .iter()
         .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
         .collect();
+    let policy_name: Arc<str> = policy.name.as_str().into();
     let run_entries = |entries: &[(&crate::policy::Entry, Option<Severity>)]| {
         let mut all = Vec::new();
         for &(entry, override_severity) in entries {
@@ -530,7 +532,7 @@ pub fn run(
             for f in &mut all[start..] {
                 f.check = entry.check.name;
                 f.severity = override_severity.unwrap_or(entry.severity);
-                f.policy.clone_from(&policy.name);
+                f.policy = Arc::clone(&policy_name);
             }
         }
         all

@@ -30,7 +30,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             // `?` marks an optional group in OpenSSL ≥ 3.3: an unknown one is skipped.
             let (optional, name) = match n.name.strip_prefix('?') {
                 Some(rest) => (true, rest),
-                None => (false, n.name.as_str()),
+                None => (false, &*n.name),
             };
             if name.eq_ignore_ascii_case("auto") {
                 continue;

@@ -5,6 +5,7 @@
 //! file unreadable or unparseable are [`ParseError`]s: they are reported with a position and
 //! make the run exit 2, never a silent "clean".
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -50,7 +51,7 @@ impl ParseError {
 
     /// Adds a secondary label.
     #[must_use]
-    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+    pub fn label(mut self, span: Span, text: impl Into<Cow<'static, str>>) -> Self {
         self.labels.push(Label::new(span, text));
         self
     }

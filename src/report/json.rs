@@ -222,7 +222,7 @@ fn push_str(buf: &mut Vec<u8>, s: &str) {
 /// TLS 1.3 suites: as configured, else OpenSSL's default when TLS 1.3 is enabled.
 fn ciphersuites(e: &crate::model::Endpoint) -> Option<Vec<String>> {
     if let Some(c) = &e.tls.ciphersuites {
-        return Some(c.value.iter().map(|n| n.name.clone()).collect());
+        return Some(c.value.iter().map(|n| n.name.to_string()).collect());
     }
     let tls13 = e
         .tls
@@ -271,7 +271,7 @@ pub fn emit_model(
                     .iter()
                     .map(|n| {
                         crate::cipher::lookup(&n.name)
-                            .map_or_else(|| n.name.clone(), |s| s.openssl_name.to_owned())
+                            .map_or_else(|| n.name.to_string(), |s| s.openssl_name.to_owned())
                     })
                     .collect(),
             });

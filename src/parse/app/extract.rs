@@ -417,11 +417,11 @@ impl<'a> Fields<'a, '_> {
                     let sp = span.map(|s| s.sub(at, at + part.len()));
                     at += part.len() + 1;
                     if !part.is_empty() {
-                        out.push(Named::new(part, sp));
+                        out.push(Named::new(part.to_owned(), sp));
                     }
                 }
             } else {
-                out.push(Named::new(tok, span));
+                out.push(Named::new(tok.clone(), span));
             }
         }
         out

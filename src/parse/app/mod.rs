@@ -257,7 +257,7 @@ impl Extractor<'_> {
         let endpoint = Endpoint {
             dialect: Dialect::App,
             app: Some(self.rules.app.clone()),
-            name: self.render(&loc.name, m),
+            name: self.render(&loc.name, m).into(),
             key,
             side: loc.side,
             span: self.first_line(m.key_span.unwrap_or(m.node.span)),

@@ -46,7 +46,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
         model.endpoints.push(Endpoint {
             dialect: Dialect::Dovecot,
             app: None,
-            name: scope.name(),
+            name: scope.name().into(),
             key: scope.key(),
             side: Side::Server,
             span: scope.span.unwrap_or(entry_span),
@@ -613,7 +613,7 @@ fn split_names(s: &CipherString) -> Vec<Named> {
         let name = part.trim();
         if !name.is_empty() {
             let a = start + lead;
-            out.push(Named::new(name, s.span_of(a..a + name.len())));
+            out.push(Named::new(name.to_owned(), s.span_of(a..a + name.len())));
         }
         start = end + 1;
     }

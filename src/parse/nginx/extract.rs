@@ -18,8 +18,8 @@ use std::sync::Arc;
 use super::lexer::Arg;
 use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
 use crate::model::{
-    CipherString, Ciphers, Dialect, Endpoint, Label, Model, Named, Observation, ObservationKind,
-    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
+    CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, Protocol,
+    Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
 };
 use crate::parse::{Options, ParseError};
 use crate::source::Span;
@@ -59,23 +59,30 @@ fn join_protocols(p: &[Protocol]) -> String {
     p.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")
 }
 
-/// The directives of one block, by name, in file order.
+/// The directives of one block, by name, in file order: names and ids sorted by name
+/// (stably, so each name's ids keep file order), looked up by binary search. Two vectors
+/// per block instead of a map with a vector per name: blocks are small and many.
 #[derive(Default)]
 struct Scope<'t> {
-    by_name: HashMap<&'t str, Vec<DirId>>,
+    names: Vec<&'t str>,
+    ids: Vec<DirId>,
 }
 
 impl<'t> Scope<'t> {
     fn of(tree: &'t Tree, children: &[DirId]) -> Self {
-        let mut by_name: HashMap<&'t str, Vec<DirId>> = HashMap::default();
-        for &id in children {
-            by_name.entry(tree.get(id).name()).or_default().push(id);
-        }
-        Scope { by_name }
+        let mut pairs: Vec<(&'t str, DirId)> = children
+            .iter()
+            .map(|&id| (tree.get(id).name(), id))
+            .collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        let (names, ids) = pairs.into_iter().unzip();
+        Scope { names, ids }
     }
 
     fn get(&self, name: &str) -> &[DirId] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
+        let start = self.names.partition_point(|n| *n < name);
+        let end = start + self.names[start..].partition_point(|n| *n == name);
+        &self.ids[start..end]
     }
 }
 
@@ -106,7 +113,7 @@ impl<'s> Chain<'s, '_> {
     fn any_prefixed(&self, prefix: &str) -> bool {
         self.scopes
             .iter()
-            .any(|s| s.by_name.keys().any(|k| k.starts_with(prefix)))
+            .any(|s| s.names.iter().any(|k| k.starts_with(prefix)))
     }
 }
 
@@ -155,6 +162,8 @@ struct Extractor<'t> {
     /// Texts every endpoint shares (directive names, default explanations), made once.
     texts: HashMap<String, Arc<str>>,
     text_key: String,
+    /// The setting of every server without `ssl_dhparam`.
+    no_dhparam: Option<Setting<Option<PathBuf>>>,
     /// For each reported error (false) and observation (true), in order: how a fork's
     /// results are replayed by [`Extractor::merge`].
     log: Vec<bool>,
@@ -183,6 +192,7 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         keys: HashMap::default(),
         texts: HashMap::default(),
         text_key: String::new(),
+        no_dhparam: None,
         log: Vec::new(),
     };
     let is_main = tree.root.iter().any(|&id| {
@@ -447,6 +457,7 @@ impl<'t> Extractor<'t> {
             keys: HashMap::default(),
             texts: self.texts.clone(),
             text_key: String::new(),
+            no_dhparam: self.no_dhparam.clone(),
             log: Vec::new(),
         }
     }
@@ -702,7 +713,7 @@ impl<'t> Extractor<'t> {
         self.model.endpoints.push(Endpoint {
             dialect: Dialect::Nginx,
             app: None,
-            name,
+            name: name.into(),
             key: key.clone(),
             side: Side::Server,
             span: header,
@@ -754,9 +765,8 @@ impl<'t> Extractor<'t> {
                 self.target
             );
             let mut eff = theirs.as_inherited();
-            eff.note = Some(note);
-            eff.related
-                .push(Label::new(def_span, format!("default server for {socket}")));
+            eff.set_note(note);
+            eff.push_related(def_span, format!("default server for {socket}"));
             let differs = mine.as_ref().is_some_and(|p| p.value != eff.value);
             ep.tls.protocols = Some(eff);
             let key = ep.key.clone();
@@ -854,7 +864,7 @@ impl<'t> Extractor<'t> {
             let span = url.full_span();
             let mut mode = Setting::set(TlsMode::Required, span).directive(pass);
             if lower.starts_with('$') {
-                mode.note = Some(format!(
+                mode.set_note(format!(
                     "the scheme comes from a variable; assumed TLS because `{prefix}_*` directives are set"
                 ));
             }
@@ -911,7 +921,7 @@ impl<'t> Extractor<'t> {
         self.model.endpoints.push(Endpoint {
             dialect: Dialect::Nginx,
             app: None,
-            name,
+            name: name.into(),
             key,
             side: Side::Client,
             span,
@@ -1056,13 +1066,12 @@ impl<'t> Extractor<'t> {
         let first = found.ids[0];
         let mut s = Self::place(set, self.d(first).args_span(), found.own, &name);
         if found.ids.len() > 1 {
-            s.note = Some(format!(
+            s.set_note(format!(
                 "union of {} `{name}` directives in one block",
                 found.ids.len()
             ));
             for &id in &found.ids[1..] {
-                s.related
-                    .push(Label::new(self.d(id).args_span(), "also part of the union"));
+                s.push_related(self.d(id).args_span(), "also part of the union");
             }
         }
         s
@@ -1102,9 +1111,7 @@ impl<'t> Extractor<'t> {
             let a = &self.d(id).args[0];
             let mut s = Self::place(PathBuf::from(&a.value), a.full_span(), found.own, &name);
             if a.value.contains('$') {
-                s.note = Some(
-                    "contains variables: resolved per connection, not statically known".into(),
-                );
+                s.set_note("contains variables: resolved per connection, not statically known");
             }
             out.push(s);
         }
@@ -1185,8 +1192,7 @@ impl<'t> Extractor<'t> {
                 let span = self.d(found.ids[0]).args_span();
                 let mut s = Self::place(TicketKeys::Files { files }, span, found.own, name);
                 for &id in &found.ids[1..] {
-                    s.related
-                        .push(Label::new(self.d(id).args_span(), "decrypts only (the first key encrypts)"));
+                    s.push_related(self.d(id).args_span(), "decrypts only (the first key encrypts)");
                 }
                 s
             }
@@ -1195,20 +1201,22 @@ impl<'t> Extractor<'t> {
                     TicketKeys::Rotated {
                         interval_secs: Some(timeout),
                     },
-                    format!(
+                    self.cached(&["rotated", name], || format!(
                         "no `{name}` here; nginx {t} generates ticket keys in the shared `ssl_session_cache` and rotates them every `ssl_session_timeout`"
-                    ),
+                    )),
                 )
                 .with_related(span, "shared session cache")
                 .directive(Arc::clone(name)),
                 _ => {
-                    let why = if t < AUTO_TICKET_KEYS {
-                        format!("nginx {t} (before 1.23.2) makes one random ticket key at start and keeps it until restart")
-                    } else {
-                        format!("without a shared `ssl_session_cache`, nginx {t} makes one random ticket key at start and keeps it until restart")
-                    };
-                    Setting::defaulted(TicketKeys::UntilRestart, format!("no `{name}` here; {why}"))
-                        .directive(Arc::clone(name))
+                    let text = self.cached(&["until-restart", name], || {
+                        let why = if t < AUTO_TICKET_KEYS {
+                            format!("nginx {t} (before 1.23.2) makes one random ticket key at start and keeps it until restart")
+                        } else {
+                            format!("without a shared `ssl_session_cache`, nginx {t} makes one random ticket key at start and keeps it until restart")
+                        };
+                        format!("no `{name}` here; {why}")
+                    });
+                    Setting::defaulted(TicketKeys::UntilRestart, text).directive(Arc::clone(name))
                 }
             },
         });
@@ -1252,12 +1260,19 @@ impl<'t> Extractor<'t> {
                     Setting::defaulted(None, "no usable `ssl_dhparam`").directive(Arc::clone(name))
                 }
             }
-            None => Setting::defaulted(
-                None,
-                format!("no `{name}` here; nginx {t} has no built-in DH parameters"),
-            )
-            .with_note("no ssl_dhparam: DHE suites disabled (nginx ≥ 1.11.0)")
-            .directive(Arc::clone(name)),
+            // One shared template: every server without `ssl_dhparam` carries the same
+            // text and note, so a clone is reference counts only.
+            None => self
+                .no_dhparam
+                .get_or_insert_with(|| {
+                    Setting::defaulted(
+                        None,
+                        format!("no `{name}` here; nginx {t} has no built-in DH parameters"),
+                    )
+                    .with_note("no ssl_dhparam: DHE suites disabled (nginx ≥ 1.11.0)")
+                    .directive(Arc::clone(name))
+                })
+                .clone(),
         });
         // ssl_verify_client
         let name = &self.name("ssl_verify_client", "");
@@ -1536,7 +1551,7 @@ fn split_named(arg: &Arg, sep: char) -> Vec<Named> {
         let span = exact.then(|| arg.span.sub(offset, offset + part.len()));
         offset += part.len() + sep.len_utf8();
         if !part.is_empty() {
-            out.push(Named::new(part, span));
+            out.push(Named::new(part.to_owned(), span));
         }
     }
     out

@@ -138,7 +138,7 @@ pub(crate) fn endpoint(
         endpoint: Endpoint {
             dialect: Dialect::Postfix,
             app: None,
-            name,
+            name: name.into(),
             key: cx.key,
             side,
             span,
@@ -528,7 +528,7 @@ impl Cx<'_, '_> {
         let v = self.scope.get("tls_eecdh_auto_curves");
         let list = tokens(&v.text.text, &[',', ':'])
             .into_iter()
-            .map(|r| Named::new(&v.text.text[r.clone()], v.text.exact(r)))
+            .map(|r| Named::new(v.text.text[r.clone()].to_owned(), v.text.exact(r)))
             .collect();
         self.scope.setting(&v, list)
     }
