@@ -308,7 +308,7 @@ fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
         .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end));
     let mut f = Finding::at(span, e.message.clone()).label("here");
     f.check = checks::CONFIG_ERROR;
-    f.help.clone_from(&e.help);
+    f.help = e.help.clone().map(std::borrow::Cow::Owned);
     f
 }
 
@@ -732,7 +732,7 @@ fn parse_error(e: parse::ParseError) -> Finding {
     let mut f = Finding::at(e.span, e.message).label("here");
     f.check = checks::PARSE_ERROR;
     f.severity = Severity::Error;
-    f.help = e.help;
+    f.help = e.help.map(std::borrow::Cow::Owned);
     f.labels = e.labels;
     f
 }

@@ -17,6 +17,7 @@
 //! missing reason), `expired-suppression` (past its `until` date; it no longer hides anything)
 //! and `unused-suppression` (nothing matched a named check that ran).
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -459,8 +460,8 @@ pub fn apply(
             let mut f = Finding::at(span, message);
             f.check = check;
             f.severity = sev;
-            f.help = help;
-            "suppression".clone_into(&mut f.label);
+            f.help = help.map(Cow::Owned);
+            f.label = Cow::Borrowed("suppression");
             extra.push(f);
         }
     };

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -355,7 +356,12 @@ impl Context<'_> {
 
     /// Turns every observation of one kind into a finding with `label` on its span (the
     /// whole `run` of the checks that report dialect facts).
-    pub fn report_observations(&self, kind: ObservationKind, label: &str, out: &mut Vec<Finding>) {
+    pub fn report_observations(
+        &self,
+        kind: ObservationKind,
+        label: &'static str,
+        out: &mut Vec<Finding>,
+    ) {
         out.extend(
             self.observations(kind)
                 .map(|o| Finding::from_observation(o).label(label)),
@@ -384,12 +390,12 @@ pub struct Finding {
     pub message: String,
     /// The cause.
     pub span: Span,
-    /// Text on the primary label.
-    pub label: String,
+    /// Text on the primary label (fixed words are not copied).
+    pub label: Cow<'static, str>,
     /// Secondary labels (the affected server, a definition behind a `$name`).
     pub labels: Vec<Label>,
-    /// How to fix it.
-    pub help: Option<String>,
+    /// How to fix it (fixed words are not copied).
+    pub help: Option<Cow<'static, str>>,
     /// Name of the endpoint concerned.
     pub endpoint: Option<Arc<str>>,
     /// Stable key for baselines: endpoint key plus setting.
@@ -405,7 +411,7 @@ impl Finding {
             policy: Arc::from(""),
             message: message.into(),
             span,
-            label: String::new(),
+            label: Cow::Borrowed(""),
             labels: Vec::new(),
             help: None,
             endpoint: None,
@@ -431,10 +437,10 @@ impl Finding {
                     crate::model::Origin::Default { assumed } => assumed.to_string(),
                     _ => "value not written anywhere".to_owned(),
                 };
-                f.label = assumed;
+                f.label = assumed.into();
             }
             (crate::model::Origin::Inherited, Some(_)) => {
-                "set here".clone_into(&mut f.label);
+                f.label = Cow::Borrowed("set here");
                 f.labels
                     .push(Label::new(e.span, format!("inherited by {}", e.name)));
             }
@@ -450,7 +456,7 @@ impl Finding {
     /// A finding from an observation.
     pub fn from_observation(o: &Observation) -> Finding {
         let mut f = Finding::at(o.span, o.message.clone());
-        f.help.clone_from(&o.help);
+        f.help = o.help.clone().map(Cow::Owned);
         f.labels.clone_from(&o.labels);
         f.key.clone_from(&o.key);
         f
@@ -458,12 +464,12 @@ impl Finding {
 
     /// Sets the primary label text.
     #[must_use]
-    pub fn label(mut self, text: impl Into<String>) -> Finding {
+    pub fn label(mut self, text: impl Into<Cow<'static, str>>) -> Finding {
         let text = text.into();
         if self.label.is_empty() {
             self.label = text;
         } else {
-            self.label = format!("{text}; {}", self.label);
+            self.label = format!("{text}; {}", self.label).into();
         }
         self
     }
@@ -486,7 +492,7 @@ impl Finding {
 
     /// Sets the help line.
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Finding {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Finding {
         self.help = Some(help.into());
         self
     }
@@ -510,51 +516,66 @@ pub fn run(
         .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
-    let run_entries = |entries: &[(&crate::policy::Entry, Option<Severity>)]| {
-        let mut all = Vec::new();
-        for &(entry, override_severity) in entries {
-            let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
-            let cx = Context {
-                endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
-                observations: model
-                    .observations
-                    .iter()
-                    .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
-                    .collect(),
-                params: &entry.params,
-                targets,
-                facts,
-                ciphers,
-                enabled: RefCell::default(),
-            };
-            let start = all.len();
-            (entry.check.run)(&cx, &mut all);
-            for f in &mut all[start..] {
-                f.check = entry.check.name;
-                f.severity = override_severity.unwrap_or(entry.severity);
-                f.policy = Arc::clone(&policy_name);
+    let run_entry = |&(entry, override_severity): &(&crate::policy::Entry, Option<Severity>)| {
+        let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
+        let cx = Context {
+            endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
+            observations: model
+                .observations
+                .iter()
+                .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
+                .collect(),
+            params: &entry.params,
+            targets,
+            facts,
+            ciphers,
+            enabled: RefCell::default(),
+        };
+        let mut found = Vec::new();
+        (entry.check.run)(&cx, &mut found);
+        for f in &mut found {
+            f.check = entry.check.name;
+            f.severity = override_severity.unwrap_or(entry.severity);
+            f.policy = Arc::clone(&policy_name);
+        }
+        found
+    };
+    // Entries are independent: on big models, two threads take them one at a time (checks
+    // differ a lot in cost, so halves would leave one thread idle). Results are put back
+    // in policy order, so the stable sort below gives the same result as one thread.
+    let parallel =
+        model.endpoints.len() + model.observations.len() >= PARALLEL_MIN && entries.len() > 1;
+    let mut all = if parallel {
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(entry) = entries.get(i) else {
+                    break done;
+                };
+                done.push((i, run_entry(entry)));
             }
+        };
+        let mut done = std::thread::scope(|s| {
+            let other = s.spawn(work);
+            let mut done = work();
+            done.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            done
+        });
+        done.sort_unstable_by_key(|(i, _)| *i);
+        let mut all = Vec::with_capacity(done.iter().map(|(_, f)| f.len()).sum());
+        for (_, found) in done {
+            all.extend(found);
         }
         all
+    } else {
+        entries.iter().flat_map(run_entry).collect()
     };
-    // Entries are independent: on big models, run them on two threads (the concatenation
-    // keeps policy order, so the stable sort below gives the same result as one thread).
-    let mut all =
-        if model.endpoints.len() + model.observations.len() >= PARALLEL_MIN && entries.len() > 1 {
-            let (first, second) = entries.split_at(entries.len() / 2);
-            std::thread::scope(|s| {
-                let other = s.spawn(|| run_entries(second));
-                let mut all = run_entries(first);
-                all.extend(
-                    other
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                );
-                all
-            })
-        } else {
-            run_entries(&entries)
-        };
     all.sort_by(|a, b| {
         (a.span.file, a.span.start, a.check, &a.message).cmp(&(
             b.span.file,
@@ -625,7 +646,7 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
 }
 
 /// Per-check memo of suite summaries, keyed by the shared suite list of an OpenSSL string.
-pub type SummaryMemo = std::collections::HashMap<(usize, usize), (usize, String)>;
+pub type SummaryMemo = std::collections::HashMap<(usize, usize), (usize, Rc<str>)>;
 
 /// How many enabled suites match `pred`, and their abbreviated names. Endpoints with the
 /// same OpenSSL string share one suite list, so the summary is computed once per string
@@ -634,7 +655,7 @@ pub fn summarize(
     memo: &mut SummaryMemo,
     enabled: &EnabledSuites<'_>,
     pred: impl Fn(&cipher::Suite) -> bool,
-) -> (usize, String) {
+) -> (usize, Rc<str>) {
     let key = (enabled.suites.as_ptr().addr(), enabled.suites.len());
     let shared = enabled.setting.value.is_open_ssl();
     if shared && let Some(hit) = memo.get(&key) {
@@ -646,7 +667,7 @@ pub fn summarize(
         .filter(|s| pred(s.suite))
         .map(|s| s.suite.openssl_name)
         .collect();
-    let summary = (names.len(), weak_cipher::abbreviate(&names));
+    let summary = (names.len(), Rc::from(weak_cipher::abbreviate(&names)));
     if shared {
         memo.insert(key, summary.clone());
     }

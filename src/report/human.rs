@@ -157,7 +157,7 @@ fn diagnostic(f: &Finding, sources: &Sources) -> Diag {
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
         },
-        help: f.help.clone(),
+        help: f.help.as_deref().map(str::to_owned),
         labels,
         source: named(file, sources),
         related,

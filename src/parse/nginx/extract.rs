@@ -66,6 +66,24 @@ fn join_protocols(p: &[Protocol]) -> String {
 struct Scope<'t> {
     names: Vec<&'t str>,
     ids: Vec<DirId>,
+    /// One bit per name (see [`name_bit`]): most lookups ask for a name the block does not
+    /// have, and this answers them without comparing strings.
+    mask: u64,
+}
+
+/// A cheap 1-of-64 signature of a directive name (length and two bytes); a clear bit
+/// means "certainly absent".
+fn name_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let (Some(&last), Some(&mid)) = (b.last(), b.get(b.len() / 2)) else {
+        return 1;
+    };
+    let h = b
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(last).wrapping_mul(7))
+        .wrapping_add(usize::from(mid));
+    1 << (h % 64)
 }
 
 impl<'t> Scope<'t> {
@@ -75,11 +93,20 @@ impl<'t> Scope<'t> {
             .map(|&id| (tree.get(id).name(), id))
             .collect();
         pairs.sort_by(|a, b| a.0.cmp(b.0));
+        let mask = pairs.iter().fold(0, |m, (n, _)| m | name_bit(n));
         let (names, ids) = pairs.into_iter().unzip();
-        Scope { names, ids }
+        Scope { names, ids, mask }
     }
 
     fn get(&self, name: &str) -> &[DirId] {
+        self.get_with(name, name_bit(name))
+    }
+
+    /// [`Scope::get`] with the name's [`name_bit`] already computed.
+    fn get_with(&self, name: &str, bit: u64) -> &[DirId] {
+        if self.mask & bit == 0 {
+            return &[];
+        }
         let start = self.names.partition_point(|n| *n < name);
         let end = start + self.names[start..].partition_point(|n| *n == name);
         &self.ids[start..end]
@@ -101,8 +128,9 @@ struct Chain<'s, 't> {
 impl<'s> Chain<'s, '_> {
     fn find(&self, name: &str) -> Option<Found<'s>> {
         let last = self.scopes.len().checked_sub(1)?;
+        let bit = name_bit(name);
         self.scopes.iter().enumerate().rev().find_map(|(i, s)| {
-            let ids = s.get(name);
+            let ids = s.get_with(name, bit);
             (!ids.is_empty()).then_some(Found {
                 ids,
                 own: i == last,
