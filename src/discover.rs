@@ -101,7 +101,7 @@ fn walk(dir: &Path, forced: Option<Dialect>, sources: &mut Sources, found: &mut 
     for (f, pre) in files.iter().zip(read) {
         match pre {
             Prefetched::Loaded { key, file, dialect } => {
-                if sources.find(f).is_some() {
+                if sources.find_keyed(f, &key).is_some() {
                     continue;
                 }
                 sources.add_file(key, file);

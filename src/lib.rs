@@ -9,6 +9,7 @@
 //! inside [`check_paths`] so the fixture harness sees them too) and a [`baseline`].
 
 pub mod baseline;
+pub mod canonical;
 pub mod checks;
 pub mod cipher;
 pub mod cli;

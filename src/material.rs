@@ -7,12 +7,13 @@
 //! keys are never opened.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
+use crate::canonical::Canonicalizer;
 use crate::model::{Endpoint, Model, Observation, ObservationKind};
 use crate::source::{FileId, Sources, Span};
 
@@ -57,14 +58,17 @@ pub struct Facts {
     pub key_age: Table<u64>,
 }
 
-/// Facts by (file of the endpoint, path as written). Nested so a lookup borrows the path
-/// instead of building an owned key.
-pub type Table<T> = HashMap<FileId, HashMap<PathBuf, Fact<T>>>;
+/// Facts by (file of the endpoint, path as written, as bytes). Nested so a lookup borrows
+/// the path instead of building an owned key; bytes hash faster than `Path` components.
+pub type Table<T> = FastMap<FileId, FastMap<Box<[u8]>, Fact<T>>>;
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl Facts {
     /// The fact about a path an endpoint names.
     pub fn get<'a, T>(map: &'a Table<T>, e: &Endpoint, written: &Path) -> Option<&'a Fact<T>> {
-        map.get(&e.span.file)?.get(written)
+        map.get(&e.span.file)?
+            .get(written.as_os_str().as_encoded_bytes())
     }
 
     /// Resolves a path as written in a config, relative to the file that names it.
@@ -86,11 +90,12 @@ fn fact<'a, T>(
     written: &Path,
     make: impl FnOnce() -> Fact<T>,
 ) -> &'a Fact<T> {
+    let key = written.as_os_str().as_encoded_bytes();
     let per_file = table.entry(file).or_default();
-    if !per_file.contains_key(written) {
-        per_file.insert(written.to_path_buf(), make());
+    if !per_file.contains_key(key) {
+        per_file.insert(key.into(), make());
     }
-    &per_file[written]
+    &per_file[key]
 }
 
 /// Reads the key material the model names. `root` confines reading; `None` reads anything.
@@ -139,28 +144,31 @@ pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Fact
             }
         }
     }
-    model.observations.extend(notes.list);
+    let list = notes.list;
+    model.observations.extend(list);
     facts
 }
 
 /// One `OutsideRoot` note per file not read.
 #[derive(Default)]
-struct Notes {
-    seen: std::collections::HashSet<PathBuf>,
+struct Notes<'m> {
+    seen: std::collections::HashSet<&'m [u8], foldhash::fast::RandomState>,
     list: Vec<Observation>,
 }
 
-impl Notes {
+impl<'m> Notes<'m> {
     fn add<T>(
         &mut self,
         fact: &Fact<T>,
         e: &Endpoint,
         span: Option<Span>,
-        written: &Path,
+        written: &'m Path,
         setting: &str,
         what: &str,
     ) {
-        if !matches!(fact, Fact::Outside) || !self.seen.insert(written.to_path_buf()) {
+        if !matches!(fact, Fact::Outside)
+            || !self.seen.insert(written.as_os_str().as_encoded_bytes())
+        {
             return;
         }
         self.list.push(
@@ -192,49 +200,22 @@ impl<T> Fact<T> {
 struct Resolver {
     /// The canonical root; `None` reads anything.
     root: Option<PathBuf>,
-    /// Canonical forms of directories already resolved (`None`: does not resolve). Many
-    /// files share a few directories, so most paths cost one `lstat` instead of a walk of
-    /// every component.
-    dirs: HashMap<PathBuf, Option<PathBuf>>,
+    canon: Canonicalizer,
 }
 
 impl Resolver {
     fn new(root: Option<&Path>) -> Self {
         Resolver {
             root: root.and_then(|r| r.canonicalize().ok()),
-            dirs: HashMap::new(),
+            canon: Canonicalizer::new(),
         }
-    }
-
-    /// What `canonicalize` gives for `p`, or `p` itself when it does not resolve.
-    fn canonical(&mut self, p: &Path) -> PathBuf {
-        let last_is_name = matches!(p.components().next_back(), Some(Component::Normal(_)));
-        if let (true, Some(parent), Some(name)) = (last_is_name, p.parent(), p.file_name())
-            && !parent.as_os_str().is_empty()
-        {
-            let dir = self
-                .dirs
-                .entry(parent.to_path_buf())
-                .or_insert_with(|| parent.canonicalize().ok());
-            // A parent that does not resolve makes the whole path fail to resolve.
-            let Some(dir) = dir else {
-                return p.to_path_buf();
-            };
-            let joined = dir.join(name);
-            match std::fs::symlink_metadata(&joined) {
-                Ok(m) if !m.file_type().is_symlink() => return joined,
-                Ok(_) => {} // a symlink: resolve it fully below
-                Err(_) => return p.to_path_buf(),
-            }
-        }
-        p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
     }
 
     /// The canonical path when `p` is inside the root (or no root is set); `None` outside.
     /// A path that does not exist is judged by its spelling (absolute paths outside the
     /// root are outside whether or not they exist).
     fn inside(&mut self, p: &Path) -> Option<PathBuf> {
-        let canon = self.canonical(p);
+        let canon = self.canon.canonical_or_spelled(p);
         match &self.root {
             Some(r) if canon.is_absolute() && !canon.starts_with(r) => None,
             _ => Some(canon),

@@ -191,6 +191,15 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// Finds an already loaded file by the path as given or its canonical path (known
+    /// already: no file-system walk).
+    pub fn find_keyed(&self, given: &Path, key: &Path) -> Option<FileId> {
+        self.by_given
+            .get(given)
+            .or_else(|| self.by_path.get(key))
+            .copied()
+    }
+
     /// Finds an already loaded file by path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         if let Some(&id) = self.by_given.get(path) {

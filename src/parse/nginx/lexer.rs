@@ -236,6 +236,45 @@ impl<'a> Lexer<'a> {
         let mut too_long = false;
         let mut start = self.pos;
         loop {
+            // Fast paths over runs of bytes the state machine below would only step over:
+            // comment text, blanks between tokens, and plain token characters. They leave
+            // every state as the byte-by-byte steps would (a plain byte only clears
+            // `variable`), and stop short of the token-length limit so it is reported at
+            // the same byte.
+            if sharp_comment {
+                self.pos = bytes[self.pos..self.end]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(self.end, |n| self.pos + n);
+            } else if !escaped && !need_space {
+                let from = self.pos;
+                if last_space {
+                    while self.pos < self.end && is_space(bytes[self.pos]) {
+                        self.pos += 1;
+                    }
+                } else {
+                    let limit = if too_long {
+                        self.end
+                    } else {
+                        self.end.min(start + MAX_TOKEN)
+                    };
+                    let plain = |b: u8| {
+                        if d_quoted {
+                            !matches!(b, b'"' | b'\\' | b'$')
+                        } else if s_quoted {
+                            !matches!(b, b'\'' | b'\\' | b'$')
+                        } else {
+                            !is_space(b) && !matches!(b, b';' | b'{' | b'\\' | b'$')
+                        }
+                    };
+                    while self.pos < limit && plain(bytes[self.pos]) {
+                        self.pos += 1;
+                    }
+                    if self.pos > from {
+                        variable = false;
+                    }
+                }
+            }
             if self.pos >= self.end {
                 if !args.is_empty() || !last_space {
                     if !last_space && !need_space {

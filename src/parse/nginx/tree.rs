@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::lexer::{Arg, End, Lexer, Value};
+use crate::canonical::Canonicalizer;
 use crate::parse::ParseError;
 use crate::parse::glob;
 use crate::source::{FileId, Sources, Span};
@@ -156,6 +157,7 @@ struct Loader {
     fs: Fs,
     cache: HashMap<PathBuf, FileId>,
     files: Vec<FileId>,
+    canon: Canonicalizer,
 }
 
 impl Loader {
@@ -179,8 +181,11 @@ impl Loader {
                 }
             }
             Fs::Disk => {
-                let key =
-                    std::fs::canonicalize(path).map_err(|e| os_message("open()", path, &e))?;
+                let resolved = self
+                    .canon
+                    .resolve(path)
+                    .map_err(|e| os_message("open()", path, &e))?;
+                let key = resolved.path;
                 if let Some(&file) = self.cache.get(&key) {
                     let end = sources.get(file).text.len();
                     return Ok(Unit {
@@ -190,7 +195,7 @@ impl Loader {
                         key,
                     });
                 }
-                if key.is_dir() {
+                if resolved.is_dir {
                     return Err(format!(
                         "pread() \"{}\" failed (21: Is a directory)",
                         path.display()
@@ -349,6 +354,7 @@ pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> T
             fs,
             cache,
             files: vec![file],
+            canon: Canonicalizer::new(),
         },
         frames: Vec::new(),
         blocks: Vec::new(),
