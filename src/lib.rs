@@ -225,10 +225,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     all.extend(run.errors);
     // Problems with the input come first: they explain the exit code, and findings after
     // them may rest on a partial parse.
-    all.sort_by_key(|f| {
+    let order = |f: &checks::Finding| {
         let input_error = f.check == checks::PARSE_ERROR || f.check == checks::CONFIG_ERROR;
         (!input_error, f.span.file, f.span.start, f.check)
-    });
+    };
+    if !all.is_sorted_by_key(order) {
+        all.sort_by_key(order);
+    }
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
     match &args.output {
         Some(path) => {
@@ -309,7 +312,7 @@ fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
         .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end));
     let mut f = Finding::at(span, e.message.clone()).label("here");
     f.check = checks::CONFIG_ERROR;
-    f.help = e.help.clone().map(std::borrow::Cow::Owned);
+    f.help = e.help.clone().map(checks::Text::from);
     f
 }
 
@@ -670,14 +673,7 @@ pub fn check_paths_with(
             findings = apply_overrides(findings, cfg, &sources);
         }
     }
-    findings.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.check, &a.message).cmp(&(
-            b.span.file,
-            b.span.start,
-            b.check,
-            &b.message,
-        ))
-    });
+    checks::sort(&mut findings);
     Outcome {
         sources,
         model,
@@ -733,7 +729,7 @@ fn parse_error(e: parse::ParseError) -> Finding {
     let mut f = Finding::at(e.span, e.message).label("here");
     f.check = checks::PARSE_ERROR;
     f.severity = Severity::Error;
-    f.help = e.help.map(std::borrow::Cow::Owned);
+    f.help = e.help.map(checks::Text::from);
     f.labels = e.labels;
     f
 }

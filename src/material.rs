@@ -102,10 +102,60 @@ fn fact<'a, T>(
 /// A file outside the root is not read; each such file gets one `OutsideRoot` note in the
 /// model saying what could not be checked.
 pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Facts {
+    let endpoints = &model.endpoints;
+    let (facts, notes) = if endpoints.len() >= PARALLEL_MIN {
+        // Two halves on two threads (each file costs a system call or a read), merged as
+        // if gathered in order: a fact is the same whoever finds it, and a note goes to
+        // the first endpoint naming its file.
+        let (a, b) = endpoints.split_at(endpoints.len() / 2);
+        let (first, second) = std::thread::scope(|s| {
+            let second = s.spawn(|| gather_part(b, sources, root));
+            let first = gather_part(a, sources, root);
+            let second = second
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (first, second)
+        });
+        let (mut facts, mut notes) = first;
+        let (more, later) = second;
+        merge(&mut facts.dh, more.dh);
+        merge(&mut facts.certs, more.certs);
+        merge(&mut facts.key_age, more.key_age);
+        for (path, note) in later.list {
+            if notes.seen.insert(path) {
+                notes.list.push((path, note));
+            }
+        }
+        (facts, notes)
+    } else {
+        gather_part(endpoints, sources, root)
+    };
+    let list: Vec<Observation> = notes.list.into_iter().map(|(_, o)| o).collect();
+    model.observations.extend(list);
+    facts
+}
+
+/// Endpoints from which [`gather`] uses two threads.
+const PARALLEL_MIN: usize = 2048;
+
+fn merge<T>(into: &mut Table<T>, from: Table<T>) {
+    for (file, facts) in from {
+        let mine = into.entry(file).or_default();
+        for (path, fact) in facts {
+            mine.entry(path).or_insert(fact);
+        }
+    }
+}
+
+fn gather_part<'m>(
+    endpoints: &'m [Endpoint],
+    sources: &Sources,
+    root: Option<&Path>,
+) -> (Facts, Notes<'m>) {
     let mut facts = Facts::default();
     let mut notes = Notes::default();
     let mut paths = Resolver::new(root);
-    for e in &model.endpoints {
+    for e in endpoints {
         let config = &sources.get(e.span.file).path;
         let file = e.span.file;
         if let Some(dh) = &e.tls.dh_params
@@ -144,16 +194,15 @@ pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Fact
             }
         }
     }
-    let list = notes.list;
-    model.observations.extend(list);
-    facts
+    (facts, notes)
 }
 
 /// One `OutsideRoot` note per file not read.
 #[derive(Default)]
 struct Notes<'m> {
     seen: std::collections::HashSet<&'m [u8], foldhash::fast::RandomState>,
-    list: Vec<Observation>,
+    /// Each note with the path (as written) it is about.
+    list: Vec<(&'m [u8], Observation)>,
 }
 
 impl<'m> Notes<'m> {
@@ -166,12 +215,12 @@ impl<'m> Notes<'m> {
         setting: &str,
         what: &str,
     ) {
-        if !matches!(fact, Fact::Outside)
-            || !self.seen.insert(written.as_os_str().as_encoded_bytes())
-        {
+        let path = written.as_os_str().as_encoded_bytes();
+        if !matches!(fact, Fact::Outside) || !self.seen.insert(path) {
             return;
         }
-        self.list.push(
+        self.list.push((
+            path,
             Observation::new(
                 ObservationKind::OutsideRoot,
                 span.unwrap_or(e.span),
@@ -182,7 +231,7 @@ impl<'m> Notes<'m> {
             )
             .help("pass --allow-outside-root to read files outside the checked tree")
             .key(format!("{}/{setting}", e.key)),
-        );
+        ));
     }
 }
 

@@ -17,7 +17,6 @@
 //! missing reason), `expired-suppression` (past its `until` date; it no longer hides anything)
 //! and `unused-suppression` (nothing matched a named check that ran).
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -460,8 +459,8 @@ pub fn apply(
             let mut f = Finding::at(span, message);
             f.check = check;
             f.severity = sev;
-            f.help = help.map(Cow::Owned);
-            f.label = Cow::Borrowed("suppression");
+            f.help = help.map(crate::checks::Text::from);
+            f.label = "suppression".into();
             extra.push(f);
         }
     };

@@ -390,12 +390,12 @@ pub struct Finding {
     pub message: String,
     /// The cause.
     pub span: Span,
-    /// Text on the primary label (fixed words are not copied).
-    pub label: Cow<'static, str>,
+    /// Text on the primary label.
+    pub label: Text,
     /// Secondary labels (the affected server, a definition behind a `$name`).
     pub labels: Vec<Label>,
-    /// How to fix it (fixed words are not copied).
-    pub help: Option<Cow<'static, str>>,
+    /// How to fix it.
+    pub help: Option<Text>,
     /// Name of the endpoint concerned.
     pub endpoint: Option<Arc<str>>,
     /// Stable key for baselines: endpoint key plus setting.
@@ -411,7 +411,7 @@ impl Finding {
             policy: Arc::from(""),
             message: message.into(),
             span,
-            label: Cow::Borrowed(""),
+            label: Text::from(""),
             labels: Vec::new(),
             help: None,
             endpoint: None,
@@ -433,14 +433,13 @@ impl Finding {
         f.key = format!("{}/{setting}", e.key);
         match (&s.origin, s.span) {
             (crate::model::Origin::Default { .. }, _) | (_, None) => {
-                let assumed = match &s.origin {
-                    crate::model::Origin::Default { assumed } => assumed.to_string(),
-                    _ => "value not written anywhere".to_owned(),
+                f.label = match &s.origin {
+                    crate::model::Origin::Default { assumed } => Text::shared(Arc::clone(assumed)),
+                    _ => Text::from("value not written anywhere"),
                 };
-                f.label = assumed.into();
             }
             (crate::model::Origin::Inherited, Some(_)) => {
-                f.label = Cow::Borrowed("set here");
+                f.label = Text::from("set here");
                 f.labels
                     .push(Label::new(e.span, format!("inherited by {}", e.name)));
             }
@@ -456,7 +455,7 @@ impl Finding {
     /// A finding from an observation.
     pub fn from_observation(o: &Observation) -> Finding {
         let mut f = Finding::at(o.span, o.message.clone());
-        f.help = o.help.clone().map(Cow::Owned);
+        f.help = o.help.clone().map(Text::from);
         f.labels.clone_from(&o.labels);
         f.key.clone_from(&o.key);
         f
@@ -464,7 +463,7 @@ impl Finding {
 
     /// Sets the primary label text.
     #[must_use]
-    pub fn label(mut self, text: impl Into<Cow<'static, str>>) -> Finding {
+    pub fn label(mut self, text: impl Into<Text>) -> Finding {
         let text = text.into();
         if self.label.is_empty() {
             self.label = text;
@@ -492,9 +491,116 @@ impl Finding {
 
     /// Sets the help line.
     #[must_use]
-    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Finding {
+    pub fn help(mut self, help: impl Into<Text>) -> Finding {
         self.help = Some(help.into());
         self
+    }
+}
+
+/// Text of a finding's label or help: fixed words, or a shared string (many findings say
+/// the same thing).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(TextRepr);
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum TextRepr {
+    Fixed(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    /// A shared string.
+    pub fn shared(text: Arc<str>) -> Text {
+        Text(TextRepr::Shared(text))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextRepr::Fixed(s) => s,
+            TextRepr::Shared(s) => s,
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text(TextRepr::Fixed(""))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Self {
+        Text(TextRepr::Fixed(s))
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(TextRepr::Shared(s.into()))
+    }
+}
+
+impl From<Cow<'static, str>> for Text {
+    fn from(s: Cow<'static, str>) -> Self {
+        match s {
+            Cow::Borrowed(b) => b.into(),
+            Cow::Owned(o) => o.into(),
+        }
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One copy of each shared text.
+#[derive(Default)]
+struct Texts(std::collections::HashSet<Arc<str>, foldhash::fast::RandomState>);
+
+impl Texts {
+    fn share(&mut self, text: &mut Text) {
+        if let TextRepr::Shared(s) = &mut text.0 {
+            match self.0.get(&**s) {
+                Some(kept) => *s = Arc::clone(kept),
+                None => {
+                    self.0.insert(Arc::clone(s));
+                }
+            }
+        }
     }
 }
 
@@ -516,7 +622,8 @@ pub fn run(
         .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
-    let run_entry = |&(entry, override_severity): &(&crate::policy::Entry, Option<Severity>)| {
+    let run_entry = |&(entry, override_severity): &(&crate::policy::Entry, Option<Severity>),
+                     ciphers: &cipher::Cache| {
         let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
         let cx = Context {
             endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
@@ -533,10 +640,20 @@ pub fn run(
         };
         let mut found = Vec::new();
         (entry.check.run)(&cx, &mut found);
+        // Labels and help lines repeat across endpoints (a default's text, the same fix
+        // for the same value): keep one copy of each. Messages and keys name their
+        // endpoint, so they are only trimmed to size.
+        let mut texts = Texts::default();
         for f in &mut found {
             f.check = entry.check.name;
             f.severity = override_severity.unwrap_or(entry.severity);
             f.policy = Arc::clone(&policy_name);
+            f.message.shrink_to_fit();
+            f.key.shrink_to_fit();
+            texts.share(&mut f.label);
+            if let Some(h) = &mut f.help {
+                texts.share(h);
+            }
         }
         found
     };
@@ -548,13 +665,16 @@ pub fn run(
     let mut all = if parallel {
         let next = AtomicUsize::new(0);
         let work = || {
+            // A cache per thread: a shared one is a lock and a reference count that both
+            // threads fight over for every endpoint (each string is expanded at most twice).
+            let cache = cipher::Cache::new();
             let mut done = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(entry) = entries.get(i) else {
                     break done;
                 };
-                done.push((i, run_entry(entry)));
+                done.push((i, run_entry(entry, &cache)));
             }
         };
         let mut done = std::thread::scope(|s| {
@@ -568,24 +688,42 @@ pub fn run(
             done
         });
         done.sort_unstable_by_key(|(i, _)| *i);
-        let mut all = Vec::with_capacity(done.iter().map(|(_, f)| f.len()).sum());
-        for (_, found) in done {
+        // Grow the first list in place (a big vector is remapped, not copied) rather than
+        // copying every list into a new one while they are all still alive.
+        let total = done.iter().map(|(_, f)| f.len()).sum::<usize>();
+        let mut lists = done.into_iter().map(|(_, f)| f);
+        let mut all = lists.next().unwrap_or_default();
+        all.reserve_exact(total - all.len());
+        for found in lists {
             all.extend(found);
         }
         all
     } else {
-        entries.iter().flat_map(run_entry).collect()
+        entries
+            .iter()
+            .flat_map(|entry| run_entry(entry, ciphers))
+            .collect()
     };
-    all.sort_by(|a, b| {
+    sort(&mut all);
+    all.dedup_by(|a, b| a.check == b.check && a.span == b.span && a.message == b.message);
+    all
+}
+
+/// Sorts findings by file, position, check and message (stably). Already sorted lists
+/// (the usual case after filtering) are only scanned: the sort's scratch space on a big
+/// report is megabytes.
+pub fn sort(findings: &mut [Finding]) {
+    let order = |a: &Finding, b: &Finding| {
         (a.span.file, a.span.start, a.check, &a.message).cmp(&(
             b.span.file,
             b.span.start,
             b.check,
             &b.message,
         ))
-    });
-    all.dedup_by(|a, b| a.check == b.check && a.span == b.span && a.message == b.message);
-    all
+    };
+    if !findings.is_sorted_by(|a, b| order(a, b).is_le()) {
+        findings.sort_by(order);
+    }
 }
 
 impl Scope {

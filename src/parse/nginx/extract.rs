@@ -190,6 +190,10 @@ struct Extractor<'t> {
     /// Texts every endpoint shares (directive names, default explanations), made once.
     texts: HashMap<String, Arc<str>>,
     text_key: String,
+    /// Directive names by the address and length of their two fixed parts.
+    names: HashMap<(usize, usize, usize, usize), Arc<str>>,
+    /// Texts by the address and length of a fixed topic and family prefix.
+    fixed: HashMap<(usize, usize, usize, usize), Arc<str>>,
     /// The setting of every server without `ssl_dhparam`.
     no_dhparam: Option<Setting<Option<PathBuf>>>,
     /// For each reported error (false) and observation (true), in order: how a fork's
@@ -220,6 +224,8 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         keys: HashMap::default(),
         texts: HashMap::default(),
         text_key: String::new(),
+        names: HashMap::default(),
+        fixed: HashMap::default(),
         no_dhparam: None,
         log: Vec::new(),
     };
@@ -485,6 +491,8 @@ impl<'t> Extractor<'t> {
             keys: HashMap::default(),
             texts: self.texts.clone(),
             text_key: String::new(),
+            names: self.names.clone(),
+            fixed: self.fixed.clone(),
             no_dhparam: self.no_dhparam.clone(),
             log: Vec::new(),
         }
@@ -976,9 +984,43 @@ impl<'t> Extractor<'t> {
         out
     }
 
-    /// A directive name `{prefix}{suffix}`, shared.
-    fn name(&mut self, prefix: &str, suffix: &str) -> Arc<str> {
-        self.cached(&["name", prefix, suffix], || format!("{prefix}{suffix}"))
+    /// A directive name `{prefix}{suffix}`, shared. Both parts are fixed words, so the
+    /// cache is keyed by where they live: asked for several times per endpoint, this must
+    /// not hash and compare strings.
+    fn name(&mut self, prefix: &'static str, suffix: &'static str) -> Arc<str> {
+        let key = (
+            prefix.as_ptr().addr(),
+            prefix.len(),
+            suffix.as_ptr().addr(),
+            suffix.len(),
+        );
+        if let Some(n) = self.names.get(&key) {
+            return Arc::clone(n);
+        }
+        let n: Arc<str> = format!("{prefix}{suffix}").into();
+        self.names.insert(key, Arc::clone(&n));
+        n
+    }
+
+    /// A shared text about a fixed topic and directive family (see [`Extractor::name`]).
+    fn fixed(
+        &mut self,
+        topic: &'static str,
+        prefix: &'static str,
+        make: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        let key = (
+            topic.as_ptr().addr(),
+            topic.len(),
+            prefix.as_ptr().addr(),
+            prefix.len(),
+        );
+        if let Some(t) = self.fixed.get(&key) {
+            return Arc::clone(t);
+        }
+        let t: Arc<str> = make().into();
+        self.fixed.insert(key, Arc::clone(&t));
+        t
     }
 
     fn default_text(&mut self, directive: &str, value: &str) -> Arc<str> {
@@ -1015,7 +1057,7 @@ impl<'t> Extractor<'t> {
                         .iter()
                         .map(|s| Named::new(*s, None))
                         .collect(),
-                    self.cached(&["ciphersuites", p], || format!(
+                    self.fixed("ciphersuites", p, || format!(
                         "no `{p}_conf_command Ciphersuites` here; nginx sets no TLS 1.3 suites, so OpenSSL's defaults apply"
                     )),
                 )
@@ -1024,7 +1066,7 @@ impl<'t> Extractor<'t> {
             compression: Some(
                 Setting::defaulted(
                     false,
-                    self.cached(&["compression", p], || format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it")),
+                    self.fixed("compression", p, || format!("nginx always disables TLS compression unless `{p}_conf_command Options Compression` re-enables it")),
                 )
                 .directive(self.name(p, "_conf_command")),
             ),
@@ -1057,7 +1099,7 @@ impl<'t> Extractor<'t> {
     fn protocols(
         &mut self,
         chain: &Chain<'_, 't>,
-        p: &str,
+        p: &'static str,
         endpoint: usize,
         key: &str,
     ) -> Setting<Vec<Protocol>> {
@@ -1126,7 +1168,7 @@ impl<'t> Extractor<'t> {
         .directive(name)
     }
 
-    fn certificates(&mut self, chain: &Chain<'_, 't>, p: &str) -> Vec<Setting<PathBuf>> {
+    fn certificates(&mut self, chain: &Chain<'_, 't>, p: &'static str) -> Vec<Setting<PathBuf>> {
         let name = self.name(p, "_certificate");
         let Some(found) = chain.find(&name) else {
             return Vec::new();
@@ -1323,7 +1365,7 @@ impl<'t> Extractor<'t> {
     fn flag_or_default(
         &mut self,
         chain: &Chain<'_, 't>,
-        directive: &str,
+        directive: &'static str,
         default: bool,
         endpoint: usize,
         key: &str,
@@ -1360,7 +1402,7 @@ impl<'t> Extractor<'t> {
     fn conf_commands(
         &mut self,
         chain: &Chain<'_, 't>,
-        p: &str,
+        p: &'static str,
         tls: &mut TlsSettings,
         endpoint: usize,
         key: &str,
