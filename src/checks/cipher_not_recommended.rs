@@ -16,6 +16,7 @@ pub(super) const CHECK: Check = Check {
     )],
     explain: EXPLAIN,
     run,
+    per_endpoint: true,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {

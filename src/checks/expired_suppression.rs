@@ -12,6 +12,7 @@ pub(super) const CHECK: Check = Check {
     params: &[],
     explain: EXPLAIN,
     run,
+    per_endpoint: false,
 };
 
 fn run(_: &Context<'_>, _: &mut Vec<Finding>) {}

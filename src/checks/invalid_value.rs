@@ -10,6 +10,7 @@ pub(super) const CHECK: Check = Check {
     params: &[],
     explain: EXPLAIN,
     run,
+    per_endpoint: false,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -102,6 +102,10 @@ pub struct Check {
     pub explain: &'static str,
     /// The check itself.
     pub run: fn(&Context<'_>, &mut Vec<Finding>),
+    /// True when the check looks at each endpoint on its own (nothing carried from one to
+    /// the next but memos, no observations): the engine may then split the endpoints
+    /// between threads and join the results in order.
+    pub per_endpoint: bool,
 }
 
 impl fmt::Debug for Check {
@@ -616,20 +620,45 @@ pub fn run(
     ciphers: &cipher::Cache,
     enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
 ) -> Vec<Finding> {
+    let parallel = model.endpoints.len() + model.observations.len() >= PARALLEL_MIN;
+    run_threads(model, policy, targets, facts, ciphers, enabled, parallel)
+}
+
+/// [`run`] on two threads or one.
+fn run_threads(
+    model: &Model,
+    policy: &Policy,
+    targets: &Targets,
+    facts: &Facts,
+    ciphers: &cipher::Cache,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    parallel: bool,
+) -> Vec<Finding> {
     let entries: Vec<_> = policy
         .entries
         .iter()
         .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
+    // One piece of work: part `k` of `n` of an entry's endpoints (the whole entry when
+    // n is 1).
     let run_entry = |&(entry, override_severity): &(&crate::policy::Entry, Option<Severity>),
+                     (k, n): (usize, usize),
                      ciphers: &cipher::Cache| {
         let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
+        let mut endpoints: Vec<&Endpoint> =
+            model.endpoints.iter().filter(|e| in_scope(e)).collect();
+        if n > 1 {
+            let len = endpoints.len();
+            endpoints.truncate((k + 1) * len / n);
+            endpoints.drain(..k * len / n);
+        }
         let cx = Context {
-            endpoints: model.endpoints.iter().filter(|e| in_scope(e)).collect(),
+            endpoints,
             observations: model
                 .observations
                 .iter()
+                .filter(|_| k == 0)
                 .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
                 .collect(),
             params: &entry.params,
@@ -660,9 +689,18 @@ pub fn run(
     // Entries are independent: on big models, two threads take them one at a time (checks
     // differ a lot in cost, so halves would leave one thread idle). Results are put back
     // in policy order, so the stable sort below gives the same result as one thread.
-    let parallel =
-        model.endpoints.len() + model.observations.len() >= PARALLEL_MIN && entries.len() > 1;
-    let mut all = if parallel {
+    let mut all = if parallel && entries.len() > 1 {
+        // Checks that look at endpoints one by one are split in two, so that the two
+        // threads finish together; pieces are joined back in (entry, part) order, which
+        // is the order one thread would have produced.
+        let pieces: Vec<(usize, (usize, usize))> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (entry, _))| {
+                let n = if entry.check.per_endpoint { 2 } else { 1 };
+                (0..n).map(move |k| (i, (k, n)))
+            })
+            .collect();
         let next = AtomicUsize::new(0);
         let work = || {
             // A cache per thread: a shared one is a lock and a reference count that both
@@ -671,10 +709,10 @@ pub fn run(
             let mut done = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(entry) = entries.get(i) else {
+                let Some(&(entry, part)) = pieces.get(i) else {
                     break done;
                 };
-                done.push((i, run_entry(entry, &cache)));
+                done.push((i, run_entry(&entries[entry], part, &cache)));
             }
         };
         let mut done = std::thread::scope(|s| {
@@ -701,7 +739,7 @@ pub fn run(
     } else {
         entries
             .iter()
-            .flat_map(|entry| run_entry(entry, ciphers))
+            .flat_map(|entry| run_entry(entry, (0, 1), ciphers))
             .collect()
     };
     sort(&mut all);
@@ -843,6 +881,74 @@ mod tests {
                 "{n} is not kebab-case"
             );
         }
+    }
+
+    /// Two threads (entries taken one at a time, per-endpoint checks split in two) give
+    /// exactly what one thread gives.
+    #[test]
+    fn two_threads_find_what_one_finds() {
+        use std::fmt::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mut conf = String::from(
+            "events {}\nhttp {\n    ssl_protocols TLSv1 TLSv1.2;\n    ssl_ciphers HIGH:!aNULL;\n",
+        );
+        let ciphers = [
+            "HIGH:!aNULL:!MD5",
+            "ECDHE+AESGCM",
+            "ALL:!RC4x",
+            "AES128-SHA:DES-CBC3-SHA",
+        ];
+        for i in 0..400 {
+            let _ = write!(
+                conf,
+                "    server {{\n        listen {} ssl;\n        server_name h{i};\n",
+                10_000 + i
+            );
+            if i % 3 == 0 {
+                let _ = writeln!(conf, "        ssl_ciphers {};", ciphers[i % 4]);
+            }
+            if i % 5 == 0 {
+                conf.push_str("        ssl_protocols TLSv1.3;\n");
+            }
+            if i % 2 == 0 {
+                let _ = writeln!(
+                    conf,
+                    "        location / {{ proxy_pass https://b{i}; proxy_ssl_protocols TLSv1.1; }}"
+                );
+            }
+            conf.push_str("    }\n");
+        }
+        conf.push_str("}\n");
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let mut sources = crate::source::Sources::new();
+        let options = crate::parse::Options {
+            targets: Targets::default(),
+            allow_outside_root: false,
+            root: Some(dir.path().to_path_buf()),
+            app_rules: Vec::new(),
+            app_versions: BTreeMap::new(),
+        };
+        let parsed =
+            crate::parse::parse(crate::model::Dialect::Nginx, &path, &mut sources, &options);
+        assert!(parsed.model.endpoints.len() > PARALLEL_MIN);
+        let policy = crate::policy::load(crate::policy::DEFAULT_POLICY).unwrap();
+        let all = |_: &str| Some(None);
+        let run = |parallel| {
+            let found = run_threads(
+                &parsed.model,
+                &policy,
+                &Targets::default(),
+                &Facts::default(),
+                &cipher::Cache::new(),
+                &all,
+                parallel,
+            );
+            format!("{found:#?}")
+        };
+        let one = run(false);
+        assert!(one.contains("legacy-protocol") && one.contains("upstream-verify-off"));
+        assert_eq!(one, run(true));
     }
 
     #[test]

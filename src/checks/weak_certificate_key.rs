@@ -36,6 +36,7 @@ pub(super) const CHECK: Check = Check {
     ],
     explain: EXPLAIN,
     run,
+    per_endpoint: false,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -24,6 +24,7 @@ pub(super) const CHECK: Check = Check {
     ],
     explain: EXPLAIN,
     run,
+    per_endpoint: true,
 };
 
 /// The classes `forbid` may name, as `Suite::weaknesses` spells them.
