@@ -42,7 +42,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         )
     };
     let mut memo = SummaryMemo::new();
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(enabled) = enabled_suites(cx, e) else {
             continue;
         };

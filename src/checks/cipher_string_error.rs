@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(setting) = &e.tls.ciphers else {
             continue;
         };

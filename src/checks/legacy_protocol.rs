@@ -21,7 +21,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(min) = cx.params.protocol("min") else {
         return;
     };
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(protocols) = &e.tls.protocols else {
             continue;
         };

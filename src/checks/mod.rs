@@ -312,9 +312,9 @@ impl Params {
 /// What a check sees.
 pub struct Context<'a> {
     /// Endpoints in the entry's scope.
-    pub endpoints: Vec<&'a Endpoint>,
+    pub endpoints: &'a [&'a Endpoint],
     /// Observations in the entry's scope.
-    pub observations: Vec<&'a Observation>,
+    pub observations: &'a [&'a Observation],
     /// The entry's parameters.
     pub params: &'a Params,
     /// Target program versions.
@@ -640,27 +640,42 @@ fn run_threads(
         .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
+    // Entries without a scope (most) share these lists instead of each building its own.
+    let every_endpoint: Vec<&Endpoint> = model.endpoints.iter().collect();
+    let every_observation: Vec<&Observation> = model.observations.iter().collect();
     // One piece of work: part `k` of `n` of an entry's endpoints (the whole entry when
     // n is 1).
     let run_entry = |&(entry, override_severity): &(&crate::policy::Entry, Option<Severity>),
                      (k, n): (usize, usize),
                      ciphers: &cipher::Cache| {
-        let in_scope = |e: &Endpoint| entry.scope.as_ref().is_none_or(|s| s.matches(e));
-        let mut endpoints: Vec<&Endpoint> =
-            model.endpoints.iter().filter(|e| in_scope(e)).collect();
-        if n > 1 {
-            let len = endpoints.len();
-            endpoints.truncate((k + 1) * len / n);
-            endpoints.drain(..k * len / n);
-        }
+        let (scoped_endpoints, scoped_observations): (Vec<&Endpoint>, Vec<&Observation>) =
+            match &entry.scope {
+                None => (Vec::new(), Vec::new()),
+                Some(scope) => (
+                    model
+                        .endpoints
+                        .iter()
+                        .filter(|e| scope.matches(e))
+                        .collect(),
+                    model
+                        .observations
+                        .iter()
+                        .filter(|o| {
+                            o.endpoint
+                                .is_none_or(|i| scope.matches(&model.endpoints[i]))
+                        })
+                        .collect(),
+                ),
+            };
+        let (endpoints, observations) = match &entry.scope {
+            None => (&every_endpoint[..], &every_observation[..]),
+            Some(_) => (&scoped_endpoints[..], &scoped_observations[..]),
+        };
+        let len = endpoints.len();
         let cx = Context {
-            endpoints,
-            observations: model
-                .observations
-                .iter()
-                .filter(|_| k == 0)
-                .filter(|o| o.endpoint.is_none_or(|i| in_scope(&model.endpoints[i])))
-                .collect(),
+            endpoints: &endpoints[k * len / n..(k + 1) * len / n],
+            // Observations are not split: the first part takes them all.
+            observations: if k == 0 { observations } else { &[] },
             params: &entry.params,
             targets,
             facts,
@@ -669,21 +684,12 @@ fn run_threads(
         };
         let mut found = Vec::new();
         (entry.check.run)(&cx, &mut found);
-        // Labels and help lines repeat across endpoints (a default's text, the same fix
-        // for the same value): keep one copy of each. Messages and keys name their
-        // endpoint, so they are only trimmed to size.
-        let mut texts = Texts::default();
-        for f in &mut found {
-            f.check = entry.check.name;
-            f.severity = override_severity.unwrap_or(entry.severity);
-            f.policy = Arc::clone(&policy_name);
-            f.message.shrink_to_fit();
-            f.key.shrink_to_fit();
-            texts.share(&mut f.label);
-            if let Some(h) = &mut f.help {
-                texts.share(h);
-            }
-        }
+        stamp(
+            &mut found,
+            entry.check.name,
+            override_severity.unwrap_or(entry.severity),
+            &policy_name,
+        );
         found
     };
     // Entries are independent: on big models, two threads take them one at a time (checks
@@ -715,7 +721,7 @@ fn run_threads(
                 done.push((i, run_entry(&entries[entry], part, &cache)));
             }
         };
-        let mut done = std::thread::scope(|s| {
+        let done = std::thread::scope(|s| {
             let other = s.spawn(work);
             let mut done = work();
             done.extend(
@@ -725,17 +731,7 @@ fn run_threads(
             );
             done
         });
-        done.sort_unstable_by_key(|(i, _)| *i);
-        // Grow the first list in place (a big vector is remapped, not copied) rather than
-        // copying every list into a new one while they are all still alive.
-        let total = done.iter().map(|(_, f)| f.len()).sum::<usize>();
-        let mut lists = done.into_iter().map(|(_, f)| f);
-        let mut all = lists.next().unwrap_or_default();
-        all.reserve_exact(total - all.len());
-        for found in lists {
-            all.extend(found);
-        }
-        all
+        join_in_order(done)
     } else {
         entries
             .iter()
@@ -747,10 +743,45 @@ fn run_threads(
     all
 }
 
+/// Stamps a check's findings with what the engine knows (check, severity, policy).
+/// Labels and help lines repeat across endpoints (a default's text, the same fix for the
+/// same value): one copy of each is kept. Messages and keys name their endpoint, so they
+/// are only trimmed to size.
+fn stamp(found: &mut [Finding], check: &'static str, severity: Severity, policy: &Arc<str>) {
+    let mut texts = Texts::default();
+    for f in found {
+        f.check = check;
+        f.severity = severity;
+        f.policy = Arc::clone(policy);
+        f.message.shrink_to_fit();
+        f.key.shrink_to_fit();
+        texts.share(&mut f.label);
+        if let Some(h) = &mut f.help {
+            texts.share(h);
+        }
+    }
+}
+
+/// Joins numbered lists of findings in number order. The first list grows in place (a big
+/// vector is remapped, not copied) rather than every list being copied into a new one
+/// while they are all still alive.
+fn join_in_order(mut done: Vec<(usize, Vec<Finding>)>) -> Vec<Finding> {
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let total = done.iter().map(|(_, f)| f.len()).sum::<usize>();
+    let mut lists = done.into_iter().map(|(_, f)| f);
+    let mut all = lists.next().unwrap_or_default();
+    all.reserve_exact(total - all.len());
+    for found in lists {
+        all.extend(found);
+    }
+    all
+}
+
 /// Sorts findings by file, position, check and message (stably). Already sorted lists
 /// (the usual case after filtering) are only scanned: the sort's scratch space on a big
 /// report is megabytes.
 pub fn sort(findings: &mut [Finding]) {
+    const DONE: u32 = u32::MAX;
     let order = |a: &Finding, b: &Finding| {
         (a.span.file, a.span.start, a.check, &a.message).cmp(&(
             b.span.file,
@@ -759,8 +790,27 @@ pub fn sort(findings: &mut [Finding]) {
             &b.message,
         ))
     };
-    if !findings.is_sorted_by(|a, b| order(a, b).is_le()) {
+    if findings.is_sorted_by(|a, b| order(a, b).is_le()) {
+        return;
+    }
+    // Sort positions, then move each finding once along its cycle: a stable sort of the
+    // findings themselves would need scratch space for half of them (megabytes).
+    let Ok(len) = u32::try_from(findings.len()) else {
         findings.sort_by(order);
+        return;
+    };
+    let mut from: Vec<u32> = (0..len).collect();
+    from.sort_by(|&a, &b| order(&findings[a as usize], &findings[b as usize]));
+    for start in 0..findings.len() {
+        let mut at = start;
+        loop {
+            let next = std::mem::replace(&mut from[at], DONE);
+            if next == DONE || next as usize == start {
+                break;
+            }
+            findings.swap(at, next as usize);
+            at = next as usize;
+        }
     }
 }
 
@@ -949,6 +999,47 @@ mod tests {
         let one = run(false);
         assert!(one.contains("legacy-protocol") && one.contains("upstream-verify-off"));
         assert_eq!(one, run(true));
+    }
+
+    /// The cycle-following sort gives what a stable sort gives, ties included.
+    #[test]
+    fn sort_matches_a_stable_sort() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in [0usize, 1, 2, 3, 10, 257, 5000] {
+            let mut v: Vec<Finding> = (0..n)
+                .map(|i| {
+                    let r = next();
+                    let file = crate::source::FileId(u32::try_from(r % 3).unwrap());
+                    let start = u32::try_from((r >> 8) % 20).unwrap();
+                    let mut f = Finding::at(
+                        Span::new(file, start as usize, start as usize + 1),
+                        format!("m{}", (r >> 16) % 3),
+                    );
+                    f.check = ["b", "a"][usize::try_from((r >> 24) % 2).unwrap()];
+                    // Tells equal findings apart, so a wrong order of ties shows.
+                    f.key = i.to_string();
+                    f
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_by(|a, b| {
+                (a.span.file, a.span.start, a.check, &a.message).cmp(&(
+                    b.span.file,
+                    b.span.start,
+                    b.check,
+                    &b.message,
+                ))
+            });
+            sort(&mut v);
+            let keys = |v: &[Finding]| v.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+            assert_eq!(keys(&v), keys(&expected), "n = {n}");
+        }
     }
 
     #[test]

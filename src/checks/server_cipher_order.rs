@@ -20,7 +20,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(want) = cx.params.flag("prefer-server") else {
         return;
     };
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(s) = &e.tls.prefer_server_ciphers else {
             continue;
         };

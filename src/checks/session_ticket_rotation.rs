@@ -29,7 +29,7 @@ pub(super) const CHECK: Check = Check {
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let max = cx.params.duration("max-key-age");
     let skip_tls13 = cx.params.flag("ignore-tls13-only").unwrap_or(false);
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         if e.tls.session_tickets.as_ref().is_some_and(|t| !t.value) {
             continue;
         }

@@ -20,7 +20,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(max) = cx.params.duration("max") else {
         return;
     };
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(t) = &e.tls.session_timeout else {
             continue;
         };

@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(c) = &e.tls.compression else {
             continue;
         };

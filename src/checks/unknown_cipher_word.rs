@@ -20,7 +20,7 @@ pub(super) const CHECK: Check = Check {
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let report_unavailable = cx.params.flag("report-unavailable").unwrap_or(true);
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(setting) = &e.tls.ciphers else {
             continue;
         };

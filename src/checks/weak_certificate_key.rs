@@ -40,7 +40,7 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         for c in &e.tls.certificates {
             let Some(Fact::Known(cert)) = Facts::get(&cx.facts.certs, e, &c.value) else {
                 continue;

@@ -40,7 +40,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .flag("allow-anonymous-opportunistic")
         .unwrap_or(false);
     let mut memo: HashMap<(usize, usize, bool), Classes<'_>> = HashMap::new();
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let opportunistic = e
             .tls
             .mode

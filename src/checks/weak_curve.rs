@@ -23,7 +23,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|n| canonical(n))
         .collect();
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(curves) = &e.tls.curves else {
             continue;
         };

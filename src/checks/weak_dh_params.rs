@@ -21,7 +21,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(min) = cx.params.bits("min-bits") else {
         return;
     };
-    for e in &cx.endpoints {
+    for e in cx.endpoints {
         let Some(dh) = &e.tls.dh_params else {
             continue;
         };
