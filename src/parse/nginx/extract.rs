@@ -984,43 +984,21 @@ impl<'t> Extractor<'t> {
         out
     }
 
-    /// A directive name `{prefix}{suffix}`, shared. Both parts are fixed words, so the
-    /// cache is keyed by where they live: asked for several times per endpoint, this must
-    /// not hash and compare strings.
+    /// A directive name `{prefix}{suffix}`, shared.
     fn name(&mut self, prefix: &'static str, suffix: &'static str) -> Arc<str> {
-        let key = (
-            prefix.as_ptr().addr(),
-            prefix.len(),
-            suffix.as_ptr().addr(),
-            suffix.len(),
-        );
-        if let Some(n) = self.names.get(&key) {
-            return Arc::clone(n);
-        }
-        let n: Arc<str> = format!("{prefix}{suffix}").into();
-        self.names.insert(key, Arc::clone(&n));
-        n
+        by_address(&mut self.names, prefix, suffix, || {
+            format!("{prefix}{suffix}")
+        })
     }
 
-    /// A shared text about a fixed topic and directive family (see [`Extractor::name`]).
+    /// A shared text about a fixed topic and directive family.
     fn fixed(
         &mut self,
         topic: &'static str,
         prefix: &'static str,
         make: impl FnOnce() -> String,
     ) -> Arc<str> {
-        let key = (
-            topic.as_ptr().addr(),
-            topic.len(),
-            prefix.as_ptr().addr(),
-            prefix.len(),
-        );
-        if let Some(t) = self.fixed.get(&key) {
-            return Arc::clone(t);
-        }
-        let t: Arc<str> = make().into();
-        self.fixed.insert(key, Arc::clone(&t));
-        t
+        by_address(&mut self.fixed, topic, prefix, make)
     }
 
     fn default_text(&mut self, directive: &str, value: &str) -> Arc<str> {
@@ -1581,6 +1559,24 @@ impl<'t> Extractor<'t> {
         o.endpoint = Some(endpoint);
         self.observe(o);
     }
+}
+
+/// Texts made from two fixed words, cached by where the words live: asked for several
+/// times per endpoint, these must not hash and compare strings. (Equal words at different
+/// addresses only cost a second entry.)
+fn by_address(
+    map: &mut HashMap<(usize, usize, usize, usize), Arc<str>>,
+    a: &'static str,
+    b: &'static str,
+    make: impl FnOnce() -> String,
+) -> Arc<str> {
+    let key = (a.as_ptr().addr(), a.len(), b.as_ptr().addr(), b.len());
+    if let Some(t) = map.get(&key) {
+        return Arc::clone(t);
+    }
+    let t: Arc<str> = make().into();
+    map.insert(key, Arc::clone(&t));
+    t
 }
 
 /// Appends `tail` to `all`, in order, giving `tail`'s memory back as it goes: a plain
