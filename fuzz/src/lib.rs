@@ -253,7 +253,7 @@ fn setting<T>(sources: &Sources, s: Option<&Setting<T>>) {
     if let Some(sp) = s.span {
         span(sources, sp, "setting");
     }
-    for l in &s.related {
+    for l in s.related() {
         span(sources, l.span, "related label");
     }
 }
