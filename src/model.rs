@@ -280,16 +280,6 @@ impl<T> Setting<T> {
             .push(Label::new(span, text));
     }
 
-    /// Adds related locations.
-    pub fn extend_related(&mut self, labels: impl IntoIterator<Item = Label>) {
-        let mut labels = labels.into_iter().peekable();
-        if labels.peek().is_some() {
-            Arc::make_mut(self.extra.get_or_insert_default())
-                .related
-                .extend(labels);
-        }
-    }
-
     /// True when the value is a built-in default.
     pub fn is_default(&self) -> bool {
         matches!(self.origin, Origin::Default { .. })

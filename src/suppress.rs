@@ -445,7 +445,7 @@ pub type SeverityOf<'a> = &'a dyn Fn(&str) -> Option<Severity>;
 /// `allow` naming a check that did not run is not called unused), `severity` gives the
 /// severity of the suppression checks (`None`: not run).
 pub fn apply(
-    findings: Vec<Finding>,
+    mut findings: Vec<Finding>,
     sources: &Sources,
     files: &[FileId],
     settings: Settings,
@@ -480,7 +480,6 @@ pub fn apply(
     // own file's suppressions (no findings × suppressions scan), and a file without any
     // (the usual case) costs one binary search.
     active.sort_by_key(|(id, _, _)| *id);
-    let mut findings = findings;
     findings.retain(|f| {
         let first = active.partition_point(|(id, _, _)| *id < f.span.file);
         let mine = &mut active[first..];

@@ -540,12 +540,6 @@ impl std::ops::Deref for Text {
     }
 }
 
-impl AsRef<str> for Text {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -561,27 +555,6 @@ impl From<&'static str> for Text {
 impl From<String> for Text {
     fn from(s: String) -> Self {
         Text(TextRepr::Shared(s.into()))
-    }
-}
-
-impl From<Cow<'static, str>> for Text {
-    fn from(s: Cow<'static, str>) -> Self {
-        match s {
-            Cow::Borrowed(b) => b.into(),
-            Cow::Owned(o) => o.into(),
-        }
-    }
-}
-
-impl PartialEq<str> for Text {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Text {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
     }
 }
 

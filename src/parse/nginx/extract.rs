@@ -647,10 +647,6 @@ impl<'t> Extractor<'t> {
         }
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "TLS detection for http, stream and mail servers in one place"
-    )]
     fn server_endpoint(
         &mut self,
         index: usize,
@@ -739,22 +735,11 @@ impl<'t> Extractor<'t> {
             Module::Http => format!("server {}", s.label),
             _ => format!("{} server {}", module.as_str(), s.label),
         };
-        let endpoint = self.model.endpoints.len();
         let family = Family {
             prefix: "ssl",
             side: Side::Server,
         };
-        let mut tls = self.settings(chain, family, endpoint, &key);
-        tls.mode = Some(mode);
-        self.model.endpoints.push(Endpoint {
-            dialect: Dialect::Nginx,
-            app: None,
-            name: name.into(),
-            key: key.clone(),
-            side: Side::Server,
-            span: header,
-            tls,
-        });
+        let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
         if let Some((id, true)) = ssl_on {
             self.ssl_directive(id, Some(endpoint), &key);
         }
@@ -938,6 +923,7 @@ impl<'t> Extractor<'t> {
         }
     }
 
+    /// A client-side endpoint of the `prefix` directive family.
     fn client(
         &mut self,
         chain: &Chain<'_, 't>,
@@ -947,11 +933,25 @@ impl<'t> Extractor<'t> {
         span: Span,
         mode: Setting<TlsMode>,
     ) {
-        let endpoint = self.model.endpoints.len();
         let family = Family {
             prefix,
             side: Side::Client,
         };
+        self.endpoint(chain, family, name, key, span, mode);
+    }
+
+    /// Adds an endpoint with the effective settings of `family` along `chain`; returns its
+    /// index.
+    fn endpoint(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        family: Family,
+        name: String,
+        key: String,
+        span: Span,
+        mode: Setting<TlsMode>,
+    ) -> usize {
+        let endpoint = self.model.endpoints.len();
         let mut tls = self.settings(chain, family, endpoint, &key);
         tls.mode = Some(mode);
         self.model.endpoints.push(Endpoint {
@@ -959,10 +959,11 @@ impl<'t> Extractor<'t> {
             app: None,
             name: name.into(),
             key,
-            side: Side::Client,
+            side: family.side,
             span,
             tls,
         });
+        endpoint
     }
 
     /// A shared text, made by `make` the first time `parts` are asked for.
