@@ -1,13 +1,17 @@
 //! Finding the config files to check, and parsing each entry file once.
 //!
-//! Directories are walked honouring `.gitignore`; a file is a candidate when its name or
-//! text says which program it configures (see [`parse::detect`]). Entry files that include
+//! Directories are walked honouring `.gitignore` (hidden directories, `.git/` among them, are
+//! not entered); a file is a candidate when its name or text says which program it
+//! configures (see [`parse::detect`]). Every file is read through the
+//! [`Gateway`]: a walked symlink leading out of the root is a note, a walked file holding
+//! key material or binary data is no config and is skipped. Entry files that include
 //! others (nginx `include`, Dovecot `!include`, a Postfix `master.cf`) are parsed first, and a
 //! candidate already read as part of an earlier entry is not linted again on its own.
 
 use std::path::{Path, PathBuf};
 
-use crate::model::Dialect;
+use crate::gateway::{Gateway, Refusal};
+use crate::model::{Dialect, Observation};
 use crate::parse::{self, Options, ParseError, Parsed};
 use crate::source::{SourceFile, Sources, Span, display_name};
 
@@ -30,10 +34,11 @@ pub struct Found {
     pub entries: Vec<Candidate>,
     /// Paths that could not be read or recognised.
     pub errors: Vec<ParseError>,
+    /// Files not read because they lead outside the root (or into `/proc`, ...).
+    pub notes: Vec<Observation>,
+    /// Walked files skipped because they are not configs (key material, binary).
+    pub skipped: Vec<(PathBuf, Refusal)>,
 }
-
-/// Largest file read during discovery; bigger ones are reported, not read (hostile input).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Collects candidates from paths (files, directories, or `-` for `stdin`).
 pub fn discover(
@@ -41,6 +46,7 @@ pub fn discover(
     forced: Option<Dialect>,
     stdin: Option<(Option<String>, String)>,
     sources: &mut Sources,
+    gateway: &Gateway,
 ) -> Found {
     let mut found = Found::default();
     let mut stdin = stdin;
@@ -60,10 +66,10 @@ pub fn discover(
                     None => found.errors.push(unrecognised(Span::new(file, 0, 0))),
                 }
             }
-        } else if path.is_dir() {
-            walk(path, forced, sources, &mut found);
+        } else if gateway.is_dir(path) {
+            walk(path, forced, sources, gateway, &mut found);
         } else {
-            consider(path, forced, true, sources, &mut found);
+            consider(path, forced, true, sources, gateway, &mut found);
         }
     }
     // Roots first so included fragments are seen in context; stable path order otherwise.
@@ -73,15 +79,34 @@ pub fn discover(
     found
 }
 
-fn walk(dir: &Path, forced: Option<Dialect>, sources: &mut Sources, found: &mut Found) {
+fn walk(
+    dir: &Path,
+    forced: Option<Dialect>,
+    sources: &mut Sources,
+    gateway: &Gateway,
+    found: &mut Found,
+) {
     let mut files = Vec::new();
+    let limit = gateway.limits().files;
     for entry in ignore::WalkBuilder::new(dir)
         .hidden(true)
         .follow_links(false)
         .build()
     {
         match entry {
-            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+            // Symlinks too: the gateway decides where they lead.
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) => {
+                if files.len() >= limit {
+                    let file = sources.add(dir.to_path_buf(), display_name(dir), "");
+                    found.errors.push(ParseError::new(
+                        Span::new(file, 0, 0),
+                        format!(
+                            "more than {limit} files under {}; not reading further",
+                            display_name(dir)
+                        ),
+                    ));
+                    break;
+                }
                 files.push(e.into_path());
             }
             Ok(_) => {}
@@ -97,7 +122,7 @@ fn walk(dir: &Path, forced: Option<Dialect>, sources: &mut Sources, found: &mut 
     files.retain(|f| interesting(f));
     // Reading, decoding and recognising files is independent per file: do it on every
     // core, then record the results in path order (file ids stay deterministic).
-    let read = prefetch(&files, forced);
+    let read = prefetch(&files, forced, gateway);
     for (f, pre) in files.iter().zip(read) {
         match pre {
             Prefetched::Loaded { key, file, dialect } => {
@@ -113,7 +138,7 @@ fn walk(dir: &Path, forced: Option<Dialect>, sources: &mut Sources, found: &mut 
                     });
                 }
             }
-            Prefetched::Failed => consider(f, forced, false, sources, found),
+            Prefetched::Failed(why) => refused(f, why, false, sources, found),
         }
     }
 }
@@ -126,21 +151,23 @@ enum Prefetched {
         file: SourceFile,
         dialect: Option<Dialect>,
     },
-    /// Not read (too large, unreadable): [`consider`] reports it the usual way.
-    Failed,
+    /// Not read: [`refused`] reports it.
+    Failed(Refusal),
 }
 
 /// Reads and recognises files on all available cores, results in input order.
-fn prefetch(files: &[PathBuf], forced: Option<Dialect>) -> Vec<Prefetched> {
-    let one = |path: &PathBuf| match std::fs::metadata(path) {
-        Ok(m) if m.len() <= MAX_FILE_BYTES => match Sources::read(path) {
-            Ok((key, file)) => {
-                let dialect = forced.or_else(|| parse::detect(path, &file.text));
-                Prefetched::Loaded { key, file, dialect }
+fn prefetch(files: &[PathBuf], forced: Option<Dialect>, gateway: &Gateway) -> Vec<Prefetched> {
+    let one = |path: &PathBuf| match Sources::read(path, gateway) {
+        Ok((key, file)) => {
+            let dialect = forced.or_else(|| parse::detect(path, &file.text));
+            // Key material that is no config is not kept, so no include can reach its
+            // text later through the cache.
+            if dialect.is_none() && crate::gateway::holds_private_key(file.text.as_bytes()) {
+                return Prefetched::Failed(Refusal::Secret);
             }
-            Err(_) => Prefetched::Failed,
-        },
-        _ => Prefetched::Failed,
+            Prefetched::Loaded { key, file, dialect }
+        }
+        Err(why) => Prefetched::Failed(why),
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
@@ -191,45 +218,15 @@ fn consider(
     forced: Option<Dialect>,
     explicit: bool,
     sources: &mut Sources,
+    gateway: &Gateway,
     found: &mut Found,
 ) {
     if sources.find(path).is_some() {
         return;
     }
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            let file = sources.add(path.to_path_buf(), display_name(path), "");
-            found.errors.push(ParseError::new(
-                Span::new(file, 0, 0),
-                format!(
-                    "{} is {} bytes, larger than the {} MiB tlslint reads",
-                    display_name(path),
-                    m.len(),
-                    MAX_FILE_BYTES / 1024 / 1024
-                ),
-            ));
-            return;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            let file = sources.add(path.to_path_buf(), display_name(path), "");
-            found.errors.push(ParseError::new(
-                Span::new(file, 0, 0),
-                format!("cannot read {}: {e}", display_name(path)),
-            ));
-            return;
-        }
-    }
-    let id = match sources.load(path) {
+    let id = match sources.load(path, gateway) {
         Ok(id) => id,
-        Err(e) => {
-            let file = sources.add(path.to_path_buf(), display_name(path), "");
-            found.errors.push(ParseError::new(
-                Span::new(file, 0, 0),
-                format!("cannot read {}: {e}", display_name(path)),
-            ));
-            return;
-        }
+        Err(why) => return refused(path, why, explicit, sources, found),
     };
     let text = std::sync::Arc::clone(&sources.get(id).text);
     match forced.or_else(|| parse::detect(path, &text)) {
@@ -240,6 +237,35 @@ fn consider(
         }),
         None if explicit => found.errors.push(unrecognised(Span::new(id, 0, 0))),
         None => {}
+    }
+}
+
+/// Records a file the gateway would not read: a note when it leads out of sight, nothing
+/// for a walked file that is no config (key material, binary, a dangling link), an error
+/// (exit 2) otherwise.
+fn refused(path: &Path, why: Refusal, explicit: bool, sources: &mut Sources, found: &mut Found) {
+    if !explicit
+        && matches!(
+            why,
+            Refusal::Secret | Refusal::Binary | Refusal::Missing { .. } | Refusal::Vcs
+        )
+    {
+        found.skipped.push((path.to_path_buf(), why));
+        return;
+    }
+    let file = sources.add(path.to_path_buf(), display_name(path), "");
+    let span = Span::new(file, 0, 0);
+    if parse::is_unseen(&why) {
+        found.notes.push(parse::refused_note(
+            span,
+            path,
+            &why,
+            "the settings it holds",
+        ));
+    } else {
+        found
+            .errors
+            .push(ParseError::new(span, parse::refused_message(path, &why)));
     }
 }
 

@@ -17,6 +17,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::checks::Finding;
+use crate::gateway::Gateway;
 use crate::model::{Dialect, Model};
 use crate::parse::{self, Options};
 use crate::source::{FileId, Sources};
@@ -37,30 +38,27 @@ pub fn is_entry_name(path: &Path) -> bool {
         .is_some_and(|n| ENTRY_NAMES.contains(&n.to_string_lossy().as_ref()))
 }
 
-/// The repository root above a path: the closest directory holding `.git`, else the
-/// path's own directory.
-pub fn repo_root(path: &Path) -> PathBuf {
-    let abs = absolute(path);
-    let start = abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf);
-    let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
+/// The directory searched for entry files: the checked root when the run has one, else the
+/// repository above the path (the closest directory holding `.git`), else its directory.
+pub fn repo_root(path: &Path, gateway: &Gateway) -> PathBuf {
+    if let Some(root) = gateway.root() {
+        return root.to_path_buf();
     }
-    start
+    let abs = absolute(path, gateway);
+    let start = abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf);
+    crate::gateway::repo_top(&start).unwrap_or(start)
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    let p = std::fs::canonicalize(path).unwrap_or_else(|_| {
-        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |c| c.join(path))
-    });
-    crate::config::normalize(&p)
+/// The resolved path (through the gateway), or the spelling made absolute.
+fn absolute(path: &Path, gateway: &Gateway) -> PathBuf {
+    gateway.resolve(path).map_or_else(
+        |_| crate::config::normalize(&crate::gateway::absolute(path)),
+        |r| r.path,
+    )
 }
 
 /// Entry files under `root` that might include something.
-fn candidates(root: &Path, skip: &Path) -> Vec<PathBuf> {
+fn candidates(root: &Path, skip: &Path, gateway: &Gateway) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -72,7 +70,7 @@ fn candidates(root: &Path, skip: &Path) -> Vec<PathBuf> {
             continue;
         }
         let path = entry.into_path();
-        if absolute(&path) == skip {
+        if absolute(&path, gateway) == skip {
             continue;
         }
         let name = path
@@ -86,10 +84,13 @@ fn candidates(root: &Path, skip: &Path) -> Vec<PathBuf> {
         if !by_name && !config_like {
             continue;
         }
-        if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_CANDIDATE_BYTES) {
+        let Ok(read) = gateway.read_config(&path) else {
+            continue;
+        };
+        if read.bytes.len() as u64 > MAX_CANDIDATE_BYTES {
             continue;
         }
-        if by_name || std::fs::read_to_string(&path).is_ok_and(|t| t.contains("include")) {
+        if by_name || contains(&read.bytes, b"include") {
             out.push(path);
             if out.len() >= MAX_CANDIDATES {
                 break;
@@ -106,22 +107,24 @@ pub fn including_entries(
     forced: Option<Dialect>,
     options: &Options,
 ) -> Vec<PathBuf> {
-    let target = absolute(fragment);
-    let root = repo_root(fragment);
+    let gateway = &options.gateway;
+    let target = absolute(fragment, gateway);
+    let root = repo_root(fragment, gateway);
     let mut found = Vec::new();
-    for cand in candidates(&root, &target) {
-        let Ok(text) = std::fs::read_to_string(&cand) else {
+    for cand in candidates(&root, &target, gateway) {
+        let mut scratch = Sources::new();
+        let Ok(id) = scratch.load(&cand, gateway) else {
             continue;
         };
+        let text = std::sync::Arc::clone(&scratch.get(id).text);
         let Some(dialect) = forced.or_else(|| parse::detect(&cand, &text)) else {
             continue;
         };
-        let mut scratch = Sources::new();
         let parsed = parse::parse(dialect, &cand, &mut scratch, options);
         if parsed
             .files
             .iter()
-            .any(|&id| absolute(&scratch.get(id).path) == target)
+            .any(|&id| absolute(&scratch.get(id).path, gateway) == target)
         {
             found.push(cand);
         }
@@ -157,13 +160,14 @@ pub fn plan(paths: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Pl
             out.push(p.clone());
             continue;
         }
-        if p.is_dir() {
-            focus.dirs.push(absolute(p));
+        let gateway = &options.gateway;
+        if gateway.is_dir(p) {
+            focus.dirs.push(absolute(p, gateway));
             out.push(p.clone());
             continue;
         }
-        focus.files.push(absolute(p));
-        if is_entry_name(p) || !p.is_file() {
+        focus.files.push(absolute(p, gateway));
+        if is_entry_name(p) || !gateway.is_file(p) {
             out.push(p.clone());
             continue;
         }
@@ -187,22 +191,26 @@ pub fn plan(paths: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Pl
 
 impl Focus {
     /// Whether a file is one of the named files (or under a named directory).
-    pub fn contains(&self, sources: &Sources, id: FileId) -> bool {
-        let p = absolute(&sources.get(id).path);
+    pub fn contains(&self, sources: &Sources, id: FileId, gateway: &Gateway) -> bool {
+        let p = absolute(&sources.get(id).path, gateway);
         self.files.contains(&p) || self.dirs.iter().any(|d| p.starts_with(d))
     }
 
     /// Whether a finding is reported: located in a named file, or about an endpoint
     /// defined in one.
-    pub fn keeps(&self, f: &Finding, sources: &Sources, model: &Model) -> bool {
-        self.contains(sources, f.span.file)
+    pub fn keeps(&self, f: &Finding, sources: &Sources, model: &Model, gateway: &Gateway) -> bool {
+        self.contains(sources, f.span.file, gateway)
             || f.endpoint.as_ref().is_some_and(|name| {
                 model
                     .endpoints
                     .iter()
-                    .any(|e| &e.name == name && self.contains(sources, e.span.file))
+                    .any(|e| &e.name == name && self.contains(sources, e.span.file, gateway))
             })
     }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -216,7 +224,8 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join("etc/nginx/conf.d")).unwrap();
         let frag = tmp.path().join("etc/nginx/conf.d/ssl.conf");
         std::fs::write(&frag, "ssl_protocols TLSv1.2;\n").unwrap();
-        assert_eq!(repo_root(&frag), absolute(tmp.path()));
+        let g = Gateway::default();
+        assert_eq!(repo_root(&frag, &g), absolute(tmp.path(), &g));
     }
 
     #[test]
@@ -228,8 +237,9 @@ mod tests {
         std::fs::write(d.join("site.conf"), "include conf.d/*.conf;\n").unwrap();
         std::fs::write(d.join("other.conf"), "server { }\n").unwrap();
         std::fs::write(d.join("conf.d/ssl.conf"), "ssl_protocols TLSv1;\n").unwrap();
-        let skip = absolute(&d.join("conf.d/ssl.conf"));
-        let names: Vec<String> = candidates(&absolute(d), &skip)
+        let g = Gateway::default();
+        let skip = absolute(&d.join("conf.d/ssl.conf"), &g);
+        let names: Vec<String> = candidates(&absolute(d, &g), &skip, &g)
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();

@@ -9,13 +9,13 @@
 //! inside [`check_paths`] so the fixture harness sees them too) and a [`baseline`].
 
 pub mod baseline;
-pub mod canonical;
 pub mod checks;
 pub mod cipher;
 pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod fragment;
+pub mod gateway;
 pub mod material;
 pub mod model;
 pub mod parse;
@@ -27,6 +27,7 @@ pub mod suppress;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use checks::{Finding, Severity};
 use cli::{CheckArgs, Cli, Command, Level};
@@ -151,6 +152,8 @@ pub struct Outcome {
     pub errors: Vec<Finding>,
     /// Check findings.
     pub findings: Vec<Finding>,
+    /// Walked files skipped as no config (key material, binary), with why.
+    pub skipped: Vec<(PathBuf, gateway::Refusal)>,
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -458,6 +461,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
                 model: Model::default(),
                 errors: vec![f],
                 findings: Vec::new(),
+                skipped: Vec::new(),
             };
             return Ok(Ok((outcome, Severity::Warning)));
         }
@@ -497,6 +501,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
             .collect(),
         app_versions,
         root: None,
+        gateway: Arc::default(),
     };
     let mut stdin_text = None;
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -596,10 +601,28 @@ pub fn check_paths_with(
     let mut errors = Vec::new();
     let mut model = Model::default();
     let mut paths = input.paths.to_vec();
+    // One gateway per run, confined to the checked root (computed from the paths as given)
+    // unless reading outside it is allowed; every reader below goes through it.
+    let mut confined = options.clone();
+    let root = if options.allow_outside_root {
+        None
+    } else {
+        Some(
+            options
+                .root
+                .clone()
+                .unwrap_or_else(|| gateway::checked_root(&paths)),
+        )
+    };
+    confined.gateway = Arc::new(gateway::Gateway::new(root, options.gateway.limits()));
+    let options = &confined;
+    let gateway = Arc::clone(&options.gateway);
     if extras.skip_unknown && input.dialect.is_none() {
         paths.retain(|p| {
-            !p.is_file()
-                || std::fs::read_to_string(p).map_or(true, |t| parse::detect(p, &t).is_some())
+            !gateway.is_file(p)
+                || gateway.read_config(p).map_or(true, |r| {
+                    parse::detect(p, &String::from_utf8_lossy(&r.bytes)).is_some()
+                })
                 || fragment::is_entry_name(p)
         });
         if paths.is_empty() {
@@ -608,6 +631,7 @@ pub fn check_paths_with(
                 model,
                 errors,
                 findings: Vec::new(),
+                skipped: Vec::new(),
             };
         }
     }
@@ -618,33 +642,23 @@ pub fn check_paths_with(
     } else {
         None
     };
-    // Parsers stop reading at the checked root (includes, `<file` values).
-    let mut confined = options.clone();
-    if !options.allow_outside_root && confined.root.is_none() {
-        confined.root = common_root(&paths);
-    }
-    let options = &confined;
-    let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources);
+    let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources, &gateway);
     errors.extend(found.errors.into_iter().map(parse_error));
+    model.observations.extend(found.notes);
     for p in discover::parse_all(&found.entries, &mut sources, options) {
         model.extend(p.model);
         errors.extend(p.errors.into_iter().map(parse_error));
     }
     let mut findings = match policy {
         Some(policy) => {
-            let root = if options.allow_outside_root {
-                None
-            } else {
-                options.root.clone()
-            };
-            let facts = material::gather(&mut model, &sources, root.as_deref());
+            let facts = material::gather(&mut model, &sources, &gateway);
             let cache = cipher::Cache::new();
             checks::run(&model, policy, &options.targets, &facts, &cache, enabled)
         }
         None => Vec::new(),
     };
     if let Some(focus) = &focus {
-        findings.retain(|f| focus.keeps(f, &sources, &model));
+        findings.retain(|f| focus.keeps(f, &sources, &model, &gateway));
     }
     if let Some(cfg) = extras.config {
         findings = apply_overrides(findings, cfg, &sources);
@@ -654,7 +668,11 @@ pub fn check_paths_with(
             .iter()
             .skip(first_new)
             .map(|(id, _)| id)
-            .filter(|&id| focus.as_ref().is_none_or(|fo| fo.contains(&sources, id)))
+            .filter(|&id| {
+                focus
+                    .as_ref()
+                    .is_none_or(|fo| fo.contains(&sources, id, &gateway))
+            })
             .collect();
         let entry_severity = |name: &str| {
             let entry = policy.entries.iter().find(|e| e.check.name == name)?;
@@ -679,28 +697,8 @@ pub fn check_paths_with(
         model,
         errors,
         findings,
+        skipped: found.skipped,
     }
-}
-
-/// The directory all checked paths are inside: reading stops at its edge.
-fn common_root(paths: &[PathBuf]) -> Option<PathBuf> {
-    let mut root: Option<PathBuf> = None;
-    for p in paths.iter().filter(|p| p.as_os_str() != "-") {
-        let canon = p.canonicalize().ok()?;
-        let dir = if canon.is_dir() {
-            canon
-        } else {
-            canon.parent()?.to_path_buf()
-        };
-        root = Some(match root {
-            None => dir,
-            Some(r) => r
-                .ancestors()
-                .find(|a| dir.starts_with(a))
-                .map(std::path::Path::to_path_buf)?,
-        });
-    }
-    root.or_else(|| std::env::current_dir().ok())
 }
 
 /// Applies the config's `[[overrides]]` to each finding's file.

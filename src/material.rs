@@ -13,12 +13,9 @@ use std::time::SystemTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
-use crate::canonical::Canonicalizer;
+use crate::gateway::{Gateway, Refusal};
 use crate::model::{Endpoint, Model, Observation, ObservationKind};
 use crate::source::{FileId, Sources, Span};
-
-/// Largest key-material file read (certificate chains are small).
-const MAX_BYTES: u64 = 1024 * 1024;
 
 /// What could be learnt about one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,10 +95,10 @@ fn fact<'a, T>(
     &per_file[key]
 }
 
-/// Reads the key material the model names. `root` confines reading; `None` reads anything.
+/// Reads the key material the model names, through the gateway (which confines reading).
 /// A file outside the root is not read; each such file gets one `OutsideRoot` note in the
 /// model saying what could not be checked.
-pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Facts {
+pub fn gather(model: &mut Model, sources: &Sources, gateway: &Gateway) -> Facts {
     let endpoints = &model.endpoints;
     let (facts, notes) = if endpoints.len() >= PARALLEL_MIN {
         // Two halves on two threads (each file costs a system call or a read), merged as
@@ -109,8 +106,8 @@ pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Fact
         // the first endpoint naming its file.
         let (a, b) = endpoints.split_at(endpoints.len() / 2);
         let (first, second) = std::thread::scope(|s| {
-            let second = s.spawn(|| gather_part(b, sources, root));
-            let first = gather_part(a, sources, root);
+            let second = s.spawn(|| gather_part(b, sources, gateway));
+            let first = gather_part(a, sources, gateway);
             let second = second
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -128,7 +125,7 @@ pub fn gather(model: &mut Model, sources: &Sources, root: Option<&Path>) -> Fact
         }
         (facts, notes)
     } else {
-        gather_part(endpoints, sources, root)
+        gather_part(endpoints, sources, gateway)
     };
     let list: Vec<Observation> = notes.list.into_iter().map(|(_, o)| o).collect();
     model.observations.extend(list);
@@ -150,11 +147,11 @@ fn merge<T>(into: &mut Table<T>, from: Table<T>) {
 fn gather_part<'m>(
     endpoints: &'m [Endpoint],
     sources: &Sources,
-    root: Option<&Path>,
+    gateway: &Gateway,
 ) -> (Facts, Notes<'m>) {
     let mut facts = Facts::default();
     let mut notes = Notes::default();
-    let mut paths = Resolver::new(root);
+    let paths = Resolver { gateway };
     for e in endpoints {
         let config = &sources.get(e.span.file).path;
         let file = e.span.file;
@@ -245,66 +242,37 @@ impl<T> Fact<T> {
     }
 }
 
-/// Decides whether key-material paths are inside the checked root, and reads them.
-struct Resolver {
-    /// The canonical root; `None` reads anything.
-    root: Option<PathBuf>,
-    canon: Canonicalizer,
+/// Reads key material through the gateway; a file it will not read outside the root is
+/// [`Fact::Outside`], any other refusal [`Fact::Unreadable`] with the reason.
+struct Resolver<'g> {
+    gateway: &'g Gateway,
 }
 
-impl Resolver {
-    fn new(root: Option<&Path>) -> Self {
-        Resolver {
-            root: root.and_then(|r| r.canonicalize().ok()),
-            canon: Canonicalizer::new(),
-        }
-    }
-
-    /// The canonical path when `p` is inside the root (or no root is set); `None` outside.
-    /// A path that does not exist is judged by its spelling (absolute paths outside the
-    /// root are outside whether or not they exist).
-    fn inside(&mut self, p: &Path) -> Option<PathBuf> {
-        let canon = self.canon.canonical_or_spelled(p);
-        match &self.root {
-            Some(r) if canon.is_absolute() && !canon.starts_with(r) => None,
-            _ => Some(canon),
-        }
-    }
-
-    fn read(&mut self, p: &Path) -> Fact<Vec<u8>> {
-        let Some(canon) = self.inside(p) else {
-            return Fact::Outside;
-        };
-        if !canon.exists() {
-            return Fact::Unreadable("no such file".to_owned());
-        }
-        match std::fs::metadata(&canon) {
-            Ok(m) if !m.is_file() => return Fact::Unreadable("not a regular file".to_owned()),
-            Ok(m) if m.len() > MAX_BYTES => return Fact::Unreadable("file too large".to_owned()),
-            Err(e) => return Fact::Unreadable(e.kind().to_string()),
-            Ok(_) => {}
-        }
-        match std::fs::read(&canon) {
+impl Resolver<'_> {
+    fn read(&self, p: &Path) -> Fact<Vec<u8>> {
+        match self.gateway.read_material(p) {
             Ok(b) => Fact::Known(b),
-            Err(e) => Fact::Unreadable(e.kind().to_string()),
+            Err(r) => refused(&r),
         }
     }
 
-    fn age(&mut self, p: &Path) -> Fact<u64> {
-        let Some(canon) = self.inside(p) else {
-            return Fact::Outside;
-        };
-        if !canon.exists() {
-            return Fact::Unreadable("no such file".to_owned());
-        }
-        match std::fs::metadata(canon).and_then(|m| m.modified()) {
+    fn age(&self, p: &Path) -> Fact<u64> {
+        match self.gateway.modified(p) {
             Ok(t) => Fact::Known(
                 SystemTime::now()
                     .duration_since(t)
                     .map_or(0, |d| d.as_secs()),
             ),
-            Err(e) => Fact::Unreadable(e.kind().to_string()),
+            Err(r) => refused(&r),
         }
+    }
+}
+
+fn refused<T>(r: &Refusal) -> Fact<T> {
+    match r {
+        Refusal::Outside { .. } => Fact::Outside,
+        Refusal::Missing { dangling: false } => Fact::Unreadable("no such file".to_owned()),
+        other => Fact::Unreadable(other.to_string()),
     }
 }
 

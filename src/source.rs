@@ -5,12 +5,14 @@
 //! columns are computed here, 1-based, with columns counted in Unicode code points, from a
 //! per-file line-start index (binary search), so output formats never rescan a file.
 //!
-//! This module does no file-system access of its own beyond [`Sources::load`], which reads
-//! a whole file and decodes it lossily (nginx and Postfix configs may hold Latin-1 bytes in
-//! comments; spans refer to the decoded text).
+//! This module does no file-system access: [`Sources::load`] reads through the
+//! [`Gateway`](crate::gateway::Gateway) and decodes lossily (nginx and Postfix configs may
+//! hold Latin-1 bytes in comments; spans refer to the decoded text).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use crate::gateway::{Gateway, Refusal};
 
 /// Index of a file inside [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -86,6 +88,12 @@ pub struct SourceFile {
     pub name: String,
     /// The decoded text.
     pub text: Arc<str>,
+    /// The text was withdrawn because it is not a config (a value file holding something
+    /// else, an included file that does not parse): outputs name the file and positions,
+    /// never its contents.
+    pub redacted: bool,
+    /// The withdrawn text, kept only to turn offsets into lines and columns.
+    withdrawn: Option<Arc<str>>,
     line_starts: Vec<usize>,
 }
 
@@ -103,19 +111,22 @@ impl SourceFile {
             path,
             name,
             text,
+            redacted: false,
+            withdrawn: None,
             line_starts,
         }
     }
 
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        let text = self.withdrawn.as_deref().unwrap_or(&self.text);
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = text[start..offset].chars().count() + 1;
         LineCol { line, column }
     }
 
@@ -143,9 +154,10 @@ impl Sources {
         Sources::default()
     }
 
-    /// Adds a file from text already in memory.
+    /// Adds a file from text already in memory (stdin, scratch text), known by `path` as
+    /// given.
     pub fn add(&mut self, path: PathBuf, name: String, text: impl Into<Arc<str>>) -> FileId {
-        let key = canonical(&path);
+        let key = path.clone();
         self.add_keyed(key, path, name, text.into())
     }
 
@@ -153,27 +165,54 @@ impl Sources {
         self.add_file(key, SourceFile::new(path, name, text))
     }
 
-    /// Reads a file from disk and adds it; the name shown is `display_name(path)`. A file
-    /// already read (under any spelling of its path) is not read again.
-    pub fn load(&mut self, path: &Path) -> std::io::Result<FileId> {
+    /// Reads a config file through the gateway and adds it; the name shown is
+    /// `display_name(path)`. A file already read (under any spelling of its path) is not
+    /// read again.
+    pub fn load(&mut self, path: &Path, gateway: &Gateway) -> Result<FileId, Refusal> {
+        self.load_with(path, gateway, false)
+    }
+
+    /// [`Sources::load`] for a file reached through an include or a `<file` value, which
+    /// is refused when it holds key material ([`Gateway::read_included`]).
+    pub fn load_included(&mut self, path: &Path, gateway: &Gateway) -> Result<FileId, Refusal> {
+        self.load_with(path, gateway, true)
+    }
+
+    fn load_with(
+        &mut self,
+        path: &Path,
+        gateway: &Gateway,
+        included: bool,
+    ) -> Result<FileId, Refusal> {
         if let Some(&id) = self.by_given.get(path) {
             return Ok(id);
         }
-        let key = canonical(path);
+        let key = gateway.resolve(path)?.path;
         if let Some(&id) = self.by_path.get(&key) {
             self.by_given.insert(path.to_path_buf(), id);
             return Ok(id);
         }
-        let text = read_text(path)?;
-        Ok(self.add_keyed(key, path.to_path_buf(), display_name(path), text.into()))
+        let loaded = if included {
+            gateway.read_included(path)?
+        } else {
+            gateway.read_config(path)?
+        };
+        let key = loaded.key;
+        let file = SourceFile::new(
+            path.to_path_buf(),
+            display_name(path),
+            decode(loaded.bytes).into(),
+        );
+        Ok(self.add_file(key, file))
     }
 
-    /// Reads a file without adding it (any thread): its canonical path and the file, for
-    /// [`Sources::add_file`].
-    pub fn read(path: &Path) -> std::io::Result<(PathBuf, SourceFile)> {
-        let text = read_text(path)?;
+    /// Reads a config file through the gateway without adding it (any thread): its
+    /// resolved path and the file, for [`Sources::add_file`].
+    pub fn read(path: &Path, gateway: &Gateway) -> Result<(PathBuf, SourceFile), Refusal> {
+        let loaded = gateway.read_config(path)?;
+        let text = decode(loaded.bytes);
         let file = SourceFile::new(path.to_path_buf(), display_name(path), text.into());
-        Ok((canonical(path), file))
+        Ok((loaded.key, file))
     }
 
     /// Adds a file made by [`Sources::read`]. The first file added under a canonical path
@@ -184,6 +223,16 @@ impl Sources {
         self.by_given.entry(file.path.clone()).or_insert(known);
         self.files.push(file);
         id
+    }
+
+    /// Withdraws a file's text (see [`SourceFile::redacted`]): every output keeps its name
+    /// and line numbers but shows nothing of what it holds.
+    pub fn redact(&mut self, id: FileId) {
+        let f = &mut self.files[id.0 as usize];
+        if !f.redacted {
+            f.redacted = true;
+            f.withdrawn = Some(std::mem::replace(&mut f.text, Arc::from("")));
+        }
     }
 
     /// The file behind an id.
@@ -200,12 +249,9 @@ impl Sources {
             .copied()
     }
 
-    /// Finds an already loaded file by path.
+    /// Finds an already loaded file by the path as given or its resolved path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        if let Some(&id) = self.by_given.get(path) {
-            return Some(id);
-        }
-        self.by_path.get(&canonical(path)).copied()
+        self.find_keyed(path, path)
     }
 
     /// Number of files.
@@ -237,18 +283,12 @@ impl Sources {
     }
 }
 
-/// A whole file, decoded lossily.
-fn read_text(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(match String::from_utf8(bytes) {
+/// Bytes decoded lossily.
+fn decode(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
-}
-
-/// The key under which a file is known: its canonical path when it exists.
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    }
 }
 
 /// A path as users want to see it: relative to the current directory when it is below it.

@@ -470,7 +470,11 @@ fn tree_of(text: &str) -> (nginx::tree::Tree, Sources) {
     let path = dir.join("nginx.conf");
     std::fs::write(&path, text).expect("write");
     let mut sources = Sources::new();
-    let tree = nginx::tree::parse(&path, &mut sources, dir.canonicalize().ok());
+    let options = Options {
+        gateway: std::sync::Arc::new(tlslint::gateway::Gateway::confined(&dir)),
+        ..Options::default()
+    };
+    let tree = nginx::tree::parse(&path, &mut sources, &options);
     let _ = std::fs::remove_dir_all(&dir);
     (tree, sources)
 }

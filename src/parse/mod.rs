@@ -8,6 +8,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::gateway::{Gateway, Refusal};
 
 use crate::model::{Dialect, Label, Model, Targets, Version};
 use crate::source::{FileId, Sources, Span};
@@ -76,9 +79,12 @@ pub struct Options {
     pub targets: Targets,
     /// Read includes and key material outside the checked root.
     pub allow_outside_root: bool,
-    /// The checked root: includes and value files outside it are not read (unless
-    /// `allow_outside_root`). `None`: parsers fall back to the entry file's directory.
+    /// The checked root, when the caller knows it; [`check_paths`](crate::check_paths)
+    /// computes it from the paths otherwise and confines [`Options::gateway`] to it.
     pub root: Option<PathBuf>,
+    /// Every file access of the parsers goes through it. The default is unconfined (for
+    /// parsing a file directly); runs confine it to the checked root.
+    pub gateway: Arc<Gateway>,
     /// Directories of extra app descriptions (`--app-rules DIR`), read after the built-in ones.
     pub app_rules: Vec<PathBuf>,
     /// Target versions of applications (`traefik` → 2.8), for version-dependent defaults;
@@ -123,53 +129,6 @@ pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Opt
     }
 }
 
-/// Where reading stops for an entry file: the checked root, else the entry's directory;
-/// `None` when everything may be read.
-pub fn confinement(options: &Options, entry: &Path) -> Option<PathBuf> {
-    if options.allow_outside_root {
-        return None;
-    }
-    options
-        .root
-        .clone()
-        .or_else(|| entry.parent().map(Path::to_path_buf))
-        .map(|r| r.canonicalize().unwrap_or(r))
-}
-
-/// True when `path` lies outside `root`. A path that does not exist is judged by its
-/// spelling, so a missing file outside the root is still "outside", not "missing".
-pub fn is_outside(path: &Path, root: Option<&Path>) -> bool {
-    let Some(root) = root else {
-        return false;
-    };
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
-    };
-    // Symlinks resolve to where they point: a link inside the root to a file outside it is
-    // outside. A pattern or missing file is normalised by spelling.
-    let canon = abs
-        .canonicalize()
-        .unwrap_or_else(|_| lexically_normal(&abs));
-    !canon.starts_with(root)
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-pub fn lexically_normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 /// The note for a file that was not read because it is outside the checked root.
 pub fn outside_note(span: Span, path: &Path, what: &str) -> crate::model::Observation {
     crate::model::Observation::new(
@@ -183,19 +142,55 @@ pub fn outside_note(span: Span, path: &Path, what: &str) -> crate::model::Observ
     .help("pass --allow-outside-root to read files outside the checked tree")
 }
 
-/// Reads a file into `sources`, or returns an error located at the file itself.
-pub fn load(path: &Path, sources: &mut Sources) -> Result<FileId, ParseError> {
+/// The options an entry is parsed with: as given, except that an unconfined default gateway
+/// (without `allow_outside_root`, as when a parser is called directly) is confined to the
+/// entry's checked root ([`crate::gateway::checked_root`]), as a run would be.
+pub(crate) fn confined_for<'o>(options: &'o Options, entry: &Path) -> Cow<'o, Options> {
+    if options.gateway.root().is_some() || options.allow_outside_root {
+        return Cow::Borrowed(options);
+    }
+    let root = crate::gateway::checked_root(&[entry.to_path_buf()]);
+    Cow::Owned(Options {
+        gateway: Arc::new(Gateway::new(Some(root), options.gateway.limits())),
+        ..options.clone()
+    })
+}
+
+/// Reads a config file into `sources` through the options' gateway, or returns an error
+/// located at the file itself (its name and why; never its contents).
+pub fn load(path: &Path, sources: &mut Sources, options: &Options) -> Result<FileId, ParseError> {
     if let Some(id) = sources.find(path) {
         return Ok(id);
     }
-    match sources.load(path) {
-        Ok(id) => Ok(id),
-        Err(e) => {
-            let file = sources.add(path.to_path_buf(), crate::source::display_name(path), "");
-            Err(ParseError::new(
-                Span::new(file, 0, 0),
-                format!("cannot read {}: {e}", crate::source::display_name(path)),
-            ))
-        }
+    sources.load(path, &options.gateway).map_err(|r| {
+        let file = sources.add(path.to_path_buf(), crate::source::display_name(path), "");
+        ParseError::new(Span::new(file, 0, 0), refused_message(path, &r))
+    })
+}
+
+/// "cannot read x: why", for a file the gateway refused.
+pub fn refused_message(path: &Path, r: &Refusal) -> String {
+    format!("cannot read {}: {r}", crate::source::display_name(path))
+}
+
+/// The note for a file that was not read because it leads outside the checked root or into
+/// a place tlslint never reads (`/proc`, ...); `what` names the settings not seen.
+pub fn refused_note(span: Span, path: &Path, r: &Refusal, what: &str) -> crate::model::Observation {
+    match r {
+        Refusal::Outside { .. } => outside_note(span, path, what),
+        other => crate::model::Observation::new(
+            crate::model::ObservationKind::OutsideRoot,
+            span,
+            format!(
+                "{} was not read ({other}); {what} could not be seen",
+                crate::source::display_name(path)
+            ),
+        ),
     }
+}
+
+/// True for refusals that mean "not visible here" (a note) rather than "broken" (an
+/// error): outside the root, or into `/proc`, `/sys`, `/dev`.
+pub fn is_unseen(r: &Refusal) -> bool {
+    matches!(r, Refusal::Outside { .. } | Refusal::Special { .. })
 }

@@ -99,8 +99,9 @@ fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
 
 /// Parses an application config with every description (built-in and `options.app_rules`).
 pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed {
+    let options = &*crate::parse::confined_for(options, path);
     let mut parsed = Parsed::default();
-    let file = match super::load(path, sources) {
+    let file = match super::load(path, sources, options) {
         Ok(f) => f,
         Err(e) => {
             parsed.errors.push(e);

@@ -6,14 +6,15 @@
 //! Resolution across scopes (which filter wins) is in `extract`; this module only knows
 //! one line at a time.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::Dv;
 use super::filter::{Cond, KINDS};
 use super::names;
 use super::syntax::{Assign, Item, RawValue, Section};
+use crate::gateway::Gateway;
 use crate::model::{CipherString, Label, Observation, ObservationKind as Kind};
-use crate::parse::{ParseError, load};
+use crate::parse::ParseError;
 use crate::source::{FileId, Sources, Span};
 
 /// Largest `<file` value read for a TLS setting (cipher lists are short).
@@ -129,12 +130,12 @@ pub(crate) fn collect(
     items: &[Item],
     dv: Dv,
     sources: &mut Sources,
-    root: Option<PathBuf>,
+    gateway: &Gateway,
 ) -> Collected {
     let mut w = Walker {
         dv,
         sources,
-        root,
+        gateway,
         out: Collected::default(),
     };
     w.scope(items, &Cond::default(), None, 0);
@@ -142,8 +143,8 @@ pub(crate) fn collect(
 }
 
 struct Walker<'a> {
-    /// Value files outside it are not read.
-    root: Option<PathBuf>,
+    /// Value files are read through it.
+    gateway: &'a Gateway,
     dv: Dv,
     sources: &'a mut Sources,
     out: Collected,
@@ -495,33 +496,48 @@ impl Walker<'_> {
     }
 
     fn read_value_file(&mut self, path: &Path, span: Span, key: &str) -> Option<Val> {
-        if crate::parse::is_outside(path, self.root.as_deref()) {
-            self.out.outside.push(crate::parse::outside_note(
-                span,
-                path,
-                &format!("the value of `{key}`"),
-            ));
-            return None;
-        }
-        let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_VALUE_FILE);
-        let loaded = if too_big {
-            None
-        } else {
-            load(path, self.sources).ok()
+        let id = match self.sources.load_included(path, self.gateway) {
+            Ok(id) => id,
+            Err(why) if crate::parse::is_unseen(&why) => {
+                self.out.outside.push(crate::parse::refused_note(
+                    span,
+                    path,
+                    &why,
+                    &format!("the value of `{key}`"),
+                ));
+                return None;
+            }
+            Err(why) => {
+                self.out.errors.push(
+                    ParseError::new(
+                        span,
+                        format!(
+                            "cannot read the `<{}` value of `{key}`: {why}",
+                            crate::source::display_name(path)
+                        ),
+                    )
+                    .help("Dovecot reads this file at start-up; make it readable or write the value inline"),
+                );
+                return None;
+            }
         };
-        let Some(id) = loaded else {
+        // A word-list value is one line; anything else is not such a value, and its text
+        // (perhaps a secret) is never quoted.
+        let text = &self.sources.get(id).text;
+        if text.len() as u64 > MAX_VALUE_FILE || text.trim().lines().count() > 1 {
             self.out.errors.push(
                 ParseError::new(
                     span,
                     format!(
-                        "cannot read the `<{}` value of `{key}`",
+                        "the `<{}` value of `{key}` is not a one-line list; its text is not shown",
                         crate::source::display_name(path)
                     ),
                 )
-                .help("Dovecot reads this file at start-up; make it readable or write the value inline"),
+                .help("point `<` at a file holding only the value"),
             );
+            self.sources.redact(id);
             return None;
-        };
+        }
         if !self.out.files.contains(&id) {
             self.out.files.push(id);
         }

@@ -3,21 +3,32 @@
 //! `*`, `?`, `[…]` per component, hidden files only with an explicit leading dot), results
 //! sorted per alternative.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::gateway::Gateway;
 
 /// Most brace alternatives expanded, so `{a,b}{a,b}…` cannot blow up.
 const MAX_ALTERNATIVES: usize = 256;
 
 /// The existing paths matching `pattern`, sorted (each brace alternative sorted on its own,
-/// in alternative order, like glibc).
-pub(crate) fn expand(pattern: &Path) -> Vec<PathBuf> {
+/// in alternative order, like glibc), listed through the gateway; directories it refused
+/// to list come back in `refused`.
+pub(crate) fn expand(pattern: &Path, gateway: &Gateway) -> crate::gateway::Glob {
     let text = pattern.to_string_lossy();
-    let mut out = Vec::new();
+    let mut out = crate::gateway::Glob::default();
     for alt in braces(&text) {
         // Each alternative comes back sorted in byte order, as glob(3) sorts.
-        for f in walk(Path::new(&alt)) {
-            if !out.contains(&f) {
-                out.push(f);
+        let found = gateway.glob(Path::new(&alt));
+        for f in found.matches {
+            // Directories are not included files; anything else is tried (and a dangling
+            // link fails as it does for Dovecot).
+            if !gateway.is_dir(&f) && !out.matches.contains(&f) {
+                out.matches.push(f);
+            }
+        }
+        for r in found.refused {
+            if !out.refused.contains(&r) {
+                out.refused.push(r);
             }
         }
     }
@@ -75,13 +86,6 @@ fn first_brace(s: &str) -> Option<(usize, usize)> {
         }
     }
     None
-}
-
-/// One brace-free alternative: the existing regular files it matches.
-fn walk(pattern: &Path) -> Vec<PathBuf> {
-    let mut found = crate::parse::glob::expand(pattern);
-    found.retain(|p| p.is_file());
-    found
 }
 
 #[cfg(test)]

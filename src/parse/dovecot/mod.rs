@@ -88,8 +88,8 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Parses a Dovecot entry file (`dovecot.conf`) and everything it includes.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
-    let root = super::confinement(options, path);
-    let tree = syntax::read(path, sources, root.as_deref());
+    let options = &*crate::parse::confined_for(options, path);
+    let tree = syntax::read(path, sources, &options.gateway);
     let entry = tree
         .files
         .first()
@@ -97,7 +97,7 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         .unwrap_or(crate::source::FileId(0));
     let mut errors = tree.errors;
     let dv = detect_version(&tree.items, options, &mut errors);
-    let collected = collect::collect(&tree.items, dv, sources, root);
+    let collected = collect::collect(&tree.items, dv, sources, &options.gateway);
     let mut model = extract::extract(&collected, dv, Span::new(entry, 0, 0));
     model.observations.extend(tree.outside);
     model.observations.extend(collected.outside.iter().cloned());

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::glob;
+use crate::gateway::{Gateway, Refusal};
 use crate::model::Piece;
-use crate::parse::{ParseError, load};
+use crate::parse::ParseError;
 use crate::source::{FileId, Sources, Span};
 
 /// Deepest `!include` chain accepted (Dovecot itself has no small limit; this only stops
@@ -97,10 +98,11 @@ pub(crate) struct Tree {
     pub(crate) outside: Vec<crate::model::Observation>,
 }
 
-/// Reads `path` and everything it includes; includes outside `root` are noted, not read.
-pub(crate) fn read(path: &Path, sources: &mut Sources, root: Option<&Path>) -> Tree {
+/// Reads `path` and everything it includes through the gateway; includes it does not let
+/// through (outside the root, `/proc`) are noted, not read.
+pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tree {
     let mut r = Reader {
-        root,
+        gateway,
         outside: Vec::new(),
         sources,
         stack: vec![Section {
@@ -114,15 +116,21 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, root: Option<&Path>) -> T
         include_stack: Vec::new(),
         total_bytes: 0,
     };
-    match load(path, r.sources) {
+    match r.sources.load(path, gateway) {
         Ok(id) => {
             r.files.push(id);
-            r.include_stack.push(canonical(path));
+            r.include_stack.push(canonical(path, gateway));
             r.read_file(id);
         }
-        Err(e) => {
-            r.files.push(e.span.file);
-            r.errors.push(e);
+        Err(why) => {
+            let file = r
+                .sources
+                .add(path.to_path_buf(), crate::source::display_name(path), "");
+            r.files.push(file);
+            r.errors.push(ParseError::new(
+                Span::new(file, 0, 0),
+                crate::parse::refused_message(path, &why),
+            ));
         }
     }
     // Unclosed sections: Dovecot reports the innermost one.
@@ -152,7 +160,7 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, root: Option<&Path>) -> T
 }
 
 struct Reader<'a> {
-    root: Option<&'a Path>,
+    gateway: &'a Gateway,
     outside: Vec<crate::model::Observation>,
     sources: &'a mut Sources,
     /// Open sections; `stack[0]` is the top level. Shared across includes because an
@@ -236,8 +244,10 @@ fn is_white(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+fn canonical(path: &Path, gateway: &Gateway) -> PathBuf {
+    gateway
+        .resolve(path)
+        .map_or_else(|_| path.to_path_buf(), |r| r.path)
 }
 
 impl Reader<'_> {
@@ -453,17 +463,34 @@ impl Reader<'_> {
         } else {
             dir.join(pattern)
         };
-        if crate::parse::is_outside(&full, self.root) {
-            self.outside.push(crate::parse::outside_note(
+        // A literal path outside the root is a note whether or not it exists there.
+        if !crate::parse::glob::is_pattern(pattern)
+            && let Err(why) = self.gateway.resolve(&full)
+            && crate::parse::is_unseen(&why)
+        {
+            self.outside.push(crate::parse::refused_note(
                 span,
                 &full,
+                &why,
                 "the settings it holds",
             ));
             return;
         }
-        let matches = glob::expand(&full);
-        if matches.is_empty() {
-            if !try_only {
+        let found = glob::expand(&full, self.gateway);
+        for (dir, why) in &found.refused {
+            if crate::parse::is_unseen(why) {
+                self.outside.push(crate::parse::refused_note(
+                    span,
+                    dir,
+                    why,
+                    "the settings it holds",
+                ));
+            } else {
+                self.error(span, format!("!include {pattern}: {why}"));
+            }
+        }
+        if found.matches.is_empty() {
+            if !try_only && found.refused.is_empty() {
                 self.error(span, format!("!include {pattern}: No matches"))
                     .help = Some(
                     "Dovecot refuses to start when an `!include` matches no file; use `!include_try` for optional files".into(),
@@ -475,17 +502,26 @@ impl Reader<'_> {
             self.error(span, "includes nested too deeply (over 32 levels)");
             return;
         }
-        for path in matches {
-            // A match may be a symlink leading out of the root.
-            if crate::parse::is_outside(&path, self.root) {
-                self.outside.push(crate::parse::outside_note(
-                    span,
-                    &path,
-                    "the settings it holds",
-                ));
-                continue;
-            }
-            let canon = canonical(&path);
+        for path in found.matches {
+            let canon = match self.gateway.resolve(&path) {
+                Ok(r) => r.path,
+                // A match may be a symlink leading out of the root.
+                Err(why) if crate::parse::is_unseen(&why) => {
+                    self.outside.push(crate::parse::refused_note(
+                        span,
+                        &path,
+                        &why,
+                        "the settings it holds",
+                    ));
+                    continue;
+                }
+                Err(why) => {
+                    if !try_only || !matches!(why, Refusal::Missing { .. }) {
+                        self.error(span, crate::parse::refused_message(&path, &why));
+                    }
+                    continue;
+                }
+            };
             if self.include_stack.contains(&canon) {
                 self.error(
                     span,
@@ -496,7 +532,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            match load(&path, self.sources) {
+            match self.sources.load_included(&path, self.gateway) {
                 Ok(id) => {
                     if !self.files.contains(&id) {
                         self.files.push(id);
@@ -505,11 +541,9 @@ impl Reader<'_> {
                     self.read_file(id);
                     self.include_stack.pop();
                 }
-                Err(e) => {
-                    if !try_only {
-                        let mut e = ParseError::new(span, e.message);
-                        e.labels.clear();
-                        self.errors.push(e);
+                Err(why) => {
+                    if !try_only || !matches!(why, Refusal::Missing { .. }) {
+                        self.error(span, crate::parse::refused_message(&path, &why));
                     }
                 }
             }
@@ -572,7 +606,7 @@ mod tests {
         let path = dir.join("dovecot.conf");
         std::fs::write(&path, text).unwrap();
         let mut sources = Sources::new();
-        let tree = read(&path, &mut sources, None);
+        let tree = read(&path, &mut sources, &crate::gateway::Gateway::default());
         (tree, sources)
     }
 

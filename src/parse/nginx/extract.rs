@@ -250,18 +250,21 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         // A fragment (a site file, a `conf.d` snippet): its top level is `http` context.
         x.module(&tree.root, Module::Http);
     }
-    for (id, path) in &tree.outside_root {
+    for (id, path, why) in &tree.outside_root {
         let d = tree.get(*id);
+        let written = d.args.first().map_or("", |a| a.value.as_str());
+        let message = match why {
+            crate::gateway::Refusal::Outside { .. } => format!(
+                "`include {written}` points outside the checked root ({}); it was not read, so its settings are not seen",
+                path.display()
+            ),
+            other => format!(
+                "`include {written}` was not read ({}: {other}), so its settings are not seen",
+                path.display()
+            ),
+        };
         x.observe(
-            Observation::new(
-                ObservationKind::OutsideRoot,
-                d.span,
-                format!(
-                    "`include {}` points outside the checked root ({}); it was not read, so its settings are not seen",
-                    d.args.first().map_or("", |a| a.value.as_str()),
-                    path.display()
-                ),
-            )
+            Observation::new(ObservationKind::OutsideRoot, d.span, message)
             .help("run with `--allow-outside-root` to read it, or keep included files next to the main config")
             .key("include"),
         );

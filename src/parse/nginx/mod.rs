@@ -62,7 +62,8 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Parses an nginx entry file and everything it includes.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
-    let tree = tree::parse(path, sources, super::confinement(options, path));
+    let options = &*crate::parse::confined_for(options, path);
+    let tree = tree::parse(path, sources, options);
     let (model, extra) = extract::extract(&tree, options);
     let mut tree = tree;
     let mut errors = std::mem::take(&mut tree.errors);

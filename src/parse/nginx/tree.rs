@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::lexer::{Arg, End, Lexer, Value};
-use crate::canonical::Canonicalizer;
+use crate::gateway::{Gateway, Refusal};
 use crate::parse::ParseError;
 use crate::parse::glob;
 use crate::source::{FileId, Sources, Span};
@@ -118,9 +118,9 @@ pub struct Tree {
     pub files: Vec<FileId>,
     /// Syntax and include errors.
     pub errors: Vec<ParseError>,
-    /// Includes not read because they point outside the main config's directory, with the
-    /// path they name.
-    pub outside_root: Vec<(DirId, PathBuf)>,
+    /// Includes not read because they lead outside the checked root (or into `/proc`,
+    /// ...), with the path and why.
+    pub outside_root: Vec<(DirId, PathBuf, Refusal)>,
 }
 
 impl Tree {
@@ -152,17 +152,26 @@ enum Fs {
 
 struct Loader {
     prefix: PathBuf,
-    /// When set, includes outside this directory are not read.
-    root: Option<PathBuf>,
+    /// Every open, listing and glob goes through it.
+    gateway: Arc<Gateway>,
     fs: Fs,
     cache: HashMap<PathBuf, FileId>,
     files: Vec<FileId>,
-    canon: Canonicalizer,
+}
+
+/// Why an include target was not opened.
+enum OpenError {
+    /// Not visible from the checked tree (outside the root, `/proc`): a note.
+    Unseen(Refusal),
+    /// nginx fails here too, or tlslint refuses a file that is not a config: an error.
+    Failed(String),
+    /// A run-wide budget is used up: reported once.
+    Budget(String),
 }
 
 impl Loader {
     /// Opens one include target; the error text is nginx's.
-    fn open(&mut self, path: &Path, sources: &mut Sources) -> Result<Unit, String> {
+    fn open(&mut self, path: &Path, sources: &mut Sources) -> Result<Unit, OpenError> {
         match &self.fs {
             Fs::Dump { file, sections } => {
                 let name = path.to_string_lossy();
@@ -174,17 +183,33 @@ impl Loader {
                         end: *end,
                         key: PathBuf::from(n),
                     }),
-                    None => Err(format!(
+                    None => Err(OpenError::Failed(format!(
                         "open() \"{}\" failed (2: No such file or directory)",
                         path.display()
-                    )),
+                    ))),
                 }
             }
             Fs::Disk => {
-                let resolved = self
-                    .canon
-                    .resolve(path)
-                    .map_err(|e| os_message("open()", path, &e))?;
+                let refused = |r: Refusal| {
+                    if crate::parse::is_unseen(&r) {
+                        return OpenError::Unseen(r);
+                    }
+                    if let Refusal::Budget { what } = r {
+                        return OpenError::Budget(what);
+                    }
+                    OpenError::Failed(match r {
+                        Refusal::NotRegular {
+                            what: "a directory",
+                        } => format!("pread() \"{}\" failed (21: Is a directory)", path.display()),
+                        Refusal::Missing { .. } | Refusal::Loop | Refusal::Io { .. } => {
+                            let (code, text) = r.os_error();
+                            format!("open() \"{}\" failed ({code}: {text})", path.display())
+                        }
+                        // Not a config: named, never quoted.
+                        other => format!("include \"{}\" was not read: {other}", path.display()),
+                    })
+                };
+                let resolved = self.gateway.resolve(path).map_err(refused)?;
                 let key = resolved.path;
                 if let Some(&file) = self.cache.get(&key) {
                     let end = sources.get(file).text.len();
@@ -195,17 +220,13 @@ impl Loader {
                         key,
                     });
                 }
-                if resolved.is_dir {
-                    return Err(format!(
-                        "pread() \"{}\" failed (21: Is a directory)",
-                        path.display()
-                    ));
-                }
                 let file = sources
-                    .load(path)
-                    .map_err(|e| os_message("open()", path, &e))?;
+                    .load_included(path, &self.gateway)
+                    .map_err(refused)?;
                 self.cache.insert(key.clone(), file);
-                self.files.push(file);
+                if !self.files.contains(&file) {
+                    self.files.push(file);
+                }
                 let end = sources.get(file).text.len();
                 Ok(Unit {
                     file,
@@ -218,13 +239,13 @@ impl Loader {
     }
 
     /// The files an include argument names, in nginx's order.
-    fn resolve(&self, pattern: &str) -> (PathBuf, Option<Vec<PathBuf>>) {
+    fn resolve(&self, pattern: &str) -> (PathBuf, Option<crate::gateway::Glob>) {
         let path = self.prefix.join(pattern);
         if !glob::is_pattern(pattern) {
             return (path, None);
         }
         let list = match &self.fs {
-            Fs::Disk => glob::expand(&path),
+            Fs::Disk => return (path.clone(), Some(self.gateway.glob(&path))),
             Fs::Dump { sections, .. } => {
                 let pat = path.to_string_lossy();
                 let mut names: Vec<&str> = sections
@@ -237,20 +258,12 @@ impl Loader {
                 names.into_iter().map(PathBuf::from).collect()
             }
         };
-        (path, Some(list))
+        let glob = crate::gateway::Glob {
+            matches: list,
+            refused: Vec::new(),
+        };
+        (path, Some(glob))
     }
-}
-
-/// nginx's `open() "path" failed (2: No such file or directory)` wording for an I/O error.
-fn os_message(call: &str, path: &Path, e: &std::io::Error) -> String {
-    let code = e.raw_os_error().unwrap_or(0);
-    let text = e.to_string();
-    let text = text
-        .split(" (os error")
-        .next()
-        .unwrap_or(text.as_str())
-        .to_owned();
-    format!("{call} \"{}\" failed ({code}: {text})", path.display())
 }
 
 enum Frame {
@@ -284,20 +297,21 @@ struct Parser<'s> {
 /// The directory relative includes resolve against. nginx uses its conf prefix, the directory
 /// of `nginx.conf`; for a fragment linted on its own (a `sites-enabled/` file, a template),
 /// that is the nearest enclosing directory holding an `nginx.conf`, within the checked root.
-fn conf_prefix(entry: &Path, dir: PathBuf, root: Option<&Path>) -> PathBuf {
+fn conf_prefix(entry: &Path, dir: PathBuf, gateway: &Gateway) -> PathBuf {
     if entry.file_name().is_some_and(|n| n == "nginx.conf") {
         return dir;
     }
     dir.ancestors()
-        .take_while(|a| root.is_none_or(|r| a.starts_with(r)))
-        .find(|a| a.join("nginx.conf").is_file())
+        .take_while(|a| gateway.root().is_none_or(|r| a.starts_with(r)))
+        .find(|a| gateway.is_file(&a.join("nginx.conf")))
         .map_or(dir.clone(), Path::to_path_buf)
 }
 
-/// Parses `entry` and everything it includes. Unless `allow_outside_root`, includes that
-/// leave the entry's directory are not read (they are listed in [`Tree::outside_root`]).
-pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> Tree {
-    let file = match crate::parse::load(entry, sources) {
+/// Parses `entry` and everything it includes, reading through the options' gateway:
+/// includes it does not let through are listed in [`Tree::outside_root`] or reported.
+pub fn parse(entry: &Path, sources: &mut Sources, options: &crate::parse::Options) -> Tree {
+    let gateway = Arc::clone(&options.gateway);
+    let file = match crate::parse::load(entry, sources, options) {
         Ok(f) => f,
         Err(e) => {
             let file = e.span.file;
@@ -313,9 +327,11 @@ pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> T
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let prefix = std::fs::canonicalize(&prefix).unwrap_or(prefix);
-    let prefix = conf_prefix(entry, prefix, confine.as_deref());
-    let key = std::fs::canonicalize(entry).unwrap_or_else(|_| entry.to_path_buf());
+    let prefix = gateway.resolve(&prefix).map_or(prefix, |r| r.path);
+    let prefix = conf_prefix(entry, prefix, &gateway);
+    let key = gateway
+        .resolve(entry)
+        .map_or_else(|_| entry.to_path_buf(), |r| r.path);
     let (fs, unit, prefix) = match dump_sections(&text) {
         Some(sections) => {
             let (name, start, end) = sections[0].clone();
@@ -343,18 +359,15 @@ pub fn parse(entry: &Path, sources: &mut Sources, confine: Option<PathBuf>) -> T
     };
     let mut cache = HashMap::new();
     cache.insert(key, file);
-    let is_dump = matches!(fs, Fs::Dump { .. });
-    let root = confine.filter(|_| !is_dump);
     let mut parser = Parser {
         sources,
         tree: Tree::default(),
         loader: Loader {
             prefix,
-            root,
+            gateway,
             fs,
             cache,
             files: vec![file],
-            canon: Canonicalizer::new(),
         },
         frames: Vec::new(),
         blocks: Vec::new(),
@@ -637,21 +650,37 @@ impl Parser<'_> {
         }
         let pattern = dir.args[0].value.clone();
         let (path, list) = self.loader.resolve(&pattern);
-        if crate::parse::is_outside(&path, self.loader.root.as_deref()) {
-            self.tree.outside_root.push((id, path));
-            return;
-        }
         match list {
             None => self.enter(&path, id),
-            Some(list) => {
-                if !list.is_empty() {
+            Some(glob) => {
+                for (dir, why) in glob.refused {
+                    if let Refusal::Budget { what } = why {
+                        self.budget_error(id, &what);
+                    } else {
+                        self.tree.outside_root.push((id, dir, why));
+                    }
+                }
+                if !glob.matches.is_empty() {
                     self.frames.push(Frame::Pending {
-                        paths: list.into_iter(),
+                        paths: glob.matches.into_iter(),
                         include: id,
                     });
                 }
             }
         }
+    }
+
+    /// Reports an exhausted run budget once.
+    fn budget_error(&mut self, at: DirId, what: &str) {
+        if self.reported_includes {
+            return;
+        }
+        self.reported_includes = true;
+        let span = self.tree.directives[at].span;
+        self.tree.errors.push(ParseError::new(
+            span,
+            format!("{what}; the rest is not read"),
+        ));
     }
 
     /// Starts reading one included file (called with the include's block on top).
@@ -672,8 +701,18 @@ impl Parser<'_> {
         }
         let unit = match self.loader.open(path, self.sources) {
             Ok(u) => u,
-            Err(msg) => {
+            Err(OpenError::Unseen(why)) => {
+                self.tree
+                    .outside_root
+                    .push((include, path.to_path_buf(), why));
+                return;
+            }
+            Err(OpenError::Failed(msg)) => {
                 self.tree.errors.push(ParseError::new(span, msg));
+                return;
+            }
+            Err(OpenError::Budget(what)) => {
+                self.budget_error(include, &what);
                 return;
             }
         };

@@ -93,12 +93,14 @@ fn sibling(path: &Path, from: &str, to: &str) -> Option<PathBuf> {
 /// Parses a `main.cf` (and its sibling `master.cf` when present). Given a `master.cf`,
 /// parses its sibling `main.cf` instead.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
+    let options = &*crate::parse::confined_for(options, path);
     let mut parsed = Parsed::default();
+    let gateway = &options.gateway;
     let main_path = match sibling(path, "master.cf", "main.cf") {
-        Some(main) if main.is_file() => main,
+        Some(main) if gateway.is_file(&main) => main,
         _ => path.to_path_buf(),
     };
-    let main = match load(&main_path, sources) {
+    let main = match load(&main_path, sources, options) {
         Ok(id) => id,
         Err(e) => {
             parsed.files.push(e.span.file);
@@ -107,15 +109,31 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         }
     };
     parsed.files.push(main);
-    let master = sibling(&main_path, "main.cf", "master.cf")
-        .filter(|p| p.is_file())
-        .and_then(|p| match load(&p, sources) {
+    // The sibling `master.cf` goes through the gateway like any file: a committed
+    // `master.cf -> /proc/self/environ` is a note, never read.
+    let mut notes = Vec::new();
+    let master = sibling(&main_path, "main.cf", "master.cf").and_then(|p| {
+        match sources.load_included(&p, gateway) {
             Ok(id) => Some(id),
-            Err(e) => {
-                parsed.errors.push(e);
+            Err(crate::gateway::Refusal::Missing { dangling: false }) => None,
+            Err(why) if crate::parse::is_unseen(&why) => {
+                notes.push(crate::parse::refused_note(
+                    Span::new(main, 0, 0),
+                    &p,
+                    &why,
+                    "its service overrides",
+                ));
                 None
             }
-        });
+            Err(why) => {
+                parsed.errors.push(ParseError::new(
+                    Span::new(main, 0, 0),
+                    crate::parse::refused_message(&p, &why),
+                ));
+                None
+            }
+        }
+    });
     parsed.files.extend(master);
     let main_text = sources.get(main).text.clone();
     let (defs, problems) = syntax::main_cf(main, &main_text);
@@ -142,6 +160,7 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let (m, errors) = input.extract();
     model.extend(m);
     parsed.model = model;
+    parsed.model.observations.extend(notes);
     parsed.errors.extend(errors);
     parsed
 }
