@@ -21,9 +21,11 @@ pub mod model;
 pub mod parse;
 pub mod policy;
 pub mod report;
+pub mod root;
 pub mod source;
 pub mod spelling;
 pub mod suppress;
+pub mod write;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
