@@ -157,7 +157,11 @@ pub struct Outcome {
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if args.print_config {
-        return match load_config(args) {
+        let (cfg, note) = load_config(args);
+        if let Some(note) = note {
+            writeln!(err, "{note}")?;
+        }
+        return match cfg {
             Ok(c) => {
                 out.write_all(c.render().as_bytes())?;
                 Ok(EXIT_CLEAN)
@@ -285,13 +289,14 @@ fn init(out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
 }
 
 /// The config for a run: `--no-config`, `--config FILE`, or the closest one found walking
-/// up from the first path (the current directory when none is given).
-fn load_config(args: &CheckArgs) -> Result<config::Config, config::LoadError> {
+/// up from the first path (the current directory when none is given) to the checked root.
+/// Also returns the note to print when a config file above the root was skipped.
+fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, Option<String>) {
     if args.no_config {
-        return Ok(config::Config::default());
+        return (Ok(config::Config::default()), None);
     }
     if let Some(p) = &args.config {
-        return config::load(p);
+        return (config::load(p, None), None);
     }
     let start = args
         .paths
@@ -299,10 +304,20 @@ fn load_config(args: &CheckArgs) -> Result<config::Config, config::LoadError> {
         .find(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    match config::discover(&start) {
-        Some(p) => config::load(&p),
+    let root = root::checked_root(&args.paths);
+    let found = config::discover(&start, &root);
+    let note = found.ignored.map(|p| {
+        format!(
+            "note: ignoring {} above the checked root {}; pass --config to use it",
+            report::printable(&p.display().to_string()),
+            report::printable(&root.display().to_string())
+        )
+    });
+    let cfg = match found.path {
+        Some(p) => config::load(&p, Some(&root)),
         None => Ok(config::Config::default()),
-    }
+    };
+    (cfg, note)
 }
 
 /// A policy or config load error as a `config-error` finding over the file's text.
@@ -323,7 +338,7 @@ fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         Ok((run, _)) => run,
         Err(code) => return Ok(code),
     };
-    let (targets, _) = targets(args, &load_config(args).unwrap_or_default()).unwrap_or_default();
+    let (targets, _) = targets(args, &load_config(args).0.unwrap_or_default()).unwrap_or_default();
     let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
     report::json::emit_model(&run.model, &run.sources, profile, out)?;
     if run.errors.is_empty() {
@@ -435,15 +450,19 @@ fn targets(
     Ok((t, apps))
 }
 
-/// The policy to load: the flag, else the config's (relative to the config's directory),
-/// else the default.
-fn policy_spec(args: &CheckArgs, cfg: &config::Config) -> String {
+/// The policy for a run: the flag (a path there may be anywhere), else the config's (a file
+/// relative to the config's directory and confined to it), else the default.
+fn load_policy(
+    args: &CheckArgs,
+    cfg: &config::Config,
+) -> Result<policy::Policy, policy::LoadError> {
     match (&args.policy, &cfg.policy) {
+        (Some(p), _) => policy::load(p),
         (None, Some(p)) if policy::builtin(p).is_none() => {
-            cfg.dir.join(p).to_string_lossy().into_owned()
+            policy::load_file(&cfg.dir.join(p), Some(&cfg.dir))
         }
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => policy::DEFAULT_POLICY.to_owned(),
+        (None, Some(p)) => policy::load(p),
+        (None, None) => policy::load(policy::DEFAULT_POLICY),
     }
 }
 
@@ -451,7 +470,11 @@ fn policy_spec(args: &CheckArgs, cfg: &config::Config) -> String {
 /// returns the fail level (flag, else config, else warning).
 fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Severity), u8>> {
     let mut sources = Sources::new();
-    let cfg = match load_config(args) {
+    let (cfg, note) = load_config(args);
+    if let Some(note) = note {
+        writeln!(err, "{note}")?;
+    }
+    let cfg = match cfg {
         Ok(c) => c,
         Err(e) => {
             let f = load_error(&e, &mut sources);
@@ -481,7 +504,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
         return Ok(Err(EXIT_ERROR));
     };
     let mut errors = Vec::new();
-    let policy = match policy::load(&policy_spec(args, &cfg)) {
+    let policy = match load_policy(args, &cfg) {
         Ok(p) => Some(p),
         Err(e) => {
             errors.push(load_error(&e, &mut sources));

@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 /// of pretty JSON, so 1 MiB leaves room while keeping a hostile 2 GB file out of memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
+/// Size limit for baselines, which grow with the checked tree: an entry is about 150 bytes of
+/// pretty JSON, so this holds some 200,000 recorded findings.
+pub const MAX_BASELINE_BYTES: u64 = 32 << 20;
+
 /// Most entries read from one app-rules directory (a few dozen descriptions is typical).
 pub const MAX_DIR_ENTRIES: usize = 1000;
 
@@ -35,7 +39,7 @@ const SPECIAL_DIRS: &[&str] = &["/proc", "/sys", "/dev"];
 #[non_exhaustive]
 pub enum ReadError {
     /// The file system said no (missing file, dangling symlink, permissions).
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read `{path}`: {source}")]
     Io {
         /// The path as given.
         path: String,
@@ -43,7 +47,7 @@ pub enum ReadError {
         source: io::Error,
     },
     /// The path resolves outside the directory it may reach.
-    #[error("{path} resolves outside {allowed}, the directory it may be read from")]
+    #[error("`{path}` resolves outside `{allowed}`, the directory it must stay in")]
     Outside {
         /// The path as given.
         path: String,
@@ -51,7 +55,7 @@ pub enum ReadError {
         allowed: String,
     },
     /// The path resolves to a kernel or device file.
-    #[error("{path} resolves to {resolved}, which is not read (kernel and device files)")]
+    #[error("`{path}` resolves to `{resolved}`; kernel and device files are never read")]
     Special {
         /// The path as given.
         path: String,
@@ -59,7 +63,7 @@ pub enum ReadError {
         resolved: String,
     },
     /// Not a regular file (directory, FIFO, socket, device).
-    #[error("{path} is not a regular file ({kind})")]
+    #[error("`{path}` is not a regular file ({kind})")]
     NotRegular {
         /// The path as given.
         path: String,
@@ -67,13 +71,13 @@ pub enum ReadError {
         kind: &'static str,
     },
     /// Not a directory where one is needed.
-    #[error("{path} is not a directory")]
+    #[error("`{path}` is not a directory")]
     NotDir {
         /// The path as given.
         path: String,
     },
     /// Larger than the limit.
-    #[error("{path} is too large ({size} bytes; the limit is {limit})")]
+    #[error("`{path}` is too large ({size} bytes; the limit is {limit})")]
     TooLarge {
         /// The path as given.
         path: String,
@@ -83,7 +87,7 @@ pub enum ReadError {
         limit: u64,
     },
     /// A directory with more entries than the limit.
-    #[error("{path} has more than {limit} entries")]
+    #[error("`{path}` has more than {limit} entries")]
     TooMany {
         /// The path as given.
         path: String,
@@ -91,7 +95,7 @@ pub enum ReadError {
         limit: usize,
     },
     /// Not UTF-8 text.
-    #[error("{path} is not UTF-8 text")]
+    #[error("`{path}` is not UTF-8 text")]
     NotUtf8 {
         /// The path as given.
         path: String,
@@ -246,7 +250,7 @@ fn regular(path: &Path, meta: &fs::Metadata, limit: u64) -> Result<(), ReadError
     if !meta.is_file() {
         return Err(ReadError::NotRegular {
             path: shown(path),
-            kind: kind(&meta.file_type()),
+            kind: kind(meta.file_type()),
         });
     }
     if meta.len() > limit {
@@ -282,7 +286,7 @@ fn read_resolved(path: &Path, resolved: &Path, limit: u64) -> Result<String, Rea
     String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 { path: shown(path) })
 }
 
-fn kind(t: &fs::FileType) -> &'static str {
+fn kind(t: fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt as _;
@@ -296,12 +300,17 @@ fn kind(t: &fs::FileType) -> &'static str {
             return "a device";
         }
     }
-    if t.is_dir() { "a directory" } else { "not a file" }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 /// A path as shown in messages: relative to the current directory when below it.
 fn shown(path: &Path) -> String {
-    crate::source::display_name(path)
+    let s = crate::source::display_name(path);
+    if s.is_empty() { ".".to_owned() } else { s }
 }
 
 #[cfg(test)]
@@ -361,7 +370,10 @@ mod tests {
         )
         .unwrap();
         std::os::unix::fs::symlink(base.join("outside/deep"), base.join("tree/dir")).unwrap();
-        assert_eq!(checked_root(&[base.join("tree/link.conf")]), base.join("tree"));
+        assert_eq!(
+            checked_root(&[base.join("tree/link.conf")]),
+            base.join("tree")
+        );
         // A symlinked directory is resolved once: its target, not the target's parents.
         assert_eq!(
             checked_root(&[base.join("tree/dir")]),

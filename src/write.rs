@@ -21,7 +21,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let existing = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
-            return Err(refused("is a symbolic link; tlslint does not write through links"));
+            return Err(refused(
+                "is a symbolic link; tlslint does not write through links",
+            ));
         }
         Ok(m) if !m.is_file() => return Err(refused("exists and is not a regular file")),
         Ok(m) => Some(m),

@@ -90,6 +90,29 @@ pub fn emit(
     }
 }
 
+/// Text from an input (a path, a name) made safe to print on one line of a terminal or a
+/// CI log: control characters (C0, DEL, C1) and bidirectional-text controls become visible
+/// escapes (`\n`, `\u{1b}`, `\u{202e}`), so a file name cannot start a new log line that
+/// GitHub would read as a workflow command.
+pub fn printable(s: &str) -> String {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.contains(unsafe_char) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// One line per finding.
 fn concise(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
