@@ -175,20 +175,21 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                     &[f],
                     &summary,
                     &sources,
+                    &report::RunInfo::default(),
                     err,
                 )?;
                 Ok(EXIT_ERROR)
             }
         };
     }
-    let (run, fail) = match lint(args, err)? {
+    let (run, fail, mut info) = match lint(args, err)? {
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
     let mut findings = run.findings;
     if let Some(path) = &args.write_baseline {
         let b = baseline::Baseline::from_findings(&findings, &run.sources, path);
-        if let Err(e) = std::fs::write(path, b.to_json()) {
+        if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
             writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
             return Ok(EXIT_ERROR);
         }
@@ -210,10 +211,19 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 return Ok(EXIT_ERROR);
             }
         };
+        let before = findings.len();
         let (new, stale) = b.filter(findings, &run.sources, path);
         findings = new;
-        if !stale.is_empty() {
-            let n: usize = stale.iter().map(|e| e.count).sum();
+        let n: usize = stale.iter().map(|e| e.count).sum();
+        let mut used = report::BaselineUse::default();
+        used.file = source::display_name(path);
+        used.hidden = before - findings.len();
+        used.stale = n;
+        info.baseline = Some(used);
+        if let Some(line) = info.baseline_line() {
+            writeln!(err, "{line}")?;
+        }
+        if n > 0 {
             writeln!(
                 err,
                 "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
@@ -239,16 +249,20 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         all.sort_by_key(order);
     }
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
+    // The machine formats carry the same facts as fields; stdout stays theirs alone.
+    if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
+        writeln!(err, "{}", info.line())?;
+    }
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            report::emit(format(args), &all, &summary, &run.sources, &mut buf)?;
-            if let Err(e) = std::fs::write(path, buf) {
+            report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
+            if let Err(e) = write::write_atomically(path, &buf) {
                 writeln!(err, "error: cannot write {}: {e}", path.display())?;
                 return Ok(EXIT_ERROR);
             }
         }
-        None => report::emit(format(args), &all, &summary, &run.sources, out)?,
+        None => report::emit(format(args), &all, &summary, &run.sources, &info, out)?,
     }
     // Freeing millions of small allocations one by one takes a while: do it off the
     // critical path (when the process exits first, the OS reclaims everything at once).
@@ -335,7 +349,7 @@ fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
 
 fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let run = match lint(args, err)? {
-        Ok((run, _)) => run,
+        Ok((run, _, _)) => run,
         Err(code) => return Ok(code),
     };
     let (targets, _) = targets(args, &load_config(args).0.unwrap_or_default()).unwrap_or_default();
@@ -350,6 +364,7 @@ fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
             &run.errors,
             &summary,
             &run.sources,
+            &report::RunInfo::default(),
             err,
         )?;
         Ok(EXIT_ERROR)
@@ -451,24 +466,29 @@ fn targets(
 }
 
 /// The policy for a run: the flag (a path there may be anywhere), else the config's (a file
-/// relative to the config's directory and confined to it), else the default.
+/// relative to the config's directory and confined to it), else the default. Also returns
+/// the policy file, when it is not a built-in policy.
 fn load_policy(
     args: &CheckArgs,
     cfg: &config::Config,
-) -> Result<policy::Policy, policy::LoadError> {
+) -> (Result<policy::Policy, policy::LoadError>, Option<PathBuf>) {
     match (&args.policy, &cfg.policy) {
-        (Some(p), _) => policy::load(p),
-        (None, Some(p)) if policy::builtin(p).is_none() => {
-            policy::load_file(&cfg.dir.join(p), Some(&cfg.dir))
+        (Some(p), _) | (None, Some(p)) if policy::builtin(p).is_some() => (policy::load(p), None),
+        (Some(p), _) => (policy::load(p), Some(PathBuf::from(p))),
+        (None, Some(p)) => {
+            let path = cfg.dir.join(p);
+            (policy::load_file(&path, Some(&cfg.dir)), Some(path))
         }
-        (None, Some(p)) => policy::load(p),
-        (None, None) => policy::load(policy::DEFAULT_POLICY),
+        (None, None) => (policy::load(policy::DEFAULT_POLICY), None),
     }
 }
 
+/// What [`lint`] returns: what was read and found, the fail level, and what the run used.
+type Linted = (Outcome, Severity, report::RunInfo);
+
 /// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments). Also
-/// returns the fail level (flag, else config, else warning).
-fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Severity), u8>> {
+/// returns the fail level (flag, else config, else warning) and what the run used.
+fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>> {
     let mut sources = Sources::new();
     let (cfg, note) = load_config(args);
     if let Some(note) = note {
@@ -484,7 +504,9 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
                 errors: vec![f],
                 findings: Vec::new(),
             };
-            return Ok(Ok((outcome, Severity::Warning)));
+            let mut info = report::RunInfo::default();
+            info.config = Some(e.file);
+            return Ok(Ok((outcome, Severity::Warning, info)));
         }
     };
     let fail = match args.fail_level {
@@ -504,7 +526,11 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
         return Ok(Err(EXIT_ERROR));
     };
     let mut errors = Vec::new();
-    let policy = match load_policy(args, &cfg) {
+    let mut info = report::RunInfo::default();
+    info.config = cfg.path.as_deref().map(source::display_name);
+    let (loaded, policy_file) = load_policy(args, &cfg);
+    info.policy_file = policy_file.as_deref().map(source::display_name);
+    let policy = match loaded {
         Ok(p) => Some(p),
         Err(e) => {
             errors.push(load_error(&e, &mut sources));
@@ -552,6 +578,14 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
             None => Some(None),
         }
     };
+    if let Some(p) = &policy {
+        info.policy.clone_from(&p.name);
+        info.checks_enabled = p
+            .entries
+            .iter()
+            .filter(|e| enabled(e.check.name).is_some())
+            .count();
+    }
     let input = Input {
         paths: &paths,
         dialect: forced,
@@ -569,7 +603,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
     let mut run = check_paths_with(input, policy.as_ref(), &options, &enabled, sources, &extras);
     errors.append(&mut run.errors);
     run.errors = errors;
-    Ok(Ok((run, fail)))
+    Ok(Ok((run, fail, info)))
 }
 
 /// What to read.
