@@ -216,7 +216,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         findings = new;
         let n: usize = stale.iter().map(|e| e.count).sum();
         let mut used = report::BaselineUse::default();
-        used.file = source::display_name(path);
+        used.file = relative_name(path);
         used.hidden = before - findings.len();
         used.stale = n;
         info.baseline = Some(used);
@@ -332,6 +332,30 @@ fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, 
         None => Ok(config::Config::default()),
     };
     (cfg, note)
+}
+
+/// A path as the run-info line shows it: relative to the current directory, climbing with
+/// `..` when it is above it (a config found from a subdirectory is `../.tlslint.toml`), and
+/// absolute only when the two share nothing but `/`.
+fn relative_name(path: &std::path::Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return source::display_name(path);
+    };
+    let abs = config::normalize(&cwd.join(path));
+    let shared = abs
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared <= 1 {
+        return abs.to_string_lossy().replace('\\', "/");
+    }
+    let mut rel = PathBuf::new();
+    for _ in shared..cwd.components().count() {
+        rel.push("..");
+    }
+    rel.extend(abs.components().skip(shared));
+    source::display_name(&rel)
 }
 
 /// A policy or config load error as a `config-error` finding over the file's text.
@@ -527,9 +551,9 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     };
     let mut errors = Vec::new();
     let mut info = report::RunInfo::default();
-    info.config = cfg.path.as_deref().map(source::display_name);
+    info.config = cfg.path.as_deref().map(relative_name);
     let (loaded, policy_file) = load_policy(args, &cfg);
-    info.policy_file = policy_file.as_deref().map(source::display_name);
+    info.policy_file = policy_file.as_deref().map(relative_name);
     let policy = match loaded {
         Ok(p) => Some(p),
         Err(e) => {
