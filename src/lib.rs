@@ -157,11 +157,7 @@ pub struct Outcome {
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if args.print_config {
-        let (cfg, note) = load_config(args);
-        if let Some(note) = note {
-            writeln!(err, "{note}")?;
-        }
-        return match cfg {
+        return match config_with_note(args, err)? {
             Ok(c) => {
                 out.write_all(c.render().as_bytes())?;
                 Ok(EXIT_CLEAN)
@@ -186,53 +182,10 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
-    let mut findings = run.findings;
-    if let Some(path) = &args.write_baseline {
-        let b = baseline::Baseline::from_findings(&findings, &run.sources, path);
-        if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
-            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
-            return Ok(EXIT_ERROR);
-        }
-        writeln!(
-            err,
-            "wrote {} finding{} ({} key{}) to {}",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" },
-            b.entries.len(),
-            if b.entries.len() == 1 { "" } else { "s" },
-            path.display()
-        )?;
-        findings.clear();
-    } else if let Some(path) = &args.baseline {
-        let b = match baseline::Baseline::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(EXIT_ERROR);
-            }
-        };
-        let before = findings.len();
-        let (new, stale) = b.filter(findings, &run.sources, path);
-        findings = new;
-        let n: usize = stale.iter().map(|e| e.count).sum();
-        let mut used = report::BaselineUse::default();
-        used.file = relative_name(path);
-        used.hidden = before - findings.len();
-        used.stale = n;
-        info.baseline = Some(used);
-        if let Some(line) = info.baseline_line() {
-            writeln!(err, "{line}")?;
-        }
-        if n > 0 {
-            writeln!(
-                err,
-                "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" },
-                path.display()
-            )?;
-        }
-    }
+    let findings = match apply_baseline(args, run.findings, &run.sources, &mut info, err)? {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
     let failed = !args.exit_zero && findings.iter().any(|f| f.severity >= fail);
     let had_errors = !run.errors.is_empty();
     // The sort below puts input errors first, so appending them keeps the (big) findings
@@ -274,6 +227,64 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// `--write-baseline` (records the findings, leaving none to report) or `--baseline` (hides
+/// the recorded ones, saying how many in `info` and on stderr); `Err(code)` on failure.
+fn apply_baseline(
+    args: &CheckArgs,
+    mut findings: Vec<Finding>,
+    sources: &Sources,
+    info: &mut report::RunInfo,
+    err: &mut dyn Write,
+) -> io::Result<Result<Vec<Finding>, u8>> {
+    if let Some(path) = &args.write_baseline {
+        let b = baseline::Baseline::from_findings(&findings, sources, path);
+        if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
+            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
+            return Ok(Err(EXIT_ERROR));
+        }
+        writeln!(
+            err,
+            "wrote {} finding{} ({} key{}) to {}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            b.entries.len(),
+            if b.entries.len() == 1 { "" } else { "s" },
+            path.display()
+        )?;
+        findings.clear();
+    } else if let Some(path) = &args.baseline {
+        let b = match baseline::Baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(Err(EXIT_ERROR));
+            }
+        };
+        let before = findings.len();
+        let (new, stale) = b.filter(findings, sources, path);
+        findings = new;
+        let n: usize = stale.iter().map(|e| e.count).sum();
+        info.baseline = Some(report::BaselineUse {
+            file: relative_name(path),
+            hidden: before - findings.len(),
+            stale: n,
+        });
+        if let Some(line) = info.baseline_line() {
+            writeln!(err, "{line}")?;
+        }
+        if n > 0 {
+            writeln!(
+                err,
+                "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                path.display()
+            )?;
+        }
+    }
+    Ok(Ok(findings))
 }
 
 /// `tlslint init`: writes the starter config, never over an existing one.
@@ -507,6 +518,50 @@ fn load_policy(
     }
 }
 
+/// What a run uses: the config file, the policy (its file unless built-in) and how many of
+/// its checks `enabled` lets run.
+fn run_info(
+    cfg: &config::Config,
+    policy: Option<&policy::Policy>,
+    policy_file: Option<&std::path::Path>,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+) -> report::RunInfo {
+    report::RunInfo {
+        config: cfg.path.as_deref().map(relative_name),
+        policy: policy.map(|p| p.name.clone()).unwrap_or_default(),
+        policy_file: policy_file.map(relative_name),
+        checks_enabled: policy.map_or(0, |p| {
+            p.entries
+                .iter()
+                .filter(|e| enabled(e.check.name).is_some())
+                .count()
+        }),
+        baseline: None,
+    }
+}
+
+/// [`load_config`], printing its note about a config file above the root.
+fn config_with_note(
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> io::Result<Result<config::Config, config::LoadError>> {
+    let (cfg, note) = load_config(args);
+    if let Some(note) = note {
+        writeln!(err, "{note}")?;
+    }
+    Ok(cfg)
+}
+
+/// The lowest severity that fails the run: the flag, else the config's, else warning.
+fn fail_level(args: &CheckArgs, cfg: &config::Config) -> Severity {
+    match args.fail_level {
+        Some(Level::Note) => Severity::Note,
+        Some(Level::Warning) => Severity::Warning,
+        Some(Level::Error) => Severity::Error,
+        None => cfg.fail_level.unwrap_or(Severity::Warning),
+    }
+}
+
 /// What [`lint`] returns: what was read and found, the fail level, and what the run used.
 type Linted = (Outcome, Severity, report::RunInfo);
 
@@ -514,11 +569,7 @@ type Linted = (Outcome, Severity, report::RunInfo);
 /// returns the fail level (flag, else config, else warning) and what the run used.
 fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>> {
     let mut sources = Sources::new();
-    let (cfg, note) = load_config(args);
-    if let Some(note) = note {
-        writeln!(err, "{note}")?;
-    }
-    let cfg = match cfg {
+    let cfg = match config_with_note(args, err)? {
         Ok(c) => c,
         Err(e) => {
             let f = load_error(&e, &mut sources);
@@ -528,17 +579,14 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
                 errors: vec![f],
                 findings: Vec::new(),
             };
-            let mut info = report::RunInfo::default();
-            info.config = Some(e.file);
+            let info = report::RunInfo {
+                config: Some(e.file),
+                ..report::RunInfo::default()
+            };
             return Ok(Ok((outcome, Severity::Warning, info)));
         }
     };
-    let fail = match args.fail_level {
-        Some(Level::Note) => Severity::Note,
-        Some(Level::Warning) => Severity::Warning,
-        Some(Level::Error) => Severity::Error,
-        None => cfg.fail_level.unwrap_or(Severity::Warning),
-    };
+    let fail = fail_level(args, &cfg);
     let (targets, app_versions) = match targets(args, &cfg) {
         Ok(t) => t,
         Err(e) => {
@@ -550,10 +598,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
         return Ok(Err(EXIT_ERROR));
     };
     let mut errors = Vec::new();
-    let mut info = report::RunInfo::default();
-    info.config = cfg.path.as_deref().map(relative_name);
     let (loaded, policy_file) = load_policy(args, &cfg);
-    info.policy_file = policy_file.as_deref().map(relative_name);
     let policy = match loaded {
         Ok(p) => Some(p),
         Err(e) => {
@@ -602,14 +647,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
             None => Some(None),
         }
     };
-    if let Some(p) = &policy {
-        info.policy.clone_from(&p.name);
-        info.checks_enabled = p
-            .entries
-            .iter()
-            .filter(|e| enabled(e.check.name).is_some())
-            .count();
-    }
+    let info = run_info(&cfg, policy.as_ref(), policy_file.as_deref(), &enabled);
     let input = Input {
         paths: &paths,
         dialect: forced,

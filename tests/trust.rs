@@ -346,13 +346,13 @@ fn a_baseline_says_how_many_findings_it_hid() {
         .find(|l| l.starts_with("note: the baseline base.json hid "))
         .unwrap_or_else(|| panic!("{}", r.stderr));
     assert!(hidden.ends_with("findings; run without --baseline to see them"));
-    let n: usize = hidden["note: the baseline base.json hid ".len()..]
+    let hid: usize = hidden["note: the baseline base.json hid ".len()..]
         .split(' ')
         .next()
         .unwrap()
         .parse()
         .unwrap();
-    assert!(n >= 1, "{hidden}");
+    assert!(hid >= 1, "{hidden}");
     // Inflated counts hide no more than occurs, and the count is still shown.
     let text = fs::read_to_string(t.repo().join("base.json")).unwrap();
     t.write(
@@ -369,10 +369,10 @@ fn a_baseline_says_how_many_findings_it_hid() {
     ]);
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(j["baseline"]["file"], "base.json");
-    assert_eq!(j["baseline"]["hidden"], n);
+    assert_eq!(j["baseline"]["hidden"], hid);
     assert!(j["baseline"]["stale"].as_u64().unwrap() > 0);
     assert!(
-        r.stderr.contains(&format!("hid {n} findings")),
+        r.stderr.contains(&format!("hid {hid} findings")),
         "{}",
         r.stderr
     );
@@ -384,11 +384,13 @@ fn a_baseline_says_how_many_findings_it_hid() {
         "--baseline",
         "base.json",
     ]);
-    let s: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(s["runs"][0]["properties"]["baseline"]["hidden"], n);
+    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["baseline"]["hidden"], hid);
     // A huge baseline is refused quickly.
-    let f = fs::File::create(t.repo().join("big.json")).unwrap();
-    f.set_len(2 << 30).unwrap();
+    fs::File::create(t.repo().join("big.json"))
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
     let r = t.run(&["check", "a/b/nginx.conf", "--baseline", "big.json"]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("too large"), "{}", r.stderr);
