@@ -102,10 +102,10 @@ impl Baseline {
         s
     }
 
-    /// Reads a baseline file.
+    /// Reads a baseline file (a regular file of at most [`crate::root::MAX_BASELINE_BYTES`]).
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let text = crate::root::read_limited(path, crate::root::MAX_BASELINE_BYTES)
+            .map_err(|e| format!("cannot use baseline: {e}"))?;
         let b: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a tlslint baseline: {e}", path.display()))?;
         if b.version != VERSION {

@@ -2,8 +2,11 @@
 //!
 //! Discovery follows typos/ruff: `--config FILE` if given, else the closest of
 //! `tlslint.toml`, `.tlslint.toml` found walking up from the first checked path (or the
-//! current directory); one file per run, no merging; `--no-config` skips all of this. Command
-//! line flags beat the file. Keys are kebab-case; unknown keys and bad values are errors that
+//! current directory) to the checked root ([`crate::root::checked_root`], the repository's
+//! top); one file per run, no merging; `--no-config` skips all of this. A file above the root
+//! is never used ([`Discovered::ignored`]): in CI the directories above a checkout are not
+//! the project's. Command line flags beat the file. The file comes from the checked tree, so
+//! the paths written in it (`policy`, `app-rules`) must stay inside its directory. Keys are kebab-case; unknown keys and bad values are errors that
 //! carry the byte range of the key or value ([`LoadError`], rendered as a `config-error`
 //! finding on the file's text), read with `toml::de::DeTable` like policies.
 //!
@@ -66,13 +69,18 @@ pub struct Config {
     pub app_rules: Vec<PathBuf>,
     /// Whether inline suppressions need `reason="..."` (default true).
     pub require_reason: Option<bool>,
+    /// Where `policy` is written in the file (for errors about the path it names).
+    pub policy_span: Option<Range<usize>>,
+    /// Where each `app-rules` entry is written, in the order of `app_rules`.
+    pub app_rules_spans: Vec<Range<usize>>,
 }
 
 /// The commented starter config `tlslint init` writes; it must load without errors.
-pub const STARTER: &str = r#"# tlslint configuration. Found by walking up from the checked paths; command-line
-# flags beat these values. `tlslint rules` lists the checks.
+pub const STARTER: &str = r#"# tlslint configuration. Found by walking up from the checked paths to the top of the
+# repository; command-line flags beat these values. `tlslint rules` lists the checks.
 
-# Built-in policy name (`tlslint policies`) or a policy file relative to this file.
+# Built-in policy name (`tlslint policies`) or a policy file relative to this file (it must
+# be inside this file's directory).
 policy = "mozilla-intermediate"
 
 # Lowest severity that makes `tlslint check` exit 1: "note", "warning" or "error".
@@ -103,38 +111,75 @@ require-reason = true
 # checks = { weak-cipher = "warning" }
 "#;
 
-/// Finds the config file for a run: the closest `tlslint.toml` / `.tlslint.toml` above
-/// `start` (a file or directory).
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    let abs = if start.is_absolute() {
-        start.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(start)
-    };
-    let mut dir = if abs.is_dir() {
-        Some(abs.as_path())
-    } else {
-        abs.parent()
-    };
-    while let Some(d) = dir {
-        for name in NAMES {
-            let p = d.join(name);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-        dir = d.parent();
-    }
-    None
+/// Where the config search ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// The config file to use: the closest one from the start up to the checked root.
+    pub path: Option<PathBuf>,
+    /// When none was found inside the root: the closest one above it, which is not used
+    /// (a `.tlslint.toml` in `/tmp` or a home directory must not steer a run silently).
+    pub ignored: Option<PathBuf>,
 }
 
-/// Reads and validates a config file.
-pub fn load(path: &Path) -> Result<Config, LoadError> {
+/// Finds the config file for a run: the closest `tlslint.toml` / `.tlslint.toml` walking up
+/// from `start` (a file or directory) to `root` (see [`crate::root::checked_root`]),
+/// inclusive; the search goes on above the root only to name a file it ignores.
+pub fn discover(start: &Path, root: &Path) -> Discovered {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = normalize(&cwd.join(start));
+    let dir = if abs.is_dir() {
+        abs.as_path()
+    } else {
+        abs.parent().unwrap_or(&abs)
+    };
+    // The walk is lexical (the names users see); whether a directory is inside the root is
+    // decided on its resolved path, as the root itself is resolved.
+    let inside = |d: &Path| d.canonicalize().is_ok_and(|c| c.starts_with(root));
+    let mut out = Discovered::default();
+    let from_root;
+    let dirs = if inside(dir) {
+        dir.ancestors()
+    } else {
+        // The start is outside the root (a symlinked directory on the way): look in the
+        // root itself and above it.
+        from_root = root.to_path_buf();
+        from_root.ancestors()
+    };
+    for d in dirs {
+        let Some(p) = NAMES
+            .iter()
+            .map(|name| d.join(name))
+            .find(|p| std::fs::symlink_metadata(p).is_ok())
+        else {
+            continue;
+        };
+        if inside(d) {
+            out.path = Some(p);
+        } else {
+            out.ignored = Some(p);
+        }
+        break;
+    }
+    out
+}
+
+/// Reads and validates a config file, then checks the paths written in it.
+///
+/// `allowed` is the directory the file itself must resolve inside (the checked root for a
+/// discovered file); `None` for a file named with `--config`, which may be anywhere. Either
+/// way it must be a regular file of at most [`crate::root::MAX_FILE_BYTES`], and the `policy`
+/// and `app-rules` paths in it must resolve inside the directory holding it.
+pub fn load(path: &Path, allowed: Option<&Path>) -> Result<Config, LoadError> {
+    use crate::root::{MAX_FILE_BYTES, read_confined, read_limited};
     let name = crate::source::display_name(path);
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+    let read = match allowed {
+        Some(root) => read_confined(path, root, MAX_FILE_BYTES),
+        None => read_limited(path, MAX_FILE_BYTES),
+    };
+    let text = read.map_err(|e| LoadError {
         file: name.clone(),
         text: String::new(),
-        message: format!("cannot read config `{name}`: {e}"),
+        message: format!("cannot use config: {e}"),
         span: None,
         help: None,
     })?;
@@ -145,7 +190,51 @@ pub fn load(path: &Path) -> Result<Config, LoadError> {
         .unwrap_or_else(|| PathBuf::from("."));
     let mut c = parse(&name, &text, &dir)?;
     c.path = Some(path.to_path_buf());
+    confine_paths(&c).map_err(|(message, span, help)| LoadError {
+        file: name,
+        text,
+        message,
+        span: Some(span),
+        help,
+    })?;
     Ok(c)
+}
+
+/// Checks that the `policy` file and the `app-rules` directories of a loaded config resolve
+/// inside the directory holding it: a config is data from the checked tree, and its paths
+/// must not reach out of it (`/etc/passwd`, `/dev/zero`, `../../.ssh`).
+fn confine_paths(c: &Config) -> Result<(), Fail> {
+    use crate::root::{MAX_FILE_BYTES, confine, confine_dir};
+    let help = |what: &str| {
+        Some(format!(
+            "{what} named in a config must be inside the directory holding the config; \
+             pass it on the command line to use another one"
+        ))
+    };
+    if let (Some(p), Some(span)) = (&c.policy, &c.policy_span)
+        && crate::policy::builtin(p).is_none()
+    {
+        confine(&c.dir.join(p), &c.dir, MAX_FILE_BYTES).map_err(|e| {
+            let help = match e {
+                crate::root::ReadError::Io { .. } => Some(format!(
+                    "use a built-in policy ({}) or a policy file inside the config's directory",
+                    crate::policy::names()
+                )),
+                _ => help("a policy file"),
+            };
+            (format!("policy: {e}"), span.clone(), help)
+        })?;
+    }
+    for (dir, span) in c.app_rules.iter().zip(&c.app_rules_spans) {
+        confine_dir(dir, &c.dir).map_err(|e| {
+            (
+                format!("app-rules: {e}"),
+                span.clone(),
+                help("an app-rules directory"),
+            )
+        })?;
+    }
+    Ok(())
 }
 
 type Fail = (String, Range<usize>, Option<String>);
@@ -186,13 +275,18 @@ fn read_key(
     dir: &Path,
 ) -> Result<(), Fail> {
     match k.get_ref().as_ref() {
-        "policy" => c.policy = Some(string(v)?),
+        "policy" => {
+            c.policy = Some(string(v)?);
+            c.policy_span = Some(v.span());
+        }
         "fail-level" => c.fail_level = Some(severity(v)?),
         "require-reason" => c.require_reason = Some(boolean(v)?),
         "select" => c.select = check_names(v)?,
         "ignore" => c.ignore = check_names(v)?,
         "app-rules" => {
-            c.app_rules = strings(v)?.into_iter().map(|(s, _)| dir.join(s)).collect();
+            let list = strings(v)?;
+            c.app_rules = list.iter().map(|(s, _)| dir.join(s)).collect();
+            c.app_rules_spans = list.into_iter().map(|(_, span)| span).collect();
         }
         "targets" => {
             for (tk, tv) in table(v)? {
@@ -570,19 +664,32 @@ checks = { weak-cipher = "note" }
     }
 
     #[test]
-    fn discovery_prefers_the_closest_file() {
+    fn discovery_prefers_the_closest_file_and_stops_at_the_root() {
         let tmp = tempfile::tempdir().unwrap();
-        let sub = tmp.path().join("a/b");
+        let base = tmp.path().canonicalize().unwrap();
+        let repo = base.join("repo");
+        let sub = repo.join("a/b");
         std::fs::create_dir_all(&sub).unwrap();
-        assert!(discover(&sub).is_none_or(|p| !p.starts_with(tmp.path())));
-        std::fs::write(tmp.path().join("tlslint.toml"), "").unwrap();
-        assert_eq!(discover(&sub).unwrap(), tmp.path().join("tlslint.toml"));
-        std::fs::write(tmp.path().join("a/.tlslint.toml"), "").unwrap();
+        assert_eq!(discover(&sub, &repo), Discovered::default());
+        std::fs::write(base.join("tlslint.toml"), "").unwrap();
         assert_eq!(
-            discover(&sub.join("nginx.conf")).unwrap(),
-            tmp.path().join("a/.tlslint.toml")
+            discover(&sub, &repo),
+            Discovered {
+                path: None,
+                ignored: Some(base.join("tlslint.toml"))
+            }
         );
-        std::fs::write(tmp.path().join("a/tlslint.toml"), "").unwrap();
-        assert_eq!(discover(&sub).unwrap(), tmp.path().join("a/tlslint.toml"));
+        std::fs::write(repo.join(".tlslint.toml"), "").unwrap();
+        assert_eq!(discover(&sub, &repo).path, Some(repo.join(".tlslint.toml")));
+        std::fs::write(repo.join("a/.tlslint.toml"), "").unwrap();
+        assert_eq!(
+            discover(&sub.join("nginx.conf"), &repo).path,
+            Some(repo.join("a/.tlslint.toml"))
+        );
+        std::fs::write(repo.join("a/tlslint.toml"), "").unwrap();
+        assert_eq!(
+            discover(&sub, &repo).path,
+            Some(repo.join("a/tlslint.toml"))
+        );
     }
 }

@@ -21,9 +21,11 @@ pub mod model;
 pub mod parse;
 pub mod policy;
 pub mod report;
+pub mod root;
 pub mod source;
 pub mod spelling;
 pub mod suppress;
+pub mod write;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -158,7 +160,7 @@ pub struct Outcome {
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if args.print_config {
-        return match load_config(args) {
+        return match config_with_note(args, err)? {
             Ok(c) => {
                 out.write_all(c.render().as_bytes())?;
                 Ok(EXIT_CLEAN)
@@ -172,54 +174,21 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                     &[f],
                     &summary,
                     &sources,
+                    &report::RunInfo::default(),
                     err,
                 )?;
                 Ok(EXIT_ERROR)
             }
         };
     }
-    let (run, fail) = match lint(args, err)? {
+    let (run, fail, mut info) = match lint(args, err)? {
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
-    let mut findings = run.findings;
-    if let Some(path) = &args.write_baseline {
-        let b = baseline::Baseline::from_findings(&findings, &run.sources, path);
-        if let Err(e) = std::fs::write(path, b.to_json()) {
-            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
-            return Ok(EXIT_ERROR);
-        }
-        writeln!(
-            err,
-            "wrote {} finding{} ({} key{}) to {}",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" },
-            b.entries.len(),
-            if b.entries.len() == 1 { "" } else { "s" },
-            path.display()
-        )?;
-        findings.clear();
-    } else if let Some(path) = &args.baseline {
-        let b = match baseline::Baseline::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(EXIT_ERROR);
-            }
-        };
-        let (new, stale) = b.filter(findings, &run.sources, path);
-        findings = new;
-        if !stale.is_empty() {
-            let n: usize = stale.iter().map(|e| e.count).sum();
-            writeln!(
-                err,
-                "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" },
-                path.display()
-            )?;
-        }
-    }
+    let findings = match apply_baseline(args, run.findings, &run.sources, &mut info, err)? {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
     let failed = !args.exit_zero && findings.iter().any(|f| f.severity >= fail);
     let had_errors = !run.errors.is_empty();
     // The sort below puts input errors first, so appending them keeps the (big) findings
@@ -236,16 +205,20 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         all.sort_by_key(order);
     }
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
+    // The machine formats carry the same facts as fields; stdout stays theirs alone.
+    if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
+        writeln!(err, "{}", info.line())?;
+    }
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            report::emit(format(args), &all, &summary, &run.sources, &mut buf)?;
-            if let Err(e) = std::fs::write(path, buf) {
+            report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
+            if let Err(e) = write::write_atomically(path, &buf) {
                 writeln!(err, "error: cannot write {}: {e}", path.display())?;
                 return Ok(EXIT_ERROR);
             }
         }
-        None => report::emit(format(args), &all, &summary, &run.sources, out)?,
+        None => report::emit(format(args), &all, &summary, &run.sources, &info, out)?,
     }
     // Freeing millions of small allocations one by one takes a while: do it off the
     // critical path (when the process exits first, the OS reclaims everything at once).
@@ -257,6 +230,64 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// `--write-baseline` (records the findings, leaving none to report) or `--baseline` (hides
+/// the recorded ones, saying how many in `info` and on stderr); `Err(code)` on failure.
+fn apply_baseline(
+    args: &CheckArgs,
+    mut findings: Vec<Finding>,
+    sources: &Sources,
+    info: &mut report::RunInfo,
+    err: &mut dyn Write,
+) -> io::Result<Result<Vec<Finding>, u8>> {
+    if let Some(path) = &args.write_baseline {
+        let b = baseline::Baseline::from_findings(&findings, sources, path);
+        if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
+            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
+            return Ok(Err(EXIT_ERROR));
+        }
+        writeln!(
+            err,
+            "wrote {} finding{} ({} key{}) to {}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            b.entries.len(),
+            if b.entries.len() == 1 { "" } else { "s" },
+            path.display()
+        )?;
+        findings.clear();
+    } else if let Some(path) = &args.baseline {
+        let b = match baseline::Baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(Err(EXIT_ERROR));
+            }
+        };
+        let before = findings.len();
+        let (new, stale) = b.filter(findings, sources, path);
+        findings = new;
+        let n: usize = stale.iter().map(|e| e.count).sum();
+        info.baseline = Some(report::BaselineUse {
+            file: relative_name(path),
+            hidden: before - findings.len(),
+            stale: n,
+        });
+        if let Some(line) = info.baseline_line() {
+            writeln!(err, "{line}")?;
+        }
+        if n > 0 {
+            writeln!(
+                err,
+                "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                path.display()
+            )?;
+        }
+    }
+    Ok(Ok(findings))
 }
 
 /// `tlslint init`: writes the starter config, never over an existing one.
@@ -286,13 +317,14 @@ fn init(out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
 }
 
 /// The config for a run: `--no-config`, `--config FILE`, or the closest one found walking
-/// up from the first path (the current directory when none is given).
-fn load_config(args: &CheckArgs) -> Result<config::Config, config::LoadError> {
+/// up from the first path (the current directory when none is given) to the checked root.
+/// Also returns the note to print when a config file above the root was skipped.
+fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, Option<String>) {
     if args.no_config {
-        return Ok(config::Config::default());
+        return (Ok(config::Config::default()), None);
     }
     if let Some(p) = &args.config {
-        return config::load(p);
+        return (config::load(p, None), None);
     }
     let start = args
         .paths
@@ -300,10 +332,44 @@ fn load_config(args: &CheckArgs) -> Result<config::Config, config::LoadError> {
         .find(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    match config::discover(&start) {
-        Some(p) => config::load(&p),
+    let root = root::checked_root(&args.paths);
+    let found = config::discover(&start, &root);
+    let note = found.ignored.map(|p| {
+        format!(
+            "note: ignoring {} above the checked root {}; pass --config to use it",
+            report::printable(&p.display().to_string()),
+            report::printable(&root.display().to_string())
+        )
+    });
+    let cfg = match found.path {
+        Some(p) => config::load(&p, Some(&root)),
         None => Ok(config::Config::default()),
+    };
+    (cfg, note)
+}
+
+/// A path as the run-info line shows it: relative to the current directory, climbing with
+/// `..` when it is above it (a config found from a subdirectory is `../.tlslint.toml`), and
+/// absolute only when the two share nothing but `/`.
+fn relative_name(path: &std::path::Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return source::display_name(path);
+    };
+    let abs = config::normalize(&cwd.join(path));
+    let shared = abs
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared <= 1 {
+        return abs.to_string_lossy().replace('\\', "/");
     }
+    let mut rel = PathBuf::new();
+    for _ in shared..cwd.components().count() {
+        rel.push("..");
+    }
+    rel.extend(abs.components().skip(shared));
+    source::display_name(&rel)
 }
 
 /// A policy or config load error as a `config-error` finding over the file's text.
@@ -321,10 +387,10 @@ fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
 
 fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let run = match lint(args, err)? {
-        Ok((run, _)) => run,
+        Ok((run, _, _)) => run,
         Err(code) => return Ok(code),
     };
-    let (targets, _) = targets(args, &load_config(args).unwrap_or_default()).unwrap_or_default();
+    let (targets, _) = targets(args, &load_config(args).0.unwrap_or_default()).unwrap_or_default();
     let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
     report::json::emit_model(&run.model, &run.sources, profile, out)?;
     if run.errors.is_empty() {
@@ -336,6 +402,7 @@ fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
             &run.errors,
             &summary,
             &run.sources,
+            &report::RunInfo::default(),
             err,
         )?;
         Ok(EXIT_ERROR)
@@ -436,23 +503,76 @@ fn targets(
     Ok((t, apps))
 }
 
-/// The policy to load: the flag, else the config's (relative to the config's directory),
-/// else the default.
-fn policy_spec(args: &CheckArgs, cfg: &config::Config) -> String {
+/// The policy for a run: the flag (a path there may be anywhere), else the config's (a file
+/// relative to the config's directory and confined to it), else the default. Also returns
+/// the policy file, when it is not a built-in policy.
+fn load_policy(
+    args: &CheckArgs,
+    cfg: &config::Config,
+) -> (Result<policy::Policy, policy::LoadError>, Option<PathBuf>) {
     match (&args.policy, &cfg.policy) {
-        (None, Some(p)) if policy::builtin(p).is_none() => {
-            cfg.dir.join(p).to_string_lossy().into_owned()
+        (Some(p), _) | (None, Some(p)) if policy::builtin(p).is_some() => (policy::load(p), None),
+        (Some(p), _) => (policy::load(p), Some(PathBuf::from(p))),
+        (None, Some(p)) => {
+            let path = cfg.dir.join(p);
+            (policy::load_file(&path, Some(&cfg.dir)), Some(path))
         }
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => policy::DEFAULT_POLICY.to_owned(),
+        (None, None) => (policy::load(policy::DEFAULT_POLICY), None),
     }
 }
 
+/// What a run uses: the config file, the policy (its file unless built-in) and how many of
+/// its checks `enabled` lets run.
+fn run_info(
+    cfg: &config::Config,
+    policy: Option<&policy::Policy>,
+    policy_file: Option<&std::path::Path>,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+) -> report::RunInfo {
+    report::RunInfo {
+        config: cfg.path.as_deref().map(relative_name),
+        policy: policy.map(|p| p.name.clone()).unwrap_or_default(),
+        policy_file: policy_file.map(relative_name),
+        checks_enabled: policy.map_or(0, |p| {
+            p.entries
+                .iter()
+                .filter(|e| enabled(e.check.name).is_some())
+                .count()
+        }),
+        baseline: None,
+    }
+}
+
+/// [`load_config`], printing its note about a config file above the root.
+fn config_with_note(
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> io::Result<Result<config::Config, config::LoadError>> {
+    let (cfg, note) = load_config(args);
+    if let Some(note) = note {
+        writeln!(err, "{note}")?;
+    }
+    Ok(cfg)
+}
+
+/// The lowest severity that fails the run: the flag, else the config's, else warning.
+fn fail_level(args: &CheckArgs, cfg: &config::Config) -> Severity {
+    match args.fail_level {
+        Some(Level::Note) => Severity::Note,
+        Some(Level::Warning) => Severity::Warning,
+        Some(Level::Error) => Severity::Error,
+        None => cfg.fail_level.unwrap_or(Severity::Warning),
+    }
+}
+
+/// What [`lint`] returns: what was read and found, the fail level, and what the run used.
+type Linted = (Outcome, Severity, report::RunInfo);
+
 /// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments). Also
-/// returns the fail level (flag, else config, else warning).
-fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Severity), u8>> {
+/// returns the fail level (flag, else config, else warning) and what the run used.
+fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>> {
     let mut sources = Sources::new();
-    let cfg = match load_config(args) {
+    let cfg = match config_with_note(args, err)? {
         Ok(c) => c,
         Err(e) => {
             let f = load_error(&e, &mut sources);
@@ -463,15 +583,14 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
                 findings: Vec::new(),
                 skipped: Vec::new(),
             };
-            return Ok(Ok((outcome, Severity::Warning)));
+            let info = report::RunInfo {
+                config: Some(e.file),
+                ..report::RunInfo::default()
+            };
+            return Ok(Ok((outcome, Severity::Warning, info)));
         }
     };
-    let fail = match args.fail_level {
-        Some(Level::Note) => Severity::Note,
-        Some(Level::Warning) => Severity::Warning,
-        Some(Level::Error) => Severity::Error,
-        None => cfg.fail_level.unwrap_or(Severity::Warning),
-    };
+    let fail = fail_level(args, &cfg);
     let (targets, app_versions) = match targets(args, &cfg) {
         Ok(t) => t,
         Err(e) => {
@@ -483,7 +602,8 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
         return Ok(Err(EXIT_ERROR));
     };
     let mut errors = Vec::new();
-    let policy = match policy::load(&policy_spec(args, &cfg)) {
+    let (loaded, policy_file) = load_policy(args, &cfg);
+    let policy = match loaded {
         Ok(p) => Some(p),
         Err(e) => {
             errors.push(load_error(&e, &mut sources));
@@ -532,6 +652,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
             None => Some(None),
         }
     };
+    let info = run_info(&cfg, policy.as_ref(), policy_file.as_deref(), &enabled);
     let input = Input {
         paths: &paths,
         dialect: forced,
@@ -549,7 +670,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
     let mut run = check_paths_with(input, policy.as_ref(), &options, &enabled, sources, &extras);
     errors.append(&mut run.errors);
     run.errors = errors;
-    Ok(Ok((run, fail)))
+    Ok(Ok((run, fail, info)))
 }
 
 /// What to read.

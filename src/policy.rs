@@ -1,8 +1,11 @@
 //! Policies: which checks apply, with which parameters and severities, loaded from TOML.
 //!
 //! Built-in policies live in the top-level `rules/` folder and are embedded with
-//! `include_str!`; users pass their own file with `--policy FILE`, optionally
-//! `extends = "mozilla-intermediate"`. Every entry is validated against the check's declared
+//! `include_str!`; users pass their own file with `--policy FILE` or name it in the config,
+//! optionally `extends = "mozilla-intermediate"` or another file. A file named in the config
+//! (and any file an `extends` names) is data from the checked tree, so it must resolve inside
+//! the directory holding the config (see [`load_file`]); a file typed on the command line may
+//! be anywhere, but its `extends` stay inside its directory. Every entry is validated against the check's declared
 //! parameters when it loads, so checks never see an ill-typed value. Errors carry the byte
 //! range of the offending key or value so they can be shown in place.
 
@@ -98,36 +101,80 @@ pub fn builtin(name: &str) -> Option<&'static str> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
-/// Loads a policy by built-in name or file path.
+/// The built-in policy names, comma-separated (for help lines).
+pub fn names() -> String {
+    BUILTIN
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Loads a policy by built-in name or file path, as typed on the command line: the file may
+/// be anywhere (see [`load_file`]).
 pub fn load(spec: &str) -> Result<Policy, LoadError> {
     if let Some(text) = builtin(spec) {
         return parse(&format!("rules/{spec}.toml"), text, None, 0);
     }
-    let path = Path::new(spec);
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&crate::source::display_name(path), &text, path.parent(), 0),
+    load_file(Path::new(spec), None)
+}
+
+/// Loads a policy file. With `allowed`, the file (named in a config from the checked tree)
+/// must resolve inside that directory; without, it was typed on the command line and may be
+/// anywhere. Files its `extends` names are always confined: to `allowed`, else to the
+/// policy file's own directory. Every file read is a regular file of at most
+/// [`crate::root::MAX_FILE_BYTES`].
+pub fn load_file(path: &Path, allowed: Option<&Path>) -> Result<Policy, LoadError> {
+    use crate::root::{MAX_FILE_BYTES, read_confined, read_limited};
+    let read = match allowed {
+        Some(a) => read_confined(path, a, MAX_FILE_BYTES),
+        None => read_limited(path, MAX_FILE_BYTES),
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    match read {
+        Ok(text) => parse_in(
+            &crate::source::display_name(path),
+            &text,
+            Some(dir),
+            allowed.unwrap_or(dir),
+            0,
+        ),
         Err(e) => Err(LoadError {
-            file: spec.to_owned(),
+            file: crate::source::display_name(path),
             text: String::new(),
-            message: format!("cannot read policy `{spec}`: {e}"),
+            message: format!("cannot use policy: {e}"),
             span: None,
-            help: Some(format!(
-                "built-in policies: {}",
-                BUILTIN
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            help: Some(format!("built-in policies: {}", names())),
         }),
     }
 }
 
-/// Parses a policy's text. `dir` resolves a relative `extends` path; `depth` stops cycles.
+/// Parses a policy's text. `dir` resolves a relative `extends` path, which must stay inside
+/// `dir` (the current directory when `None`); `depth` stops cycles.
 pub fn parse(
     file: &str,
     text: &str,
     dir: Option<&Path>,
+    depth: usize,
+) -> Result<Policy, LoadError> {
+    parse_in(
+        file,
+        text,
+        dir,
+        dir.unwrap_or_else(|| Path::new(".")),
+        depth,
+    )
+}
+
+/// [`parse`] with the directory `extends` files must resolve inside.
+fn parse_in(
+    file: &str,
+    text: &str,
+    dir: Option<&Path>,
+    allowed: &Path,
     depth: usize,
 ) -> Result<Policy, LoadError> {
     let err = |message: String, span: Option<Range<usize>>| LoadError {
@@ -160,7 +207,8 @@ pub fn parse(
                         Some(value.span()),
                     ));
                 }
-                let loaded = load_base(&spec, dir, depth).map_err(|m| err(m, Some(value.span())));
+                let loaded =
+                    load_base(&spec, dir, allowed, depth).map_err(|m| err(m, Some(value.span())));
                 base = Some(loaded??);
             }
             "check" => checks = Some(value),
@@ -219,21 +267,26 @@ pub fn parse(
     Ok(policy)
 }
 
-/// Loads the policy an `extends` names: a built-in, or a file relative to `dir`.
+/// Loads the policy an `extends` names: a built-in, or a file relative to `dir` that must
+/// resolve inside `allowed`.
 fn load_base(
     spec: &str,
     dir: Option<&Path>,
+    allowed: &Path,
     depth: usize,
 ) -> Result<Result<Policy, LoadError>, String> {
+    use crate::root::{MAX_FILE_BYTES, read_confined};
     if let Some(t) = builtin(spec) {
         return Ok(parse(&format!("rules/{spec}.toml"), t, None, depth + 1));
     }
     let path = dir.map_or_else(|| Path::new(spec).to_path_buf(), |d| d.join(spec));
-    let t = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{spec}`: {e}"))?;
-    Ok(parse(
+    let t = read_confined(&path, allowed, MAX_FILE_BYTES)
+        .map_err(|e| format!("cannot use `extends = \"{spec}\"`: {e}"))?;
+    Ok(parse_in(
         &crate::source::display_name(&path),
         &t,
         path.parent(),
+        allowed,
         depth + 1,
     ))
 }

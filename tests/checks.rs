@@ -135,6 +135,7 @@ fn fixtures_match_snapshots_and_expectations() {
                 &all,
                 &summary,
                 &outcome.sources,
+                &report::RunInfo::default(),
                 &mut out,
             )
             .unwrap();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tlslint::checks::{Finding, Severity};
 use tlslint::model::Label;
-use tlslint::report::{self, Format, Summary};
+use tlslint::report::{self, BaselineUse, Format, RunInfo, Summary};
 use tlslint::source::{FileId, Sources, Span};
 
 const NGINX: &str = "http {\n    ssl_protocols TLSv1 TLSv1.2;\n    server {\n        listen 443 ssl;\n        server_name café.example, \"x<y>&z\";\n    }\n}\n";
@@ -71,8 +71,21 @@ fn render(format: Format) -> String {
     let (sources, findings) = sample();
     let summary = Summary::count(sources.len(), 1, &findings);
     let mut out = Vec::new();
-    report::emit(format, &findings, &summary, &sources, &mut out).unwrap();
+    report::emit(format, &findings, &summary, &sources, &run_info(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
+}
+
+/// What the sample run used: a config file, a policy file and a baseline.
+fn run_info() -> RunInfo {
+    let mut baseline = BaselineUse::default();
+    baseline.file = "tlslint-baseline.json".into();
+    baseline.hidden = 2;
+    let mut run = RunInfo::default();
+    run.config = Some(".tlslint.toml".into());
+    run.policy = "mozilla-intermediate".into();
+    run.checks_enabled = 22;
+    run.baseline = Some(baseline);
+    run
 }
 
 fn snapshot(name: &str, text: &str) {
@@ -145,7 +158,15 @@ fn assert_balanced(doc: &str) {
 fn junit_clean_run_has_one_passing_case() {
     let sources = Sources::new();
     let mut out = Vec::new();
-    report::emit(Format::Junit, &[], &Summary::default(), &sources, &mut out).unwrap();
+    report::emit(
+        Format::Junit,
+        &[],
+        &Summary::default(),
+        &sources,
+        &RunInfo::default(),
+        &mut out,
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains(r#"<testcase name="no findings" classname="tlslint"/>"#));
 }
@@ -260,6 +281,10 @@ fn sarif_has_what_github_requires() {
         results[0]["relatedLocations"][0]["message"]["text"],
         "inherited by server café.example:443"
     );
+    // What the run used is in the run's properties.
+    assert_eq!(run["properties"]["config"], ".tlslint.toml");
+    assert_eq!(run["properties"]["policy"], "mozilla-intermediate");
+    assert_eq!(run["properties"]["baseline"]["hidden"], 2);
     // The parse error is a result and a tool notification.
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
     assert_eq!(
@@ -291,4 +316,13 @@ fn concise_and_json_keep_their_shape() {
     );
     let j: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
     assert_eq!(j["version"], 1);
+    // What the run used, at the top level.
+    assert_eq!(j["config"], ".tlslint.toml");
+    assert_eq!(j["policy"], "mozilla-intermediate");
+    assert_eq!(j["policy_file"], serde_json::Value::Null);
+    assert_eq!(j["checks_enabled"], 22);
+    assert_eq!(
+        j["baseline"],
+        serde_json::json!({"file": "tlslint-baseline.json", "hidden": 2, "stale": 0})
+    );
 }

@@ -2,6 +2,8 @@
 //!
 //! ```json
 //! {"version":1,
+//!  "config":".tlslint.toml"|null, "policy":"mozilla-intermediate", "policy_file":null,
+//!  "checks_enabled":22, "baseline":{"file","hidden","stale"}|null,
 //!  "findings":[{"rule","severity","message","file","line","column","end_line","end_column",
 //!               "offset","length","help","policy","endpoint","key","labels":[...]}],
 //!  "summary":{"files","endpoints","errors","warnings","notes"}}
@@ -11,7 +13,7 @@
 
 use std::io::{self, Write};
 
-use super::Summary;
+use super::{RunInfo, Summary};
 use crate::checks::Finding;
 use crate::source::{Sources, Span};
 
@@ -23,17 +25,25 @@ pub const VERSION: u32 = 1;
 const BATCH: usize = 8192;
 
 /// Writes the findings document: exactly what `serde_json::to_writer_pretty` prints for
-/// `{"version", "findings", "summary"}`, rendered by hand (a fixed shape, so no serializer
-/// state machine) and on two threads for big reports.
+/// `{"version", <the fields of RunInfo>, "findings", "summary"}`, rendered by hand (a fixed
+/// shape, so no serializer state machine) and on two threads for big reports.
 pub fn emit(
     findings: &[Finding],
     summary: &Summary,
     sources: &Sources,
+    run: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut head = Vec::with_capacity(64);
+    let mut head = Vec::with_capacity(256);
     head.extend_from_slice(b"{\n  \"version\": ");
     push_uint(&mut head, u64::from(VERSION));
+    // The run's fields at the top level: its own pretty form without the braces (it is
+    // already at one level of indentation, and no string in it holds a raw newline).
+    let run = serde_json::to_string_pretty(run)?;
+    if let Some(fields) = run.strip_prefix('{').and_then(|r| r.strip_suffix("\n}")) {
+        head.push(b',');
+        head.extend_from_slice(fields.as_bytes());
+    }
     head.extend_from_slice(b",\n  \"findings\": [");
     out.write_all(&head)?;
     let mut first = true;
@@ -300,6 +310,47 @@ pub fn emit_model(
 #[cfg(test)]
 mod escape_tests {
     use super::push_str;
+
+    #[test]
+    fn run_fields_are_rendered_as_serde_json_does() {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            version: u32,
+            #[serde(flatten)]
+            run: &'a super::RunInfo,
+            findings: [u8; 0],
+            summary: super::Summary,
+        }
+        let mut run = super::RunInfo {
+            config: Some("a \"b\".toml".into()),
+            policy: "mine".into(),
+            policy_file: Some("p.toml".into()),
+            checks_enabled: 3,
+            ..super::RunInfo::default()
+        };
+        for baseline in [None, Some(super::super::BaselineUse::default())] {
+            run.baseline = baseline;
+            let summary = super::Summary::default();
+            let mut out = Vec::new();
+            super::emit(
+                &[],
+                &summary,
+                &crate::source::Sources::new(),
+                &run,
+                &mut out,
+            )
+            .unwrap();
+            let doc = Doc {
+                version: super::VERSION,
+                run: &run,
+                findings: [],
+                summary,
+            };
+            let mut want = serde_json::to_string_pretty(&doc).unwrap();
+            want.push('\n');
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
 
     #[test]
     fn strings_are_escaped_exactly_as_serde_json_does() {

@@ -71,23 +71,111 @@ impl Summary {
     }
 }
 
-/// Writes findings in a format.
+/// What a run used besides the files it read: shown with every report, so that a config
+/// file, a policy or a baseline from the checked tree never changes a result silently
+/// (issue 13). Text formats print [`RunInfo::line`] on stderr, JSON has top-level fields and
+/// SARIF run properties. Start from `RunInfo::default()` and set fields; more may be added.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RunInfo {
+    /// The config file read, as shown to users; `None` when no config file was used.
+    pub config: Option<String>,
+    /// The policy's name (empty when none could be loaded).
+    pub policy: String,
+    /// The policy file, when the policy is not a built-in one.
+    pub policy_file: Option<String>,
+    /// How many of the policy's checks ran (after `select`, `ignore` and `off` levels).
+    pub checks_enabled: usize,
+    /// The baseline applied, if any.
+    pub baseline: Option<BaselineUse>,
+}
+
+/// What `--baseline FILE` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct BaselineUse {
+    /// The baseline file, as shown to users.
+    pub file: String,
+    /// Findings it hid.
+    pub hidden: usize,
+    /// Findings it records that no longer occur (entries to prune).
+    pub stale: usize,
+}
+
+impl RunInfo {
+    /// The stderr line of the text formats, e.g.
+    /// `tlslint: config .tlslint.toml, policy mozilla-intermediate (built-in), 22 checks`.
+    pub fn line(&self) -> String {
+        let config = self.config.as_deref().map_or_else(
+            || "no config file".to_owned(),
+            |c| format!("config {}", printable(c)),
+        );
+        let policy = match (self.policy.as_str(), &self.policy_file) {
+            ("", _) => "no policy".to_owned(),
+            (name, None) => format!("policy {} (built-in)", printable(name)),
+            (name, Some(file)) => format!("policy {} ({})", printable(name), printable(file)),
+        };
+        let n = self.checks_enabled;
+        format!(
+            "tlslint: {config}, {policy}, {n} check{}",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+
+    /// The stderr note of a baseline run, in every format, e.g.
+    /// `note: the baseline base.json hid 3 findings; run without --baseline to see them`.
+    pub fn baseline_line(&self) -> Option<String> {
+        let b = self.baseline.as_ref()?;
+        Some(format!(
+            "note: the baseline {} hid {} finding{}; run without --baseline to see them",
+            printable(&b.file),
+            b.hidden,
+            if b.hidden == 1 { "" } else { "s" }
+        ))
+    }
+}
+
+/// Writes findings in a format; `run` says what the run used.
 pub fn emit(
     format: Format,
     findings: &[Finding],
     summary: &Summary,
     sources: &Sources,
+    run: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Human { color } => human::emit(findings, summary, sources, color, out),
         Format::Concise => concise(findings, sources, out),
-        Format::Json => json::emit(findings, summary, sources, out),
-        Format::Sarif => sarif::emit(findings, sources, out),
+        Format::Json => json::emit(findings, summary, sources, run, out),
+        Format::Sarif => sarif::emit(findings, sources, run, out),
         Format::Github => github::emit(findings, sources, out),
         Format::Junit => junit::emit(findings, sources, out),
         Format::Checkstyle => checkstyle::emit(findings, sources, out),
     }
+}
+
+/// Text from an input (a path, a name) made safe to print on one line of a terminal or a
+/// CI log: control characters (C0, DEL, C1) and bidirectional-text controls become visible
+/// escapes (`\n`, `\u{1b}`, `\u{202e}`), so a file name cannot start a new log line that
+/// GitHub would read as a workflow command.
+pub fn printable(s: &str) -> String {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.contains(unsafe_char) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// One line per finding.

@@ -15,6 +15,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::{BaselineUse, RunInfo};
 use crate::checks::{self, Finding, Severity};
 use crate::source::{Sources, Span};
 
@@ -27,22 +28,34 @@ pub const SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run>,
+    runs: Vec<Run<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     #[serde(skip_serializing_if = "Option::is_none")]
     original_uri_base_ids: Option<serde_json::Value>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
     results: Vec<SarifResult>,
+    properties: RunProperties<'a>,
+}
+
+/// The run's property bag: what the run used ([`RunInfo`]), in SARIF's camelCase.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties<'a> {
+    config: Option<&'a str>,
+    policy: &'a str,
+    policy_file: Option<&'a str>,
+    checks_enabled: usize,
+    baseline: Option<&'a BaselineUse>,
 }
 
 #[derive(Serialize)]
@@ -340,8 +353,13 @@ fn message(f: &Finding) -> String {
     }
 }
 
-/// Writes the SARIF log.
-pub fn emit(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the SARIF log; `run` becomes the run's properties.
+pub fn emit(
+    findings: &[Finding],
+    sources: &Sources,
+    run: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let infos = rules();
     let index_of = |id: &str| infos.iter().position(|r| r.id == id);
     let mut results = Vec::new();
@@ -414,6 +432,13 @@ pub fn emit(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io:
             }],
             column_kind: "unicodeCodePoints",
             results,
+            properties: RunProperties {
+                config: run.config.as_deref(),
+                policy: &run.policy,
+                policy_file: run.policy_file.as_deref(),
+                checks_enabled: run.checks_enabled,
+                baseline: run.baseline.as_ref(),
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

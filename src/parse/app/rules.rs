@@ -473,26 +473,27 @@ pub fn builtin() -> Result<Vec<AppRules>, RulesError> {
         .collect()
 }
 
-/// Loads every `*.toml` description in a directory (sorted by file name).
+/// Loads every `*.toml` description in a directory (sorted by file name). The directory
+/// holds at most [`crate::root::MAX_DIR_ENTRIES`] entries, and each description must resolve
+/// inside it and be a regular file of at most [`crate::root::MAX_FILE_BYTES`].
 pub fn load_dir(dir: &FsPath) -> Result<Vec<AppRules>, RulesError> {
-    let io = |e: std::io::Error, p: &FsPath| RulesError {
+    use crate::root::{MAX_DIR_ENTRIES, MAX_FILE_BYTES, list_dir, read_confined};
+    let io = |e: crate::root::ReadError, p: &FsPath| RulesError {
         file: crate::source::display_name(p),
         line: 0,
         column: 0,
         span: None,
-        message: format!("cannot read app descriptions: {e}"),
+        message: format!("app descriptions: {e}"),
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    let files: Vec<PathBuf> = list_dir(dir, MAX_DIR_ENTRIES)
         .map_err(|e| io(e, dir))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
+        .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
-    files.sort();
     files
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).map_err(|e| io(e, p))?;
+            let text = read_confined(p, dir, MAX_FILE_BYTES).map_err(|e| io(e, p))?;
             parse(&crate::source::display_name(p), &text)
         })
         .collect()

@@ -1,0 +1,450 @@
+//! The checked root and the bounded, confined reads of tlslint's own inputs.
+//!
+//! A CI run checks a pull request, so every file in the checked tree may be written by an
+//! attacker: a `.tlslint.toml` found there, the policy and app-rule files it names, and the
+//! files those name in turn. This module holds the three rules every such read follows (issue
+//! 13): the checked root is computed once from the paths as given ([`checked_root`]); a path
+//! written inside a file of the tree must resolve, with every symlink followed, inside the
+//! directory that file may reach ([`read_confined`], [`confine_dir`]); and every read is of a
+//! regular file below a size limit, never a FIFO, socket, device or anything under `/proc`,
+//! `/sys` or `/dev` (those can block forever or never end). Paths a user typed on the command
+//! line are trusted as to *where* they point ([`read_limited`]) but not as to what they are.
+//!
+//! It is not the file-system gateway for the checked configs themselves (nginx includes,
+//! certificates and the like): those readers live in `parse` and `material`. The functions
+//! here are kept few and small so that the gateway can take them over.
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Size limit for tlslint's own input files: configs, policies, app rules and baselines.
+/// The largest built-in policy is a few KB and a baseline of 10,000 findings is about 1 MB
+/// of pretty JSON, so 1 MiB leaves room while keeping a hostile 2 GB file out of memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Size limit for baselines, which grow with the checked tree: an entry is about 150 bytes of
+/// pretty JSON, so this holds some 200,000 recorded findings.
+pub const MAX_BASELINE_BYTES: u64 = 32 << 20;
+
+/// Most entries read from one app-rules directory (a few dozen descriptions is typical).
+pub const MAX_DIR_ENTRIES: usize = 1000;
+
+/// Directories whose files are not files: kernel interfaces (`/proc/self/environ` holds CI
+/// secrets, `/proc/self/fd/1` blocks on a pipe) and devices (`/dev/zero` never ends).
+const SPECIAL_DIRS: &[&str] = &["/proc", "/sys", "/dev"];
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The file system said no (missing file, dangling symlink, permissions).
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The path resolves outside the directory it may reach.
+    #[error("`{path}` resolves outside `{allowed}`, the directory it must stay in")]
+    Outside {
+        /// The path as given.
+        path: String,
+        /// The directory it had to stay in.
+        allowed: String,
+    },
+    /// The path resolves to a kernel or device file.
+    #[error("`{path}` resolves to `{resolved}`; kernel and device files are never read")]
+    Special {
+        /// The path as given.
+        path: String,
+        /// Where it resolves to.
+        resolved: String,
+    },
+    /// Not a regular file (directory, FIFO, socket, device).
+    #[error("`{path}` is not a regular file ({kind})")]
+    NotRegular {
+        /// The path as given.
+        path: String,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// Not a directory where one is needed.
+    #[error("`{path}` is not a directory")]
+    NotDir {
+        /// The path as given.
+        path: String,
+    },
+    /// Larger than the limit.
+    #[error("`{path}` is too large ({size} bytes; the limit is {limit})")]
+    TooLarge {
+        /// The path as given.
+        path: String,
+        /// Its size, or at least `limit + 1` when it grew while being read.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A directory with more entries than the limit.
+    #[error("`{path}` has more than {limit} entries")]
+    TooMany {
+        /// The path as given.
+        path: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not UTF-8 text.
+    #[error("`{path}` is not UTF-8 text")]
+    NotUtf8 {
+        /// The path as given.
+        path: String,
+    },
+}
+
+/// The checked root for `paths` (`-`, stdin, is skipped; no paths means the current
+/// directory): the top of the git repository enclosing them (the nearest ancestor holding
+/// `.git`, a directory or a file), or outside a repository the common directory of the paths
+/// (a file counts as its parent directory).
+///
+/// The paths are taken as given, made absolute against the current directory and normalised
+/// lexically; only the resulting directory is canonicalised, once, so that a symlinked path
+/// argument cannot widen the root to its target's parents.
+pub fn checked_root(paths: &[PathBuf]) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let dirs: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| {
+            let abs = crate::config::normalize(&cwd.join(p));
+            if abs.is_dir() {
+                abs
+            } else {
+                abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf)
+            }
+        })
+        .collect();
+    let common = dirs
+        .iter()
+        .skip(1)
+        .fold(dirs.first().cloned().unwrap_or(cwd), |acc, d| {
+            common_prefix(&acc, d)
+        });
+    let top = common
+        .ancestors()
+        .find(|a| fs::symlink_metadata(a.join(".git")).is_ok())
+        .unwrap_or(&common);
+    top.canonicalize().unwrap_or_else(|_| top.to_path_buf())
+}
+
+/// The longest common ancestor of two absolute, normalised paths.
+fn common_prefix(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
+}
+
+/// Reads a file named inside a file of the checked tree: it must resolve (all symlinks
+/// followed) inside `allowed_dir`, be a regular file outside `/proc`, `/sys` and `/dev`,
+/// hold at most `limit` bytes and be UTF-8.
+pub fn read_confined(path: &Path, allowed_dir: &Path, limit: u64) -> Result<String, ReadError> {
+    let resolved = confine(path, allowed_dir, limit)?;
+    read_resolved(path, &resolved, limit)
+}
+
+/// Reads a file the user named on the command line: it may be anywhere, but it must still
+/// be a regular file outside `/proc`, `/sys` and `/dev`, of at most `limit` bytes, UTF-8.
+pub fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let resolved = resolve(path)?;
+    check_file(path, &resolved, limit)?;
+    read_resolved(path, &resolved, limit)
+}
+
+/// Checks, without reading it, what [`read_confined`] checks; returns the resolved path.
+pub fn confine(path: &Path, allowed_dir: &Path, limit: u64) -> Result<PathBuf, ReadError> {
+    let resolved = resolve(path)?;
+    inside(path, &resolved, allowed_dir)?;
+    check_file(path, &resolved, limit)?;
+    Ok(resolved)
+}
+
+/// Checks that a directory named inside a file of the checked tree resolves inside
+/// `allowed_dir` (and is a directory); returns the resolved path.
+pub fn confine_dir(path: &Path, allowed_dir: &Path) -> Result<PathBuf, ReadError> {
+    let resolved = resolve(path)?;
+    inside(path, &resolved, allowed_dir)?;
+    special(path, &resolved)?;
+    if resolved.is_dir() {
+        Ok(resolved)
+    } else {
+        Err(ReadError::NotDir { path: shown(path) })
+    }
+}
+
+/// The entries of a directory, sorted, failing when there are more than `limit`.
+pub fn list_dir(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: shown(dir),
+        source,
+    };
+    let resolved = resolve(dir)?;
+    special(dir, &resolved)?;
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        if out.len() == limit {
+            return Err(ReadError::TooMany {
+                path: shown(dir),
+                limit,
+            });
+        }
+        out.push(entry.map_err(io)?.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The path with every symlink followed.
+fn resolve(path: &Path) -> Result<PathBuf, ReadError> {
+    path.canonicalize().map_err(|source| ReadError::Io {
+        path: shown(path),
+        source,
+    })
+}
+
+fn inside(path: &Path, resolved: &Path, allowed_dir: &Path) -> Result<(), ReadError> {
+    let allowed = resolve(allowed_dir)?;
+    if resolved.starts_with(&allowed) {
+        Ok(())
+    } else {
+        Err(ReadError::Outside {
+            path: shown(path),
+            allowed: shown(&allowed),
+        })
+    }
+}
+
+fn special(path: &Path, resolved: &Path) -> Result<(), ReadError> {
+    if SPECIAL_DIRS.iter().any(|d| resolved.starts_with(d)) {
+        Err(ReadError::Special {
+            path: shown(path),
+            resolved: resolved.display().to_string(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A regular file of at most `limit` bytes outside the special directories.
+fn check_file(path: &Path, resolved: &Path, limit: u64) -> Result<(), ReadError> {
+    special(path, resolved)?;
+    let meta = fs::metadata(resolved).map_err(|source| ReadError::Io {
+        path: shown(path),
+        source,
+    })?;
+    regular(path, &meta, limit)
+}
+
+fn regular(path: &Path, meta: &fs::Metadata, limit: u64) -> Result<(), ReadError> {
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            path: shown(path),
+            kind: kind(meta.file_type()),
+        });
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            path: shown(path),
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// Opens the checked path and reads at most `limit + 1` bytes: the file may have been
+/// swapped or grown since it was checked, and the open handle is what counts.
+fn read_resolved(path: &Path, resolved: &Path, limit: u64) -> Result<String, ReadError> {
+    let io = |source| ReadError::Io {
+        path: shown(path),
+        source,
+    };
+    let file = File::open(resolved).map_err(io)?;
+    regular(path, &file.metadata().map_err(io)?, limit)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            path: shown(path),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 { path: shown(path) })
+}
+
+fn kind(t: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// A path as shown in messages: relative to the current directory when below it.
+fn shown(path: &Path) -> String {
+    let s = crate::source::display_name(path);
+    if s.is_empty() { ".".to_owned() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp() -> (tempfile::TempDir, PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let base = t.path().canonicalize().unwrap();
+        (t, base)
+    }
+
+    #[test]
+    fn root_is_the_repository_top() {
+        let (_t, base) = tmp();
+        let deep = base.join("repo/a/b");
+        fs::create_dir_all(&deep).unwrap();
+        fs::create_dir(base.join("repo/.git")).unwrap();
+        fs::write(deep.join("nginx.conf"), "").unwrap();
+        assert_eq!(checked_root(&[deep.join("nginx.conf")]), base.join("repo"));
+        // A `.git` file (worktrees, submodules) counts too.
+        fs::create_dir_all(base.join("repo/a/sub")).unwrap();
+        fs::write(base.join("repo/a/sub/.git"), "gitdir: x").unwrap();
+        assert_eq!(
+            checked_root(&[base.join("repo/a/sub")]),
+            base.join("repo/a/sub")
+        );
+    }
+
+    #[test]
+    fn root_outside_a_repository_is_the_common_directory() {
+        let (_t, base) = tmp();
+        fs::create_dir_all(base.join("x/a")).unwrap();
+        fs::create_dir_all(base.join("x/b")).unwrap();
+        fs::write(base.join("x/a/f.conf"), "").unwrap();
+        assert_eq!(
+            checked_root(&[base.join("x/a/f.conf"), base.join("x/b")]),
+            base.join("x")
+        );
+        assert_eq!(checked_root(&[base.join("x/a/f.conf")]), base.join("x/a"));
+        // Lexical normalisation: `..` is resolved before anything is looked up.
+        assert_eq!(checked_root(&[base.join("x/a/../b")]), base.join("x/b"));
+        // A missing file still names its directory.
+        assert_eq!(checked_root(&[base.join("x/b/missing")]), base.join("x/b"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_path_does_not_widen_the_root() {
+        let (_t, base) = tmp();
+        fs::create_dir_all(base.join("outside/deep")).unwrap();
+        fs::write(base.join("outside/deep/target.conf"), "").unwrap();
+        fs::create_dir_all(base.join("tree")).unwrap();
+        std::os::unix::fs::symlink(
+            base.join("outside/deep/target.conf"),
+            base.join("tree/link.conf"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(base.join("outside/deep"), base.join("tree/dir")).unwrap();
+        assert_eq!(
+            checked_root(&[base.join("tree/link.conf")]),
+            base.join("tree")
+        );
+        // A symlinked directory is resolved once: its target, not the target's parents.
+        assert_eq!(
+            checked_root(&[base.join("tree/dir")]),
+            base.join("outside/deep")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn confined_reads() {
+        let (_t, base) = tmp();
+        fs::create_dir_all(base.join("tree/sub")).unwrap();
+        fs::write(base.join("outside.txt"), "SECRET").unwrap();
+        fs::write(base.join("tree/sub/ok.toml"), "x = 1").unwrap();
+        std::os::unix::fs::symlink(base.join("outside.txt"), base.join("tree/link")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", base.join("tree/zero")).unwrap();
+        let tree = base.join("tree");
+        assert_eq!(
+            read_confined(&tree.join("sub/ok.toml"), &tree, 100).unwrap(),
+            "x = 1"
+        );
+        assert!(matches!(
+            read_confined(&tree.join("sub/../../outside.txt"), &tree, 100),
+            Err(ReadError::Outside { .. })
+        ));
+        assert!(matches!(
+            read_confined(&tree.join("link"), &tree, 100),
+            Err(ReadError::Outside { .. })
+        ));
+        assert!(matches!(
+            read_limited(&tree.join("zero"), 100),
+            Err(ReadError::Special { .. })
+        ));
+        assert!(matches!(
+            read_limited(&tree.join("sub"), 100),
+            Err(ReadError::NotRegular { .. })
+        ));
+        assert!(matches!(
+            read_limited(&tree.join("sub/ok.toml"), 3),
+            Err(ReadError::TooLarge { size: 5, .. })
+        ));
+        assert!(matches!(
+            read_limited(&tree.join("missing"), 3),
+            Err(ReadError::Io { .. })
+        ));
+        assert!(confine_dir(&tree.join("sub"), &tree).is_ok());
+        assert!(matches!(
+            confine_dir(Path::new("/"), &tree),
+            Err(ReadError::Outside { .. })
+        ));
+    }
+
+    #[test]
+    fn big_sparse_files_are_refused_without_reading() {
+        let (_t, base) = tmp();
+        let f = File::create(base.join("big")).unwrap();
+        f.set_len(2 << 30).unwrap();
+        let e = read_limited(&base.join("big"), MAX_FILE_BYTES).unwrap_err();
+        assert!(e.to_string().contains("too large"), "{e}");
+    }
+
+    #[test]
+    fn directory_listings_are_capped() {
+        let (_t, base) = tmp();
+        for i in 0..5 {
+            fs::write(base.join(format!("{i}.toml")), "").unwrap();
+        }
+        assert_eq!(list_dir(&base, 5).unwrap().len(), 5);
+        assert!(matches!(
+            list_dir(&base, 4),
+            Err(ReadError::TooMany { limit: 4, .. })
+        ));
+    }
+}
