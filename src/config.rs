@@ -2,7 +2,7 @@
 //!
 //! Discovery follows typos/ruff: `--config FILE` if given, else the closest of
 //! `tlslint.toml`, `.tlslint.toml` found walking up from the first checked path (or the
-//! current directory) to the checked root ([`crate::root::checked_root`], the repository's
+//! current directory) to the checked root ([`crate::gateway::checked_root`], the repository's
 //! top); one file per run, no merging; `--no-config` skips all of this. A file above the root
 //! is never used ([`Discovered::ignored`]): in CI the directories above a checkout are not
 //! the project's. Command line flags beat the file. The file comes from the checked tree, so
@@ -122,7 +122,7 @@ pub struct Discovered {
 }
 
 /// Finds the config file for a run: the closest `tlslint.toml` / `.tlslint.toml` walking up
-/// from `start` (a file or directory) to `root` (see [`crate::root::checked_root`]),
+/// from `start` (a file or directory) to `root` (see [`crate::gateway::checked_root`]),
 /// inclusive; the search goes on above the root only to name a file it ignores.
 pub fn discover(start: &Path, root: &Path) -> Discovered {
     let cwd = std::env::current_dir().unwrap_or_default();

@@ -332,7 +332,7 @@ fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, 
         .find(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let root = root::checked_root(&args.paths);
+    let root = gateway::checked_root(&args.paths);
     let found = config::discover(&start, &root);
     let note = found.ignored.map(|p| {
         format!(

@@ -10,13 +10,15 @@
 //! `/sys` or `/dev` (those can block forever or never end). Paths a user typed on the command
 //! line are trusted as to *where* they point ([`read_limited`]) but not as to what they are.
 //!
-//! It is not the file-system gateway for the checked configs themselves (nginx includes,
-//! certificates and the like): those readers live in `parse` and `material`. The functions
-//! here are kept few and small so that the gateway can take them over.
+//! Every check here is the [`Gateway`]'s (one resolver, one confinement rule, one bounded
+//! read for the whole program); this module only gives tlslint's own inputs their limits
+//! and error type. The checked root itself is [`crate::gateway::checked_root`].
 
-use std::fs::{self, File};
-use std::io::{self, Read};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::gateway::{Gateway, Kind, Limits, Refusal};
 
 /// Size limit for tlslint's own input files: configs, policies, app rules and baselines.
 /// The largest built-in policy is a few KB and a baseline of 10,000 findings is about 1 MB
@@ -29,10 +31,6 @@ pub const MAX_BASELINE_BYTES: u64 = 32 << 20;
 
 /// Most entries read from one app-rules directory (a few dozen descriptions is typical).
 pub const MAX_DIR_ENTRIES: usize = 1000;
-
-/// Directories whose files are not files: kernel interfaces (`/proc/self/environ` holds CI
-/// secrets, `/proc/self/fd/1` blocks on a pipe) and devices (`/dev/zero` never ends).
-const SPECIAL_DIRS: &[&str] = &["/proc", "/sys", "/dev"];
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -102,208 +100,123 @@ pub enum ReadError {
     },
 }
 
-/// The checked root for `paths` (`-`, stdin, is skipped; no paths means the current
-/// directory): the top of the git repository enclosing them (the nearest ancestor holding
-/// `.git`, a directory or a file), or outside a repository the common directory of the paths
-/// (a file counts as its parent directory).
-///
-/// The paths are taken as given, made absolute against the current directory and normalised
-/// lexically; only the resulting directory is canonicalised, once, so that a symlinked path
-/// argument cannot widen the root to its target's parents.
-pub fn checked_root(paths: &[PathBuf]) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    let dirs: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .map(|p| {
-            let abs = crate::config::normalize(&cwd.join(p));
-            if abs.is_dir() {
-                abs
-            } else {
-                abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf)
-            }
-        })
-        .collect();
-    let common = dirs
-        .iter()
-        .skip(1)
-        .fold(dirs.first().cloned().unwrap_or(cwd), |acc, d| {
-            common_prefix(&acc, d)
-        });
-    let top = common
-        .ancestors()
-        .find(|a| fs::symlink_metadata(a.join(".git")).is_ok())
-        .unwrap_or(&common);
-    top.canonicalize().unwrap_or_else(|_| top.to_path_buf())
-}
-
-/// The longest common ancestor of two absolute, normalised paths.
-fn common_prefix(a: &Path, b: &Path) -> PathBuf {
-    a.components()
-        .zip(b.components())
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x)
-        .collect()
-}
-
-/// Reads a file named inside a file of the checked tree: it must resolve (all symlinks
+/// Reads a file named inside a file of the checked tree: it must resolve (every symlink
 /// followed) inside `allowed_dir`, be a regular file outside `/proc`, `/sys` and `/dev`,
 /// hold at most `limit` bytes and be UTF-8.
 pub fn read_confined(path: &Path, allowed_dir: &Path, limit: u64) -> Result<String, ReadError> {
-    let resolved = confine(path, allowed_dir, limit)?;
-    read_resolved(path, &resolved, limit)
+    read(&gate(Some(allowed_dir), limit), path, allowed_dir)
 }
 
 /// Reads a file the user named on the command line: it may be anywhere, but it must still
 /// be a regular file outside `/proc`, `/sys` and `/dev`, of at most `limit` bytes, UTF-8.
 pub fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
-    let resolved = resolve(path)?;
-    check_file(path, &resolved, limit)?;
-    read_resolved(path, &resolved, limit)
+    read(&gate(None, limit), path, Path::new("/"))
 }
 
 /// Checks, without reading it, what [`read_confined`] checks; returns the resolved path.
 pub fn confine(path: &Path, allowed_dir: &Path, limit: u64) -> Result<PathBuf, ReadError> {
-    let resolved = resolve(path)?;
-    inside(path, &resolved, allowed_dir)?;
-    check_file(path, &resolved, limit)?;
-    Ok(resolved)
+    let g = gate(Some(allowed_dir), limit);
+    let r = g.resolve(path).map_err(|e| error(path, allowed_dir, e))?;
+    if r.kind != Kind::File {
+        return Err(ReadError::NotRegular {
+            path: shown(path),
+            kind: if r.kind == Kind::Dir {
+                "a directory"
+            } else {
+                "not a regular file"
+            },
+        });
+    }
+    let size = fs::metadata(&r.path).map_or(0, |m| m.len());
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            path: shown(path),
+            size,
+            limit,
+        });
+    }
+    Ok(r.path)
 }
 
 /// Checks that a directory named inside a file of the checked tree resolves inside
 /// `allowed_dir` (and is a directory); returns the resolved path.
 pub fn confine_dir(path: &Path, allowed_dir: &Path) -> Result<PathBuf, ReadError> {
-    let resolved = resolve(path)?;
-    inside(path, &resolved, allowed_dir)?;
-    special(path, &resolved)?;
-    if resolved.is_dir() {
-        Ok(resolved)
-    } else {
-        Err(ReadError::NotDir { path: shown(path) })
+    let g = gate(Some(allowed_dir), 0);
+    match g.resolve(path) {
+        Ok(r) if r.kind == Kind::Dir => Ok(r.path),
+        Ok(_) => Err(ReadError::NotDir { path: shown(path) }),
+        Err(e) => Err(error(path, allowed_dir, e)),
     }
 }
 
 /// The entries of a directory, sorted, failing when there are more than `limit`.
 pub fn list_dir(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, ReadError> {
-    let io = |source| ReadError::Io {
-        path: shown(dir),
-        source,
-    };
-    let resolved = resolve(dir)?;
-    special(dir, &resolved)?;
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io)? {
-        if out.len() == limit {
-            return Err(ReadError::TooMany {
-                path: shown(dir),
-                limit,
-            });
-        }
-        out.push(entry.map_err(io)?.path());
+    let g = Gateway::new(
+        None,
+        Limits {
+            entries_per_listing: limit,
+            ..Limits::default()
+        },
+    );
+    match g.list(dir) {
+        Ok(names) => Ok(names.iter().map(|n| dir.join(n)).collect()),
+        Err(Refusal::Budget { .. }) => Err(ReadError::TooMany {
+            path: shown(dir),
+            limit,
+        }),
+        Err(e) => Err(error(dir, Path::new("/"), e)),
     }
-    out.sort();
-    Ok(out)
 }
 
-/// The path with every symlink followed.
-fn resolve(path: &Path) -> Result<PathBuf, ReadError> {
-    path.canonicalize().map_err(|source| ReadError::Io {
-        path: shown(path),
-        source,
-    })
+/// A one-off gateway for one of tlslint's own inputs.
+fn gate(allowed: Option<&Path>, limit: u64) -> Gateway {
+    Gateway::new(
+        allowed.map(Path::to_path_buf),
+        Limits {
+            config_bytes: limit,
+            ..Limits::default()
+        },
+    )
 }
 
-fn inside(path: &Path, resolved: &Path, allowed_dir: &Path) -> Result<(), ReadError> {
-    let allowed = resolve(allowed_dir)?;
-    if resolved.starts_with(&allowed) {
-        Ok(())
-    } else {
-        Err(ReadError::Outside {
+fn read(g: &Gateway, path: &Path, allowed: &Path) -> Result<String, ReadError> {
+    let loaded = g.read_config(path).map_err(|e| error(path, allowed, e))?;
+    String::from_utf8(loaded.bytes).map_err(|_| ReadError::NotUtf8 { path: shown(path) })
+}
+
+/// The gateway's refusal in this module's terms.
+fn error(path: &Path, allowed: &Path, e: Refusal) -> ReadError {
+    match e {
+        Refusal::Outside { .. } => ReadError::Outside {
             path: shown(path),
-            allowed: shown(&allowed),
-        })
-    }
-}
-
-fn special(path: &Path, resolved: &Path) -> Result<(), ReadError> {
-    if SPECIAL_DIRS.iter().any(|d| resolved.starts_with(d)) {
-        Err(ReadError::Special {
+            allowed: shown(
+                &allowed
+                    .canonicalize()
+                    .unwrap_or_else(|_| allowed.to_path_buf()),
+            ),
+        },
+        Refusal::Special { resolved } => ReadError::Special {
             path: shown(path),
             resolved: resolved.display().to_string(),
-        })
-    } else {
-        Ok(())
-    }
-}
-
-/// A regular file of at most `limit` bytes outside the special directories.
-fn check_file(path: &Path, resolved: &Path, limit: u64) -> Result<(), ReadError> {
-    special(path, resolved)?;
-    let meta = fs::metadata(resolved).map_err(|source| ReadError::Io {
-        path: shown(path),
-        source,
-    })?;
-    regular(path, &meta, limit)
-}
-
-fn regular(path: &Path, meta: &fs::Metadata, limit: u64) -> Result<(), ReadError> {
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular {
+        },
+        Refusal::NotRegular { what } => ReadError::NotRegular {
             path: shown(path),
-            kind: kind(meta.file_type()),
-        });
-    }
-    if meta.len() > limit {
-        return Err(ReadError::TooLarge {
+            kind: what,
+        },
+        Refusal::TooLarge { size, limit } => ReadError::TooLarge {
             path: shown(path),
-            size: meta.len(),
+            size,
             limit,
-        });
-    }
-    Ok(())
-}
-
-/// Opens the checked path and reads at most `limit + 1` bytes: the file may have been
-/// swapped or grown since it was checked, and the open handle is what counts.
-fn read_resolved(path: &Path, resolved: &Path, limit: u64) -> Result<String, ReadError> {
-    let io = |source| ReadError::Io {
-        path: shown(path),
-        source,
-    };
-    let file = File::open(resolved).map_err(io)?;
-    regular(path, &file.metadata().map_err(io)?, limit)?;
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge {
+        },
+        Refusal::Missing { .. } => ReadError::Io {
             path: shown(path),
-            size: bytes.len() as u64,
-            limit,
-        });
-    }
-    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 { path: shown(path) })
-}
-
-fn kind(t: fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-    }
-    if t.is_dir() {
-        "a directory"
-    } else {
-        "not a file"
+            source: io::Error::from(io::ErrorKind::NotFound),
+        },
+        Refusal::Binary => ReadError::NotUtf8 { path: shown(path) },
+        other => ReadError::Io {
+            path: shown(path),
+            source: io::Error::other(other.to_string()),
+        },
     }
 }
 
@@ -316,6 +229,8 @@ fn shown(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::checked_root;
+    use std::fs::File;
 
     fn tmp() -> (tempfile::TempDir, PathBuf) {
         let t = tempfile::tempdir().unwrap();
