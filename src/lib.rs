@@ -15,6 +15,7 @@ pub mod cipher;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod escape;
 pub mod fragment;
 pub mod material;
 pub mod model;
