@@ -10,7 +10,11 @@
 //! comments; spans refer to the decoded text).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// Bytes between two entries of a file's code-point table: a lookup scans at most this
+/// many bytes, the table costs `len / CHAR_BLOCK` words.
+pub const CHAR_BLOCK: usize = 256;
 
 /// Index of a file inside [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -87,6 +91,9 @@ pub struct SourceFile {
     /// The decoded text.
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// Code points before each multiple of [`CHAR_BLOCK`]; `None` for an ASCII text, where
+    /// code points and bytes agree. Built on the first column lookup.
+    chars_before: OnceLock<Option<Vec<usize>>>,
 }
 
 impl SourceFile {
@@ -104,6 +111,7 @@ impl SourceFile {
             name,
             text,
             line_starts,
+            chars_before: OnceLock::new(),
         }
     }
 
@@ -115,8 +123,33 @@ impl SourceFile {
         }
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_to(offset) - self.chars_to(start) + 1;
         LineCol { line, column }
+    }
+
+    /// Code points in `text[..offset]` (`offset` on a char boundary): a table entry plus
+    /// the rest of its block. A code point is a byte that is not a UTF-8 continuation byte.
+    fn chars_to(&self, offset: usize) -> usize {
+        let table = self.chars_before.get_or_init(|| {
+            (!self.text.is_ascii()).then(|| {
+                let mut seen = 0;
+                let mut table = Vec::with_capacity(self.text.len() / CHAR_BLOCK + 1);
+                for block in self.text.as_bytes().chunks(CHAR_BLOCK) {
+                    table.push(seen);
+                    seen += count_chars(block);
+                }
+                table
+            })
+        });
+        match table {
+            None => offset,
+            Some(table) => {
+                let block = offset / CHAR_BLOCK;
+                let from = block * CHAR_BLOCK;
+                let before = table.get(block).copied().unwrap_or(0);
+                before + count_chars(&self.text.as_bytes()[from..offset])
+            }
+        }
     }
 
     /// The text of a span, clamped to the file.
@@ -237,6 +270,11 @@ impl Sources {
     }
 }
 
+/// Code points starting in `bytes`: every byte but UTF-8 continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 /// A whole file, decoded lossily.
 fn read_text(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
@@ -273,5 +311,18 @@ mod tests {
         // "çé " is 5 bytes, 3 code points.
         assert_eq!(f.line_col(8), LineCol { line: 2, column: 4 });
         assert_eq!(f.line_col(1000), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_agree_with_counting_across_blocks() {
+        let line: String = "aé€𝄞\t".repeat(200);
+        let text = format!("x\n{line}\n{line}");
+        let f = SourceFile::new("x".into(), "x".into(), text.as_str().into());
+        for (offset, _) in text.char_indices() {
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let column = text[start..offset].chars().count() + 1;
+            assert_eq!(f.line_col(offset), LineCol { line, column }, "at {offset}");
+        }
     }
 }
