@@ -109,12 +109,12 @@ pub fn excerpt(s: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
-/// At most `max_chars` characters of an already escaped text, cut with `…`. Renderers
-/// use it to bound one message, help or label (a finding may quote a long value).
-pub fn truncate(s: Cow<'_, str>, max_chars: usize) -> Cow<'_, str> {
-    match excerpt(&s, max_chars) {
-        Cow::Borrowed(_) => s,
-        Cow::Owned(short) => Cow::Owned(short),
+/// [`escape`] of at most `max_chars` characters of `s` ([`excerpt`]): renderers bound
+/// each message, help and label with it (a finding may quote a long value).
+pub fn escape_excerpt(s: &str, max_chars: usize) -> Cow<'_, str> {
+    match excerpt(s, max_chars) {
+        Cow::Borrowed(s) => escape(s),
+        Cow::Owned(short) => Cow::Owned(escape(&short).into_owned()),
     }
 }
 
@@ -233,7 +233,10 @@ mod tests {
     #[test]
     fn log_commands_are_broken() {
         assert_eq!(escape("x ##[add-mask]s"), "x ##\\x5badd-mask]s");
-        assert_eq!(escape("##vso[task.setvariable]"), "##vso\\x5btask.setvariable]");
+        assert_eq!(
+            escape("##vso[task.setvariable]"),
+            "##vso\\x5btask.setvariable]"
+        );
         assert_eq!(escape("#[x] ##y["), "#[x] ##y[");
         assert_eq!(escape("é##["), "é##\\x5b");
     }
@@ -244,7 +247,7 @@ mod tests {
         assert_eq!(excerpt("abcdef", 3), "abc…");
         assert_eq!(excerpt("ééé", 3), "ééé");
         assert_eq!(excerpt("éééé", 3), "ééé…");
-        assert_eq!(truncate(Cow::Borrowed("abcdef"), 4), "abcd…");
+        assert_eq!(escape_excerpt("ab\ncdef", 4), "ab\\nc…");
     }
 
     #[test]

@@ -113,7 +113,12 @@ fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         let p = match policy::load(spec) {
             Ok(p) => p,
             Err(e) => {
-                writeln!(err, "error: {}: {}", e.file, e.message)?;
+                writeln!(
+                    err,
+                    "error: {}: {}",
+                    escape::file_name(&e.file),
+                    escape::escape(&e.message)
+                )?;
                 return Ok(EXIT_ERROR);
             }
         };
@@ -184,7 +189,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     if let Some(path) = &args.write_baseline {
         let b = baseline::Baseline::from_findings(&findings, &run.sources, path);
         if let Err(e) = std::fs::write(path, b.to_json()) {
-            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
+            writeln!(err, "error: cannot write baseline {}: {e}", shown(path))?;
             return Ok(EXIT_ERROR);
         }
         writeln!(
@@ -194,14 +199,14 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             if findings.len() == 1 { "" } else { "s" },
             b.entries.len(),
             if b.entries.len() == 1 { "" } else { "s" },
-            path.display()
+            shown(path)
         )?;
         findings.clear();
     } else if let Some(path) = &args.baseline {
         let b = match baseline::Baseline::read(path) {
             Ok(b) => b,
             Err(e) => {
-                writeln!(err, "error: {e}")?;
+                writeln!(err, "error: {}", escape::escape(&e))?;
                 return Ok(EXIT_ERROR);
             }
         };
@@ -214,7 +219,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "s" } else { "" },
-                path.display()
+                shown(path)
             )?;
         }
     }
@@ -239,7 +244,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             let mut buf = Vec::new();
             report::emit(format(args), &all, &summary, &run.sources, &mut buf)?;
             if let Err(e) = std::fs::write(path, buf) {
-                writeln!(err, "error: cannot write {}: {e}", path.display())?;
+                writeln!(err, "error: cannot write {}: {e}", shown(path))?;
                 return Ok(EXIT_ERROR);
             }
         }
@@ -255,6 +260,11 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// A path as messages on stderr quote it: escaped, as everything from an input is.
+fn shown(path: &std::path::Path) -> String {
+    escape::file_name(&path.display().to_string()).into_owned()
 }
 
 /// `tlslint init`: writes the starter config, never over an existing one.
@@ -472,7 +482,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<(Outcome, Se
     let (targets, app_versions) = match targets(args, &cfg) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
+            writeln!(err, "error: {}", escape::escape(&e))?;
             return Ok(Err(EXIT_ERROR));
         }
     };

@@ -152,6 +152,28 @@ impl SourceFile {
         }
     }
 
+    /// Number of lines (a text ending in a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based index of the line holding a byte offset (clamped to the text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of a 0-based line's text, without its `\n` (clamped to the last line).
+    pub fn line_bounds(&self, line: usize) -> (usize, usize) {
+        let line = line.min(self.line_starts.len() - 1);
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        (start, end)
+    }
+
     /// The text of a span, clamped to the file.
     pub fn slice(&self, span: Span) -> &str {
         let end = (span.end as usize).min(self.text.len());

@@ -3,12 +3,18 @@
 //!
 //! Every format reads the same plain [`Finding`] data and the [`Sources`] they point into;
 //! only `human.rs` uses miette. Lines and columns are 1-based, columns in code points.
+//!
+//! The formats read in terminals and CI logs (`human`, `concise`, `github`) print every
+//! piece of input text (file names, messages, help, labels, source lines) through
+//! [`crate::escape`], bounded to [`TEXT_CHARS`]; the structured formats carry the real
+//! text under their own escaping.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::checks::{Finding, Severity};
+use crate::escape;
 use crate::source::{Sources, Span};
 
 pub mod checkstyle;
@@ -18,7 +24,19 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+mod snippet;
 mod xml;
+
+/// The most characters of one message, help or label text the terminal and CI-log
+/// formats print: far above any message tlslint writes itself (a few hundred), small
+/// enough that a finding quoting a whole file stays readable.
+pub const TEXT_CHARS: usize = 4096;
+
+/// Input text as the terminal and CI-log formats print it: escaped to one visible line and
+/// cut at [`TEXT_CHARS`].
+pub(crate) fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    escape::escape_excerpt(s, TEXT_CHARS)
+}
 
 /// How to print findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,19 +108,20 @@ pub fn emit(
     }
 }
 
-/// One line per finding.
+/// Exactly one line per finding: the file name and message are escaped, so no input
+/// text can start a line of its own.
 fn concise(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
         let at = sources.start(f.span);
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            sources.get(f.span.file).name,
+            escape::file_name(&sources.get(f.span.file).name),
             at.line,
             at.column,
             f.severity,
             f.check,
-            f.message
+            shown(&f.message)
         )?;
     }
     Ok(())
