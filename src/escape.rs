@@ -109,6 +109,11 @@ pub fn excerpt(s: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
+/// [`excerpt`] at [`EXCERPT_CHARS`]: how a message quotes an input token.
+pub fn short(s: &str) -> Cow<'_, str> {
+    excerpt(s, EXCERPT_CHARS)
+}
+
 /// [`escape`] of at most `max_chars` characters of `s` ([`excerpt`]): renderers bound
 /// each message, help and label with it (a finding may quote a long value).
 pub fn escape_excerpt(s: &str, max_chars: usize) -> Cow<'_, str> {

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use super::lexer::{Arg, End, Lexer, Value};
 use crate::canonical::Canonicalizer;
+use crate::escape::short;
 use crate::parse::ParseError;
 use crate::parse::glob;
 use crate::source::{FileId, Sources, Span};
@@ -584,7 +585,7 @@ impl Parser<'_> {
             self.tree.errors.push(
                 ParseError::new(
                     name.span,
-                    format!("unknown directive \"\\u{{feff}}{rest}\" (the file starts with a UTF-8 byte order mark)"),
+                    format!("unknown directive \"\\u{{feff}}{}\" (the file starts with a UTF-8 byte order mark)", short(&rest)),
                 )
                 .help("nginx does not skip a byte order mark: save the file as UTF-8 without BOM"),
             );
@@ -601,7 +602,7 @@ impl Parser<'_> {
         {
             self.tree.errors.push(ParseError::new(
                 name.full_span(),
-                format!("unknown directive \"{}\"", name.value),
+                format!("unknown directive \"{}\"", short(&name.value)),
             ));
         }
         let span = name.full_span().to(terminator);
