@@ -36,18 +36,15 @@ pub fn escape(s: &str) -> Cow<'_, str> {
             let mut out = String::with_capacity(s.len() + 16);
             out.push_str(&s[..at]);
             for c in s[at..].chars() {
-                if c == '[' && ends_with_log_command(&out) {
-                    out.push_str("\\x5b");
-                } else {
-                    push_char(&mut out, c);
-                }
+                push_char(&mut out, c);
             }
             Cow::Owned(out)
         }
     }
 }
 
-/// Appends `c` to `out`, escaped when [`is_unsafe`]; tabs too. The building block for
+/// Appends `c` to `out`, escaped when [`is_unsafe`]; tabs too; a `[` that would complete
+/// a `##[` or `##vso[` log command in `out` is written `\x5b`. The building block for
 /// renderers that sanitise text piece by piece (the human source window keeps its own
 /// tabs, which miette expands, and uses [`push_source_char`]).
 pub fn push_char(out: &mut String, c: char) {
@@ -57,10 +54,14 @@ pub fn push_char(out: &mut String, c: char) {
     }
 }
 
-/// Appends `c` to `out`, escaped when [`is_unsafe`] except for a tab, which is kept: a
-/// tab moves the cursor but is not interpreted otherwise, and miette expands tabs in
-/// source lines to spaces itself.
+/// Appends `c` to `out` like [`push_char`], except that a tab is kept: a tab moves the
+/// cursor but is not interpreted otherwise, and miette expands tabs in source lines to
+/// spaces itself.
 pub fn push_source_char(out: &mut String, c: char) {
+    if c == '[' && ends_with_log_command(out) {
+        out.push_str("\\x5b");
+        return;
+    }
     if c == '\t' || !is_unsafe(c) {
         out.push(c);
         return;
