@@ -248,3 +248,61 @@ fn floor_boundary(text: &str, i: usize) -> usize {
     }
     i
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("f".into(), "f\u{1b}".into(), text.into())
+    }
+
+    /// The snippet text under each remapped span.
+    fn under(text: &str, spans: &[(usize, usize)]) -> (Snippet, Vec<String>) {
+        let f = file(text);
+        let (s, remapped) = Snippet::new(&f, spans);
+        let shown = remapped
+            .iter()
+            .map(|&(o, l)| s.text[o..o + l].to_owned())
+            .collect();
+        (s, shown)
+    }
+
+    #[test]
+    fn labels_point_at_the_same_text_after_escaping() {
+        let text = "a \u{1b}[31m \u{202e}\u{85}\0 cd;\r\nx\u{7}y ef\n";
+        let cd = text.find("cd").unwrap();
+        let ef = text.find("ef").unwrap();
+        let (s, shown) = under(text, &[(cd, cd + 2), (ef, ef + 2)]);
+        assert_eq!(shown, ["cd", "ef"]);
+        assert_eq!(s.text, "a \\x1b[31m \\u{202e}\\u{85}\\0 cd;\nx\\x07y ef\n");
+        assert_eq!(s.name, "f\\x1b");
+        assert!(s.text.chars().all(|c| c == '\n' || !escape::is_unsafe(c)));
+    }
+
+    #[test]
+    fn long_lines_are_windowed_with_real_positions() {
+        let text = format!("x\n{}tok{}\n", "é".repeat(100_000), " ".repeat(100_000));
+        let tok = text.find("tok").unwrap();
+        let (s, shown) = under(&text, &[(tok, tok + 3)]);
+        assert_eq!(shown, ["tok"]);
+        assert!(s.text.len() < 1_000, "{}", s.text.len());
+        assert!(s.text.contains('…'));
+        let span = SourceSpan::from((s.text.find("tok").unwrap(), 3));
+        let contents = s.read_span(&span, 0, 0).unwrap();
+        assert_eq!(contents.line(), 1);
+        assert_eq!(contents.column(), 100_000);
+    }
+
+    #[test]
+    fn distant_labels_get_separate_segments() {
+        let text = "a\n".repeat(1_000);
+        let (s, shown) = under(&text, &[(0, 1), (1_500, 1_501)]);
+        assert_eq!(shown, ["a", "a"]);
+        assert_eq!(s.segments.len(), 2);
+        assert_eq!(s.segments[1].first_line, 749);
+        // Spans out of range are clamped, never a panic.
+        let (_, shown) = under("ab", &[(5, 9), (1, 0)]);
+        assert_eq!(shown, ["", ""]);
+    }
+}
