@@ -6,8 +6,8 @@
 //! explicit theme and width so output does not depend on terminal detection.
 //!
 //! Nothing from an input reaches miette raw: messages, help, labels and file names are
-//! escaped and bounded ([`super::shown`]), the source excerpt is a sanitised window of
-//! the lines concerned ([`Snippet`]), and each rendered diagnostic goes through
+//! escaped and bounded (`report::shown`), the source excerpt is a sanitised window of
+//! the lines concerned (`report::snippet`), and each rendered diagnostic goes through
 //! [`escape::guard_lines`], since miette wraps long text at spaces and a wrapped line may
 //! begin with input text. A diagnostic miette cannot render falls back to one line.
 
