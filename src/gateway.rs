@@ -13,8 +13,9 @@
 //!   `.svn/`), nor anything but a regular file (FIFOs, sockets and devices would hang or
 //!   never end), even with `--allow-outside-root`;
 //! - bounds each read and the whole run (bytes, files, directory listings; see [`Limits`]);
-//! - refuses text that holds private-key material or is binary when it is read as a config
-//!   ([`Refusal::Secret`], [`Refusal::Binary`]), so such bytes never reach any output;
+//! - refuses a file reached through an include or a `<file` value when it holds
+//!   private-key material or is binary ([`Refusal::Secret`], [`Refusal::Binary`]), so such
+//!   bytes never reach any output;
 //! - lists each directory once per run and caches the names (glob includes repeated
 //!   thousands of times cost one listing).
 //!
@@ -323,23 +324,24 @@ impl Gateway {
     }
 
     /// Reads a config file named or walked: confined, regular, at most
-    /// [`Limits::config_bytes`], and not binary. (An entry config may inline a key, as
-    /// Envoy's `inline_string` does; it is the tree's own, committed file.)
+    /// [`Limits::config_bytes`]. (It is the tree's own committed file, whatever it holds:
+    /// an entry config may inline a key, as Envoy's `inline_string` does; its text is
+    /// escaped wherever it is shown.)
     pub fn read_config(&self, p: &Path) -> Result<Loaded, Refusal> {
-        let read = self.read_bounded(p, self.limits.config_bytes)?;
-        if is_binary(&read.bytes) {
-            return Err(Refusal::Binary);
-        }
-        Ok(read)
+        self.read_bounded(p, self.limits.config_bytes)
     }
 
     /// Reads a file reached through an include, a `<file` value or a sibling (`master.cf`):
-    /// as [`Gateway::read_config`], and never private-key material (an `include
-    /// server.key;` must not print the key in a parse error).
+    /// as [`Gateway::read_config`], and never private-key material or binary data (an
+    /// `include server.key;` or a link to `/proc/self/environ`'s copy must not reach a
+    /// parse error's excerpt).
     pub fn read_included(&self, p: &Path) -> Result<Loaded, Refusal> {
         let read = self.read_config(p)?;
         if holds_private_key(&read.bytes) {
             return Err(Refusal::Secret);
+        }
+        if is_binary(&read.bytes) {
+            return Err(Refusal::Binary);
         }
         Ok(read)
     }
@@ -931,7 +933,7 @@ mod tests {
         );
         std::fs::write(root.join("in/bin"), b"a\0b").unwrap();
         assert_eq!(
-            g.read_config(&root.join("in/bin")).map(|_| ()),
+            g.read_included(&root.join("in/bin")).map(|_| ()),
             Err(Refusal::Binary)
         );
         assert!(matches!(

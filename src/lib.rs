@@ -14,6 +14,7 @@ pub mod cipher;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod escape;
 pub mod fragment;
 pub mod gateway;
 pub mod material;
@@ -115,7 +116,12 @@ fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         let p = match policy::load(spec) {
             Ok(p) => p,
             Err(e) => {
-                writeln!(err, "error: {}: {}", e.file, e.message)?;
+                writeln!(
+                    err,
+                    "error: {}: {}",
+                    escape::file_name(&e.file),
+                    escape::escape(&e.message)
+                )?;
                 return Ok(EXIT_ERROR);
             }
         };
@@ -214,7 +220,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             let mut buf = Vec::new();
             report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
             if let Err(e) = write::write_atomically(path, &buf) {
-                writeln!(err, "error: cannot write {}: {e}", path.display())?;
+                writeln!(err, "error: cannot write {}: {e}", shown(path))?;
                 return Ok(EXIT_ERROR);
             }
         }
@@ -244,7 +250,7 @@ fn apply_baseline(
     if let Some(path) = &args.write_baseline {
         let b = baseline::Baseline::from_findings(&findings, sources, path);
         if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
-            writeln!(err, "error: cannot write baseline {}: {e}", path.display())?;
+            writeln!(err, "error: cannot write baseline {}: {e}", shown(path))?;
             return Ok(Err(EXIT_ERROR));
         }
         writeln!(
@@ -254,14 +260,14 @@ fn apply_baseline(
             if findings.len() == 1 { "" } else { "s" },
             b.entries.len(),
             if b.entries.len() == 1 { "" } else { "s" },
-            path.display()
+            shown(path)
         )?;
         findings.clear();
     } else if let Some(path) = &args.baseline {
         let b = match baseline::Baseline::read(path) {
             Ok(b) => b,
             Err(e) => {
-                writeln!(err, "error: {e}")?;
+                writeln!(err, "error: {}", escape::escape(&e.to_string()))?;
                 return Ok(Err(EXIT_ERROR));
             }
         };
@@ -283,11 +289,16 @@ fn apply_baseline(
                 "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "s" } else { "" },
-                path.display()
+                shown(path)
             )?;
         }
     }
     Ok(Ok(findings))
+}
+
+/// A path as messages on stderr quote it: escaped, as everything from an input is.
+fn shown(path: &std::path::Path) -> String {
+    escape::file_name(&path.display().to_string()).into_owned()
 }
 
 /// `tlslint init`: writes the starter config, never over an existing one.
@@ -337,8 +348,8 @@ fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, 
     let note = found.ignored.map(|p| {
         format!(
             "note: ignoring {} above the checked root {}; pass --config to use it",
-            report::printable(&p.display().to_string()),
-            report::printable(&root.display().to_string())
+            shown(&p),
+            shown(&root)
         )
     });
     let cfg = match found.path {
@@ -594,7 +605,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     let (targets, app_versions) = match targets(args, &cfg) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
+            writeln!(err, "error: {}", escape::escape(&e))?;
             return Ok(Err(EXIT_ERROR));
         }
     };

@@ -10,7 +10,11 @@
 //! hold Latin-1 bytes in comments; spans refer to the decoded text).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// Bytes between two entries of a file's code-point table: a lookup scans at most this
+/// many bytes, the table costs `len / CHAR_BLOCK` words.
+pub const CHAR_BLOCK: usize = 256;
 
 use crate::gateway::{Gateway, Refusal};
 
@@ -95,6 +99,9 @@ pub struct SourceFile {
     /// The withdrawn text, kept only to turn offsets into lines and columns.
     withdrawn: Option<Arc<str>>,
     line_starts: Vec<usize>,
+    /// Code points before each multiple of [`CHAR_BLOCK`]; `None` for an ASCII text, where
+    /// code points and bytes agree. Built on the first column lookup.
+    chars_before: OnceLock<Option<Vec<usize>>>,
 }
 
 impl SourceFile {
@@ -114,20 +121,75 @@ impl SourceFile {
             redacted: false,
             withdrawn: None,
             line_starts,
+            chars_before: OnceLock::new(),
         }
     }
 
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let text = self.withdrawn.as_deref().unwrap_or(&self.text);
+        let text = self.positions();
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let column = text[start..offset].chars().count() + 1;
+        let column = self.chars_to(offset) - self.chars_to(start) + 1;
         LineCol { line, column }
+    }
+
+    /// Code points in `text[..offset]` (`offset` on a char boundary): a table entry plus
+    /// the rest of its block. A code point is a byte that is not a UTF-8 continuation byte.
+    fn chars_to(&self, offset: usize) -> usize {
+        let text = self.positions();
+        let table = self.chars_before.get_or_init(|| {
+            (!text.is_ascii()).then(|| {
+                let mut seen = 0;
+                let mut table = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
+                for block in text.as_bytes().chunks(CHAR_BLOCK) {
+                    table.push(seen);
+                    seen += count_chars(block);
+                }
+                table
+            })
+        });
+        match table {
+            None => offset,
+            Some(table) => {
+                let block = offset / CHAR_BLOCK;
+                let from = block * CHAR_BLOCK;
+                let before = table.get(block).copied().unwrap_or(0);
+                before + count_chars(&text.as_bytes()[from..offset])
+            }
+        }
+    }
+
+    /// The text positions are computed in: the withdrawn text of a redacted file (which
+    /// nothing prints), else the text.
+    fn positions(&self) -> &str {
+        self.withdrawn.as_deref().unwrap_or(&self.text)
+    }
+
+    /// Number of lines (a text ending in a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based index of the line holding a byte offset (clamped to the text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of a 0-based line's text, without its `\n` (clamped to the last line).
+    pub fn line_bounds(&self, line: usize) -> (usize, usize) {
+        let line = line.min(self.line_starts.len() - 1);
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        (start, end)
     }
 
     /// The text of a span, clamped to the file.
@@ -283,6 +345,11 @@ impl Sources {
     }
 }
 
+/// Code points starting in `bytes`: every byte but UTF-8 continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 /// Bytes decoded lossily.
 fn decode(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
@@ -313,5 +380,18 @@ mod tests {
         // "çé " is 5 bytes, 3 code points.
         assert_eq!(f.line_col(8), LineCol { line: 2, column: 4 });
         assert_eq!(f.line_col(1000), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_agree_with_counting_across_blocks() {
+        let line: String = "aé€𝄞\t".repeat(200);
+        let text = format!("x\n{line}\n{line}");
+        let f = SourceFile::new("x".into(), "x".into(), text.as_str().into());
+        for (offset, _) in text.char_indices() {
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let column = text[start..offset].chars().count() + 1;
+            assert_eq!(f.line_col(offset), LineCol { line, column }, "at {offset}");
+        }
     }
 }

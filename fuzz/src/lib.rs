@@ -7,6 +7,13 @@
 //! its file and on char boundaries: reports slice the file text with these spans, so a bad
 //! one is a panic (or a wrong caret) in front of a user.
 //!
+//! The findings (and parse errors, as the CLI shows them) are then rendered in the
+//! formats read in terminals and CI logs (`human` without colour, `concise`, `github`)
+//! into memory, asserting no panic, no raw control character, exactly one line per
+//! finding in `concise` and `github`, and no line that starts a workflow command except
+//! `github`'s own annotations: miette panicked on wide columns, the root cause of every
+//! panic fuzzing had found.
+//!
 //! Key material is not read (the checks get empty [`Facts`]): a fuzzer-written
 //! `ssl_certificate /dev/zero` would otherwise make runs read the disk, slow and
 //! machine-dependent.
@@ -16,12 +23,14 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use tlslint::checks::{self, Finding};
+use tlslint::checks::{self, Finding, Severity};
 use tlslint::cipher::{self, Profile};
+use tlslint::escape::{is_unsafe, starts_log_command};
 use tlslint::material::Facts;
 use tlslint::model::{Ciphers, Dialect, Endpoint, Model, Setting};
 use tlslint::parse::{self, Options, Parsed};
 use tlslint::policy::{self, Policy};
+use tlslint::report::{self, Format, Summary};
 use tlslint::source::{FileId, Sources, Span};
 use tlslint::suppress;
 
@@ -160,6 +169,66 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
         &severity,
     );
     finding_spans(&sources, &findings);
+
+    // Parse errors first, as the CLI prints them.
+    let mut shown: Vec<Finding> = errors
+        .iter()
+        .map(|e| {
+            let mut f = Finding::at(e.span, e.message.clone()).label("here");
+            f.check = checks::PARSE_ERROR;
+            f.severity = Severity::Error;
+            f.labels = e.labels.clone();
+            f
+        })
+        .collect();
+    shown.extend(findings);
+    render(&sources, &shown);
+}
+
+/// Renders findings in the terminal and CI-log formats and asserts that the output is
+/// safe to print (see the module docs).
+fn render(sources: &Sources, findings: &[Finding]) {
+    let summary = Summary::count(sources.len(), 0, findings);
+    for format in [
+        Format::Human { color: false },
+        Format::Concise,
+        Format::Github,
+    ] {
+        let mut out = Vec::new();
+        if let Err(e) = report::emit(format, findings, &summary, sources, &mut out) {
+            panic!("{format:?} rendering failed: {e}");
+        }
+        let text = match String::from_utf8(out) {
+            Ok(t) => t,
+            Err(e) => panic!("{format:?} output is not UTF-8: {e}"),
+        };
+        if let Some(c) = text.chars().find(|&c| c != '\n' && is_unsafe(c)) {
+            panic!("raw {c:?} in {format:?} output:\n{text}");
+        }
+        for line in text.lines().filter(|l| starts_log_command(l)) {
+            let annotation = ["::error file=", "::warning file=", "::notice file="]
+                .iter()
+                .any(|p| line.starts_with(p));
+            assert!(
+                format == Format::Github && annotation,
+                "{format:?} line starts a workflow command: {line:?}"
+            );
+        }
+        match format {
+            Format::Concise | Format::Github => assert_eq!(
+                text.lines().count(),
+                findings.len(),
+                "{format:?} is not one line per finding:\n{text}"
+            ),
+            // Each finding's excerpt is a bounded window (src/report/snippet.rs).
+            _ => assert!(
+                text.len() <= 64 * 1024 * (findings.len() + 1),
+                "human output of {} bytes for {} findings",
+                text.len(),
+                findings.len()
+            ),
+        }
+    }
 }
 
 fn finding_spans(sources: &Sources, findings: &[Finding]) {

@@ -42,7 +42,11 @@ fn write_text(
     err: &mut dyn Write,
 ) -> io::Result<()> {
     for u in &e.unknown {
-        write!(err, "warning: unknown cipher word \"{}\" ignored", u.word)?;
+        write!(
+            err,
+            "warning: unknown cipher word \"{}\" ignored",
+            crate::escape::escape(&u.word)
+        )?;
         match &u.suggestion {
             Some(s) => writeln!(err, " (did you mean \"{s}\"?)")?,
             None => writeln!(err)?,
@@ -52,7 +56,7 @@ fn write_text(
         write!(
             err,
             "error: OpenSSL rejects the cipher string: {}",
-            error.message
+            crate::escape::escape(&error.message)
         )?;
         match &error.range {
             Some(r) => writeln!(err, " (at byte {})", r.start)?,

@@ -2,7 +2,10 @@
 //!
 //! `::error file=F,line=L,endLine=EL,col=C,endColumn=EC,title=T::MESSAGE` (also `::warning`,
 //! `::notice`). Escaping follows actions/toolkit `command.ts`: in the message `%`, `\r`, `\n`
-//! become `%25`, `%0D`, `%0A`; property values additionally escape `:` and `,`. Columns are
+//! become `%25`, `%0D`, `%0A`; property values additionally escape `:` and `,`. Before
+//! that, every piece of input text goes through [`crate::escape`], so no raw control
+//! character (ESC, BEL, C1, bidi) reaches the log and the only line break in a message is
+//! the one tlslint puts before `help:`. Columns are
 //! only given for single-line ranges (GitHub ignores them otherwise). GitHub shows at most 10
 //! error and 10 warning annotations per step, so the README suggests printing the human
 //! report as well.
@@ -10,7 +13,9 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::shown;
 use crate::checks::{Finding, Severity};
+use crate::escape;
 use crate::source::Sources;
 
 /// Escapes a message (the text after `::`).
@@ -37,7 +42,7 @@ pub fn emit(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io:
         let end = sources.end(f.span);
         let mut props = format!(
             "file={},line={},endLine={}",
-            escape_property(&sources.get(f.span.file).name),
+            escape_property(&escape::escape(&sources.get(f.span.file).name)),
             start.line,
             end.line
         );
@@ -50,8 +55,8 @@ pub fn emit(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io:
             escape_property(&format!("tlslint ({})", f.check))
         );
         let message = match &f.help {
-            Some(h) => format!("{}\nhelp: {h}", f.message),
-            None => f.message.clone(),
+            Some(h) => format!("{}\nhelp: {}", shown(&f.message), shown(h)),
+            None => shown(&f.message).into_owned(),
         };
         writeln!(out, "::{command} {props}::{}", escape_data(&message))?;
     }

@@ -4,19 +4,28 @@
 //! cause and secondary labels in the same file; labels in other files (an inherited value
 //! set in an included file) become related diagnostics. The handler is built with an
 //! explicit theme and width so output does not depend on terminal detection.
+//!
+//! Nothing from an input reaches miette raw: messages, help, labels and file names are
+//! escaped and bounded (`report::shown`), the source excerpt is a sanitised window of
+//! the lines concerned (`report::snippet`), and each rendered diagnostic goes through
+//! [`escape::guard_lines`], since miette wraps long text at spaces and a wrapped line may
+//! begin with input text. A diagnostic miette cannot render falls back to one line.
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use super::Summary;
+use super::snippet::Snippet;
+use super::{Summary, shown};
 use crate::checks::{Finding, Severity};
+use crate::escape;
 use crate::model::Label;
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, Sources};
+
+/// Secondary labels shown per file and related files shown per finding: checks attach a
+/// handful; more would only repeat.
+const MAX_LABELS: usize = 16;
 
 /// Writes every finding, then a summary line.
 pub fn emit(
@@ -32,9 +41,9 @@ pub fn emit(
         let diag = diagnostic(f, sources);
         text.clear();
         if handler.render_report(&mut text, &diag).is_err() {
-            text = format!("{}: {}\n", f.check, f.message);
+            text = format!("{}: {}\n", f.check, shown(&f.message));
         }
-        out.write_all(text.as_bytes())?;
+        out.write_all(escape::guard_lines(&text).as_bytes())?;
     }
     writeln!(
         out,
@@ -77,7 +86,7 @@ struct Diag {
     severity: miette::Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
     related: Vec<Diag>,
 }
 
@@ -123,61 +132,81 @@ impl Diagnostic for Diag {
 
 fn diagnostic(f: &Finding, sources: &Sources) -> Diag {
     let file = f.span.file;
-    let mut labels = vec![labeled(f.span, &f.label, sources, true)];
+    let mut here: Vec<(&crate::source::Span, &str)> = vec![(&f.span, &f.label)];
     let mut elsewhere: Vec<(FileId, Vec<&Label>)> = Vec::new();
     for l in &f.labels {
         if l.span.file == file {
-            labels.push(labeled(l.span, &l.text, sources, false));
+            if here.len() <= MAX_LABELS {
+                here.push((&l.span, &l.text));
+            }
         } else if let Some((_, v)) = elsewhere.iter_mut().find(|(id, _)| *id == l.span.file) {
-            v.push(l);
-        } else {
+            if v.len() < MAX_LABELS {
+                v.push(l);
+            }
+        } else if elsewhere.len() < MAX_LABELS {
             elsewhere.push((l.span.file, vec![l]));
         }
     }
+    let (source, labels) = excerpt(file, &here, sources);
     let related = elsewhere
         .into_iter()
-        .map(|(id, ls)| Diag {
-            code: f.check.to_owned(),
-            message: format!("see also {}", sources.get(id).name),
-            severity: miette::Severity::Advice,
-            help: None,
-            labels: ls
-                .iter()
-                .map(|l| labeled(l.span, &l.text, sources, false))
-                .collect(),
-            source: named(id, sources),
-            related: Vec::new(),
+        .map(|(id, ls)| {
+            let spans: Vec<_> = ls.iter().map(|l| (&l.span, &*l.text)).collect();
+            let (source, mut labels) = excerpt(id, &spans, sources);
+            // Only the finding's own primary label is primary.
+            for l in &mut labels {
+                *l = LabeledSpan::new_with_span(l.label().map(str::to_owned), *l.inner());
+            }
+            Diag {
+                code: f.check.to_owned(),
+                message: format!("see also {}", escape::escape(&sources.get(id).name)),
+                severity: miette::Severity::Advice,
+                help: None,
+                labels,
+                source,
+                related: Vec::new(),
+            }
         })
         .collect();
     Diag {
         code: f.check.to_owned(),
-        message: f.message.clone(),
+        message: shown(&f.message).into_owned(),
         severity: match f.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
         },
-        help: f.help.as_deref().map(str::to_owned),
+        help: f.help.as_deref().map(|h| shown(h).into_owned()),
         labels,
-        source: named(file, sources),
+        source,
         related,
     }
 }
 
-fn named(id: FileId, sources: &Sources) -> NamedSource<Arc<str>> {
-    let file = sources.get(id);
-    NamedSource::new(file.name.clone(), Arc::clone(&file.text))
-}
-
-/// A label clamped to the file (miette fails on spans past the end).
-fn labeled(span: Span, text: &str, sources: &Sources, primary: bool) -> LabeledSpan {
-    let len = sources.get(span.file).text.len();
-    let start = (span.start as usize).min(len);
-    let end = (span.end as usize).clamp(start, len);
-    let text = (!text.is_empty()).then(|| text.to_owned());
-    if primary {
-        LabeledSpan::new_primary_with_span(text, (start, end - start))
-    } else {
-        LabeledSpan::new_with_span(text, (start, end - start))
-    }
+/// The snippet of one file for labels there (the first one primary), with the labels
+/// remapped into it.
+fn excerpt(
+    id: FileId,
+    labels: &[(&crate::source::Span, &str)],
+    sources: &Sources,
+) -> (Snippet, Vec<LabeledSpan>) {
+    let spans: Vec<(usize, usize)> = labels
+        .iter()
+        .map(|(s, _)| (s.start as usize, s.end as usize))
+        .collect();
+    let (snippet, remapped) = Snippet::new(sources.get(id), &spans);
+    let labeled = labels
+        .iter()
+        .zip(remapped)
+        .enumerate()
+        .map(|(i, ((_, text), span))| {
+            let text = (!text.is_empty()).then(|| shown(text).into_owned());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    (snippet, labeled)
 }

@@ -3,12 +3,18 @@
 //!
 //! Every format reads the same plain [`Finding`] data and the [`Sources`] they point into;
 //! only `human.rs` uses miette. Lines and columns are 1-based, columns in code points.
+//!
+//! The formats read in terminals and CI logs (`human`, `concise`, `github`) print every
+//! piece of input text (file names, messages, help, labels, source lines) through
+//! [`crate::escape`], bounded to [`TEXT_CHARS`]; the structured formats carry the real
+//! text under their own escaping.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::checks::{Finding, Severity};
+use crate::escape;
 use crate::source::{Sources, Span};
 
 pub mod checkstyle;
@@ -18,7 +24,19 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+mod snippet;
 mod xml;
+
+/// The most characters of one message, help or label text the terminal and CI-log
+/// formats print: far above any message tlslint writes itself (a few hundred), small
+/// enough that a finding quoting a whole file stays readable.
+pub const TEXT_CHARS: usize = 4096;
+
+/// Input text as the terminal and CI-log formats print it: escaped to one visible line and
+/// cut at [`TEXT_CHARS`].
+pub(crate) fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    escape::escape_excerpt(s, TEXT_CHARS)
+}
 
 /// How to print findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,12 +126,16 @@ impl RunInfo {
     pub fn line(&self) -> String {
         let config = self.config.as_deref().map_or_else(
             || "no config file".to_owned(),
-            |c| format!("config {}", printable(c)),
+            |c| format!("config {}", crate::escape::escape(c)),
         );
         let policy = match (self.policy.as_str(), &self.policy_file) {
             ("", _) => "no policy".to_owned(),
-            (name, None) => format!("policy {} (built-in)", printable(name)),
-            (name, Some(file)) => format!("policy {} ({})", printable(name), printable(file)),
+            (name, None) => format!("policy {} (built-in)", crate::escape::escape(name)),
+            (name, Some(file)) => format!(
+                "policy {} ({})",
+                crate::escape::escape(name),
+                crate::escape::escape(file)
+            ),
         };
         let n = self.checks_enabled;
         format!(
@@ -128,7 +150,7 @@ impl RunInfo {
         let b = self.baseline.as_ref()?;
         Some(format!(
             "note: the baseline {} hid {} finding{}; run without --baseline to see them",
-            printable(&b.file),
+            crate::escape::escape(&b.file),
             b.hidden,
             if b.hidden == 1 { "" } else { "s" }
         ))
@@ -155,42 +177,20 @@ pub fn emit(
     }
 }
 
-/// Text from an input (a path, a name) made safe to print on one line of a terminal or a
-/// CI log: control characters (C0, DEL, C1) and bidirectional-text controls become visible
-/// escapes (`\n`, `\u{1b}`, `\u{202e}`), so a file name cannot start a new log line that
-/// GitHub would read as a workflow command.
-pub fn printable(s: &str) -> String {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !s.contains(unsafe_char) {
-        return s.to_owned();
-    }
-    s.chars()
-        .map(|c| {
-            if unsafe_char(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// One line per finding.
+/// Exactly one line per finding: the file name and message are escaped, so no input
+/// text can start a line of its own.
 fn concise(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
         let at = sources.start(f.span);
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            sources.get(f.span.file).name,
+            escape::file_name(&sources.get(f.span.file).name),
             at.line,
             at.column,
             f.severity,
             f.check,
-            f.message
+            shown(&f.message)
         )?;
     }
     Ok(())

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use super::path::{self, Match, Seg};
 use super::rules::{AppRules, Field, Form, Locate, OnUnknown, Target};
 use super::tree::{Kind, Node, ScalarType};
+use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Model, Named, Observation, ObservationKind, Protocol, Setting,
     TicketKeys, TlsSettings, Version,
@@ -185,7 +186,11 @@ impl<'a> Fields<'a, '_> {
                     "`{}` is {what} here, but {} expects a string for `{}`",
                     s.value, self.rules.title, found.key
                 ),
-                Some(format!("quote it: `{}: \"{}\"`", found.key, s.value)),
+                Some(format!(
+                    "quote it: `{}: \"{}\"`",
+                    short(&found.key),
+                    short(&s.value)
+                )),
             );
         }
     }
@@ -348,7 +353,7 @@ impl<'a> Fields<'a, '_> {
                     ObservationKind::InvalidValue,
                     span.unwrap_or(found.node.span),
                     &found.key,
-                    format!("`{tok}` is not a protocol version"),
+                    format!("`{}` is not a protocol version", short(&tok)),
                     Some("use TLSv1.2 and TLSv1.3".to_owned()),
                 ),
                 None => {}
@@ -545,7 +550,7 @@ impl<'a> Fields<'a, '_> {
                         ObservationKind::InvalidValue,
                         span,
                         &found.key,
-                        format!("`{}` is not a boolean; {behaviour}", s.value),
+                        format!("`{}` is not a boolean; {behaviour}", short(&s.value)),
                         Some("write true or false".to_owned()),
                     );
                     return None;

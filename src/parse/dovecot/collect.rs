@@ -12,6 +12,7 @@ use super::Dv;
 use super::filter::{Cond, KINDS};
 use super::names;
 use super::syntax::{Assign, Item, RawValue, Section};
+use crate::escape::short;
 use crate::gateway::Gateway;
 use crate::model::{CipherString, Label, Observation, ObservationKind as Kind};
 use crate::parse::ParseError;
@@ -281,7 +282,7 @@ impl Walker<'_> {
                 Observation::new(
                     Kind::Deprecated,
                     a.key_span,
-                    format!("`{key}` is obsolete in Dovecot 2.3"),
+                    format!("`{}` is obsolete in Dovecot 2.3", short(&key)),
                 )
                 .help(*help)
                 .key(scope_key),
@@ -345,7 +346,7 @@ impl Walker<'_> {
             Observation::new(
                 Kind::Deprecated,
                 a.key_span,
-                format!("Dovecot 2.4 rejects `{key}` (Unknown setting)"),
+                format!("Dovecot 2.4 rejects `{}` (Unknown setting)", short(key)),
             )
             .help(help)
             .key(scope_key),
@@ -364,13 +365,19 @@ impl Walker<'_> {
         let mut obs = Observation::new(
             Kind::UnknownSetting,
             a.key_span,
-            format!("Dovecot {version} does not know the setting `{key}`"),
+            format!(
+                "Dovecot {version} does not know the setting `{}`",
+                short(key)
+            ),
         )
         .key(scope_key);
         if !self.dv.is24
             && let Some(old) = names::name_23_for(key)
         {
-            obs.message = format!("Dovecot 2.3 does not know `{key}` (a Dovecot 2.4 name)");
+            obs.message = format!(
+                "Dovecot 2.3 does not know `{}` (a Dovecot 2.4 name)",
+                short(key)
+            );
             obs = obs.help(format!("in Dovecot 2.3 write `{old}`"));
         } else if let Some(s) = names::suggest(key, known) {
             obs = obs.help(format!("did you mean `{s}`?"));

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::Dv;
 use super::collect::{Collected, Entry, LOGIN_SERVICES};
 use super::filter::Cond;
+use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind as Kind,
     Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings,
@@ -110,7 +111,10 @@ fn invalid(e: &Entry, dv: Dv) -> Option<(String, String)> {
             if parse_bool(v).is_none() =>
         {
             Some((
-                format!("Dovecot {ver} rejects `{key} = {v}` (Invalid boolean value)"),
+                format!(
+                    "Dovecot {ver} rejects `{key} = {}` (Invalid boolean value)",
+                    short(v)
+                ),
                 "use `yes` or `no`".into(),
             ))
         }
@@ -582,7 +586,10 @@ impl Resolver<'_> {
         let mut obs = Observation::new(
             Kind::NotEnforced,
             e.val.span,
-            format!("`{key} = {v}` lets clients send passwords before TLS while `ssl = yes` only offers TLS"),
+            format!(
+                "`{key} = {}` lets clients send passwords before TLS while `ssl = yes` only offers TLS",
+                short(v)
+            ),
         )
         .help(format!("set `{key} = {fix}`, or `ssl = required`"))
         .key(format!("{}/{key}", scope.key()));

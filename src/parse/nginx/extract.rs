@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use super::lexer::Arg;
 use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
+use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, Protocol,
     Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
@@ -1104,7 +1105,7 @@ impl<'t> Extractor<'t> {
                         let mut o = Observation::new(
                             ObservationKind::InvalidValue,
                             a.full_span(),
-                            format!("invalid value \"{}\"", a.value),
+                            format!("invalid value \"{}\"", short(&a.value)),
                         )
                         .help("valid values: SSLv2 SSLv3 TLSv1 TLSv1.1 TLSv1.2 TLSv1.3")
                         .key(key);

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::lexer::{Arg, End, Lexer, Value};
+use crate::escape::short;
 use crate::gateway::{Gateway, Refusal};
 use crate::parse::ParseError;
 use crate::parse::glob;
@@ -597,7 +598,7 @@ impl Parser<'_> {
             self.tree.errors.push(
                 ParseError::new(
                     name.span,
-                    format!("unknown directive \"\\u{{feff}}{rest}\" (the file starts with a UTF-8 byte order mark)"),
+                    format!("unknown directive \"\\u{{feff}}{}\" (the file starts with a UTF-8 byte order mark)", short(&rest)),
                 )
                 .help("nginx does not skip a byte order mark: save the file as UTF-8 without BOM"),
             );
@@ -614,7 +615,7 @@ impl Parser<'_> {
         {
             self.tree.errors.push(ParseError::new(
                 name.full_span(),
-                format!("unknown directive \"{}\"", name.value),
+                format!("unknown directive \"{}\"", short(&name.value)),
             ));
         }
         let span = name.full_span().to(terminator);

@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 use super::text::{MStr, is_space};
+use crate::escape::short;
 use crate::source::Span;
 
 /// Postfix gives up beyond this nesting ("unreasonable macro call nesting").
@@ -337,7 +338,7 @@ impl Expander<'_> {
             ">" => ord == Ordering::Greater,
             ">=" => ord != Ordering::Less,
             _ => {
-                self.fail(format!("unknown relational operator `{op}`"));
+                self.fail(format!("unknown relational operator `{}`", short(op)));
                 return;
             }
         };

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use super::params;
 use super::scope::{Scope, Val};
 use super::text::tokens;
+use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Named, Observation, ObservationKind, Protocol,
     Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
@@ -302,7 +303,10 @@ impl Cx<'_, '_> {
                 TlsMode::Required
             }
             _ => {
-                let msg = format!("invalid TLS level `{}` for the SMTP client", v.trimmed());
+                let msg = format!(
+                    "invalid TLS level `{}` for the SMTP client",
+                    short(v.trimmed())
+                );
                 self.invalid(&v, msg, "use `none`, `may`, `encrypt`, `dane`, `dane-only`, `fingerprint`, `verify` or `secure`");
                 return Level::invalid(word, v.span);
             }
@@ -874,7 +878,7 @@ pub(crate) fn name_observations(
         Observation::new(
             ObservationKind::UnknownSetting,
             name_span,
-            format!("unknown parameter `{name}`: Postfix ignores it"),
+            format!("unknown parameter `{}`: Postfix ignores it", short(name)),
         )
         .help(help)
         .key(format!("{key}/unknown")),

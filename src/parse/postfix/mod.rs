@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{Options, ParseError, Parsed, load};
+use crate::escape::short;
 use crate::model::{Model, Observation, ObservationKind, Side};
 use crate::source::{FileId, SourceFile, Sources, Span};
 use scope::Scope;
@@ -483,7 +484,7 @@ fn expansion_errors(scope: &Scope<'_>, errors: &mut Vec<ParseError>) {
             }
             errors.push(ParseError::new(
                 span,
-                format!("cannot expand `{name}`: {err}"),
+                format!("cannot expand `{}`: {err}", short(name)),
             ));
         }
     }

@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::text::{MStr, is_space};
+use crate::escape::short;
 use crate::source::{FileId, Span};
 
 /// A `name = value` definition (main.cf line or master.cf `-o` override).
@@ -236,7 +237,7 @@ fn check_numeric(
     }
     problems.push(Problem {
         span: line.exact(tok.clone()).unwrap_or(Span::new(file, 0, 0)),
-        message: format!("invalid {what} field \"{s}\""),
+        message: format!("invalid {what} field \"{}\"", short(s)),
         fatal: true,
     });
 }
