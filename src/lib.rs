@@ -267,7 +267,7 @@ fn apply_baseline(
         let b = match baseline::Baseline::read(path) {
             Ok(b) => b,
             Err(e) => {
-                writeln!(err, "error: {}", escape::escape(&e.to_string()))?;
+                writeln!(err, "error: {}", escape::escape(&e))?;
                 return Ok(Err(EXIT_ERROR));
             }
         };
