@@ -202,9 +202,55 @@ fn ends_with_log_command(s: &str) -> bool {
     s.ends_with("##") || s.ends_with("##vso")
 }
 
+/// A message with every quoted piece of input longer than one character replaced by `…`
+/// (`unknown directive "TOKEN=abc"` → `unknown directive "…"`), for text located in a file
+/// whose contents must not be shown. One-character quotes are syntax (`unexpected "}"`).
+pub fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    let mut i = 0;
+    while i < rest.len() {
+        // rest[i] is quoted when a closing quote follows it.
+        if i + 1 < rest.len() {
+            let quoted = rest[i];
+            out.push('"');
+            out.push_str(if quoted.chars().count() <= 1 {
+                quoted
+            } else {
+                "…"
+            });
+            out.push('"');
+            out.push_str(rest[i + 1]);
+            i += 2;
+        } else {
+            // An unbalanced quote: drop what follows it.
+            out.push_str("\"…");
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_input_is_dropped() {
+        assert_eq!(
+            unquoted(r#"unknown directive "TOKEN=abc""#),
+            r#"unknown directive "…""#
+        );
+        assert_eq!(
+            unquoted(r#"unexpected end of file, expecting ";" or "}""#),
+            r#"unexpected end of file, expecting ";" or "}""#
+        );
+        assert_eq!(unquoted(r#"a "b"#), r#"a "…"#);
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -777,10 +777,13 @@ pub fn check_paths_with(
     let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources, &gateway);
     errors.extend(found.errors.into_iter().map(parse_error));
     model.observations.extend(found.notes);
+    let mut opaque = Vec::new();
     for p in discover::parse_all(&found.entries, &mut sources, options) {
         model.extend(p.model);
         errors.extend(p.errors.into_iter().map(parse_error));
+        opaque.extend(p.opaque);
     }
+    withdraw(&opaque, &mut sources, &mut model, &mut errors);
     let mut findings = match policy {
         Some(policy) => {
             let facts = material::gather(&mut model, &sources, &gateway);
@@ -823,6 +826,8 @@ pub fn check_paths_with(
             findings = apply_overrides(findings, cfg, &sources);
         }
     }
+    // Findings inside a withdrawn file could quote it; its parse errors say enough.
+    findings.retain(|f| !sources.get(f.span.file).redacted);
     checks::sort(&mut findings);
     Outcome {
         sources,
@@ -830,6 +835,35 @@ pub fn check_paths_with(
         errors,
         findings,
         skipped: found.skipped,
+    }
+}
+
+/// Withdraws the text of included files that do not parse (`include .env;`): outputs keep
+/// their names and positions only. Their endpoints are dropped (nothing of them may reach
+/// `show` or a baseline key), and their parse errors lose quoted text and help.
+fn withdraw(
+    opaque: &[source::FileId],
+    sources: &mut Sources,
+    model: &mut Model,
+    errors: &mut [Finding],
+) {
+    if opaque.is_empty() {
+        return;
+    }
+    for &id in opaque {
+        sources.redact(id);
+    }
+    model.endpoints.retain(|e| !opaque.contains(&e.span.file));
+    model
+        .observations
+        .retain(|o| !opaque.contains(&o.span.file));
+    for e in errors.iter_mut().filter(|e| opaque.contains(&e.span.file)) {
+        e.message = format!(
+            "{}; this included file does not parse, so its text is not shown",
+            escape::unquoted(&e.message)
+        );
+        e.help = None;
+        e.labels.retain(|l| !opaque.contains(&l.span.file));
     }
 }
 

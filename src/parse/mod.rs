@@ -70,6 +70,9 @@ pub struct Parsed {
     /// Every file read (the entry and its includes), so discovery does not lint an included
     /// fragment a second time on its own.
     pub files: Vec<FileId>,
+    /// Included files that do not parse in the dialect (perhaps no config at all: `include
+    /// .env;`): outputs name them and their positions but never show their text.
+    pub opaque: Vec<FileId>,
 }
 
 /// Options shared by all parsers.

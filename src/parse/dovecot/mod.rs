@@ -112,6 +112,7 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         model,
         errors,
         files,
+        opaque: tree.opaque,
     }
 }
 

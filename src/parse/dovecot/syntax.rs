@@ -96,6 +96,8 @@ pub(crate) struct Tree {
     pub(crate) errors: Vec<ParseError>,
     /// Includes not read because they are outside the checked root.
     pub(crate) outside: Vec<crate::model::Observation>,
+    /// Included files that do not parse: their text is withdrawn from every output.
+    pub(crate) opaque: Vec<FileId>,
 }
 
 /// Reads `path` and everything it includes through the gateway; includes it does not let
@@ -103,6 +105,7 @@ pub(crate) struct Tree {
 pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tree {
     let mut r = Reader {
         gateway,
+        opaque: Vec::new(),
         outside: Vec::new(),
         sources,
         stack: vec![Section {
@@ -156,11 +159,13 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tre
         files: r.files,
         errors: r.errors,
         outside: r.outside,
+        opaque: r.opaque,
     }
 }
 
 struct Reader<'a> {
     gateway: &'a Gateway,
+    opaque: Vec<FileId>,
     outside: Vec<crate::model::Observation>,
     sources: &'a mut Sources,
     /// Open sections; `stack[0]` is the top level. Shared across includes because an
@@ -349,7 +354,7 @@ impl Reader<'_> {
                     self.close(s);
                 }
             } else {
-                self.error(line_span, "Unexpected '}'");
+                self.syntax_error(line_span, "Unexpected '}'");
             }
             return;
         }
@@ -404,7 +409,7 @@ impl Reader<'_> {
     fn section(&mut self, l: &Logical, kind: &str, mut p: usize, line_span: Span) {
         let b = l.text.as_bytes();
         if p == b.len() {
-            self.error(line_span, "Expecting '='");
+            self.syntax_error(line_span, "Expecting '='");
             return;
         }
         let mut name = None;
@@ -428,12 +433,12 @@ impl Reader<'_> {
                 p += 1;
             }
             if p == b.len() || b[p] != b'{' {
-                self.error(line_span, "Expecting '{'");
+                self.syntax_error(line_span, "Expecting '{'");
                 return;
             }
         }
         if p + 1 != b.len() {
-            self.error(line_span, "Garbage after '{'").help =
+            self.syntax_error(line_span, "Garbage after '{'").help =
                 Some("put the section's settings on their own lines".into());
             return;
         }
@@ -558,6 +563,15 @@ impl Reader<'_> {
 
     fn close(&mut self, s: Section) {
         self.push(Item::Section(s));
+    }
+
+    /// A syntax error; in an included file it withdraws that file's text from every
+    /// output (it may be no config at all: `!include .env`).
+    fn syntax_error(&mut self, span: Span, message: impl Into<String>) -> &mut ParseError {
+        if self.files.first() != Some(&span.file) && !self.opaque.contains(&span.file) {
+            self.opaque.push(span.file);
+        }
+        self.error(span, message)
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) -> &mut ParseError {

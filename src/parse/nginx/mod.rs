@@ -69,6 +69,7 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let mut errors = std::mem::take(&mut tree.errors);
     errors.extend(extra);
     let files = std::mem::take(&mut tree.files);
+    let opaque = std::mem::take(&mut tree.opaque);
     // The tree is not needed any more; freeing its many small allocations one by one takes
     // a while, so big ones are freed off the critical path.
     if tree.directives.len() >= BACKGROUND_DROP {
@@ -78,5 +79,6 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         model,
         errors,
         files,
+        opaque,
     }
 }

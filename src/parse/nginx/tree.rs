@@ -122,6 +122,9 @@ pub struct Tree {
     /// Includes not read because they lead outside the checked root (or into `/proc`,
     /// ...), with the path and why.
     pub outside_root: Vec<(DirId, PathBuf, Refusal)>,
+    /// Included files that do not lex as nginx syntax (perhaps no config at all: `include
+    /// .env;`): their text is withdrawn from every output.
+    pub opaque: Vec<FileId>,
 }
 
 impl Tree {
@@ -453,6 +456,9 @@ impl Parser<'_> {
             let before = self.tree.errors.len();
             let end = lexer.statement(&mut args, &mut self.tree.errors);
             *pos = lexer.pos();
+            if self.tree.errors.len() > before && include.is_some() {
+                self.opaque(unit.file);
+            }
             match end {
                 End::Eof => {
                     let lexer_reported = self.tree.errors.len() > before;
@@ -617,6 +623,9 @@ impl Parser<'_> {
                 name.full_span(),
                 format!("unknown directive \"{}\"", short(&name.value)),
             ));
+            if include.is_some() {
+                self.opaque(name.span.file);
+            }
         }
         let span = name.full_span().to(terminator);
         let id = self.tree.directives.len();
@@ -668,6 +677,13 @@ impl Parser<'_> {
                     });
                 }
             }
+        }
+    }
+
+    /// Withdraws an included file's text from every output (see [`Tree::opaque`]).
+    fn opaque(&mut self, file: FileId) {
+        if !self.tree.opaque.contains(&file) {
+            self.tree.opaque.push(file);
         }
     }
 
