@@ -356,12 +356,11 @@ fn code_part(line: &str) -> &str {
     for (i, c) in line.char_indices() {
         match quote {
             Some(q) if c == q => quote = None,
-            Some(_) => {}
             None if c == '"' || c == '\'' => quote = Some(c),
             None if c == '#' && (prev.is_whitespace() || prev == '{' || prev == ';') => {
                 return &line[..i];
             }
-            None => {}
+            Some(_) | None => {}
         }
         prev = c;
     }
