@@ -184,11 +184,13 @@ impl SourceFile {
     /// Byte range of a 0-based line's text, without its `\n` (clamped to the last line).
     pub fn line_bounds(&self, line: usize) -> (usize, usize) {
         let line = line.min(self.line_starts.len() - 1);
-        let start = self.line_starts[line];
+        let len = self.text.len();
+        // A redacted file's lines index its withdrawn text: clamp to what is shown (none).
+        let start = self.line_starts[line].min(len);
         let end = self
             .line_starts
             .get(line + 1)
-            .map_or(self.text.len(), |&next| next - 1);
+            .map_or(len, |&next| (next - 1).min(len));
         (start, end)
     }
 

@@ -305,23 +305,66 @@ fn target_below(lines: &[(usize, &str)], i: usize) -> Target {
     extent(lines, j)
 }
 
-/// Line `j` (0-based) plus its more-indented continuation lines, as 1-based lines; a line
-/// that opens a block (`{`, or a YAML key with no value) covers only itself.
+/// Line `j` (0-based) plus its more-indented continuation lines, as 1-based lines. A line
+/// that opens a block covers only itself, and a continuation line that opens one ends the
+/// extent after itself (`server` with `{` on the next, deeper line).
 fn extent(lines: &[(usize, &str)], j: usize) -> Target {
     let line = lines[j].1;
-    let code = line.split(" #").next().unwrap_or(line).trim_end();
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut end = j;
-    if !(code.ends_with('{') || code.ends_with(':')) {
+    if !opens_block(line) {
         while end + 1 < lines.len() {
             let next = lines[end + 1].1;
             if next.trim().is_empty() || indent(next) <= indent(line) {
                 break;
             }
             end += 1;
+            if opens_block(next) {
+                break;
+            }
         }
     }
     Target::Lines(j + 1, end + 1)
+}
+
+/// True when `line` opens a block whose body is not part of the line: nginx and Dovecot
+/// `... {`, a YAML key with nested keys (`key:`, also with an anchor or tag: `key: &a`),
+/// a lone YAML `-` item, a TOML table header `[x]` / `[[x]]`. The same rules serve every
+/// dialect: none of these shapes ends a plain setting in another one.
+fn opens_block(line: &str) -> bool {
+    let code = code_part(line).trim();
+    if code.ends_with('{') || code.ends_with(':') || code == "-" {
+        return true;
+    }
+    if code.starts_with('[') && code.ends_with(']') && !code.contains('=') {
+        return true;
+    }
+    // YAML `key: &anchor`, `key: !tag`, `key: &anchor !tag`: still a key with nested keys.
+    // The key is one word, so `ssl_ciphers HIGH:!aNULL: !MD5;` is not taken for one.
+    code.split_once(": ").is_some_and(|(k, v)| {
+        !k.trim_start_matches("- ").contains(char::is_whitespace)
+            && v.split_whitespace()
+                .all(|w| w.len() > 1 && (w.starts_with('&') || w.starts_with('!')))
+    })
+}
+
+/// `line` without a trailing comment: from the first `#` outside quotes that starts the line
+/// or follows whitespace or `{` (`server {# note`, `key:\t# note`).
+fn code_part(line: &str) -> &str {
+    let mut quote = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && (prev.is_whitespace() || prev == '{' || prev == ';') => {
+                return &line[..i];
+            }
+            Some(_) | None => {}
+        }
+        prev = c;
+    }
+    line
 }
 
 struct ParsedComment {
@@ -665,6 +708,55 @@ mod tests {
         let out = run(&s, id, vec![a, b], today());
         // The first is hidden; the second suppression targets `server {` only: unused.
         assert_eq!(checks_of(&out), ["weak-cipher", UNUSED]);
+    }
+
+    #[test]
+    fn block_headers_cover_only_themselves_in_every_dialect() {
+        let lines =
+            |t: &'static str| -> Vec<(usize, &'static str)> { t.lines().map(|l| (0, l)).collect() };
+        let cases: &[(&str, Target)] = &[
+            // nginx: a comment after `{`, with or without blanks; `{` on the next line.
+            (
+                "server {\t# note\n    ssl_protocols TLSv1;\n}",
+                Target::Lines(1, 1),
+            ),
+            (
+                "server {# note\n    ssl_protocols TLSv1;\n}",
+                Target::Lines(1, 1),
+            ),
+            (
+                "server\n    {\n    ssl_protocols TLSv1;\n}",
+                Target::Lines(1, 2),
+            ),
+            // Dovecot section.
+            (
+                "protocol pop3 {\n  ssl_min_protocol = TLSv1\n}",
+                Target::Lines(1, 1),
+            ),
+            // YAML: nested keys, with a comment, an anchor or a tag; a lone `-` item.
+            ("tls:  # note\n  min: '1.0'", Target::Lines(1, 1)),
+            ("tls: &defaults\n  min: '1.0'", Target::Lines(1, 1)),
+            ("tls: !!map\n  min: '1.0'", Target::Lines(1, 1)),
+            ("-\n  min: '1.0'", Target::Lines(1, 1)),
+            // TOML table headers, even with indented keys.
+            ("[tls.options]\n  min = '1.0'", Target::Lines(1, 1)),
+            ("[[servers]]  # note\n  min = '1.0'", Target::Lines(1, 1)),
+            // Values split over lines stay covered.
+            (
+                "ssl_ciphers HIGH:!aNULL: !MD5\n    :!RC4;",
+                Target::Lines(1, 2),
+            ),
+            (
+                "smtpd_tls_protocols = !SSLv2,\n    !SSLv3",
+                Target::Lines(1, 2),
+            ),
+            ("ciphers = [\n  'RC4',\n]", Target::Lines(1, 2)),
+            ("key: |\n  a\n  b", Target::Lines(1, 3)),
+            ("color = \"#fff\" {\n  x", Target::Lines(1, 1)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(extent(&lines(text), 0), *want, "{text:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,19 @@ use crate::source::{FileId, Sources, Span};
 /// Largest `<file` value read for a TLS setting (cipher lists are short).
 const MAX_VALUE_FILE: u64 = 1 << 20;
 
+/// Longest value `$name` expansion may build. Real cipher and curve lists stay under 2 KiB,
+/// so 64 KiB is some 30 times any real one; a line doubling `$ssl_cipher_list` reaches it
+/// after 16 lines. Dovecot itself has no limit: doveconf 2.3.19.1 grows to gigabytes and
+/// stops with `block_alloc(…): Out of memory`.
+pub(crate) const MAX_EXPANDED_LEN: usize = 1 << 16;
+/// Bytes all expanded values of one parse may hold together (each entry keeps its own
+/// copy): 128 values at the length limit.
+pub(crate) const MAX_EXPANDED_TOTAL: usize = 8 << 20;
+/// Expansion steps (a `$` word, or an earlier setting compared while looking it up) for one
+/// parse. A real file has a few `$` words and tens of settings, so a few hundred steps;
+/// 2,000,000 take a few milliseconds and keep a file full of lookups from going quadratic.
+pub(crate) const MAX_EXPAND_STEPS: usize = 2_000_000;
+
 /// An interpreted value: its text and where each part of it is written.
 #[derive(Clone, Debug)]
 pub(crate) struct Val {
@@ -137,6 +150,7 @@ pub(crate) fn collect(
         dv,
         sources,
         gateway,
+        expansion: Spent::default(),
         out: Collected::default(),
     };
     w.scope(items, &Cond::default(), None, 0);
@@ -148,7 +162,19 @@ struct Walker<'a> {
     gateway: &'a Gateway,
     dv: Dv,
     sources: &'a mut Sources,
+    /// `$name` expansion work done so far in this parse.
+    expansion: Spent,
     out: Collected,
+}
+
+/// Expansion work done in one parse, against [`MAX_EXPAND_STEPS`] and
+/// [`MAX_EXPANDED_TOTAL`].
+#[derive(Default)]
+struct Spent {
+    steps: usize,
+    bytes: usize,
+    /// A limit was reported; later values are left as written without another error.
+    over: bool,
 }
 
 impl Walker<'_> {
@@ -466,10 +492,16 @@ impl Walker<'_> {
     }
 
     /// `$name` (2.3: an earlier setting's value) or `$SET:name` (2.4). Unknown variables
-    /// stay literal, as `doveconf -n` shows them.
+    /// stay literal, as `doveconf -n` shows them. Work is bounded (see
+    /// [`MAX_EXPANDED_LEN`]); past a limit the value stays as written and the parse gets an
+    /// error, since a shortened cipher list would give a wrong verdict.
     fn expand(&mut self, val: &mut Val, key: &str, cond: &Cond) {
+        if self.expansion.over {
+            return;
+        }
         let mut out = String::new();
         let mut changed = false;
+        let mut related = Vec::new();
         for (i, tok) in val.text.text.split(' ').enumerate() {
             if i > 0 {
                 out.push(' ');
@@ -479,26 +511,71 @@ impl Walker<'_> {
             } else {
                 tok.strip_prefix('$').filter(|n| !n.contains(':'))
             };
+            self.expansion.steps += 1;
             let found = name.and_then(|n| {
-                self.out
-                    .entries
-                    .iter()
-                    .rev()
-                    .find(|e| (e.written == n || e.key == n) && cond.within(&e.cond))
+                let (steps, found) = self.lookup(n, cond);
+                self.expansion.steps += steps;
+                found
             });
-            match (name, found) {
-                (Some(_), Some(e)) => {
-                    out.push_str(&e.val.text.text);
-                    val.related
-                        .push(Label::new(e.val.span, "variable defined here"));
-                    changed = true;
-                }
-                (Some(n), None) if n == key => changed = true,
-                _ => out.push_str(tok),
+            if let Some(e) = found {
+                out.push_str(&self.out.entries[e].val.text.text);
+                related.push(Label::new(
+                    self.out.entries[e].val.span,
+                    "variable defined here",
+                ));
+                changed = true;
+            } else if name == Some(key) {
+                changed = true;
+            } else {
+                out.push_str(tok);
+            }
+            if let Some(limit) = self.over_limit(out.len()) {
+                self.expansion.over = true;
+                self.out.errors.push(
+                    ParseError::new(val.span, format!("cannot expand `{key}`: {limit}"))
+                        .help("write the value out instead of building it from `$name` references"),
+                );
+                return;
             }
         }
         if changed {
+            self.expansion.bytes += out.len();
+            val.related.extend(related);
             val.text = CipherString::unplaced(out.trim().to_owned());
+        }
+    }
+
+    /// The latest earlier entry named `n` visible in `cond`, with the entries compared.
+    fn lookup(&self, n: &str, cond: &Cond) -> (usize, Option<usize>) {
+        let mut steps = 0;
+        for (i, e) in self.out.entries.iter().enumerate().rev() {
+            steps += 1;
+            if (e.written == n || e.key == n) && cond.within(&e.cond) {
+                return (steps, Some(i));
+            }
+        }
+        (steps, None)
+    }
+
+    /// The limit passed by a value of `len` bytes being built, if any.
+    fn over_limit(&self, len: usize) -> Option<String> {
+        if len > MAX_EXPANDED_LEN {
+            Some(format!(
+                "the expanded value is longer than {MAX_EXPANDED_LEN} bytes (tlslint's limit \
+                 per value; a `$name` doubling chain?)"
+            ))
+        } else if self.expansion.bytes + len > MAX_EXPANDED_TOTAL {
+            Some(format!(
+                "expanded values in this file exceed {MAX_EXPANDED_TOTAL} bytes together \
+                 (tlslint's limit per file)"
+            ))
+        } else if self.expansion.steps > MAX_EXPAND_STEPS {
+            Some(format!(
+                "`$name` expansion in this file takes more than {MAX_EXPAND_STEPS} steps \
+                 (tlslint's limit per file)"
+            ))
+        } else {
+            None
         }
     }
 
@@ -558,5 +635,96 @@ impl Walker<'_> {
             file: None,
             related: vec![Label::new(span, "value read from this file")],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Version;
+
+    /// Reads `text` as a Dovecot 2.3 file and collects it.
+    fn collect_text(name: &str, text: &str) -> Collected {
+        let dir = std::env::temp_dir().join(format!(
+            "tlslint-dovecot-collect-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("dovecot.conf");
+        std::fs::write(&path, text).unwrap();
+        let mut sources = Sources::new();
+        let tree =
+            super::super::syntax::read(&path, &mut sources, &crate::gateway::Gateway::default());
+        let dv = Dv {
+            version: Version(2, 3, 0),
+            is24: false,
+        };
+        collect(
+            &tree.items,
+            dv,
+            &mut sources,
+            &crate::gateway::Gateway::default(),
+        )
+    }
+
+    fn last_cipher_list(c: &Collected) -> &str {
+        let e = c.entries.iter().rev().find(|e| e.key == "ssl_cipher_list");
+        &e.unwrap().val.text.text
+    }
+
+    #[test]
+    fn variables_expand() {
+        let c = collect_text(
+            "plain",
+            "ssl_cipher_list = HIGH\nssl_cipher_list = $ssl_cipher_list:!RC4 $ssl_cipher_list\n",
+        );
+        assert!(c.errors.is_empty());
+        // `$name:x` stays literal in 2.3 (observed with doveconf 2.3.19.1).
+        assert_eq!(last_cipher_list(&c), "$ssl_cipher_list:!RC4 HIGH");
+    }
+
+    #[test]
+    fn doubling_stops_at_the_length_limit() {
+        let mut text = "ssl_cipher_list = HIGH\n".to_owned();
+        for _ in 0..40 {
+            text.push_str("ssl_cipher_list = $ssl_cipher_list $ssl_cipher_list\n");
+        }
+        let c = collect_text("double", &text);
+        assert_eq!(c.errors.len(), 1, "{:?}", c.errors);
+        assert!(c.errors[0].message.contains("65536 bytes"));
+        let total: usize = c.entries.iter().map(|e| e.val.text.text.len()).sum();
+        assert!(total < 4 * MAX_EXPANDED_LEN, "{total}");
+    }
+
+    #[test]
+    fn many_long_values_hit_the_file_limit() {
+        // Each value is under the length limit, but together they pass the file limit.
+        let mut text = format!("ssl_cipher_list = {}\n", "A".repeat(4000));
+        for _ in 0..4 {
+            text.push_str("ssl_cipher_list = $ssl_cipher_list $ssl_cipher_list\n");
+        }
+        for _ in 0..200 {
+            text.push_str("ssl_curve_list = $ssl_cipher_list\n");
+        }
+        let c = collect_text("total", &text);
+        assert_eq!(c.errors.len(), 1, "{:?}", c.errors);
+        assert!(c.errors[0].message.contains("per file"));
+    }
+
+    #[test]
+    fn lookups_are_bounded() {
+        // 2,000 settings and 2,000 unknown `$` words: 4,000,000 comparisons unbounded.
+        let mut text = String::new();
+        for _ in 0..2000 {
+            text.push_str("ssl_curve_list = X25519\n");
+        }
+        text.push_str("ssl_cipher_list =");
+        for _ in 0..2000 {
+            text.push_str(" $nothing");
+        }
+        text.push('\n');
+        let c = collect_text("steps", &text);
+        assert_eq!(c.errors.len(), 1, "{:?}", c.errors);
+        assert!(c.errors[0].message.contains("steps"));
     }
 }

@@ -20,6 +20,11 @@ use crate::source::{FileId, Sources, Span};
 /// Deepest `!include` chain accepted (Dovecot itself has no small limit; this only stops
 /// pathological inputs).
 const MAX_INCLUDE_DEPTH: usize = 32;
+/// Files entered through `!include` per entry file, counting every visit (a file included
+/// twice counts twice), so an include bomb (each level including the next twice) stops
+/// after this much work instead of 2^depth. Dovecot's stock configuration includes about
+/// 20 `conf.d` files; 10,000 is 500 times that.
+pub(crate) const MAX_INCLUDE_VISITS: usize = 10_000;
 /// Deepest section nesting accepted.
 const MAX_SECTION_DEPTH: usize = 64;
 /// Total bytes lexed across all (re-)included files, so repeated includes stay linear in
@@ -118,6 +123,8 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tre
         files: Vec::new(),
         include_stack: Vec::new(),
         total_bytes: 0,
+        visits: 0,
+        visits_over: false,
     };
     match r.sources.load(path, gateway) {
         Ok(id) => {
@@ -175,6 +182,10 @@ struct Reader<'a> {
     files: Vec<FileId>,
     include_stack: Vec<PathBuf>,
     total_bytes: usize,
+    /// Include visits so far, against [`MAX_INCLUDE_VISITS`].
+    visits: usize,
+    /// The visit limit was reported; later includes are skipped without listing or reading.
+    visits_over: bool,
 }
 
 /// A physical-line fragment of a logical line: its text position in the logical line and
@@ -455,6 +466,9 @@ impl Reader<'_> {
     }
 
     fn include(&mut self, pattern: &str, try_only: bool, span: Span) {
+        if self.visits_over {
+            return;
+        }
         let file = span.file;
         let dir = self
             .sources
@@ -508,6 +522,21 @@ impl Reader<'_> {
             return;
         }
         for path in found.matches {
+            self.visits += 1;
+            if self.visits > MAX_INCLUDE_VISITS {
+                self.visits_over = true;
+                self.error(
+                    span,
+                    format!(
+                        "more than {MAX_INCLUDE_VISITS} include visits from this file (tlslint's \
+                         limit; a file included twice counts twice); not reading further includes"
+                    ),
+                )
+                .help = Some(
+                    "an include bomb? each file seems to include the next more than once".into(),
+                );
+                return;
+            }
             let canon = match self.gateway.resolve(&path) {
                 Ok(r) => r.path,
                 // A match may be a symlink leading out of the root.
@@ -691,5 +720,32 @@ mod tests {
         let text = "a {\n".repeat(10_000);
         let (t, _) = parse_text(&text);
         assert!(!t.errors.is_empty());
+    }
+
+    #[test]
+    fn include_bombs_stop_at_the_visit_limit() {
+        // Each level includes the next twice: 2^20 visits without a limit.
+        let dir = std::env::temp_dir().join(format!(
+            "tlslint-dovecot-include-bomb-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 1..20 {
+            let next = format!("!include l{}.conf\n", i + 1);
+            std::fs::write(dir.join(format!("l{i}.conf")), next.repeat(2)).unwrap();
+        }
+        std::fs::write(dir.join("l20.conf"), "ssl = yes\n").unwrap();
+        let entry = dir.join("dovecot.conf");
+        std::fs::write(&entry, "!include l1.conf\n!include l1.conf\n").unwrap();
+        let mut sources = Sources::new();
+        let started = std::time::Instant::now();
+        let t = read(&entry, &mut sources, &crate::gateway::Gateway::default());
+        assert!(started.elapsed().as_secs() < 5);
+        assert_eq!(t.errors.len(), 1, "{:?}", t.errors);
+        assert!(t.errors[0].message.contains("10000 include visits"));
+        // The error points at an `!include` line.
+        let at = t.errors[0].span;
+        assert!(sources.get(at.file).slice(at).starts_with("!include"));
+        assert!(t.items.len() <= MAX_INCLUDE_VISITS);
     }
 }

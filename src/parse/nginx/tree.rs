@@ -34,7 +34,10 @@ pub type DirId = usize;
 /// comes close; the limit keeps every later walk shallow).
 pub const MAX_DEPTH: usize = 256;
 
-/// Include instances beyond this are an error (guards against include bombs).
+/// Files entered through `include` per entry file, counting every visit (a file included
+/// twice counts twice), so an include bomb (each level including the next twice) stops
+/// after this much work instead of 2^depth. Large hosting setups include a few thousand
+/// `sites-enabled/` files once each; 100,000 visits take under a second.
 pub const MAX_INCLUDES: usize = 100_000;
 
 /// Blocks whose bodies are read by a custom handler (`cf->handler`): their statements are
@@ -649,6 +652,12 @@ impl Parser<'_> {
     }
 
     fn include(&mut self, id: DirId) {
+        if self.reported_includes {
+            // Past the visit limit nothing more is read, so do not list directories
+            // either: 20,000 `include d/*.conf;` over a 20,000-file directory would list
+            // 400 million names.
+            return;
+        }
         let dir = &self.tree.directives[id];
         if dir.args.len() != 1 {
             let e = ParseError::new(
@@ -710,7 +719,8 @@ impl Parser<'_> {
                 self.tree.errors.push(ParseError::new(
                     span,
                     format!(
-                        "too many included files (more than {MAX_INCLUDES}); the rest is not read"
+                        "more than {MAX_INCLUDES} include visits from this file (tlslint's \
+                         limit; a file included twice counts twice); the rest is not read"
                     ),
                 ));
             }
@@ -761,5 +771,42 @@ impl Parser<'_> {
         }
         let text = Arc::clone(&self.sources.get(unit.file).text);
         self.push_file(unit, text, Some(include));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn include_bombs_stop_at_the_visit_limit() {
+        // Each level includes the next twice: 2^20 visits of two files without a limit.
+        let dir =
+            std::env::temp_dir().join(format!("tlslint-nginx-include-bomb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 1..20 {
+            let next = format!("include l{}.conf;\n", i + 1);
+            std::fs::write(dir.join(format!("l{i}.conf")), next.repeat(2)).unwrap();
+        }
+        std::fs::write(dir.join("l20.conf"), "ssl_prefer_server_ciphers on;\n").unwrap();
+        let entry = dir.join("nginx.conf");
+        std::fs::write(&entry, "http {\n include l1.conf;\n include l1.conf;\n}\n").unwrap();
+        let mut sources = Sources::new();
+        let options = crate::parse::Options {
+            gateway: Arc::new(Gateway::confined(&dir)),
+            ..crate::parse::Options::default()
+        };
+        let tree = parse(&entry, &mut sources, &options);
+        assert_eq!(tree.errors.len(), 1, "{:?}", tree.errors);
+        let e = &tree.errors[0];
+        assert!(e.message.contains("100000 include visits"), "{}", e.message);
+        assert!(
+            sources
+                .get(e.span.file)
+                .slice(e.span)
+                .starts_with("include")
+        );
+        // Each file is read once however often it is visited.
+        assert_eq!(tree.files.len(), 21);
     }
 }

@@ -22,6 +22,7 @@ use super::{Options, ParseError, Parsed, load};
 use crate::escape::short;
 use crate::model::{Model, Observation, ObservationKind, Side};
 use crate::source::{FileId, SourceFile, Sources, Span};
+use expand::Budget;
 use scope::Scope;
 use syntax::{Def, Problem, Service};
 
@@ -243,7 +244,8 @@ impl Input<'_> {
                 .chain(self.services.iter().flat_map(|s| &s.overrides))
                 .map(|d| d.value.text.as_str()),
         );
-        let scope = self.scope(&main, None);
+        let budget = Budget::default();
+        let scope = self.scope(&main, None, &budget);
         let header = |name: &str| {
             main.get(name)
                 .map_or(Span::new(self.main, 0, 0), |d| d.name_span)
@@ -292,7 +294,7 @@ impl Input<'_> {
                 .get(&(s.name.as_str(), s.kind.as_str()))
                 .filter(|&&j| j != i)
                 .map(|&j| &self.services[j]);
-            let out = self.service(&main, &refs, later, s, &mut errors);
+            let out = self.service(&main, &refs, later, s, &budget, &mut errors);
             let idx = out.built.map(|b| push_built(&mut model, b));
             for o in out.observations {
                 let o = if o.endpoint.is_none() {
@@ -303,6 +305,7 @@ impl Input<'_> {
                 model.observations.push(o);
             }
         }
+        limit_errors(&budget, self.main, &mut errors);
         (model, errors)
     }
 
@@ -329,13 +332,19 @@ impl Input<'_> {
         main
     }
 
-    fn scope<'m>(&self, main: &'m HashMap<&'m str, &'m Def>, service: Option<String>) -> Scope<'m> {
+    fn scope<'m>(
+        &self,
+        main: &'m HashMap<&'m str, &'m Def>,
+        service: Option<String>,
+        budget: &'m Budget,
+    ) -> Scope<'m> {
         Scope {
             main,
             overrides: HashMap::new(),
             service,
             postfix: self.options.targets.postfix,
             openssl: self.options.targets.openssl,
+            budget,
         }
     }
 
@@ -347,6 +356,7 @@ impl Input<'_> {
         refs: &HashSet<String>,
         later: Option<&Service>,
         s: &Service,
+        budget: &Budget,
         errors: &mut Vec<ParseError>,
     ) -> ServiceOut {
         let mut out = ServiceOut {
@@ -377,7 +387,7 @@ impl Input<'_> {
         let is_daemon = matches!(s.command.as_str(), "smtpd" | "smtp");
         let svc = format!("{}/{}", s.name, s.kind);
         let key = format!("postfix/master.cf/{svc}");
-        let mut scope = self.scope(main, Some(svc.clone()));
+        let mut scope = self.scope(main, Some(svc.clone()), budget);
         for d in &s.overrides {
             scope.overrides.insert(d.name.as_str(), d);
         }
@@ -487,6 +497,22 @@ fn expansion_errors(scope: &Scope<'_>, errors: &mut Vec<ParseError>) {
                 format!("cannot expand `{}`: {err}", short(name)),
             ));
         }
+    }
+}
+
+/// Expansions stopped by one of tlslint's work limits, for parameters `expansion_errors`
+/// did not already report (those read by extraction but not TLS-named): the values read
+/// would be incomplete, so the file cannot be vouched for.
+fn limit_errors(budget: &Budget, main: FileId, errors: &mut Vec<ParseError>) {
+    for (name, span, err) in budget.tripped() {
+        let span = span.unwrap_or(Span::new(main, 0, 0));
+        if errors.iter().any(|e| e.span == span) {
+            continue;
+        }
+        errors.push(
+            ParseError::new(span, format!("cannot expand `{name}`: {err}"))
+                .help("write the value out instead of building it from nested `$name` references"),
+        );
     }
 }
 

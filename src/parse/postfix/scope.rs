@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::expand::{Env, Lookup, expand};
+use super::expand::{Budget, Env, Lookup, expand};
 use super::params;
 use super::syntax::Def;
 use super::text::MStr;
@@ -68,6 +68,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) postfix: Version,
     /// Target OpenSSL version.
     pub(crate) openssl: Version,
+    /// Expansion work left for this parse, shared by every scope of it.
+    pub(crate) budget: &'a Budget,
 }
 
 impl Env for Scope<'_> {
@@ -140,7 +142,7 @@ impl Scope<'_> {
             (Cow::Owned(MStr::unplaced(&v)), None, Layer::Default)
         };
         let x = if with_overrides {
-            expand(&raw, self)
+            expand(&raw, self, self.budget)
         } else {
             let main_only = Scope {
                 main: self.main,
@@ -148,9 +150,19 @@ impl Scope<'_> {
                 service: None,
                 postfix: self.postfix,
                 openssl: self.openssl,
+                budget: self.budget,
             };
-            expand(&raw, &main_only)
+            expand(&raw, &main_only, self.budget)
         };
+        if x.limit
+            && let Some(err) = &x.error
+        {
+            // Kept so the parse reports it even when the parameter is not a TLS one
+            // (`expansion_errors` only looks at those); the first definition met on the way
+            // stands in for a built-in default, which has no place in the file.
+            let at = span.or_else(|| x.via.iter().find_map(|(_, s)| *s));
+            self.budget.trip(name, at, err);
+        }
         Val {
             name: name.to_owned(),
             text: x.text,

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::expand::expand;
+use super::expand::{Budget, expand};
 use super::scope::Scope;
 use super::syntax::{self, Def};
 use super::text::is_space;
@@ -39,17 +39,19 @@ pub fn main_cf(text: &str, targets: &Targets) -> Vec<Param> {
     for d in &defs {
         main.insert(d.name.as_str(), d);
     }
+    let budget = Budget::default();
     let scope = Scope {
         main: &main,
         overrides: HashMap::new(),
         service: None,
         postfix: targets.postfix,
         openssl: targets.openssl,
+        budget: &budget,
     };
     let mut out: Vec<Param> = main
         .values()
         .map(|d| {
-            let x = expand(&d.value, &scope);
+            let x = expand(&d.value, &scope, &budget);
             let closed = x.undefined.is_empty() && x.error.is_none();
             Param {
                 name: d.name.clone(),
