@@ -735,28 +735,11 @@ pub fn check_paths_with(
     let mut paths = input.paths.to_vec();
     // One gateway per run, confined to the checked root (computed from the paths as given)
     // unless reading outside it is allowed; every reader below goes through it.
-    let mut confined = options.clone();
-    let root = if options.allow_outside_root {
-        None
-    } else {
-        Some(
-            options
-                .root
-                .clone()
-                .unwrap_or_else(|| gateway::checked_root(&paths)),
-        )
-    };
-    confined.gateway = Arc::new(gateway::Gateway::new(root, options.gateway.limits()));
+    let confined = run_options(options, &paths);
     let options = &confined;
     let gateway = Arc::clone(&options.gateway);
     if extras.skip_unknown && input.dialect.is_none() {
-        paths.retain(|p| {
-            !gateway.is_file(p)
-                || gateway.read_config(p).map_or(true, |r| {
-                    parse::detect(p, &String::from_utf8_lossy(&r.bytes)).is_some()
-                })
-                || fragment::is_entry_name(p)
-        });
+        paths.retain(|p| recognised_or_entry(p, &gateway));
         if paths.is_empty() {
             return Outcome {
                 sources,
@@ -836,6 +819,35 @@ pub fn check_paths_with(
         findings,
         skipped: found.skipped,
     }
+}
+
+/// The options of one run: a gateway confined to the checked root of `paths` (or to the
+/// root the caller gave), unconfined with `allow_outside_root`.
+fn run_options(options: &parse::Options, paths: &[PathBuf]) -> parse::Options {
+    let root = if options.allow_outside_root {
+        None
+    } else {
+        Some(
+            options
+                .root
+                .clone()
+                .unwrap_or_else(|| gateway::checked_root(paths)),
+        )
+    };
+    parse::Options {
+        gateway: Arc::new(gateway::Gateway::new(root, options.gateway.limits())),
+        ..options.clone()
+    }
+}
+
+/// For `--ignore-unknown-files`: keep a named path unless it is a readable file of no
+/// recognised program (entry names are kept: a `master.cf` is read with its `main.cf`).
+fn recognised_or_entry(p: &std::path::Path, gateway: &gateway::Gateway) -> bool {
+    !gateway.is_file(p)
+        || gateway.read_config(p).map_or(true, |r| {
+            parse::detect(p, &String::from_utf8_lossy(&r.bytes)).is_some()
+        })
+        || fragment::is_entry_name(p)
 }
 
 /// Withdraws the text of included files that do not parse (`include .env;`): outputs keep

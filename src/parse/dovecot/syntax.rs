@@ -522,37 +522,14 @@ impl Reader<'_> {
             return;
         }
         for path in found.matches {
-            self.visits += 1;
-            if self.visits > MAX_INCLUDE_VISITS {
-                self.visits_over = true;
-                self.error(
-                    span,
-                    format!(
-                        "more than {MAX_INCLUDE_VISITS} include visits from this file (tlslint's \
-                         limit; a file included twice counts twice); not reading further includes"
-                    ),
-                )
-                .help = Some(
-                    "an include bomb? each file seems to include the next more than once".into(),
-                );
+            if !self.visit(span) {
                 return;
             }
+            // A match may be a symlink leading out of the root.
             let canon = match self.gateway.resolve(&path) {
                 Ok(r) => r.path,
-                // A match may be a symlink leading out of the root.
-                Err(why) if crate::parse::is_unseen(&why) => {
-                    self.outside.push(crate::parse::refused_note(
-                        span,
-                        &path,
-                        &why,
-                        "the settings it holds",
-                    ));
-                    continue;
-                }
                 Err(why) => {
-                    if !try_only || !matches!(why, Refusal::Missing { .. }) {
-                        self.error(span, crate::parse::refused_message(&path, &why));
-                    }
+                    self.refused(span, &path, &why, try_only);
                     continue;
                 }
             };
@@ -575,12 +552,23 @@ impl Reader<'_> {
                     self.read_file(id);
                     self.include_stack.pop();
                 }
-                Err(why) => {
-                    if !try_only || !matches!(why, Refusal::Missing { .. }) {
-                        self.error(span, crate::parse::refused_message(&path, &why));
-                    }
-                }
+                Err(why) => self.refused(span, &path, &why, try_only),
             }
+        }
+    }
+
+    /// An included file the gateway would not read: a note when it is out of sight, else
+    /// an error (a missing file only for `!include`, not `!include_try`).
+    fn refused(&mut self, span: Span, path: &Path, why: &Refusal, try_only: bool) {
+        if crate::parse::is_unseen(why) {
+            self.outside.push(crate::parse::refused_note(
+                span,
+                path,
+                why,
+                "the settings it holds",
+            ));
+        } else if !try_only || !matches!(why, Refusal::Missing { .. }) {
+            self.error(span, crate::parse::refused_message(path, why));
         }
     }
 
@@ -592,6 +580,24 @@ impl Reader<'_> {
 
     fn close(&mut self, s: Section) {
         self.push(Item::Section(s));
+    }
+
+    /// Counts one include visit; false (after reporting it) once there are too many.
+    fn visit(&mut self, span: Span) -> bool {
+        self.visits += 1;
+        if self.visits <= MAX_INCLUDE_VISITS {
+            return true;
+        }
+        self.visits_over = true;
+        self.error(
+            span,
+            format!(
+                "more than {MAX_INCLUDE_VISITS} include visits from this file (tlslint's \
+                 limit; a file included twice counts twice); not reading further includes"
+            ),
+        )
+        .help = Some("an include bomb? each file seems to include the next more than once".into());
+        false
     }
 
     /// A syntax error; in an included file it withdraws that file's text from every
