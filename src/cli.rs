@@ -127,6 +127,10 @@ pub struct CheckArgs {
     /// Print the effective config and exit.
     #[arg(long)]
     pub print_config: bool,
+    /// List the files that would be read, each with its dialect (or why it is skipped),
+    /// and exit.
+    #[arg(long)]
+    pub show_files: bool,
     /// Hide findings recorded in this baseline file; report only new ones.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

@@ -283,8 +283,13 @@ fn is_root(path: &Path) -> bool {
     matches!(name.as_str(), "nginx.conf" | "dovecot.conf") || name.ends_with("main.cf")
 }
 
-/// Parses every candidate not already read as part of an earlier one.
-pub fn parse_all(entries: &[Candidate], sources: &mut Sources, options: &Options) -> Vec<Parsed> {
+/// Parses every candidate not already read as part of an earlier one; each result comes with
+/// the candidate it was parsed from.
+pub fn parse_all<'c>(
+    entries: &'c [Candidate],
+    sources: &mut Sources,
+    options: &Options,
+) -> Vec<(&'c Candidate, Parsed)> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for c in entries {
@@ -295,7 +300,7 @@ pub fn parse_all(entries: &[Candidate], sources: &mut Sources, options: &Options
         }
         let parsed = parse::parse(c.dialect, &c.path, sources, options);
         seen.extend(parsed.files.iter().copied());
-        out.push(parsed);
+        out.push((c, parsed));
     }
     out
 }

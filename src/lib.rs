@@ -162,6 +162,10 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Walked files skipped as no config (key material, binary), with why.
     pub skipped: Vec<(PathBuf, gateway::Refusal)>,
+    /// Files parsed, each with its dialect (and whether it was included).
+    pub files: Vec<(source::FileId, String)>,
+    /// Entry files recognised (0: nothing to check was found).
+    pub entries: usize,
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -191,6 +195,26 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
+    if args.show_files {
+        return show_files(&run, out);
+    }
+    if run.entries == 0 && run.errors.is_empty() {
+        writeln!(
+            err,
+            "warning: no config file found in {}; hidden directories, .gitignore'd files and \
+             files tlslint does not recognise are skipped (name a file, or pass --dialect; \
+             --show-files lists what is read)",
+            if args.paths.is_empty() {
+                ".".to_owned()
+            } else {
+                args.paths
+                    .iter()
+                    .map(|p| shown(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        )?;
+    }
     let findings = match apply_baseline(args, run.findings, &run.sources, &mut info, err)? {
         Ok(f) => f,
         Err(code) => return Ok(code),
@@ -294,6 +318,31 @@ fn apply_baseline(
         }
     }
     Ok(Ok(findings))
+}
+
+/// `--show-files`: every file read with its dialect, then the files skipped and why.
+fn show_files(run: &Outcome, out: &mut dyn Write) -> io::Result<u8> {
+    for (id, role) in &run.files {
+        let name = &run.sources.get(*id).name;
+        writeln!(out, "{}\t{role}", escape::file_name(name))?;
+    }
+    for (path, why) in &run.skipped {
+        writeln!(out, "{}\tskipped: {why}", shown(path))?;
+    }
+    for e in &run.errors {
+        let name = &run.sources.get(e.span.file).name;
+        writeln!(
+            out,
+            "{}\terror: {}",
+            escape::file_name(name),
+            escape::escape(&e.message)
+        )?;
+    }
+    Ok(if run.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    })
 }
 
 /// A path as messages on stderr quote it: escaped, as everything from an input is.
@@ -593,6 +642,8 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
                 errors: vec![f],
                 findings: Vec::new(),
                 skipped: Vec::new(),
+                files: Vec::new(),
+                entries: 0,
             };
             let info = report::RunInfo {
                 config: Some(e.file),
@@ -747,6 +798,8 @@ pub fn check_paths_with(
                 errors,
                 findings: Vec::new(),
                 skipped: Vec::new(),
+                files: Vec::new(),
+                entries: 0,
             };
         }
     }
@@ -761,7 +814,16 @@ pub fn check_paths_with(
     errors.extend(found.errors.into_iter().map(parse_error));
     model.observations.extend(found.notes);
     let mut opaque = Vec::new();
-    for p in discover::parse_all(&found.entries, &mut sources, options) {
+    let mut files = Vec::new();
+    for (c, p) in discover::parse_all(&found.entries, &mut sources, options) {
+        for (i, &id) in p.files.iter().enumerate() {
+            let role = if i == 0 {
+                c.dialect.as_str().to_owned()
+            } else {
+                format!("{} (included)", c.dialect.as_str())
+            };
+            files.push((id, role));
+        }
         model.extend(p.model);
         errors.extend(p.errors.into_iter().map(parse_error));
         opaque.extend(p.opaque);
@@ -818,6 +880,8 @@ pub fn check_paths_with(
         errors,
         findings,
         skipped: found.skipped,
+        files,
+        entries: found.entries.len(),
     }
 }
 
