@@ -151,6 +151,7 @@ fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) ->
 }
 
 /// What a `check` or `show` run read and found.
+#[derive(Default)]
 pub struct Outcome {
     /// Every file read.
     pub sources: Sources,
@@ -638,12 +639,8 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
             let f = load_error(&e, &mut sources);
             let outcome = Outcome {
                 sources,
-                model: Model::default(),
                 errors: vec![f],
-                findings: Vec::new(),
-                skipped: Vec::new(),
-                files: Vec::new(),
-                entries: 0,
+                ..Outcome::default()
             };
             let info = report::RunInfo {
                 config: Some(e.file),
@@ -685,12 +682,10 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
         root: None,
         gateway: Arc::default(),
     };
-    let mut stdin_text = None;
-    if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut text = String::new();
-        io::stdin().read_to_string(&mut text)?;
-        stdin_text = Some(text);
-    }
+    let stdin_text = match read_stdin(args, err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(Err(code)),
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -733,6 +728,26 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     errors.append(&mut run.errors);
     run.errors = errors;
     Ok(Ok((run, fail, info)))
+}
+
+/// Standard input when `-` is among the paths, read up to the gateway's config limit
+/// (a pipe that never ends must not fill memory).
+fn read_stdin(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Option<String>, u8>> {
+    if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Ok(Ok(None));
+    }
+    let limit = gateway::Limits::default().config_bytes;
+    let mut bytes = Vec::new();
+    io::stdin().take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        writeln!(
+            err,
+            "error: standard input is larger than the {} MiB tlslint reads",
+            limit / 1024 / 1024
+        )?;
+        return Ok(Err(EXIT_ERROR));
+    }
+    Ok(Ok(Some(String::from_utf8_lossy(&bytes).into_owned())))
 }
 
 /// What to read.
