@@ -102,9 +102,9 @@ impl Baseline {
         s
     }
 
-    /// Reads a baseline file (a regular file of at most [`crate::root::MAX_BASELINE_BYTES`]).
+    /// Reads a baseline file (a regular file of at most [`crate::own_inputs::MAX_BASELINE_BYTES`]).
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = crate::root::read_limited(path, crate::root::MAX_BASELINE_BYTES)
+        let text = crate::own_inputs::read_limited(path, crate::own_inputs::MAX_BASELINE_BYTES)
             .map_err(|e| format!("cannot use baseline: {e}"))?;
         let b: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a tlslint baseline: {e}", path.display()))?;

@@ -11,7 +11,7 @@
 //! finding on the file's text), read with `toml::de::DeTable` like policies.
 //!
 //! This module only reads and validates; applying settings (severities, per-path overrides)
-//! happens in `lib.rs` and through [`Config::severity_for`].
+//! happens in `lib.rs` and through `Config::override_for`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -167,10 +167,10 @@ pub fn discover(start: &Path, root: &Path) -> Discovered {
 ///
 /// `allowed` is the directory the file itself must resolve inside (the checked root for a
 /// discovered file); `None` for a file named with `--config`, which may be anywhere. Either
-/// way it must be a regular file of at most [`crate::root::MAX_FILE_BYTES`], and the `policy`
+/// way it must be a regular file of at most [`crate::own_inputs::MAX_FILE_BYTES`], and the `policy`
 /// and `app-rules` paths in it must resolve inside the directory holding it.
 pub fn load(path: &Path, allowed: Option<&Path>) -> Result<Config, LoadError> {
-    use crate::root::{MAX_FILE_BYTES, read_confined, read_limited};
+    use crate::own_inputs::{MAX_FILE_BYTES, read_confined, read_limited};
     let name = crate::source::display_name(path);
     let read = match allowed {
         Some(root) => read_confined(path, root, MAX_FILE_BYTES),
@@ -204,7 +204,7 @@ pub fn load(path: &Path, allowed: Option<&Path>) -> Result<Config, LoadError> {
 /// inside the directory holding it: a config is data from the checked tree, and its paths
 /// must not reach out of it (`/etc/passwd`, `/dev/zero`, `../../.ssh`).
 fn confine_paths(c: &Config) -> Result<(), Fail> {
-    use crate::root::{MAX_FILE_BYTES, confine, confine_dir};
+    use crate::own_inputs::{MAX_FILE_BYTES, confine, confine_dir};
     let help = |what: &str| {
         Some(format!(
             "{what} named in a config must be inside the directory holding the config; \
@@ -216,7 +216,7 @@ fn confine_paths(c: &Config) -> Result<(), Fail> {
     {
         confine(&c.dir.join(p), &c.dir, MAX_FILE_BYTES).map_err(|e| {
             let help = match e {
-                crate::root::ReadError::Io { .. } => Some(format!(
+                crate::own_inputs::ReadError::Io { .. } => Some(format!(
                     "use a built-in policy ({}) or a policy file inside the config's directory",
                     crate::policy::names()
                 )),

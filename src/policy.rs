@@ -123,9 +123,9 @@ pub fn load(spec: &str) -> Result<Policy, LoadError> {
 /// must resolve inside that directory; without, it was typed on the command line and may be
 /// anywhere. Files its `extends` names are always confined: to `allowed`, else to the
 /// policy file's own directory. Every file read is a regular file of at most
-/// [`crate::root::MAX_FILE_BYTES`].
+/// [`crate::own_inputs::MAX_FILE_BYTES`].
 pub fn load_file(path: &Path, allowed: Option<&Path>) -> Result<Policy, LoadError> {
-    use crate::root::{MAX_FILE_BYTES, read_confined, read_limited};
+    use crate::own_inputs::{MAX_FILE_BYTES, read_confined, read_limited};
     let read = match allowed {
         Some(a) => read_confined(path, a, MAX_FILE_BYTES),
         None => read_limited(path, MAX_FILE_BYTES),
@@ -275,7 +275,7 @@ fn load_base(
     allowed: &Path,
     depth: usize,
 ) -> Result<Result<Policy, LoadError>, String> {
-    use crate::root::{MAX_FILE_BYTES, read_confined};
+    use crate::own_inputs::{MAX_FILE_BYTES, read_confined};
     if let Some(t) = builtin(spec) {
         return Ok(parse(&format!("rules/{spec}.toml"), t, None, depth + 1));
     }

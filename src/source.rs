@@ -6,7 +6,7 @@
 //! per-file line-start index (binary search), so output formats never rescan a file.
 //!
 //! This module does no file-system access: [`Sources::load`] reads through the
-//! [`Gateway`](crate::gateway::Gateway) and decodes lossily (nginx and Postfix configs may
+//! [`Gateway`] and decodes lossily (nginx and Postfix configs may
 //! hold Latin-1 bytes in comments; spans refer to the decoded text).
 
 use std::path::{Path, PathBuf};

@@ -90,7 +90,7 @@ pub fn find(name: &str) -> Option<&'static Check> {
 
 /// A check: what it is called, what it may be told, and how it runs.
 pub struct Check {
-    /// Kebab-case, stable; reads as "allow <name>".
+    /// Kebab-case, stable; reads as "allow `name`".
     pub name: &'static str,
     /// One line for `tlslint rules` and SARIF `shortDescription`.
     pub summary: &'static str,

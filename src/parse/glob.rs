@@ -1,63 +1,16 @@
 //! The part of glob(3) that config includes use (nginx `include`, Dovecot `!include`): `*`,
 //! `?` and `[…]` inside one path component, wildcards allowed in directory components too,
 //! no match for names starting with `.` unless the pattern component does, results sorted in
-//! byte order (both call `glob()` without `GLOB_NOSORT` in the C locale).
+//! byte order (both call `glob()` without `GLOB_NOSORT` in the C locale). This module only
+//! matches names; listing directories is the [`Gateway`](crate::gateway::Gateway)'s
+//! ([`Gateway::glob`](crate::gateway::Gateway::glob)).
 //!
 //! Not here: brace expansion (Dovecot's `GLOB_BRACE` is layered on top in its own module),
 //! `~`, `**`.
 
-use std::path::{Component, Path, PathBuf};
-
 /// True when a path has glob wildcards (nginx treats only such include paths as patterns).
 pub fn is_pattern(path: &str) -> bool {
     path.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
-}
-
-/// Expands a pattern against the file system; directories that cannot be read contribute
-/// nothing (glob(3) without `GLOB_ERR`).
-pub fn expand(pattern: &Path) -> Vec<PathBuf> {
-    let mut current: Vec<PathBuf> = vec![PathBuf::new()];
-    for comp in pattern.components() {
-        let mut next = Vec::new();
-        match comp {
-            Component::Normal(name) => {
-                let name = name.to_string_lossy();
-                if is_pattern(&name) {
-                    for dir in &current {
-                        let list_dir = if dir.as_os_str().is_empty() {
-                            Path::new(".")
-                        } else {
-                            dir.as_path()
-                        };
-                        let Ok(entries) = std::fs::read_dir(list_dir) else {
-                            continue;
-                        };
-                        for entry in entries.flatten() {
-                            let file_name = entry.file_name();
-                            let file_name = file_name.to_string_lossy();
-                            if matches(&name, &file_name) {
-                                next.push(dir.join(&*file_name));
-                            }
-                        }
-                    }
-                } else {
-                    next.extend(current.iter().map(|d| d.join(&*name)));
-                }
-            }
-            other => next.extend(current.iter().map(|d| d.join(other.as_os_str()))),
-        }
-        current = next;
-        if current.is_empty() {
-            break;
-        }
-    }
-    let mut out: Vec<PathBuf> = current.into_iter().filter(|p| p.exists()).collect();
-    out.sort_by(|a, b| {
-        a.as_os_str()
-            .as_encoded_bytes()
-            .cmp(b.as_os_str().as_encoded_bytes())
-    });
-    out
 }
 
 /// Matches a whole path against a pattern, component by component (for `nginx -T` dumps,

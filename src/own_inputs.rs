@@ -1,18 +1,14 @@
-//! The checked root and the bounded, confined reads of tlslint's own inputs.
+//! Bounded, confined reads of tlslint's own inputs: `.tlslint.toml`, policies, app rules and
+//! baselines.
 //!
-//! A CI run checks a pull request, so every file in the checked tree may be written by an
-//! attacker: a `.tlslint.toml` found there, the policy and app-rule files it names, and the
-//! files those name in turn. This module holds the three rules every such read follows (issue
-//! 13): the checked root is computed once from the paths as given ([`checked_root`]); a path
-//! written inside a file of the tree must resolve, with every symlink followed, inside the
-//! directory that file may reach ([`read_confined`], [`confine_dir`]); and every read is of a
-//! regular file below a size limit, never a FIFO, socket, device or anything under `/proc`,
-//! `/sys` or `/dev` (those can block forever or never end). Paths a user typed on the command
-//! line are trusted as to *where* they point ([`read_limited`]) but not as to what they are.
-//!
-//! Every check here is the [`Gateway`]'s (one resolver, one confinement rule, one bounded
-//! read for the whole program); this module only gives tlslint's own inputs their limits
-//! and error type. The checked root itself is [`crate::gateway::checked_root`].
+//! A CI run checks a pull request, so a `.tlslint.toml` found in the checked tree, the policy
+//! and app-rule files it names and the files those name in turn may all be written by an
+//! attacker. A path written inside such a file must resolve, with every symlink followed,
+//! inside the directory that file may reach ([`read_confined`], [`confine_dir`]); a path the
+//! user typed on the command line is trusted as to *where* it points ([`read_limited`]) but
+//! not as to what it is. Every check is the [`Gateway`]'s (one resolver, one confinement
+//! rule, one bounded read for the whole program); this module gives these inputs their size
+//! limits and error type.
 
 use std::fs;
 use std::io;
