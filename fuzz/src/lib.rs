@@ -127,6 +127,7 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
         model,
         errors,
         files,
+        ..
     } = parse::parse(dialect, path, &mut sources, &options);
     for e in &errors {
         span(&sources, e.span, "parse error");
@@ -195,7 +196,14 @@ fn render(sources: &Sources, findings: &[Finding]) {
         Format::Github,
     ] {
         let mut out = Vec::new();
-        if let Err(e) = report::emit(format, findings, &summary, sources, &mut out) {
+        if let Err(e) = report::emit(
+            format,
+            findings,
+            &summary,
+            sources,
+            &report::RunInfo::default(),
+            &mut out,
+        ) {
             panic!("{format:?} rendering failed: {e}");
         }
         let text = match String::from_utf8(out) {
