@@ -46,8 +46,9 @@ pub fn discover(
     forced: Option<Dialect>,
     stdin: Option<(Option<String>, String)>,
     sources: &mut Sources,
-    gateway: &Gateway,
+    options: &Options,
 ) -> Found {
+    let gateway: &Gateway = &options.gateway;
     let mut found = Found::default();
     let mut stdin = stdin;
     for path in paths {
@@ -55,7 +56,7 @@ pub fn discover(
             if let Some((name, text)) = stdin.take() {
                 let name = name.unwrap_or_else(|| "<stdin>".to_owned());
                 let p = PathBuf::from(&name);
-                let dialect = forced.or_else(|| parse::detect(&p, &text));
+                let dialect = forced.or_else(|| parse::detect_with(&p, &text, options));
                 let file = sources.add(p.clone(), name, text);
                 match dialect {
                     Some(dialect) => found.entries.push(Candidate {
@@ -67,9 +68,9 @@ pub fn discover(
                 }
             }
         } else if gateway.is_dir(path) {
-            walk(path, forced, sources, gateway, &mut found);
+            walk(path, forced, sources, options, &mut found);
         } else {
-            consider(path, forced, true, sources, gateway, &mut found);
+            consider(path, forced, true, sources, options, &mut found);
         }
     }
     // Roots first so included fragments are seen in context; stable path order otherwise.
@@ -83,9 +84,10 @@ fn walk(
     dir: &Path,
     forced: Option<Dialect>,
     sources: &mut Sources,
-    gateway: &Gateway,
+    options: &Options,
     found: &mut Found,
 ) {
+    let gateway: &Gateway = &options.gateway;
     let mut files = Vec::new();
     let limit = gateway.limits().files;
     for entry in ignore::WalkBuilder::new(dir)
@@ -122,7 +124,7 @@ fn walk(
     files.retain(|f| interesting(f));
     // Reading, decoding and recognising files is independent per file: do it on every
     // core, then record the results in path order (file ids stay deterministic).
-    let read = prefetch(&files, forced, gateway);
+    let read = prefetch(&files, forced, options);
     for (f, pre) in files.iter().zip(read) {
         match pre {
             Prefetched::Loaded { key, file, dialect } => {
@@ -156,10 +158,10 @@ enum Prefetched {
 }
 
 /// Reads and recognises files on all available cores, results in input order.
-fn prefetch(files: &[PathBuf], forced: Option<Dialect>, gateway: &Gateway) -> Vec<Prefetched> {
-    let one = |path: &PathBuf| match Sources::read(path, gateway) {
+fn prefetch(files: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Vec<Prefetched> {
+    let one = |path: &PathBuf| match Sources::read(path, &options.gateway) {
         Ok((key, file)) => {
-            let dialect = forced.or_else(|| parse::detect(path, &file.text));
+            let dialect = forced.or_else(|| parse::detect_with(path, &file.text, options));
             // Key material that is no config is not kept, so no include can reach its
             // text later through the cache.
             if dialect.is_none() && crate::gateway::holds_private_key(file.text.as_bytes()) {
@@ -218,9 +220,10 @@ fn consider(
     forced: Option<Dialect>,
     explicit: bool,
     sources: &mut Sources,
-    gateway: &Gateway,
+    options: &Options,
     found: &mut Found,
 ) {
+    let gateway: &Gateway = &options.gateway;
     if sources.find(path).is_some() {
         return;
     }
@@ -229,7 +232,7 @@ fn consider(
         Err(why) => return refused(path, why, explicit, sources, found),
     };
     let text = std::sync::Arc::clone(&sources.get(id).text);
-    match forced.or_else(|| parse::detect(path, &text)) {
+    match forced.or_else(|| parse::detect_with(path, &text, options)) {
         Some(dialect) => found.entries.push(Candidate {
             path: path.to_path_buf(),
             dialect,

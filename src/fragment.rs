@@ -117,7 +117,7 @@ pub fn including_entries(
             continue;
         };
         let text = std::sync::Arc::clone(&scratch.get(id).text);
-        let Some(dialect) = forced.or_else(|| parse::detect(&cand, &text)) else {
+        let Some(dialect) = forced.or_else(|| parse::detect_with(&cand, &text, options)) else {
             continue;
         };
         let parsed = parse::parse(dialect, &cand, &mut scratch, options);

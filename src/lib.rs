@@ -669,7 +669,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
             None
         }
     };
-    let options = parse::Options {
+    let mut options = parse::Options {
         targets,
         allow_outside_root: args.allow_outside_root,
         app_rules: cfg
@@ -680,8 +680,23 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
             .collect(),
         app_versions,
         root: None,
+        extra_apps: Arc::default(),
         gateway: Arc::default(),
     };
+    // User app descriptions are loaded once, before any file is read, so discovery
+    // recognises their files as parsing does.
+    for message in options.load_app_rules() {
+        let e = policy::LoadError {
+            file: "app-rules".to_owned(),
+            text: String::new(),
+            message,
+            span: None,
+            help: Some(
+                "fix the description file; `rules/apps/README.md` documents the format".into(),
+            ),
+        };
+        errors.push(load_error(&e, &mut sources));
+    }
     let stdin_text = match read_stdin(args, err)? {
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
@@ -805,7 +820,7 @@ pub fn check_paths_with(
     let options = &confined;
     let gateway = Arc::clone(&options.gateway);
     if extras.skip_unknown && input.dialect.is_none() {
-        paths.retain(|p| recognised_or_entry(p, &gateway));
+        paths.retain(|p| recognised_or_entry(p, options));
         if paths.is_empty() {
             return Outcome {
                 sources,
@@ -825,7 +840,7 @@ pub fn check_paths_with(
     } else {
         None
     };
-    let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources, &gateway);
+    let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources, options);
     errors.extend(found.errors.into_iter().map(parse_error));
     model.observations.extend(found.notes);
     let mut opaque = Vec::new();
@@ -921,10 +936,11 @@ fn run_options(options: &parse::Options, paths: &[PathBuf]) -> parse::Options {
 
 /// For `--ignore-unknown-files`: keep a named path unless it is a readable file of no
 /// recognised program (entry names are kept: a `master.cf` is read with its `main.cf`).
-fn recognised_or_entry(p: &std::path::Path, gateway: &gateway::Gateway) -> bool {
+fn recognised_or_entry(p: &std::path::Path, options: &parse::Options) -> bool {
+    let gateway = &options.gateway;
     !gateway.is_file(p)
         || gateway.read_config(p).map_or(true, |r| {
-            parse::detect(p, &String::from_utf8_lossy(&r.bytes)).is_some()
+            parse::detect_with(p, &String::from_utf8_lossy(&r.bytes), options).is_some()
         })
         || fragment::is_entry_name(p)
 }

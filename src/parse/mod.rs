@@ -85,6 +85,9 @@ pub struct Options {
     /// The checked root, when the caller knows it; [`check_paths`](crate::check_paths)
     /// computes it from the paths otherwise and confines [`Options::gateway`] to it.
     pub root: Option<PathBuf>,
+    /// Application descriptions loaded from `app_rules` (once per run, by
+    /// [`Options::load_app_rules`]), used after the built-in ones by detection and parsing.
+    pub extra_apps: Arc<Vec<app::rules::AppRules>>,
     /// Every file access of the parsers goes through it. The default is unconfined (for
     /// parsing a file directly); runs confine it to the checked root.
     pub gateway: Arc<Gateway>,
@@ -95,8 +98,36 @@ pub struct Options {
     pub app_versions: BTreeMap<String, Version>,
 }
 
-/// Guesses a file's dialect from its name and text; `None` when it is not a config we read.
+impl Options {
+    /// Every application description of the run: the built-in ones, then the user's.
+    pub fn apps(&self) -> impl Iterator<Item = &app::rules::AppRules> {
+        app::builtin().iter().chain(self.extra_apps.iter())
+    }
+
+    /// Loads the descriptions in `app_rules` into `extra_apps` (once, before any file is
+    /// read); each directory that fails gives one message.
+    pub fn load_app_rules(&mut self) -> Vec<String> {
+        let mut loaded = Vec::new();
+        let mut errors = Vec::new();
+        for dir in &self.app_rules {
+            match app::rules::load_dir(dir) {
+                Ok(mut r) => loaded.append(&mut r),
+                Err(e) => errors.push(format!("app description: {e}")),
+            }
+        }
+        self.extra_apps = Arc::new(loaded);
+        errors
+    }
+}
+
+/// Guesses a file's dialect from its name and text with the built-in app descriptions;
+/// `None` when it is not a config we read.
 pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
+    detect_with(path, text, &Options::default())
+}
+
+/// [`detect`] with the run's application descriptions (built-in and `--app-rules`).
+pub fn detect_with(path: &Path, text: &str, options: &Options) -> Option<Dialect> {
     let name = path.file_name()?.to_string_lossy();
     // Dovecot by name first: Dovecot 2.4 sections such as `dict_server {` look like nginx.
     if name == "dovecot.conf" {
@@ -116,7 +147,7 @@ pub fn detect(path: &Path, text: &str) -> Option<Dialect> {
     if dovecot::looks_like(text) {
         return Some(Dialect::Dovecot);
     }
-    if app::is_candidate_name(path) && !app::recognise(path, text).is_empty() {
+    if app::is_candidate_name(path) && !app::recognise_in(path, text, options.apps()).is_empty() {
         return Some(Dialect::App);
     }
     None

@@ -48,11 +48,20 @@ fn file_name(path: &FsPath) -> String {
 
 /// The built-in apps that recognise a file (empty: not an app config we read).
 pub fn recognise(path: &FsPath, text: &str) -> Vec<String> {
+    recognise_in(path, text, builtin().iter())
+}
+
+/// The apps among `descriptions` that recognise a file.
+pub fn recognise_in<'r>(
+    path: &FsPath,
+    text: &str,
+    descriptions: impl Iterator<Item = &'r AppRules>,
+) -> Vec<String> {
     let name = file_name(path);
     let mut apps = Vec::new();
     match tree::parse(Format::of(&name), FileId(0), text) {
         Ok(docs) => {
-            for r in builtin() {
+            for r in descriptions {
                 if docs.iter().any(|d| recognises(r, &name, d)) {
                     apps.push(r.app.clone());
                 }
@@ -61,7 +70,7 @@ pub fn recognise(path: &FsPath, text: &str) -> Vec<String> {
         // An unparseable file is still claimed when it names an app's keys, so the syntax
         // error is reported instead of the file being skipped.
         Err(_) => {
-            for r in builtin() {
+            for r in descriptions {
                 if name_ok(r, &name) && r.hints.iter().any(|h| text.contains(h.as_str())) {
                     apps.push(r.app.clone());
                 }
@@ -109,17 +118,21 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
         }
     };
     parsed.files.push(file);
-    let mut extra: Vec<AppRules> = Vec::new();
-    for dir in &options.app_rules {
-        match rules::load_dir(dir) {
-            Ok(mut r) => extra.append(&mut r),
-            Err(e) => parsed.errors.push(
-                ParseError::new(Span::new(file, 0, 0), format!("app description: {e}"))
+    // Descriptions from `--app-rules` not loaded by the caller are loaded here.
+    let mut own;
+    let options = if options.extra_apps.is_empty() && !options.app_rules.is_empty() {
+        own = options.clone();
+        for e in own.load_app_rules() {
+            parsed.errors.push(
+                ParseError::new(Span::new(file, 0, 0), e)
                     .help("fix the description file; `rules/apps/README.md` documents the format"),
-            ),
+            );
         }
-    }
-    let all: Vec<&AppRules> = builtin().iter().chain(&extra).collect();
+        &own
+    } else {
+        options
+    };
+    let all: Vec<&AppRules> = options.apps().collect();
     let text = std::sync::Arc::clone(&sources.get(file).text);
     let name = file_name(path);
     let docs = match tree::parse(Format::of(&name), file, &text) {
