@@ -669,34 +669,7 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
             None
         }
     };
-    let mut options = parse::Options {
-        targets,
-        allow_outside_root: args.allow_outside_root,
-        app_rules: cfg
-            .app_rules
-            .iter()
-            .chain(&args.app_rules)
-            .cloned()
-            .collect(),
-        app_versions,
-        root: None,
-        extra_apps: Arc::default(),
-        gateway: Arc::default(),
-    };
-    // User app descriptions are loaded once, before any file is read, so discovery
-    // recognises their files as parsing does.
-    for message in options.load_app_rules() {
-        let e = policy::LoadError {
-            file: "app-rules".to_owned(),
-            text: String::new(),
-            message,
-            span: None,
-            help: Some(
-                "fix the description file; `rules/apps/README.md` documents the format".into(),
-            ),
-        };
-        errors.push(load_error(&e, &mut sources));
-    }
+    let options = parse_options(args, &cfg, targets, app_versions, &mut errors, &mut sources);
     let stdin_text = match read_stdin(args, err)? {
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
@@ -743,6 +716,46 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     errors.append(&mut run.errors);
     run.errors = errors;
     Ok(Ok((run, fail, info)))
+}
+
+/// The parser options of a run. User app descriptions are loaded here, once, before any
+/// file is read, so discovery recognises their files as parsing does; a broken one is a
+/// config error.
+fn parse_options(
+    args: &CheckArgs,
+    cfg: &config::Config,
+    targets: Targets,
+    app_versions: std::collections::BTreeMap<String, model::Version>,
+    errors: &mut Vec<Finding>,
+    sources: &mut Sources,
+) -> parse::Options {
+    let mut options = parse::Options {
+        targets,
+        allow_outside_root: args.allow_outside_root,
+        app_rules: cfg
+            .app_rules
+            .iter()
+            .chain(&args.app_rules)
+            .cloned()
+            .collect(),
+        app_versions,
+        root: None,
+        extra_apps: Arc::default(),
+        gateway: Arc::default(),
+    };
+    for message in options.load_app_rules() {
+        let e = policy::LoadError {
+            file: "app-rules".to_owned(),
+            text: String::new(),
+            message,
+            span: None,
+            help: Some(
+                "fix the description file; `rules/apps/README.md` documents the format".into(),
+            ),
+        };
+        errors.push(load_error(&e, sources));
+    }
+    options
 }
 
 /// Standard input when `-` is among the paths, read up to the gateway's config limit

@@ -951,6 +951,7 @@ mod tests {
             root: Some(dir.path().to_path_buf()),
             app_rules: Vec::new(),
             app_versions: BTreeMap::new(),
+            extra_apps: std::sync::Arc::default(),
             gateway: std::sync::Arc::new(crate::gateway::Gateway::confined(dir.path())),
         };
         let parsed =
