@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::Finding;
 use crate::config::normalize;
+use crate::diagnostic::Finding;
 use crate::source::Sources;
 
 /// Format version written and read.

@@ -16,7 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::checks::Finding;
+use crate::diagnostic::Finding;
 use crate::gateway::Gateway;
 use crate::model::{Dialect, Model};
 use crate::parse::{self, Options};

@@ -413,7 +413,7 @@ impl Gateway {
             match comp {
                 Component::Normal(name) => {
                     let name = name.to_string_lossy();
-                    if crate::parse::glob::is_pattern(&name) {
+                    if crate::glob::is_pattern(&name) {
                         for dir in &current {
                             let list_dir = if dir.as_os_str().is_empty() {
                                 Path::new(".")
@@ -424,7 +424,7 @@ impl Gateway {
                                 Ok(names) => {
                                     for n in names.iter() {
                                         let n = n.to_string_lossy();
-                                        if crate::parse::glob::matches(&name, &n) {
+                                        if crate::glob::matches(&name, &n) {
                                             next.push(dir.join(&*n));
                                         }
                                     }

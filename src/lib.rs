@@ -13,10 +13,13 @@ pub mod checks;
 pub mod cipher;
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 pub mod discover;
+pub mod engine;
 pub mod escape;
 pub mod fragment;
 pub mod gateway;
+pub mod glob;
 pub mod material;
 pub mod model;
 pub mod own_inputs;
@@ -876,7 +879,7 @@ pub fn check_paths_with(
         Some(policy) => {
             let facts = material::gather(&mut model, &sources, &gateway);
             let cache = cipher::Cache::new();
-            checks::run(&model, policy, &options.targets, &facts, &cache, enabled)
+            engine::run(&model, policy, &options.targets, &facts, &cache, enabled)
         }
         None => Vec::new(),
     };

@@ -517,6 +517,17 @@ pub fn parse_duration(s: &str) -> Option<u64> {
     n.checked_mul(mult)
 }
 
+impl Scope {
+    /// Whether an endpoint is in this scope.
+    pub fn matches(&self, e: &crate::model::Endpoint) -> bool {
+        self.sides.as_ref().is_none_or(|s| s.contains(&e.side))
+            && self
+                .dialects
+                .as_ref()
+                .is_none_or(|d| d.contains(&e.dialect))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

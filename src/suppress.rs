@@ -20,7 +20,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::checks::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// Name of the check reporting suppressions past their `until` date.
@@ -502,7 +502,7 @@ pub fn apply(
             let mut f = Finding::at(span, message);
             f.check = check;
             f.severity = sev;
-            f.help = help.map(crate::checks::Text::from);
+            f.help = help.map(crate::diagnostic::Text::from);
             f.label = "suppression".into();
             extra.push(f);
         }

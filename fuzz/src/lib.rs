@@ -142,7 +142,7 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
 
     let policy = default_policy();
     let enabled = |_: &str| Some(None);
-    let findings = checks::run(
+    let findings = tlslint::engine::run(
         &model,
         policy,
         &options.targets,

@@ -17,7 +17,6 @@ use crate::source::{FileId, Sources, Span};
 
 pub mod app;
 pub mod dovecot;
-pub mod glob;
 pub mod nginx;
 pub mod postfix;
 

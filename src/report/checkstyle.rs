@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use super::xml::escape;
-use crate::checks::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 use crate::source::Sources;
 
 /// Writes the checkstyle document.

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::shown;
-use crate::checks::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 use crate::escape;
 use crate::source::Sources;
 

@@ -18,7 +18,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::snippet::Snippet;
 use super::{Summary, shown};
-use crate::checks::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 use crate::escape;
 use crate::model::Label;
 use crate::source::{FileId, Sources};

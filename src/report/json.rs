@@ -14,7 +14,7 @@
 use std::io::{self, Write};
 
 use super::{RunInfo, Summary};
-use crate::checks::Finding;
+use crate::diagnostic::Finding;
 use crate::source::{Sources, Span};
 
 /// Schema version.

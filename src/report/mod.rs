@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::checks::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 use crate::escape;
 use crate::source::{Sources, Span};
 

@@ -1,5 +1,5 @@
 //! `glob(3)` with `GLOB_BRACE`, as Dovecot's `!include` uses it: `{a,b}` alternatives
-//! expanded here, each matched with the shared wildcard matcher (`crate::parse::glob`:
+//! expanded here, each matched with the shared wildcard matcher (`crate::glob`:
 //! `*`, `?`, `[…]` per component, hidden files only with an explicit leading dot), results
 //! sorted per alternative.
 
@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn component_matching() {
-        use crate::parse::glob::matches;
+        use crate::glob::matches;
         assert!(matches("*.conf", "10-ssl.conf"));
         assert!(!matches("*.conf", "10-ssl.conf.ext"));
         assert!(matches("1?-*.c[a-o]nf", "10-ssl.conf"));

@@ -483,7 +483,7 @@ impl Reader<'_> {
             dir.join(pattern)
         };
         // A literal path outside the root is a note whether or not it exists there.
-        if !crate::parse::glob::is_pattern(pattern)
+        if !crate::glob::is_pattern(pattern)
             && let Err(why) = self.gateway.resolve(&full)
             && crate::parse::is_unseen(&why)
         {

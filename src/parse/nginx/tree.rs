@@ -23,8 +23,8 @@ use std::sync::Arc;
 use super::lexer::{Arg, End, Lexer, Value};
 use crate::escape::short;
 use crate::gateway::{Gateway, Refusal};
+use crate::glob;
 use crate::parse::ParseError;
-use crate::parse::glob;
 use crate::source::{FileId, Sources, Span};
 
 /// Index of a directive in [`Tree::directives`].
