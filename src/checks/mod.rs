@@ -1,4 +1,4 @@
-//! Checks: one small file each, registered in [`ALL`], run by [`run`] over the model.
+//! Checks: one small file each, registered in [`ALL`], run by [`crate::engine::run`] over the model.
 //!
 //! A check is data ([`Check`]: name, summary, default severity, declared parameters, docs)
 //! plus a `run` function that reads endpoints and observations through a [`Context`] and
