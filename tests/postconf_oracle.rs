@@ -32,36 +32,32 @@ fn root() -> PathBuf {
 
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
-    let corpus = root().join("../shared/corpus/mail/postfix");
-    if corpus.is_dir() {
-        for (name, main, master) in [
-            (
-                "corpus-mailcow",
-                "mailcow-main.cf",
-                Some("mailcow-master.cf"),
-            ),
-            (
-                "corpus-mailcow-2019",
-                "mailcow-main-2019.cf",
-                Some("mailcow-master.cf"),
-            ),
-            ("corpus-dms", "dms-main.cf", Some("dms-master.cf")),
-            (
-                "corpus-upstream",
-                "upstream-main.cf",
-                Some("upstream-master.cf"),
-            ),
-            // iRedMail's master.cf is fatal for postconf (template placeholder in a numeric field).
-            ("corpus-iredmail", "iredmail-main.cf", None),
-        ] {
-            out.push(Case {
-                name: name.into(),
-                main: corpus.join(main),
-                master: master.map(|m| corpus.join(m)),
-            });
-        }
-    } else {
-        eprintln!("note: {} not found; corpus cases skipped", corpus.display());
+    let corpus = root().join("tests/corpus/mail/postfix");
+    for (name, main, master) in [
+        (
+            "corpus-mailcow",
+            "mailcow-main.cf",
+            Some("mailcow-master.cf"),
+        ),
+        (
+            "corpus-mailcow-2019",
+            "mailcow-main-2019.cf",
+            Some("mailcow-master.cf"),
+        ),
+        ("corpus-dms", "dms-main.cf", Some("dms-master.cf")),
+        (
+            "corpus-upstream",
+            "upstream-main.cf",
+            Some("upstream-master.cf"),
+        ),
+        // iRedMail's master.cf is fatal for postconf (template placeholder in a numeric field).
+        ("corpus-iredmail", "iredmail-main.cf", None),
+    ] {
+        out.push(Case {
+            name: name.into(),
+            main: corpus.join(main),
+            master: master.map(|m| corpus.join(m)),
+        });
     }
     let own = root().join("tests/parse/postfix/oracle");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&own)
