@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the programs the differential tests
-# compare against (OpenSSL, Postfix's postconf, Dovecot's doveconf) without starting any
-# service, then runs every test. Tests that need a missing program skip with a message.
+# compare against (OpenSSL, Postfix's postconf, Dovecot's doveconf, nginx) without starting
+# any service, then runs every test. Tests that need a missing program skip with a message,
+# except with CI=true (or 1), where they fail (tests/support/mod.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v postconf >/dev/null || need+=(postfix)
 command -v doveconf >/dev/null || need+=(dovecot-core)
+command -v nginx >/dev/null || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         # policy-rc.d 101 forbids maintainer scripts from starting services.
@@ -18,10 +20,10 @@ if [ ${#need[@]} -gt 0 ]; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq || true
         apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
-            || echo "warning: could not install ${need[*]}; their differential tests will skip"
+            || echo "warning: could not install ${need[*]}; their tests will skip (fail with CI=true)"
         rm -f /usr/sbin/policy-rc.d
     else
-        echo "note: ${need[*]} missing and not installable here; their differential tests will skip"
+        echo "note: ${need[*]} missing and not installable here; their tests will skip (fail with CI=true)"
     fi
 fi
 

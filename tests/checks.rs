@@ -3,8 +3,9 @@
 //! Dovecot trees). `check.toml`, when present, is the one-check policy for the directory;
 //! otherwise the check runs with the parameters the default policy gives it.
 //!
-//! Each `# expect: <check>` comment in a case must match one finding of that check, so a
-//! wrong snapshot cannot be accepted by mistake. Inline suppressions apply (they are part of
+//! The `# expect: <check>` markers of a case must name exactly the lines the check's
+//! findings are on (see [`expected`] for which line a marker is about), so a wrong snapshot
+//! cannot be accepted by mistake. Inline suppressions apply (they are part of
 //! `check_paths`); the `*-suppression` fixtures run every check of the policy.
 
 use std::fs;
@@ -40,24 +41,108 @@ fn policy_for(dir: &Path, check: &str) -> policy::Policy {
     }
 }
 
-/// Counts `# expect: <check>[, <check>...]` markers in a case (file or directory).
-fn expected(path: &Path, check: &str) -> usize {
-    let mut files = vec![path.to_path_buf()];
-    let mut count = 0;
-    while let Some(p) = files.pop() {
-        if p.is_dir() {
-            files.extend(fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-        } else if let Ok(text) = fs::read_to_string(&p) {
-            count += text
-                .lines()
-                .filter_map(|l| l.split_once("# expect:").map(|(_, rest)| rest))
-                .flat_map(|rest| rest.split(','))
-                // `# expect: check (why)`: the first word of each item is the check.
-                .filter(|m| m.split_whitespace().next() == Some(check))
-                .count();
+/// Where a finding is, or is expected: file (relative to the crate, `/`-separated), 1-based
+/// line, check name. Ordered, so mismatch lists read top to bottom.
+type Mark = (String, usize, String);
+
+/// The `# expect: <check>[, <check>...]` markers for `check` in a case (a file, or a
+/// directory of files), each as the place its finding must be:
+///
+/// - a marker after code (`minVersion: TLS1.2 # expect: invalid-value`, for formats with
+///   trailing comments) is about its own line;
+/// - a marker on a comment line is about the next line that is neither blank nor a
+///   comment, so a case can explain itself above the marker (Postfix has no trailing
+///   comments, so this is the form that works in every dialect).
+///
+/// An item repeated on one marker (`# expect: weak-curve, weak-curve`) expects that many
+/// findings on the line. The first word of each item is the check: `# expect: check (why)`.
+fn expected(case: &Path, check: &str) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    for file in case_files(case) {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        let name = display(&file);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some((code, rest)) = line.split_once("# expect:") else {
+                continue;
+            };
+            let target = if code.trim().is_empty() {
+                let next = lines[i + 1..].iter().position(|l| !l.trim().is_empty());
+                let Some(next) = next else {
+                    panic!("{name}:{}: `# expect:` marker with no line below it", i + 1);
+                };
+                i + 1 + next + 1
+            } else {
+                i + 1
+            };
+            for item in rest.split(',') {
+                if item.split_whitespace().next() == Some(check) {
+                    marks.push((name.clone(), target, check.to_owned()));
+                }
+            }
         }
     }
-    count
+    marks.sort();
+    marks
+}
+
+/// The files of a case: the file itself, or every file under the directory.
+fn case_files(case: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut todo = vec![case.to_path_buf()];
+    while let Some(p) = todo.pop() {
+        if p.is_dir() {
+            todo.extend(fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            files.push(p);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A path as shown in marks: relative to the crate when inside it, `/`-separated.
+fn display(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    canonical
+        .strip_prefix(&root)
+        .unwrap_or(&canonical)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Where the findings of `check` are, by the start of their primary span.
+fn found(findings: &[checks::Finding], sources: &Sources, check: &str) -> Vec<Mark> {
+    let mut marks: Vec<Mark> = findings
+        .iter()
+        .filter(|f| f.check == check)
+        .map(|f| {
+            let file = display(&sources.get(f.span.file).path);
+            (file, sources.start(f.span).line, check.to_owned())
+        })
+        .collect();
+    marks.sort();
+    marks
+}
+
+/// `want` minus `got`, counting repeats (both sorted).
+fn minus(want: &[Mark], got: &[Mark]) -> Vec<String> {
+    let mut rest = got.to_vec();
+    want.iter()
+        .filter(|m| {
+            if let Some(i) = rest.iter().position(|g| g == *m) {
+                rest.remove(i);
+                false
+            } else {
+                true
+            }
+        })
+        .map(|(file, line, check)| format!("{file}:{line} {check}"))
+        .collect()
 }
 
 fn targets_for(case: &Path) -> Targets {
@@ -155,13 +240,16 @@ fn fixtures_match_snapshots_and_expectations() {
             }, {
                 insta::assert_snapshot!(name, rendered);
             });
-            let got = outcome.findings.iter().filter(|f| f.check == check).count();
-            fired += got;
+            let got = found(&outcome.findings, &outcome.sources, &check);
+            fired += got.len();
             let want = expected(&case, &check);
-            if got != want {
+            let (missing, unexpected) = (minus(&want, &got), minus(&got, &want));
+            if !missing.is_empty() || !unexpected.is_empty() {
                 failures.push(format!(
-                    "{}: {want} `# expect: {check}` markers but {got} findings",
-                    rel.display()
+                    "{}: `# expect:` markers and findings differ\n  missing (marked, not found): {}\n  unexpected (found, not marked): {}",
+                    rel.display(),
+                    list(&missing),
+                    list(&unexpected)
                 ));
             }
             if !outcome.errors.is_empty() && !case.to_string_lossy().contains("error") {
@@ -173,6 +261,15 @@ fn fixtures_match_snapshots_and_expectations() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Mismatch items on one line, or `none`.
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! what OpenSSL prints (oracle commands: `shared/reference/openssl-ciphers.md` §3). The
 //! reference machine runs Debian's OpenSSL 3.0, whose compiled-in default security level is
 //! 2, so the filtered list is computed with that default. Without an `openssl` 3.0.x binary
-//! the tests print a skip message and pass; `tests/cipher_table.rs` still checks committed
+//! the tests print a skip message and pass (without any `openssl` and with `CI=true` they
+//! fail: see `tests/support/mod.rs`); `tests/cipher_table.rs` still checks committed
 //! oracle output.
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use tlslint::cipher::{Profile, expand_with_default_level};
+
+pub mod support;
 
 /// The compiled-in default security level of the reference build (Debian 12, OpenSSL 3.0).
 const ORACLE_DEFAULT_LEVEL: u8 = 2;
@@ -29,8 +32,12 @@ fn empty_config() -> PathBuf {
     path
 }
 
-/// `Some(version)` when `openssl` 3.0.x is on PATH; otherwise prints why the test is skipped.
+/// True when `openssl` 3.0.x is on PATH; otherwise prints why the test is skipped (or
+/// panics in CI when there is no `openssl` at all).
 fn oracle_available() -> bool {
+    if !support::require_program("openssl", "differential cipher test") {
+        return false;
+    }
     let out = Command::new("openssl").arg("version").output();
     match out {
         Ok(out) if out.status.success() => {
@@ -38,14 +45,16 @@ fn oracle_available() -> bool {
             if v.starts_with("OpenSSL 3.0.") {
                 true
             } else {
-                eprintln!("SKIP: differential cipher test needs OpenSSL 3.0.x, found {v:?}");
+                support::skip(
+                    "differential cipher test",
+                    &format!("needs OpenSSL 3.0.x, found {v:?}"),
+                );
                 false
             }
         }
-        _ => {
-            eprintln!("SKIP: differential cipher test needs an `openssl` binary on PATH");
-            false
-        }
+        // On PATH but not runnable: a broken install, not a machine without OpenSSL.
+        Ok(out) => panic!("`openssl version` failed: {}", out.status),
+        Err(e) => panic!("`openssl` is on PATH but cannot be run: {e}"),
     }
 }
 

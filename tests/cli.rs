@@ -2,13 +2,14 @@
 //! errors, `init`, `--print-config`, `-o`, baselines, suppressions, and the pre-commit hook
 //! run the way pre-commit runs it.
 //!
-//! Findings here come from the suppression checks, which read raw comments and so work
-//! whatever the state of the dialect parsers. Tests that need the nginx parser (issue 2) say
-//! so and skip while it is a stub.
+//! Most findings here come from the suppression checks, which read raw comments; the
+//! pre-commit fragment test also needs the nginx parser to follow includes.
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
+
+pub mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tlslint");
 
@@ -333,7 +334,10 @@ fn pre_commit_hook_entry_runs_on_changed_files() {
 #[test]
 fn pre_commit_files_pattern() {
     let Ok(py) = Command::new("python3").arg("--version").output() else {
-        eprintln!("skipped: python3 (for pre-commit's `re.search`) is not available");
+        support::skip(
+            "pre_commit_files_pattern",
+            "python3 (for pre-commit's `re.search`) is not available",
+        );
         return;
     };
     assert!(py.status.success());
@@ -363,28 +367,8 @@ fn pre_commit_files_pattern() {
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
-/// True when the nginx parser in this build reads includes (it is a stub until issue 2
-/// lands; the tests below then skip).
-fn nginx_parser_ready() -> bool {
-    let t = tempfile::tempdir().unwrap();
-    fs::write(t.path().join("nginx.conf"), "events {}\nhttp {\n}\n").unwrap();
-    let mut sources = tlslint::source::Sources::new();
-    let parsed = tlslint::parse::parse(
-        tlslint::model::Dialect::Nginx,
-        &t.path().join("nginx.conf"),
-        &mut sources,
-        &tlslint::parse::Options::default(),
-    );
-    !parsed.files.is_empty()
-}
-
 #[test]
 fn pre_commit_fragment_is_judged_through_its_entry_file() {
-    // Needs the nginx parser (issue 2): passes after the merge, skips before.
-    if !nginx_parser_ready() {
-        eprintln!("skipped: the nginx parser is a stub in this build");
-        return;
-    }
     let t = tmp();
     fs::create_dir(t.path().join("conf.d")).unwrap();
     fs::write(

@@ -1,6 +1,6 @@
 //! App-config reader tests: fixtures under `tests/parse/apps/<app>/` snapshotted as the
-//! extracted model (with the source text each span covers), the shared real-world corpus
-//! (`../shared/corpus/apps`) recognised per app, and every description's examples.
+//! extracted model (with the source text each span covers), the real-world corpus
+//! (`tests/corpus/apps`) recognised per app, and every description's examples.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -170,14 +170,8 @@ fn app_fixtures_inner() {
     });
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/apps");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: no corpus at {}", dir.display());
-        None
-    }
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/apps")
 }
 
 /// Which app a corpus folder holds.
@@ -194,7 +188,7 @@ fn app_of(folder: &str) -> &'static str {
 
 #[test]
 fn corpus_files_are_recognised_and_read() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let mut folders: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1,9 +1,11 @@
 //! The nginx reader: lexer edge cases with nginx's exact messages, include resolution,
-//! and the extracted model (snapshots), plus the shared corpus.
+//! and the extracted model (snapshots), plus the corpus in `tests/corpus/nginx`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use tlslint::gateway::Gateway;
 use tlslint::model::{Ciphers, Origin, Setting, Targets, Version};
 use tlslint::parse::nginx;
 use tlslint::parse::{Options, Parsed};
@@ -27,6 +29,22 @@ fn options(v: &str) -> Options {
 fn parse_file(path: &Path, v: &str) -> (Parsed, Sources) {
     let mut sources = Sources::new();
     let parsed = nginx::parse(path, &mut sources, &options(v));
+    (parsed, sources)
+}
+
+/// Parses a corpus file as `nginx -c FILE` would read it: the checked root is the file's own
+/// directory, so relative includes resolve against that directory and never against an
+/// `nginx.conf` further up. Without this the root would be the repository holding the
+/// corpus (`tests/corpus` lies inside this one), and fragments would find their tree's
+/// `nginx.conf`: the results would depend on where the corpus is stored.
+fn parse_corpus_file(path: &Path, v: &str) -> (Parsed, Sources) {
+    let dir = path.parent().expect("corpus files sit in a folder");
+    let options = Options {
+        gateway: Arc::new(Gateway::confined(dir)),
+        ..options(v)
+    };
+    let mut sources = Sources::new();
+    let parsed = nginx::parse(path, &mut sources, &options);
     (parsed, sources)
 }
 
@@ -210,7 +228,7 @@ enum Reject {
     Include,
 }
 
-/// Files of the shared corpus that nginx rejects as a main config; every other file must
+/// Files of the corpus (`tests/corpus/nginx`) that nginx rejects as a main config; every other file must
 /// parse without error.
 const CORPUS_REJECTED: &[(&str, Reject)] = &[
     ("certbot/etc_nginx/broken.conf", Reject::Syntax),
@@ -316,11 +334,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/nginx");
-    if !root.is_dir() {
-        eprintln!("skipping: no corpus at {}", root.display());
-        return;
-    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/nginx");
     let mut files = Vec::new();
     walk(&root, &mut files);
     files.sort();
@@ -343,7 +357,7 @@ fn corpus() {
         ) {
             continue;
         }
-        let (parsed, sources) = parse_file(path, "1.26");
+        let (parsed, sources) = parse_corpus_file(path, "1.26");
         let expected = CORPUS_REJECTED
             .iter()
             .find(|(f, _)| *f == rel)
@@ -386,11 +400,7 @@ fn corpus() {
 /// Model snapshots of the corpus configurations with TLS in them.
 #[test]
 fn corpus_models() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/nginx");
-    if !root.is_dir() {
-        eprintln!("skipping: no corpus at {}", root.display());
-        return;
-    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/nginx");
     for rel in [
         "certbot/etc_nginx/nginx.conf",
         "certbot/roundtrip/imapproxyexample/nginx.conf",
@@ -402,7 +412,7 @@ fn corpus_models() {
         "njs-examples/conf/http/certs/subject_alternative.conf",
         "crossplane/configs/lua-block-simple/nginx.conf",
     ] {
-        let (parsed, sources) = parse_file(&root.join(rel), "1.26");
+        let (parsed, sources) = parse_corpus_file(&root.join(rel), "1.26");
         let name = format!("corpus__{}", rel.replace(['/', '.'], "_"));
         insta::assert_snapshot!(name, summary(&parsed, &sources));
     }
