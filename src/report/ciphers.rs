@@ -12,31 +12,44 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::cipher::{self, Expansion, Profile, Suite};
-use crate::cli::{CiphersArgs, CiphersFormat};
+
+/// What to print: the cipher string and how (the command's options, without clap).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    /// The cipher string.
+    pub string: String,
+    /// A table with each suite's attributes instead of one line.
+    pub verbose: bool,
+    /// The list after the security-level filter (`-s`).
+    pub seclevel: bool,
+    /// One JSON object instead of text.
+    pub json: bool,
+}
 
 /// Runs the subcommand; returns the exit code (0 accepted, 1 rejected by OpenSSL).
 pub fn run(
-    args: &CiphersArgs,
+    args: &Request,
     profile: Profile,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
     let expansion = cipher::expand(&args.string, profile);
     let code = u8::from(expansion.error.is_some());
-    match args.format {
-        CiphersFormat::Json => write_json(args, profile, &expansion, out)?,
-        CiphersFormat::Text => write_text(args, &expansion, out, err)?,
+    if args.json {
+        write_json(args, profile, &expansion, out)?;
+    } else {
+        write_text(args, &expansion, out, err)?;
     }
     Ok(code)
 }
 
 /// The suites to print: raw, or after the security-level filter with `-s`.
-fn shown<'a>(args: &CiphersArgs, e: &'a Expansion) -> &'a [&'static Suite] {
+fn shown<'a>(args: &Request, e: &'a Expansion) -> &'a [&'static Suite] {
     if args.seclevel { &e.usable } else { &e.suites }
 }
 
 fn write_text(
-    args: &CiphersArgs,
+    args: &Request,
     e: &Expansion,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -170,7 +183,7 @@ struct JsonError {
 }
 
 fn write_json(
-    args: &CiphersArgs,
+    args: &Request,
     profile: Profile,
     e: &Expansion,
     out: &mut dyn Write,
@@ -223,17 +236,16 @@ fn write_json(
 mod tests {
     use super::*;
 
-    fn args(string: &str, verbose: bool, seclevel: bool, format: CiphersFormat) -> CiphersArgs {
-        CiphersArgs {
+    fn args(string: &str, verbose: bool, seclevel: bool, json: bool) -> Request {
+        Request {
             string: string.into(),
-            targets: Vec::new(),
             verbose,
             seclevel,
-            format,
+            json,
         }
     }
 
-    fn capture(a: &CiphersArgs) -> (u8, String, String) {
+    fn capture(a: &Request) -> (u8, String, String) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let code = run(a, Profile::V3_0, &mut out, &mut err).expect("write to a Vec");
         (
@@ -245,12 +257,7 @@ mod tests {
 
     #[test]
     fn prints_one_line_like_openssl() {
-        let (code, out, err) = capture(&args(
-            "EECDH+AESGCM:!RC4x",
-            false,
-            false,
-            CiphersFormat::Text,
-        ));
+        let (code, out, err) = capture(&args("EECDH+AESGCM:!RC4x", false, false, false));
         assert_eq!(code, 0);
         assert_eq!(
             out,
@@ -265,28 +272,23 @@ mod tests {
 
     #[test]
     fn rejection_exits_1() {
-        let (code, out, err) = capture(&args("HIGH*", false, false, CiphersFormat::Text));
+        let (code, out, err) = capture(&args("HIGH*", false, false, false));
         assert_eq!(code, 1);
         assert!(out.is_empty());
         assert!(
             err.starts_with("error: OpenSSL rejects the cipher string: \"*\""),
             "{err}"
         );
-        let (code, _, err) = capture(&args("-ALL", false, false, CiphersFormat::Text));
+        let (code, _, err) = capture(&args("-ALL", false, false, false));
         assert_eq!(code, 1);
         assert!(err.contains("no cipher match"), "{err}");
     }
 
     #[test]
     fn seclevel_filter_and_table() {
-        let (_, out, _) = capture(&args("aNULL:AES128-SHA", false, true, CiphersFormat::Text));
+        let (_, out, _) = capture(&args("aNULL:AES128-SHA", false, true, false));
         assert_eq!(out, "AES128-SHA\n");
-        let (_, out, _) = capture(&args(
-            "ADH-AES128-SHA:AES128-SHA",
-            true,
-            false,
-            CiphersFormat::Text,
-        ));
+        let (_, out, _) = capture(&args("ADH-AES128-SHA:AES128-SHA", true, false, false));
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].starts_with("! ADH-AES128-SHA"), "{out}");
         assert!(lines[0].ends_with("CBC,SHA1,anonymous"), "{out}");
@@ -296,7 +298,7 @@ mod tests {
 
     #[test]
     fn json_contract() {
-        let (code, out, _) = capture(&args("AES128-SHA:FOO", false, false, CiphersFormat::Json));
+        let (code, out, _) = capture(&args("AES128-SHA:FOO", false, false, true));
         assert_eq!(code, 0);
         let v: serde_json::Value = serde_json::from_str(&out).expect("json");
         assert_eq!(v["version"], 1);

@@ -1,0 +1,739 @@
+//! The command line's commands: `check`, `show`, `rules`, `policies`, `explain`, `init` and
+//! `ciphers`. This is the only module that sees the clap types ([`crate::cli`]): it turns
+//! arguments and the config file into the engine's inputs, runs the engine, and prints.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::cli::{self, CheckArgs, Cli, Command, Level};
+use crate::diagnostic::{Finding, Severity};
+use crate::engine::{Extras, Input, Outcome};
+use crate::model::{self, Dialect, Targets};
+use crate::source::{Sources, Span};
+use crate::{
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, baseline, checks, cipher, config, engine, escape,
+    gateway, parse, policy, report, suppress, write,
+};
+
+/// Runs a parsed command line, writing to `out` and `err`; returns the exit code.
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    match &cli.command {
+        Command::Check(args) => check(args, out, err),
+        Command::Show(args) => show(args, out, err),
+        Command::Rules => {
+            for c in checks::ALL {
+                writeln!(
+                    out,
+                    "{:<24} {:<8} {}",
+                    c.name, c.default_severity, c.summary
+                )?;
+            }
+            Ok(EXIT_CLEAN)
+        }
+        Command::Policies => {
+            for (name, _) in policy::BUILTIN {
+                let title = policy::load(name).map(|p| p.title).unwrap_or_default();
+                let mark = if *name == policy::DEFAULT_POLICY {
+                    " (default)"
+                } else {
+                    ""
+                };
+                writeln!(out, "{name:<28} {title}{mark}")?;
+            }
+            Ok(EXIT_CLEAN)
+        }
+        Command::Init => init(out, err),
+        Command::Explain(args) => explain(args, out, err),
+        Command::Ciphers(args) => {
+            let mut targets = Targets::default();
+            for t in &args.targets {
+                if let Err(e) = targets.set(t) {
+                    writeln!(err, "error: --target {t}: {e}")?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+            let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
+            let request = report::ciphers::Request {
+                string: args.string.clone(),
+                verbose: args.verbose,
+                seclevel: args.seclevel,
+                json: args.format == cli::CiphersFormat::Json,
+            };
+            report::ciphers::run(&request, profile, out, err)
+        }
+    }
+}
+
+fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let Some(c) = checks::find(&args.name) else {
+        writeln!(
+            err,
+            "error: unknown check `{}`; `tlslint rules` lists them",
+            args.name
+        )?;
+        return Ok(EXIT_ERROR);
+    };
+    writeln!(out, "# {}\n\n{}\n", c.name, c.summary)?;
+    writeln!(out, "Default severity: {}\n", c.default_severity)?;
+    if !c.params.is_empty() {
+        writeln!(out, "## Parameters")?;
+        for p in c.params {
+            let req = if p.required { "required" } else { "optional" };
+            writeln!(
+                out,
+                "- `{}` ({}, {req}): {}",
+                p.name,
+                p.kind.describe(),
+                p.doc
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(spec) = &args.policy {
+        let p = match policy::load(spec) {
+            Ok(p) => p,
+            Err(e) => {
+                writeln!(
+                    err,
+                    "error: {}: {}",
+                    escape::file_name(&e.file),
+                    escape::escape(&e.message)
+                )?;
+                return Ok(EXIT_ERROR);
+            }
+        };
+        writeln!(out, "## In policy `{}` ({})", p.name, p.title)?;
+        let entries: Vec<_> = p
+            .entries
+            .iter()
+            .filter(|e| e.check.name == c.name)
+            .collect();
+        if entries.is_empty() {
+            writeln!(out, "Not applied by this policy.")?;
+        }
+        for e in entries {
+            writeln!(out, "- severity: {}", e.severity)?;
+            for (k, v) in &e.params.0 {
+                let v = serde_json::to_string(v).unwrap_or_default();
+                writeln!(out, "- `{k}` = {v}")?;
+            }
+            if let Some(source) = &e.source {
+                writeln!(out, "- source: {source}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", c.explain)?;
+    Ok(EXIT_CLEAN)
+}
+
+fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    if args.print_config {
+        return match config_with_note(args, err)? {
+            Ok(c) => {
+                out.write_all(c.render().as_bytes())?;
+                Ok(EXIT_CLEAN)
+            }
+            Err(e) => {
+                let mut sources = Sources::new();
+                let f = load_error(&e, &mut sources);
+                let summary = report::Summary::count(sources.len(), 0, std::slice::from_ref(&f));
+                report::emit(
+                    report::Format::Human { color: false },
+                    &[f],
+                    &summary,
+                    &sources,
+                    &report::RunInfo::default(),
+                    err,
+                )?;
+                Ok(EXIT_ERROR)
+            }
+        };
+    }
+    let (run, fail, mut info) = match lint(args, err)? {
+        Ok(run) => run,
+        Err(code) => return Ok(code),
+    };
+    if args.show_files {
+        return show_files(&run, out);
+    }
+    if run.entries == 0 && run.errors.is_empty() {
+        writeln!(
+            err,
+            "warning: no config file found in {}; hidden directories, .gitignore'd files and \
+             files tlslint does not recognise are skipped (name a file, or pass --dialect; \
+             --show-files lists what is read)",
+            if args.paths.is_empty() {
+                ".".to_owned()
+            } else {
+                args.paths
+                    .iter()
+                    .map(|p| shown(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        )?;
+    }
+    let findings = match apply_baseline(args, run.findings, &run.sources, &mut info, err)? {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
+    let failed = !args.exit_zero && findings.iter().any(|f| f.severity >= fail);
+    let had_errors = !run.errors.is_empty();
+    // The sort below puts input errors first, so appending them keeps the (big) findings
+    // vector where it is instead of copying it behind the errors.
+    let mut all = findings;
+    all.extend(run.errors);
+    // Problems with the input come first: they explain the exit code, and findings after
+    // them may rest on a partial parse.
+    let order = |f: &checks::Finding| {
+        let input_error = f.check == checks::PARSE_ERROR || f.check == checks::CONFIG_ERROR;
+        (!input_error, f.span.file, f.span.start, f.check)
+    };
+    if !all.is_sorted_by_key(order) {
+        all.sort_by_key(order);
+    }
+    let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
+    // The machine formats carry the same facts as fields; stdout stays theirs alone.
+    if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
+        writeln!(err, "{}", info.line())?;
+    }
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
+            if let Err(e) = write::write_atomically(path, &buf) {
+                writeln!(err, "error: cannot write {}: {e}", shown(path))?;
+                return Ok(EXIT_ERROR);
+            }
+        }
+        None => report::emit(format(args), &all, &summary, &run.sources, &info, out)?,
+    }
+    // Freeing millions of small allocations one by one takes a while: do it off the
+    // critical path (when the process exits first, the OS reclaims everything at once).
+    let _ = std::thread::Builder::new().spawn(move || drop((all, run.sources, run.model)));
+    Ok(if had_errors {
+        EXIT_ERROR
+    } else if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// `--write-baseline` (records the findings, leaving none to report) or `--baseline` (hides
+/// the recorded ones, saying how many in `info` and on stderr); `Err(code)` on failure.
+fn apply_baseline(
+    args: &CheckArgs,
+    mut findings: Vec<Finding>,
+    sources: &Sources,
+    info: &mut report::RunInfo,
+    err: &mut dyn Write,
+) -> io::Result<Result<Vec<Finding>, u8>> {
+    if let Some(path) = &args.write_baseline {
+        let b = baseline::Baseline::from_findings(&findings, sources, path);
+        if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
+            writeln!(err, "error: cannot write baseline {}: {e}", shown(path))?;
+            return Ok(Err(EXIT_ERROR));
+        }
+        writeln!(
+            err,
+            "wrote {} finding{} ({} key{}) to {}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            b.entries.len(),
+            if b.entries.len() == 1 { "" } else { "s" },
+            shown(path)
+        )?;
+        findings.clear();
+    } else if let Some(path) = &args.baseline {
+        let b = match baseline::Baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                writeln!(err, "error: {}", escape::escape(&e))?;
+                return Ok(Err(EXIT_ERROR));
+            }
+        };
+        let before = findings.len();
+        let (new, stale) = b.filter(findings, sources, path);
+        findings = new;
+        let n: usize = stale.iter().map(|e| e.count).sum();
+        info.baseline = Some(report::BaselineUse {
+            file: relative_name(path),
+            hidden: before - findings.len(),
+            stale: n,
+        });
+        if let Some(line) = info.baseline_line() {
+            writeln!(err, "{line}")?;
+        }
+        if n > 0 {
+            writeln!(
+                err,
+                "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                shown(path)
+            )?;
+        }
+    }
+    Ok(Ok(findings))
+}
+
+/// `--show-files`: every file read with its dialect, then the files skipped and why.
+fn show_files(run: &Outcome, out: &mut dyn Write) -> io::Result<u8> {
+    for (id, role) in &run.files {
+        let name = &run.sources.get(*id).name;
+        writeln!(out, "{}\t{role}", escape::file_name(name))?;
+    }
+    for (path, why) in &run.skipped {
+        writeln!(out, "{}\tskipped: {why}", shown(path))?;
+    }
+    for e in &run.errors {
+        let name = &run.sources.get(e.span.file).name;
+        writeln!(
+            out,
+            "{}\terror: {}",
+            escape::file_name(name),
+            escape::escape(&e.message)
+        )?;
+    }
+    Ok(if run.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    })
+}
+
+/// A path as messages on stderr quote it: escaped, as everything from an input is.
+fn shown(path: &std::path::Path) -> String {
+    escape::file_name(&path.display().to_string()).into_owned()
+}
+
+/// `tlslint init`: writes the starter config, never over an existing one.
+fn init(out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    for name in config::NAMES {
+        if std::path::Path::new(name).exists() {
+            writeln!(err, "error: {name} already exists; not overwriting it")?;
+            return Ok(EXIT_ERROR);
+        }
+    }
+    let path = ".tlslint.toml";
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(config::STARTER.as_bytes()))
+    {
+        Ok(()) => {
+            writeln!(out, "wrote {path}")?;
+            Ok(EXIT_CLEAN)
+        }
+        Err(e) => {
+            writeln!(err, "error: cannot write {path}: {e}")?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// The config for a run: `--no-config`, `--config FILE`, or the closest one found walking
+/// up from the first path (the current directory when none is given) to the checked root.
+/// Also returns the note to print when a config file above the root was skipped.
+fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, Option<String>) {
+    if args.no_config {
+        return (Ok(config::Config::default()), None);
+    }
+    if let Some(p) = &args.config {
+        return (config::load(p, None), None);
+    }
+    let start = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let root = gateway::checked_root(&args.paths);
+    let found = config::discover(&start, &root);
+    let note = found.ignored.map(|p| {
+        format!(
+            "note: ignoring {} above the checked root {}; pass --config to use it",
+            shown(&p),
+            shown(&root)
+        )
+    });
+    let cfg = match found.path {
+        Some(p) => config::load(&p, Some(&root)),
+        None => Ok(config::Config::default()),
+    };
+    (cfg, note)
+}
+
+/// A path as the run-info line shows it: relative to the current directory, climbing with
+/// `..` when it is above it (a config found from a subdirectory is `../.tlslint.toml`), and
+/// absolute only when the two share nothing but `/`.
+fn relative_name(path: &std::path::Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return crate::source::display_name(path);
+    };
+    let abs = config::normalize(&cwd.join(path));
+    let shared = abs
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared <= 1 {
+        return abs.to_string_lossy().replace('\\', "/");
+    }
+    let mut rel = PathBuf::new();
+    for _ in shared..cwd.components().count() {
+        rel.push("..");
+    }
+    rel.extend(abs.components().skip(shared));
+    crate::source::display_name(&rel)
+}
+
+/// A policy or config load error as a `config-error` finding over the file's text.
+fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
+    let file = sources.add(PathBuf::from(&e.file), e.file.clone(), e.text.clone());
+    let span = e
+        .span
+        .clone()
+        .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end));
+    let mut f = Finding::at(span, e.message.clone()).label("here");
+    f.check = checks::CONFIG_ERROR;
+    f.help = e.help.clone().map(checks::Text::from);
+    f
+}
+
+fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let run = match lint(args, err)? {
+        Ok((run, _, _)) => run,
+        Err(code) => return Ok(code),
+    };
+    let (targets, _) = targets(args, &load_config(args).0.unwrap_or_default()).unwrap_or_default();
+    let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
+    report::json::emit_model(&run.model, &run.sources, profile, out)?;
+    if run.errors.is_empty() {
+        Ok(EXIT_CLEAN)
+    } else {
+        let summary = report::Summary::count(run.sources.len(), 0, &run.errors);
+        report::emit(
+            report::Format::Human { color: false },
+            &run.errors,
+            &summary,
+            &run.sources,
+            &report::RunInfo::default(),
+            err,
+        )?;
+        Ok(EXIT_ERROR)
+    }
+}
+
+fn format(args: &CheckArgs) -> report::Format {
+    match args.format {
+        cli::Format::Human => report::Format::Human {
+            color: use_color(args.color),
+        },
+        cli::Format::Concise => report::Format::Concise,
+        cli::Format::Json => report::Format::Json,
+        cli::Format::Sarif => report::Format::Sarif,
+        cli::Format::Github => report::Format::Github,
+        cli::Format::Junit => report::Format::Junit,
+        cli::Format::Checkstyle => report::Format::Checkstyle,
+    }
+}
+
+/// `--color`, then `NO_COLOR`, then `FORCE_COLOR`/`CLICOLOR_FORCE`, then whether stdout is a
+/// terminal.
+fn use_color(choice: cli::Color) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        cli::Color::Always => true,
+        cli::Color::Never => false,
+        cli::Color::Auto => {
+            if set("NO_COLOR") {
+                false
+            } else if set("FORCE_COLOR") || set("CLICOLOR_FORCE") {
+                true
+            } else {
+                io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Validates `--dialect`, `--select` and `--ignore`; `Err` after printing an error.
+fn check_names_and_dialect(
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> io::Result<Result<Option<Dialect>, ()>> {
+    let forced = match args.dialect.as_deref() {
+        None => None,
+        Some("nginx") => Some(Dialect::Nginx),
+        Some("postfix") => Some(Dialect::Postfix),
+        Some("dovecot") => Some(Dialect::Dovecot),
+        Some("app") => Some(Dialect::App),
+        Some(other) => {
+            writeln!(
+                err,
+                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot or app)"
+            )?;
+            return Ok(Err(()));
+        }
+    };
+    for name in args.select.iter().chain(&args.ignore) {
+        if checks::find(name).is_none() {
+            writeln!(
+                err,
+                "error: unknown check `{name}`; `tlslint rules` lists them"
+            )?;
+            return Ok(Err(()));
+        }
+    }
+    Ok(Ok(forced))
+}
+
+/// Target versions: the config's `[targets]`, then `--target` flags (which win).
+/// Program and application versions from the config, then the command line (which wins).
+fn targets(
+    args: &CheckArgs,
+    cfg: &config::Config,
+) -> Result<(Targets, std::collections::BTreeMap<String, model::Version>), String> {
+    let mut t = Targets::default();
+    let mut apps = std::collections::BTreeMap::new();
+    let specs = cfg
+        .targets
+        .iter()
+        .map(|s| (s, "config [targets]"))
+        .chain(args.targets.iter().map(|s| (s, "--target")));
+    for (spec, from) in specs {
+        let program = spec.split_once('=').map_or("", |(p, _)| p.trim());
+        if !Targets::PROGRAMS.contains(&program)
+            && parse::app::builtin().iter().any(|a| a.app == program)
+        {
+            let v = spec
+                .split_once('=')
+                .and_then(|(_, v)| model::Version::parse(v))
+                .ok_or_else(|| format!("{from} {spec}: write {program}=X.Y or X.Y.Z"))?;
+            apps.insert(program.to_owned(), v);
+            continue;
+        }
+        t.set(spec).map_err(|e| format!("{from} {spec}: {e}"))?;
+    }
+    Ok((t, apps))
+}
+
+/// The policy for a run: the flag (a path there may be anywhere), else the config's (a file
+/// relative to the config's directory and confined to it), else the default. Also returns
+/// the policy file, when it is not a built-in policy.
+fn load_policy(
+    args: &CheckArgs,
+    cfg: &config::Config,
+) -> (Result<policy::Policy, policy::LoadError>, Option<PathBuf>) {
+    match (&args.policy, &cfg.policy) {
+        (Some(p), _) | (None, Some(p)) if policy::builtin(p).is_some() => (policy::load(p), None),
+        (Some(p), _) => (policy::load(p), Some(PathBuf::from(p))),
+        (None, Some(p)) => {
+            let path = cfg.dir.join(p);
+            (policy::load_file(&path, Some(&cfg.dir)), Some(path))
+        }
+        (None, None) => (policy::load(policy::DEFAULT_POLICY), None),
+    }
+}
+
+/// What a run uses: the config file, the policy (its file unless built-in) and how many of
+/// its checks `enabled` lets run.
+fn run_info(
+    cfg: &config::Config,
+    policy: Option<&policy::Policy>,
+    policy_file: Option<&std::path::Path>,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+) -> report::RunInfo {
+    report::RunInfo {
+        config: cfg.path.as_deref().map(relative_name),
+        policy: policy.map(|p| p.name.clone()).unwrap_or_default(),
+        policy_file: policy_file.map(relative_name),
+        checks_enabled: policy.map_or(0, |p| {
+            p.entries
+                .iter()
+                .filter(|e| enabled(e.check.name).is_some())
+                .count()
+        }),
+        baseline: None,
+    }
+}
+
+/// [`load_config`], printing its note about a config file above the root.
+fn config_with_note(
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> io::Result<Result<config::Config, config::LoadError>> {
+    let (cfg, note) = load_config(args);
+    if let Some(note) = note {
+        writeln!(err, "{note}")?;
+    }
+    Ok(cfg)
+}
+
+/// The lowest severity that fails the run: the flag, else the config's, else warning.
+fn fail_level(args: &CheckArgs, cfg: &config::Config) -> Severity {
+    match args.fail_level {
+        Some(Level::Note) => Severity::Note,
+        Some(Level::Warning) => Severity::Warning,
+        Some(Level::Error) => Severity::Error,
+        None => cfg.fail_level.unwrap_or(Severity::Warning),
+    }
+}
+
+/// What [`lint`] returns: what was read and found, the fail level, and what the run used.
+type Linted = (Outcome, Severity, report::RunInfo);
+
+/// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments). Also
+/// returns the fail level (flag, else config, else warning) and what the run used.
+fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>> {
+    let mut sources = Sources::new();
+    let cfg = match config_with_note(args, err)? {
+        Ok(c) => c,
+        Err(e) => {
+            let f = load_error(&e, &mut sources);
+            let outcome = Outcome {
+                sources,
+                errors: vec![f],
+                ..Outcome::default()
+            };
+            let info = report::RunInfo {
+                config: Some(e.file),
+                ..report::RunInfo::default()
+            };
+            return Ok(Ok((outcome, Severity::Warning, info)));
+        }
+    };
+    let fail = fail_level(args, &cfg);
+    let (targets, app_versions) = match targets(args, &cfg) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {}", escape::escape(&e))?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
+    let Ok(forced) = check_names_and_dialect(args, err)? else {
+        return Ok(Err(EXIT_ERROR));
+    };
+    let mut errors = Vec::new();
+    let (loaded, policy_file) = load_policy(args, &cfg);
+    let policy = match loaded {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(load_error(&e, &mut sources));
+            None
+        }
+    };
+    let options = parse_options(args, &cfg, targets, app_versions, &mut errors, &mut sources);
+    let stdin_text = match read_stdin(args, err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(Err(code)),
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // `--select` replaces the config's list; ignores add up (ignoring is never surprising).
+    let select = if args.select.is_empty() {
+        &cfg.select
+    } else {
+        &args.select
+    };
+    let enabled = |name: &str| {
+        let selected = select.is_empty() || select.iter().any(|s| s == name);
+        let ignored = args.ignore.iter().chain(&cfg.ignore).any(|s| s == name);
+        if !selected || ignored {
+            return None;
+        }
+        match cfg.checks.get(name) {
+            Some(None) => None,
+            Some(Some(sev)) => Some(Some(*sev)),
+            None => Some(None),
+        }
+    };
+    let info = run_info(&cfg, policy.as_ref(), policy_file.as_deref(), &enabled);
+    let input = Input {
+        paths: &paths,
+        dialect: forced,
+        stdin: stdin_text.map(|t| (args.stdin_filename.clone(), t)),
+    };
+    let extras = Extras {
+        suppress: suppress::Settings {
+            require_reason: cfg.require_reason.unwrap_or(true),
+            today: suppress::Date::today(),
+        },
+        fragments: true,
+        skip_unknown: args.ignore_unknown_files,
+        config: Some(&cfg),
+    };
+    let mut run =
+        engine::check_paths_with(input, policy.as_ref(), &options, &enabled, sources, &extras);
+    errors.append(&mut run.errors);
+    run.errors = errors;
+    Ok(Ok((run, fail, info)))
+}
+
+/// The parser options of a run. User app descriptions are loaded here, once, before any
+/// file is read, so discovery recognises their files as parsing does; a broken one is a
+/// config error.
+fn parse_options(
+    args: &CheckArgs,
+    cfg: &config::Config,
+    targets: Targets,
+    app_versions: std::collections::BTreeMap<String, model::Version>,
+    errors: &mut Vec<Finding>,
+    sources: &mut Sources,
+) -> parse::Options {
+    let mut options = parse::Options {
+        targets,
+        allow_outside_root: args.allow_outside_root,
+        app_rules: cfg
+            .app_rules
+            .iter()
+            .chain(&args.app_rules)
+            .cloned()
+            .collect(),
+        app_versions,
+        root: None,
+        extra_apps: Arc::default(),
+        gateway: Arc::default(),
+    };
+    for message in options.load_app_rules() {
+        let e = policy::LoadError {
+            file: "app-rules".to_owned(),
+            text: String::new(),
+            message,
+            span: None,
+            help: Some(
+                "fix the description file; `rules/apps/README.md` documents the format".into(),
+            ),
+        };
+        errors.push(load_error(&e, sources));
+    }
+    options
+}
+
+/// Standard input when `-` is among the paths, read up to the gateway's config limit
+/// (a pipe that never ends must not fill memory).
+fn read_stdin(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Option<String>, u8>> {
+    if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Ok(Ok(None));
+    }
+    let limit = gateway::Limits::default().config_bytes;
+    let mut bytes = Vec::new();
+    io::stdin().take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        writeln!(
+            err,
+            "error: standard input is larger than the {} MiB tlslint reads",
+            limit / 1024 / 1024
+        )?;
+        return Ok(Err(EXIT_ERROR));
+    }
+    Ok(Ok(Some(String::from_utf8_lossy(&bytes).into_owned())))
+}

@@ -1,0 +1,277 @@
+//! The engine: one run from paths to findings — discover files, parse them into the model
+//! through the [`Gateway`](crate::gateway::Gateway), gather key-material facts, apply the
+//! policy's checks ([`apply`]), narrow to named fragments, apply per-path overrides and
+//! inline suppressions, and sort once. Commands and tests call [`check_paths`].
+
+pub mod apply;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use apply::run;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::model::{Dialect, Model};
+use crate::source::{self, Sources};
+use crate::{
+    checks, cipher, config, discover, escape, fragment, gateway, material, parse, policy, suppress,
+};
+
+/// What a `check` or `show` run read and found.
+#[derive(Default)]
+pub struct Outcome {
+    /// Every file read.
+    pub sources: Sources,
+    /// Endpoints and observations.
+    pub model: Model,
+    /// Parse, I/O and policy errors, as findings (any of them means exit 2).
+    pub errors: Vec<Finding>,
+    /// Check findings.
+    pub findings: Vec<Finding>,
+    /// Walked files skipped as no config (key material, binary), with why.
+    pub skipped: Vec<(PathBuf, gateway::Refusal)>,
+    /// Files parsed, each with its dialect (and whether it was included).
+    pub files: Vec<(source::FileId, String)>,
+    /// Entry files recognised (0: nothing to check was found).
+    pub entries: usize,
+}
+
+/// What to read.
+pub struct Input<'a> {
+    /// Files and directories (`-` for stdin).
+    pub paths: &'a [PathBuf],
+    /// Forced dialect.
+    pub dialect: Option<Dialect>,
+    /// Stdin's name and text, when `-` is among the paths.
+    pub stdin: Option<(Option<String>, String)>,
+}
+
+/// Run-wide behaviour beyond the policy.
+#[derive(Default)]
+pub struct Extras<'a> {
+    /// How inline suppressions are judged.
+    pub suppress: suppress::Settings,
+    /// Replace named include fragments by the entry files that include them, and report
+    /// only findings in the named files ([`fragment`]).
+    pub fragments: bool,
+    /// Skip named files whose program cannot be recognised instead of reporting them.
+    pub skip_unknown: bool,
+    /// Per-path overrides.
+    pub config: Option<&'a config::Config>,
+}
+
+/// Reads, parses and checks paths with a policy (none: parse only), then applies inline
+/// suppressions.
+pub fn check_paths(
+    input: Input<'_>,
+    policy: Option<&policy::Policy>,
+    options: &parse::Options,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    sources: Sources,
+) -> Outcome {
+    check_paths_with(input, policy, options, enabled, sources, &Extras::default())
+}
+
+/// [`check_paths`] with explicit [`Extras`].
+pub fn check_paths_with(
+    input: Input<'_>,
+    policy: Option<&policy::Policy>,
+    options: &parse::Options,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    mut sources: Sources,
+    extras: &Extras<'_>,
+) -> Outcome {
+    let first_new = sources.len();
+    let mut errors = Vec::new();
+    let mut model = Model::default();
+    let mut paths = input.paths.to_vec();
+    // One gateway per run, confined to the checked root (computed from the paths as given)
+    // unless reading outside it is allowed; every reader below goes through it.
+    let confined = run_options(options, &paths);
+    let options = &confined;
+    let gateway = Arc::clone(&options.gateway);
+    if extras.skip_unknown && input.dialect.is_none() {
+        paths.retain(|p| recognised_or_entry(p, options));
+        if paths.is_empty() {
+            return Outcome {
+                sources,
+                model,
+                errors,
+                findings: Vec::new(),
+                skipped: Vec::new(),
+                files: Vec::new(),
+                entries: 0,
+            };
+        }
+    }
+    let focus = if extras.fragments {
+        let plan = fragment::plan(&paths, input.dialect, options);
+        paths = plan.paths;
+        plan.focus
+    } else {
+        None
+    };
+    let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources, options);
+    errors.extend(found.errors.into_iter().map(parse_error));
+    model.observations.extend(found.notes);
+    let mut opaque = Vec::new();
+    let mut files = Vec::new();
+    for (c, p) in discover::parse_all(&found.entries, &mut sources, options) {
+        for (i, &id) in p.files.iter().enumerate() {
+            let role = if i == 0 {
+                c.dialect.as_str().to_owned()
+            } else {
+                format!("{} (included)", c.dialect.as_str())
+            };
+            files.push((id, role));
+        }
+        model.extend(p.model);
+        errors.extend(p.errors.into_iter().map(parse_error));
+        opaque.extend(p.opaque);
+    }
+    withdraw(&opaque, &mut sources, &mut model, &mut errors);
+    let mut findings = match policy {
+        Some(policy) => {
+            let facts = material::gather(&mut model, &sources, &gateway);
+            let cache = cipher::Cache::new();
+            run(&model, policy, &options.targets, &facts, &cache, enabled)
+        }
+        None => Vec::new(),
+    };
+    if let Some(focus) = &focus {
+        findings.retain(|f| focus.keeps(f, &sources, &model, &gateway));
+    }
+    if let Some(cfg) = extras.config {
+        findings = apply_overrides(findings, cfg, &sources);
+    }
+    if let Some(policy) = policy {
+        let files: Vec<source::FileId> = sources
+            .iter()
+            .skip(first_new)
+            .map(|(id, _)| id)
+            .filter(|&id| {
+                focus
+                    .as_ref()
+                    .is_none_or(|fo| fo.contains(&sources, id, &gateway))
+            })
+            .collect();
+        let entry_severity = |name: &str| {
+            let entry = policy.entries.iter().find(|e| e.check.name == name)?;
+            enabled(name).map(|o| o.unwrap_or(entry.severity))
+        };
+        let ran = |name: &str| entry_severity(name).is_some();
+        findings = suppress::apply(
+            findings,
+            &sources,
+            &files,
+            extras.suppress,
+            &ran,
+            &entry_severity,
+        );
+        if let Some(cfg) = extras.config {
+            findings = apply_overrides(findings, cfg, &sources);
+        }
+    }
+    // Findings inside a withdrawn file could quote it; its parse errors say enough.
+    findings.retain(|f| !sources.get(f.span.file).redacted);
+    checks::sort(&mut findings);
+    Outcome {
+        sources,
+        model,
+        errors,
+        findings,
+        skipped: found.skipped,
+        files,
+        entries: found.entries.len(),
+    }
+}
+
+/// The options of one run: a gateway confined to the checked root of `paths` (or to the
+/// root the caller gave), unconfined with `allow_outside_root`.
+fn run_options(options: &parse::Options, paths: &[PathBuf]) -> parse::Options {
+    let root = if options.allow_outside_root {
+        None
+    } else {
+        Some(
+            options
+                .root
+                .clone()
+                .unwrap_or_else(|| gateway::checked_root(paths)),
+        )
+    };
+    parse::Options {
+        gateway: Arc::new(gateway::Gateway::new(root, options.gateway.limits())),
+        ..options.clone()
+    }
+}
+
+/// For `--ignore-unknown-files`: keep a named path unless it is a readable file of no
+/// recognised program (entry names are kept: a `master.cf` is read with its `main.cf`).
+fn recognised_or_entry(p: &std::path::Path, options: &parse::Options) -> bool {
+    let gateway = &options.gateway;
+    !gateway.is_file(p)
+        || gateway.read_config(p).map_or(true, |r| {
+            parse::detect_with(p, &String::from_utf8_lossy(&r.bytes), options).is_some()
+        })
+        || fragment::is_entry_name(p)
+}
+
+/// Withdraws the text of included files that do not parse (`include .env;`): outputs keep
+/// their names and positions only. Their endpoints are dropped (nothing of them may reach
+/// `show` or a baseline key), and their parse errors lose quoted text and help.
+fn withdraw(
+    opaque: &[source::FileId],
+    sources: &mut Sources,
+    model: &mut Model,
+    errors: &mut [Finding],
+) {
+    if opaque.is_empty() {
+        return;
+    }
+    for &id in opaque {
+        sources.redact(id);
+    }
+    model.endpoints.retain(|e| !opaque.contains(&e.span.file));
+    model
+        .observations
+        .retain(|o| !opaque.contains(&o.span.file));
+    for e in errors.iter_mut().filter(|e| opaque.contains(&e.span.file)) {
+        e.message = format!(
+            "{}; this included file does not parse, so its text is not shown",
+            escape::unquoted(&e.message)
+        );
+        e.help = None;
+        e.labels.retain(|l| !opaque.contains(&l.span.file));
+    }
+}
+
+/// Applies the config's `[[overrides]]` to each finding's file.
+fn apply_overrides(
+    findings: Vec<Finding>,
+    cfg: &config::Config,
+    sources: &Sources,
+) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(
+            |mut f| match cfg.override_for(f.check, &sources.get(f.span.file).path) {
+                None => Some(f),
+                Some(None) => None,
+                Some(Some(sev)) => {
+                    f.severity = sev;
+                    Some(f)
+                }
+            },
+        )
+        .collect()
+}
+
+/// A parse error as a finding that makes the run exit 2.
+fn parse_error(e: parse::ParseError) -> Finding {
+    let mut f = Finding::at(e.span, e.message).label("here");
+    f.check = checks::PARSE_ERROR;
+    f.severity = Severity::Error;
+    f.help = e.help.map(checks::Text::from);
+    f.labels = e.labels;
+    f
+}
