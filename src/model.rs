@@ -41,6 +41,29 @@ impl Dialect {
         }
     }
 
+    /// What the program does when OpenSSL rejects an endpoint's cipher string.
+    pub fn on_rejected_ciphers(self) -> &'static str {
+        match self {
+            Dialect::Nginx => "nginx refuses to start with this configuration",
+            Dialect::Postfix => "Postfix logs a warning and runs this service without TLS",
+            Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
+            Dialect::App => "the application fails to configure TLS",
+        }
+    }
+
+    /// The end of a help line offering to turn session tickets off with `directive`: nginx
+    /// gets the exact line to write (its off switch is one flag), the others the setting's
+    /// name (their values differ by setting and version).
+    pub fn tickets_off_help(self, directive: Option<&str>) -> String {
+        match (self, directive) {
+            (Dialect::Nginx, Some(d)) => {
+                format!(", or turn tickets off: `{}`", self.assignment(d, "off"))
+            }
+            (_, Some(d)) => format!(", or turn session tickets off (`{d}`)"),
+            (_, None) => ", or turn session tickets off".to_owned(),
+        }
+    }
+
     /// Lower-case name used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {

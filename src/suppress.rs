@@ -477,33 +477,32 @@ fn parse_comment(
 /// Looks up whether a check is enabled for this run, and at which severity override.
 pub type Enabled<'a> = &'a dyn Fn(&str) -> Option<Option<Severity>>;
 
-/// Severity of the suppression checks, as the policy and `enabled` give them; `None` when
-/// the check does not run.
-pub type SeverityOf<'a> = &'a dyn Fn(&str) -> Option<Severity>;
+/// The engine's stamp for a suppression check's finding (its `check` set): sets severity
+/// and policy as for every other check, and says whether the check runs (false: dropped).
+pub type Stamp<'a> = &'a dyn Fn(&mut Finding) -> bool;
 
 /// Hides findings that a valid, unexpired suppression covers, and returns the remaining
 /// findings followed by the suppression checks' own findings.
 ///
 /// `files` are the files whose comments count. `ran` says whether a check was run (so an
-/// `allow` naming a check that did not run is not called unused), `severity` gives the
-/// severity of the suppression checks (`None`: not run).
+/// `allow` naming a check that did not run is not called unused), `stamp` stamps the
+/// suppression checks' findings like the engine stamps all others.
 pub fn apply(
     mut findings: Vec<Finding>,
     sources: &Sources,
     files: &[FileId],
     settings: Settings,
     ran: &dyn Fn(&str) -> bool,
-    severity: SeverityOf<'_>,
+    stamp: Stamp<'_>,
 ) -> Vec<Finding> {
     let mut extra = Vec::new();
     let mut active: Vec<(FileId, Suppression, Vec<bool>)> = Vec::new();
     let mut push = |check: &'static str, span: Span, message: String, help: Option<String>| {
-        if let Some(sev) = severity(check) {
-            let mut f = Finding::at(span, message);
-            f.check = check;
-            f.severity = sev;
-            f.help = help.map(crate::diagnostic::Text::from);
-            f.label = "suppression".into();
+        let mut f = Finding::at(span, message);
+        f.check = check;
+        f.help = help.map(crate::diagnostic::Text::from);
+        f.label = "suppression".into();
+        if stamp(&mut f) {
             extra.push(f);
         }
     };
@@ -669,8 +668,9 @@ mod tests {
         findings: Vec<Finding>,
         settings: Settings,
     ) -> Vec<Finding> {
-        apply(findings, sources, &[id], settings, &|_| true, &|_| {
-            Some(Severity::Warning)
+        apply(findings, sources, &[id], settings, &|_| true, &|f| {
+            f.severity = Severity::Warning;
+            true
         })
     }
 
@@ -830,7 +830,10 @@ mod tests {
             &[id],
             today(),
             &|n| n != "weak-cipher" && n != "legacy-protocol",
-            &|_| Some(Severity::Warning),
+            &|f| {
+                f.severity = Severity::Warning;
+                true
+            },
         );
         assert_eq!(checks_of(&out), [INVALID]);
     }

@@ -153,12 +153,12 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
     finding_spans(&sources, &findings);
 
     // The suppression pass parses comments of every file read: a parser of its own.
-    let severity = |name: &str| {
-        policy
-            .entries
-            .iter()
-            .find(|e| e.check.name == name)
-            .map(|e| e.severity)
+    let stamp = |f: &mut Finding| match policy.entries.iter().find(|e| e.check.name == f.check) {
+        Some(e) => {
+            f.severity = e.severity;
+            true
+        }
+        None => false,
     };
     let ids: Vec<FileId> = sources.iter().map(|(id, _)| id).collect();
     let findings = suppress::apply(
@@ -167,7 +167,7 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
         &ids,
         suppress::Settings::default(),
         &|_| true,
-        &severity,
+        &stamp,
     );
     finding_spans(&sources, &findings);
 

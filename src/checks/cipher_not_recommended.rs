@@ -1,7 +1,8 @@
 //! `cipher-not-recommended`: a suite outside the policy's recommended set is enabled.
 
 use super::{
-    Check, Context, Finding, Param, ParamKind, Severity, SummaryMemo, enabled_suites, summarize,
+    Check, Context, Finding, FindingSource, Param, ParamKind, Severity, SummaryMemo,
+    enabled_suites, summarize,
 };
 use crate::cipher;
 
@@ -15,7 +16,7 @@ pub(super) const CHECK: Check = Check {
         "the TLS 1.2-and-older suites the policy recommends (OpenSSL or IANA names)",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

@@ -1,7 +1,7 @@
 //! `cipher-string-error`: OpenSSL rejects the cipher string.
 
-use super::{Check, Context, Finding, Severity};
-use crate::model::{Ciphers, Dialect};
+use super::{Check, Context, Finding, FindingSource, Severity};
+use crate::model::Ciphers;
 
 pub(super) const CHECK: Check = Check {
     name: "cipher-string-error",
@@ -9,7 +9,7 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Error,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 
@@ -25,12 +25,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(err) = &exp.error else {
             continue;
         };
-        let consequence = match e.dialect {
-            Dialect::Nginx => "nginx refuses to start with this configuration",
-            Dialect::Postfix => "Postfix logs a warning and runs this service without TLS",
-            Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
-            Dialect::App => "the application fails to configure TLS",
-        };
+        let consequence = e.dialect.on_rejected_ciphers();
         let span = err.range.clone().and_then(|r| cs.span_of(r));
         out.push(
             Finding::for_setting(

@@ -1,6 +1,6 @@
 //! `deprecated-directive`: a directive or parameter that is deprecated or removed.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 use crate::model::ObservationKind;
 
 pub(super) const CHECK: Check = Check {
@@ -9,13 +9,12 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Observations {
+        kind: ObservationKind::Deprecated,
+        label: "deprecated",
+    },
     per_endpoint: false,
 };
-
-fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    cx.report_observations(ObservationKind::Deprecated, "deprecated", out);
-}
 
 const EXPLAIN: &str = "\
 ## What it does

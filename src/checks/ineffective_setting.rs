@@ -1,6 +1,6 @@
 //! `ineffective-setting`: a setting the program ignores where it is written.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 use crate::model::ObservationKind;
 
 pub(super) const CHECK: Check = Check {
@@ -9,13 +9,12 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Observations {
+        kind: ObservationKind::Ineffective,
+        label: "has no effect here",
+    },
     per_endpoint: false,
 };
-
-fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    cx.report_observations(ObservationKind::Ineffective, "has no effect here", out);
-}
 
 const EXPLAIN: &str = "\
 ## What it does

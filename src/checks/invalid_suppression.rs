@@ -1,9 +1,9 @@
 //! `invalid-suppression`: a `# tlslint:` comment that cannot be applied.
 //!
 //! Findings come from the suppression pass (`crate::suppress`), which reads comments from
-//! the raw text; `run` has nothing to look at in the model.
+//! the raw text; it has nothing to look at in the model.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 
 pub(super) const CHECK: Check = Check {
     name: "invalid-suppression",
@@ -11,11 +11,9 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Suppressions,
     per_endpoint: false,
 };
-
-fn run(_: &Context<'_>, _: &mut Vec<Finding>) {}
 
 const EXPLAIN: &str = "\
 ## What it does

@@ -1,6 +1,6 @@
 //! `invalid-value`: a value the program rejects or silently ignores.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 use crate::model::ObservationKind;
 
 pub(super) const CHECK: Check = Check {
@@ -9,17 +9,12 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Error,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Observations {
+        kind: ObservationKind::InvalidValue,
+        label: "not a value the program accepts",
+    },
     per_endpoint: false,
 };
-
-fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    cx.report_observations(
-        ObservationKind::InvalidValue,
-        "not a value the program accepts",
-        out,
-    );
-}
 
 const EXPLAIN: &str = "\
 ## What it does

@@ -1,6 +1,8 @@
 //! `legacy-protocol`: an endpoint accepts a protocol older than the policy's minimum.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity, list_protocols, peer_word};
+use super::{
+    Check, Context, Finding, FindingSource, Param, ParamKind, Severity, list_protocols, peer_word,
+};
 use crate::model::Protocol;
 
 pub(super) const CHECK: Check = Check {
@@ -13,7 +15,7 @@ pub(super) const CHECK: Check = Check {
         "oldest protocol version the policy accepts",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

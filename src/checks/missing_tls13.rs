@@ -1,6 +1,6 @@
 //! `missing-tls13`: TLS 1.3 is not enabled where the policy requires it.
 
-use super::{Check, Context, Finding, Severity, list_protocols};
+use super::{Check, Context, Finding, FindingSource, Severity, list_protocols};
 use crate::model::Protocol;
 
 pub(super) const CHECK: Check = Check {
@@ -9,7 +9,7 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

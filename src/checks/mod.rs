@@ -98,11 +98,31 @@ pub struct Check {
     /// Markdown: What it does / Why is this bad / Example / Fix.
     pub explain: &'static str,
     /// The check itself.
-    pub run: fn(&Context<'_>, &mut Vec<Finding>),
+    /// Where its findings come from.
+    pub source: FindingSource,
     /// True when the check looks at each endpoint on its own (nothing carried from one to
     /// the next but memos, no observations): the engine may then split the endpoints
     /// between threads and join the results in order.
     pub per_endpoint: bool,
+}
+
+/// Where a check's findings come from: a declared property, so the engine knows which
+/// checks look at the model and which report what another pass found.
+#[derive(Clone, Copy)]
+pub enum FindingSource {
+    /// Its own function over the model.
+    Run(fn(&Context<'_>, &mut Vec<Finding>)),
+    /// Facts the parsers observed (a removed directive, an unread include): each
+    /// observation of this kind becomes a finding with this label.
+    Observations {
+        /// The observations reported.
+        kind: ObservationKind,
+        /// The primary label's text.
+        label: &'static str,
+    },
+    /// The inline-suppression pass ([`crate::suppress`]), which reads comments, not the
+    /// model.
+    Suppressions,
 }
 
 impl fmt::Debug for Check {

@@ -1,6 +1,8 @@
 //! `no-forward-secrecy`: an endpoint enables a suite without an ephemeral key exchange.
 
-use super::{Check, Context, Finding, Severity, SummaryMemo, enabled_suites, summarize};
+use super::{
+    Check, Context, Finding, FindingSource, Severity, SummaryMemo, enabled_suites, summarize,
+};
 
 pub(super) const CHECK: Check = Check {
     name: "no-forward-secrecy",
@@ -8,7 +10,7 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

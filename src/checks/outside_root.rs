@@ -1,6 +1,6 @@
 //! `outside-root`: a referenced file outside the checked root was not read.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 use crate::model::ObservationKind;
 
 pub(super) const CHECK: Check = Check {
@@ -9,13 +9,12 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Note,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Observations {
+        kind: ObservationKind::OutsideRoot,
+        label: "not read",
+    },
     per_endpoint: false,
 };
-
-fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    cx.report_observations(ObservationKind::OutsideRoot, "not read", out);
-}
 
 const EXPLAIN: &str = "\
 ## What it does

@@ -1,6 +1,6 @@
 //! `server-cipher-order`: server cipher preference set contrary to the policy.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity, enabled_suites};
 
 pub(super) const CHECK: Check = Check {
     name: "server-cipher-order",
@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
         "whether the policy wants the server's cipher order (true) or the client's (false)",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 

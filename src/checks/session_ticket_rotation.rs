@@ -1,9 +1,9 @@
 //! `session-ticket-rotation`: session tickets on, with keys that are not rotated in time.
 
 use super::session_timeout::human;
-use super::{Check, Context, Finding, Param, ParamKind, Severity};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
 use crate::material::{Fact, Facts};
-use crate::model::{Dialect, Protocol, TicketKeys};
+use crate::model::{Protocol, TicketKeys};
 
 pub(super) const CHECK: Check = Check {
     name: "session-ticket-rotation",
@@ -22,7 +22,7 @@ pub(super) const CHECK: Check = Check {
         ),
     ],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 
@@ -87,20 +87,12 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         let f = Finding::for_setting(e, keys, "ticket_keys", problem).label(label);
         let every = max.map_or_else(|| "day".to_owned(), human);
-        let off = match (
-            e.dialect,
+        let off = e.dialect.tickets_off_help(
             e.tls
                 .session_tickets
                 .as_ref()
-                .and_then(|t| t.directive.clone()),
-        ) {
-            (Dialect::Nginx, Some(d)) => format!(
-                ", or turn tickets off: `{}`",
-                e.dialect.assignment(&d, "off")
-            ),
-            (_, Some(d)) => format!(", or turn session tickets off (`{d}`)"),
-            (_, None) => ", or turn session tickets off".to_owned(),
-        };
+                .and_then(|t| t.directive.as_deref()),
+        );
         let f = f.help(format!("rotate the keys at least every {every}{off}"));
         out.push(f);
     }

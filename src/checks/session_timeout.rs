@@ -1,6 +1,6 @@
 //! `session-timeout`: session lifetime above the policy's maximum.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
 
 pub(super) const CHECK: Check = Check {
     name: "session-timeout",
@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
         "longest session lifetime the policy accepts",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 

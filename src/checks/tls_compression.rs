@@ -1,6 +1,6 @@
 //! `tls-compression`: TLS-level compression is enabled.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, Context, Finding, FindingSource, Severity};
 
 pub(super) const CHECK: Check = Check {
     name: "tls-compression",
@@ -8,7 +8,7 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Error,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 

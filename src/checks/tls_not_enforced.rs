@@ -1,6 +1,6 @@
 //! `tls-not-enforced`: plaintext is allowed where TLS should be required.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 use crate::model::ObservationKind;
 
 pub(super) const CHECK: Check = Check {
@@ -9,13 +9,12 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Error,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Observations {
+        kind: ObservationKind::NotEnforced,
+        label: "plaintext allowed",
+    },
     per_endpoint: false,
 };
-
-fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    cx.report_observations(ObservationKind::NotEnforced, "plaintext allowed", out);
-}
 
 const EXPLAIN: &str = "\
 ## What it does

@@ -1,6 +1,6 @@
 //! `unknown-cipher-word`: a word in a cipher string that OpenSSL silently ignores.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
 use crate::cipher;
 use crate::model::Ciphers;
 
@@ -14,7 +14,7 @@ pub(super) const CHECK: Check = Check {
         "also report words naming suites that exist only in OpenSSL builds with weak ciphers (default true)",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

@@ -1,6 +1,6 @@
 //! `unknown-setting`: a TLS setting name the program does not know.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, FindingSource, Severity};
 use crate::model::ObservationKind;
 
 pub(super) const CHECK: Check = Check {
@@ -9,13 +9,12 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Observations {
+        kind: ObservationKind::UnknownSetting,
+        label: "unknown setting",
+    },
     per_endpoint: false,
 };
-
-fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    cx.report_observations(ObservationKind::UnknownSetting, "unknown setting", out);
-}
 
 const EXPLAIN: &str = "\
 ## What it does

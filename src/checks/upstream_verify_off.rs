@@ -1,6 +1,6 @@
 //! `upstream-verify-off`: client-side TLS that does not verify the server's certificate.
 
-use super::{Check, Context, Finding, Severity};
+use super::{Check, Context, Finding, FindingSource, Severity};
 use crate::model::Side;
 
 pub(super) const CHECK: Check = Check {
@@ -9,7 +9,7 @@ pub(super) const CHECK: Check = Check {
     default_severity: Severity::Warning,
     params: &[],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

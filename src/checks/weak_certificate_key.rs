@@ -1,6 +1,6 @@
 //! `weak-certificate-key`: a certificate's key, signature or validity outside the policy.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
 use crate::material::{Fact, Facts};
 
 pub(super) const CHECK: Check = Check {
@@ -35,7 +35,7 @@ pub(super) const CHECK: Check = Check {
         ),
     ],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 

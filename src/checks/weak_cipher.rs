@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity, enabled_suites};
 use crate::model::TlsMode;
 
 pub(super) const CHECK: Check = Check {
@@ -23,7 +23,7 @@ pub(super) const CHECK: Check = Check {
         ),
     ],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: true,
 };
 

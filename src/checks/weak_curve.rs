@@ -1,6 +1,6 @@
 //! `weak-curve`: key-exchange groups outside the policy's list, or unknown to OpenSSL.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
 
 pub(super) const CHECK: Check = Check {
     name: "weak-curve",
@@ -12,7 +12,7 @@ pub(super) const CHECK: Check = Check {
         "groups the policy accepts (OpenSSL names such as X25519, prime256v1, secp384r1)",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 

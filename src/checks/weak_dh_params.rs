@@ -1,6 +1,6 @@
 //! `weak-dh-params`: DHE enabled with a DH group smaller than the policy's minimum.
 
-use super::{Check, Context, Finding, Param, ParamKind, Severity, enabled_suites};
+use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity, enabled_suites};
 use crate::material::{Fact, Facts};
 
 pub(super) const CHECK: Check = Check {
@@ -13,7 +13,7 @@ pub(super) const CHECK: Check = Check {
         "smallest DH prime the policy accepts",
     )],
     explain: EXPLAIN,
-    run,
+    source: FindingSource::Run(run),
     per_endpoint: false,
 };
 

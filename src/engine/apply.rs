@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::checks::Context;
+use crate::checks::{Context, FindingSource};
 use crate::cipher;
 use crate::diagnostic::{Finding, Severity, Texts, sort};
 use crate::material::Facts;
@@ -90,7 +90,14 @@ fn run_threads(
             ciphers,
         );
         let mut found = Vec::new();
-        (entry.check.run)(&cx, &mut found);
+        match entry.check.source {
+            FindingSource::Run(run) => run(&cx, &mut found),
+            FindingSource::Observations { kind, label } => {
+                cx.report_observations(kind, label, &mut found);
+            }
+            // Made by the suppression pass, which reports through the engine's stamping.
+            FindingSource::Suppressions => {}
+        }
         stamp(
             &mut found,
             entry.check.name,

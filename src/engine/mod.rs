@@ -141,9 +141,6 @@ pub fn check_paths_with(
     if let Some(focus) = &focus {
         findings.retain(|f| focus.keeps(f, &sources, &model, &gateway));
     }
-    if let Some(cfg) = extras.config {
-        findings = apply_overrides(findings, cfg, &sources);
-    }
     if let Some(policy) = policy {
         let files: Vec<source::FileId> = sources
             .iter()
@@ -159,18 +156,21 @@ pub fn check_paths_with(
             let entry = policy.entries.iter().find(|e| e.check.name == name)?;
             enabled(name).map(|o| o.unwrap_or(entry.severity))
         };
+        let policy_name: Arc<str> = policy.name.as_str().into();
+        let stamp = |f: &mut Finding| match entry_severity(f.check) {
+            Some(severity) => {
+                f.severity = severity;
+                f.policy = Arc::clone(&policy_name);
+                true
+            }
+            None => false,
+        };
         let ran = |name: &str| entry_severity(name).is_some();
-        findings = suppress::apply(
-            findings,
-            &sources,
-            &files,
-            extras.suppress,
-            &ran,
-            &entry_severity,
-        );
-        if let Some(cfg) = extras.config {
-            findings = apply_overrides(findings, cfg, &sources);
-        }
+        findings = suppress::apply(findings, &sources, &files, extras.suppress, &ran, &stamp);
+    }
+    // Per-path overrides, once, over every finding (checks' and the suppression pass's).
+    if let Some(cfg) = extras.config {
+        findings = apply_overrides(findings, cfg, &sources);
     }
     // Findings inside a withdrawn file could quote it; its parse errors say enough.
     findings.retain(|f| !sources.get(f.span.file).redacted);
