@@ -212,7 +212,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     }
     // Freeing millions of small allocations one by one takes a while: do it off the
     // critical path (when the process exits first, the OS reclaims everything at once).
-    let _ = std::thread::Builder::new().spawn(move || drop((all, run.sources, run.model)));
+    crate::parallel::drop_later((all, run.sources, run.model));
     Ok(if had_errors {
         EXIT_ERROR
     } else if failed {

@@ -171,24 +171,7 @@ fn prefetch(files: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Ve
         }
         Err(why) => Prefetched::Failed(why),
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(files.len() / PREFETCH_PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return files.iter().map(one).collect();
-    }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    crate::parallel::map_in_order(files, PREFETCH_PER_THREAD, one)
 }
 
 /// Fewer walked files than this per thread are read on one thread.

@@ -25,6 +25,7 @@ pub mod glob;
 pub mod material;
 pub mod model;
 pub mod own_inputs;
+pub mod parallel;
 pub mod parse;
 pub mod policy;
 pub mod report;

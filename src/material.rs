@@ -105,14 +105,10 @@ pub fn gather(model: &mut Model, sources: &Sources, gateway: &Gateway) -> Facts 
         // if gathered in order: a fact is the same whoever finds it, and a note goes to
         // the first endpoint naming its file.
         let (a, b) = endpoints.split_at(endpoints.len() / 2);
-        let (first, second) = std::thread::scope(|s| {
-            let second = s.spawn(|| gather_part(b, sources, gateway));
-            let first = gather_part(a, sources, gateway);
-            let second = second
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (first, second)
-        });
+        let (second, first) = crate::parallel::join(
+            || gather_part(b, sources, gateway),
+            || gather_part(a, sources, gateway),
+        );
         let (mut facts, mut notes) = first;
         let (more, later) = second;
         merge(&mut facts.dh, more.dh);

@@ -7,7 +7,6 @@
 //! and are sorted once, so one thread and two give the same report.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::checks::{Context, FindingSource};
 use crate::cipher;
@@ -121,29 +120,11 @@ fn run_threads(
                 (0..n).map(move |k| (i, (k, n)))
             })
             .collect();
-        let next = AtomicUsize::new(0);
-        let work = || {
-            // A cache per thread: a shared one is a lock and a reference count that both
-            // threads fight over for every endpoint (each string is expanded at most twice).
-            let cache = cipher::Cache::new();
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(entry, part)) = pieces.get(i) else {
-                    break done;
-                };
-                done.push((i, run_entry(&entries[entry], part, &cache)));
-            }
-        };
-        let done = std::thread::scope(|s| {
-            let other = s.spawn(work);
-            let mut done = work();
-            done.extend(
-                other
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-            done
+        // A cache per worker: a shared one is a lock and a reference count that both
+        // threads fight over for every endpoint (each string is expanded at most twice).
+        let done = crate::parallel::queue(pieces.len(), true, cipher::Cache::new, |cache, i| {
+            let (entry, part) = pieces[i];
+            run_entry(&entries[entry], part, cache)
         });
         join_in_order(done)
     } else {
@@ -176,13 +157,12 @@ fn stamp(found: &mut [Finding], check: &'static str, severity: Severity, policy:
     }
 }
 
-/// Joins numbered lists of findings in number order. The first list grows in place (a big
-/// vector is remapped, not copied) rather than every list being copied into a new one
-/// while they are all still alive.
-fn join_in_order(mut done: Vec<(usize, Vec<Finding>)>) -> Vec<Finding> {
-    done.sort_unstable_by_key(|(i, _)| *i);
-    let total = done.iter().map(|(_, f)| f.len()).sum::<usize>();
-    let mut lists = done.into_iter().map(|(_, f)| f);
+/// Joins lists of findings in order. The first list grows in place (a big vector is
+/// remapped, not copied) rather than every list being copied into a new one while they are
+/// all still alive.
+fn join_in_order(done: Vec<Vec<Finding>>) -> Vec<Finding> {
+    let total = done.iter().map(Vec::len).sum::<usize>();
+    let mut lists = done.into_iter();
     let mut all = lists.next().unwrap_or_default();
     all.reserve_exact(total - all.len());
     for found in lists {

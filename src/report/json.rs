@@ -60,16 +60,8 @@ pub fn emit(
             buf
         };
         let (ra, rb) = if batch.len() >= 512 {
-            std::thread::scope(|s| {
-                let other = s.spawn(|| render(b, true));
-                let ra = render(a, !first);
-                (
-                    ra,
-                    other
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                )
-            })
+            let (rb, ra) = crate::parallel::join(|| render(b, true), || render(a, !first));
+            (ra, rb)
         } else {
             (render(a, !first), render(b, !first || !a.is_empty()))
         };

@@ -419,25 +419,25 @@ impl<'t> Extractor<'t> {
             socket_ssl: &socket_ssl,
             module,
         };
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        if threads > 1 && servers.len() >= PARALLEL_SERVERS {
+        if crate::parallel::threads() > 1 && servers.len() >= PARALLEL_SERVERS {
             // Servers are independent: the second half is extracted on another thread into
             // its own model, then appended as if extracted here (see `merge`).
             let half = servers.len() / 2;
             let mut other = self.fork();
-            let other = std::thread::scope(|sc| {
-                let h = sc.spawn(|| {
+            let (other, ()) = crate::parallel::join(
+                || {
                     let mut made = Vec::new();
                     for i in half..servers.len() {
                         other.server(i, &cx, &mut made);
                     }
                     (other, made)
-                });
-                for i in 0..half {
-                    self.server(i, &cx, &mut made);
-                }
-                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-            });
+                },
+                || {
+                    for i in 0..half {
+                        self.server(i, &cx, &mut made);
+                    }
+                },
+            );
             let (other, theirs) = other;
             if !self.merge(other, theirs, &mut made) {
                 for i in half..servers.len() {

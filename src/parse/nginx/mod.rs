@@ -73,7 +73,7 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     // The tree is not needed any more; freeing its many small allocations one by one takes
     // a while, so big ones are freed off the critical path.
     if tree.directives.len() >= BACKGROUND_DROP {
-        let _ = std::thread::Builder::new().spawn(move || drop(tree));
+        crate::parallel::drop_later(tree);
     }
     Parsed {
         model,
