@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use crate::cli::{self, CheckArgs, Cli, Command, Level};
 use crate::diagnostic::{Finding, Severity};
-use crate::engine::{Extras, Input, Outcome};
+use crate::engine::{Input, Outcome};
 use crate::model::{self, Dialect, Targets};
+use crate::settings::{self, Settings};
 use crate::source::{Sources, Span};
 use crate::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, baseline, checks, cipher, config, engine, escape,
-    gateway, parse, policy, report, suppress, write,
+    gateway, parse, policy, report, write,
 };
 
 /// Runs a parsed command line, writing to `out` and `err`; returns the exit code.
@@ -130,31 +131,13 @@ fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) ->
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if args.print_config {
-        return match config_with_note(args, err)? {
-            Ok(c) => {
-                out.write_all(c.render().as_bytes())?;
-                Ok(EXIT_CLEAN)
-            }
-            Err(e) => {
-                let mut sources = Sources::new();
-                let f = load_error(&e, &mut sources);
-                let summary = report::Summary::count(sources.len(), 0, std::slice::from_ref(&f));
-                report::emit(
-                    report::Format::Human { color: false },
-                    &[f],
-                    &summary,
-                    &sources,
-                    &report::RunInfo::default(),
-                    err,
-                )?;
-                Ok(EXIT_ERROR)
-            }
-        };
+        return print_config(args, out, err);
     }
-    let (run, fail, mut info) = match lint(args, err)? {
+    let (run, settings, mut info) = match lint(args, err)? {
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
+    let fail = settings.fail_level;
     if args.show_files {
         return show_files(&run, out);
     }
@@ -220,6 +203,48 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// `--print-config`: the run's resolved settings, without reading any config it checks.
+fn print_config(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    match config_with_note(args, err)? {
+        Ok(c) => {
+            let mut sources = Sources::new();
+            let mut errors = Vec::new();
+            let settings = match settings(args, c, err, &mut errors, &mut sources)? {
+                Ok(s) => s,
+                Err(code) => return Ok(code),
+            };
+            out.write_all(settings.render().as_bytes())?;
+            if errors.is_empty() {
+                return Ok(EXIT_CLEAN);
+            }
+            let summary = report::Summary::count(sources.len(), 0, &errors);
+            report::emit(
+                report::Format::Human { color: false },
+                &errors,
+                &summary,
+                &sources,
+                &report::RunInfo::default(),
+                err,
+            )?;
+            Ok(EXIT_ERROR)
+        }
+        Err(e) => {
+            let mut sources = Sources::new();
+            let f = load_error(&e, &mut sources);
+            let summary = report::Summary::count(sources.len(), 0, std::slice::from_ref(&f));
+            report::emit(
+                report::Format::Human { color: false },
+                &[f],
+                &summary,
+                &sources,
+                &report::RunInfo::default(),
+                err,
+            )?;
+            Ok(EXIT_ERROR)
+        }
+    }
 }
 
 /// `--write-baseline` (records the findings, leaving none to report) or `--baseline` (hides
@@ -406,11 +431,11 @@ fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
 }
 
 fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let run = match lint(args, err)? {
-        Ok((run, _, _)) => run,
+    let (run, settings) = match lint(args, err)? {
+        Ok((run, settings, _)) => (run, settings),
         Err(code) => return Ok(code),
     };
-    let (targets, _) = targets(args, &load_config(args).0.unwrap_or_default()).unwrap_or_default();
+    let targets = &settings.options.targets;
     let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
     report::json::emit_model(&run.model, &run.sources, profile, out)?;
     if run.errors.is_empty() {
@@ -542,23 +567,17 @@ fn load_policy(
 }
 
 /// What a run uses: the config file, the policy (its file unless built-in) and how many of
-/// its checks `enabled` lets run.
-fn run_info(
-    cfg: &config::Config,
-    policy: Option<&policy::Policy>,
-    policy_file: Option<&std::path::Path>,
-    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
-) -> report::RunInfo {
+/// its checks run.
+fn run_info(settings: &Settings) -> report::RunInfo {
     report::RunInfo {
-        config: cfg.path.as_deref().map(relative_name),
-        policy: policy.map(|p| p.name.clone()).unwrap_or_default(),
-        policy_file: policy_file.map(relative_name),
-        checks_enabled: policy.map_or(0, |p| {
-            p.entries
-                .iter()
-                .filter(|e| enabled(e.check.name).is_some())
-                .count()
-        }),
+        config: settings.config.path.as_deref().map(relative_name),
+        policy: settings
+            .policy
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        policy_file: settings.policy_file.as_deref().map(relative_name),
+        checks_enabled: settings.checks_enabled(),
         baseline: None,
     }
 }
@@ -575,23 +594,56 @@ fn config_with_note(
     Ok(cfg)
 }
 
-/// The lowest severity that fails the run: the flag, else the config's, else warning.
-fn fail_level(args: &CheckArgs, cfg: &config::Config) -> Severity {
-    match args.fail_level {
-        Some(Level::Note) => Severity::Note,
-        Some(Level::Warning) => Severity::Warning,
-        Some(Level::Error) => Severity::Error,
-        None => cfg.fail_level.unwrap_or(Severity::Warning),
-    }
+/// What [`lint`] returns: what was read and found, the run's settings, and what it used.
+type Linted = (Outcome, Settings, report::RunInfo);
+
+/// Resolves the run's settings from the command line and the config, once, before any
+/// file is read. Policy and app-description errors are pushed to `errors` (the run then
+/// exits 2); `Err(code)` when the run cannot start (bad arguments).
+fn settings(
+    args: &CheckArgs,
+    cfg: config::Config,
+    err: &mut dyn Write,
+    errors: &mut Vec<Finding>,
+    sources: &mut Sources,
+) -> io::Result<Result<Settings, u8>> {
+    let (targets, app_versions) = match targets(args, &cfg) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {}", escape::escape(&e))?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
+    let Ok(dialect) = check_names_and_dialect(args, err)? else {
+        return Ok(Err(EXIT_ERROR));
+    };
+    let (loaded, policy_file) = load_policy(args, &cfg);
+    let policy = match loaded {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(load_error(&e, sources));
+            None
+        }
+    };
+    let options = parse_options(args, &cfg, targets, app_versions, errors, sources);
+    let flags = settings::Flags {
+        fail_level: args.fail_level.map(|l| match l {
+            Level::Note => Severity::Note,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        dialect,
+    };
+    Ok(Ok(Settings::new(cfg, policy, policy_file, options, flags)))
 }
 
-/// What [`lint`] returns: what was read and found, the fail level, and what the run used.
-type Linted = (Outcome, Severity, report::RunInfo);
-
 /// Reads, parses and checks; `Err(code)` when the run cannot start (bad arguments). Also
-/// returns the fail level (flag, else config, else warning) and what the run used.
+/// returns the run's settings and what it used.
 fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>> {
     let mut sources = Sources::new();
+    let mut errors = Vec::new();
     let cfg = match config_with_note(args, err)? {
         Ok(c) => c,
         Err(e) => {
@@ -605,30 +657,20 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
                 config: Some(e.file),
                 ..report::RunInfo::default()
             };
-            return Ok(Ok((outcome, Severity::Warning, info)));
+            let settings = Settings::new(
+                config::Config::default(),
+                None,
+                None,
+                parse::Options::default(),
+                settings::Flags::default(),
+            );
+            return Ok(Ok((outcome, settings, info)));
         }
     };
-    let fail = fail_level(args, &cfg);
-    let (targets, app_versions) = match targets(args, &cfg) {
-        Ok(t) => t,
-        Err(e) => {
-            writeln!(err, "error: {}", escape::escape(&e))?;
-            return Ok(Err(EXIT_ERROR));
-        }
+    let settings = match settings(args, cfg, err, &mut errors, &mut sources)? {
+        Ok(s) => s,
+        Err(code) => return Ok(Err(code)),
     };
-    let Ok(forced) = check_names_and_dialect(args, err)? else {
-        return Ok(Err(EXIT_ERROR));
-    };
-    let mut errors = Vec::new();
-    let (loaded, policy_file) = load_policy(args, &cfg);
-    let policy = match loaded {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errors.push(load_error(&e, &mut sources));
-            None
-        }
-    };
-    let options = parse_options(args, &cfg, targets, app_versions, &mut errors, &mut sources);
     let stdin_text = match read_stdin(args, err)? {
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
@@ -638,44 +680,17 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     } else {
         args.paths.clone()
     };
-    // `--select` replaces the config's list; ignores add up (ignoring is never surprising).
-    let select = if args.select.is_empty() {
-        &cfg.select
-    } else {
-        &args.select
-    };
-    let enabled = |name: &str| {
-        let selected = select.is_empty() || select.iter().any(|s| s == name);
-        let ignored = args.ignore.iter().chain(&cfg.ignore).any(|s| s == name);
-        if !selected || ignored {
-            return None;
-        }
-        match cfg.checks.get(name) {
-            Some(None) => None,
-            Some(Some(sev)) => Some(Some(*sev)),
-            None => Some(None),
-        }
-    };
-    let info = run_info(&cfg, policy.as_ref(), policy_file.as_deref(), &enabled);
+    let info = run_info(&settings);
     let input = Input {
         paths: &paths,
-        dialect: forced,
+        dialect: settings.dialect,
         stdin: stdin_text.map(|t| (args.stdin_filename.clone(), t)),
     };
-    let extras = Extras {
-        suppress: suppress::Settings {
-            require_reason: cfg.require_reason.unwrap_or(true),
-            today: suppress::Date::today(),
-        },
-        fragments: true,
-        skip_unknown: args.ignore_unknown_files,
-        config: Some(&cfg),
-    };
     let mut run =
-        engine::check_paths_with(input, policy.as_ref(), &options, &enabled, sources, &extras);
+        engine::check_with_settings(input, &settings, sources, true, args.ignore_unknown_files);
     errors.append(&mut run.errors);
     run.errors = errors;
-    Ok(Ok((run, fail, info)))
+    Ok(Ok((run, settings, info)))
 }
 
 /// The parser options of a run. User app descriptions are loaded here, once, before any

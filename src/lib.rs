@@ -29,6 +29,7 @@ pub mod parallel;
 pub mod parse;
 pub mod policy;
 pub mod report;
+pub mod settings;
 pub mod source;
 pub mod spelling;
 pub mod suppress;

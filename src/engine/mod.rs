@@ -14,7 +14,7 @@ use crate::diagnostic::{Finding, Severity};
 use crate::model::{Dialect, Model};
 use crate::source::{self, Sources};
 use crate::{
-    checks, cipher, config, discover, escape, fragment, gateway, material, parse, policy, suppress,
+    checks, cipher, discover, escape, fragment, gateway, material, parse, policy, suppress,
 };
 
 /// What a `check` or `show` run read and found.
@@ -46,6 +46,9 @@ pub struct Input<'a> {
     pub stdin: Option<(Option<String>, String)>,
 }
 
+/// The final severity of a check's finding in a file (`None`: not reported there).
+pub type SeverityFor<'a> = &'a dyn Fn(&str, &std::path::Path) -> Option<Severity>;
+
 /// Run-wide behaviour beyond the policy.
 #[derive(Default)]
 pub struct Extras<'a> {
@@ -56,8 +59,35 @@ pub struct Extras<'a> {
     pub fragments: bool,
     /// Skip named files whose program cannot be recognised instead of reporting them.
     pub skip_unknown: bool,
-    /// Per-path overrides.
-    pub config: Option<&'a config::Config>,
+    /// The final severity of a check's finding in a file, every layer applied (the
+    /// run's [`Settings::severity_for`](crate::settings::Settings::severity_for)); `None`
+    /// keeps the policy's severities.
+    pub severity_for: Option<SeverityFor<'a>>,
+}
+
+/// Reads, parses and checks paths with the run's resolved [`Settings`](crate::settings::Settings).
+pub fn check_with_settings(
+    input: Input<'_>,
+    settings: &crate::settings::Settings,
+    sources: Sources,
+    fragments: bool,
+    skip_unknown: bool,
+) -> Outcome {
+    let severity_for = |check: &str, path: &std::path::Path| settings.severity_for(check, path);
+    let extras = Extras {
+        suppress: settings.suppress,
+        fragments,
+        skip_unknown,
+        severity_for: Some(&severity_for),
+    };
+    check_paths_with(
+        input,
+        settings.policy.as_ref(),
+        &settings.options,
+        &|name| settings.enabled(name),
+        sources,
+        &extras,
+    )
 }
 
 /// Reads, parses and checks paths with a policy (none: parse only), then applies inline
@@ -152,25 +182,20 @@ pub fn check_paths_with(
                     .is_none_or(|fo| fo.contains(&sources, id, &gateway))
             })
             .collect();
-        let entry_severity = |name: &str| {
-            let entry = policy.entries.iter().find(|e| e.check.name == name)?;
-            enabled(name).map(|o| o.unwrap_or(entry.severity))
-        };
-        let policy_name: Arc<str> = policy.name.as_str().into();
-        let stamp = |f: &mut Finding| match entry_severity(f.check) {
-            Some(severity) => {
-                f.severity = severity;
-                f.policy = Arc::clone(&policy_name);
-                true
-            }
-            None => false,
-        };
-        let ran = |name: &str| entry_severity(name).is_some();
-        findings = suppress::apply(findings, &sources, &files, extras.suppress, &ran, &stamp);
+        findings = suppression_pass(findings, &sources, &files, policy, enabled, extras);
     }
-    // Per-path overrides, once, over every finding (checks' and the suppression pass's).
-    if let Some(cfg) = extras.config {
-        findings = apply_overrides(findings, cfg, &sources);
+    // The final severity, decided once for every finding (checks' and the suppression
+    // pass's): per-path overrides are the last layer.
+    if let Some(severity_for) = extras.severity_for {
+        findings.retain_mut(
+            |f| match severity_for(f.check, &sources.get(f.span.file).path) {
+                Some(severity) => {
+                    f.severity = severity;
+                    true
+                }
+                None => false,
+            },
+        );
     }
     // Findings inside a withdrawn file could quote it; its parse errors say enough.
     findings.retain(|f| !sources.get(f.span.file).redacted);
@@ -184,6 +209,33 @@ pub fn check_paths_with(
         files,
         entries: found.entries.len(),
     }
+}
+
+/// Applies inline suppressions in `files` and adds the suppression checks' findings,
+/// stamped like every other check's.
+fn suppression_pass(
+    findings: Vec<Finding>,
+    sources: &Sources,
+    files: &[source::FileId],
+    policy: &policy::Policy,
+    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    extras: &Extras<'_>,
+) -> Vec<Finding> {
+    let entry_severity = |name: &str| {
+        let entry = policy.entries.iter().find(|e| e.check.name == name)?;
+        enabled(name).map(|o| o.unwrap_or(entry.severity))
+    };
+    let policy_name: Arc<str> = policy.name.as_str().into();
+    let stamp = |f: &mut Finding| match entry_severity(f.check) {
+        Some(severity) => {
+            f.severity = severity;
+            f.policy = Arc::clone(&policy_name);
+            true
+        }
+        None => false,
+    };
+    let ran = |name: &str| entry_severity(name).is_some();
+    suppress::apply(findings, sources, files, extras.suppress, &ran, &stamp)
 }
 
 /// The options of one run: a gateway confined to the checked root of `paths` (or to the
@@ -243,27 +295,6 @@ fn withdraw(
         e.help = None;
         e.labels.retain(|l| !opaque.contains(&l.span.file));
     }
-}
-
-/// Applies the config's `[[overrides]]` to each finding's file.
-fn apply_overrides(
-    findings: Vec<Finding>,
-    cfg: &config::Config,
-    sources: &Sources,
-) -> Vec<Finding> {
-    findings
-        .into_iter()
-        .filter_map(
-            |mut f| match cfg.override_for(f.check, &sources.get(f.span.file).path) {
-                None => Some(f),
-                Some(None) => None,
-                Some(Some(sev)) => {
-                    f.severity = sev;
-                    Some(f)
-                }
-            },
-        )
-        .collect()
 }
 
 /// A parse error as a finding that makes the run exit 2.
