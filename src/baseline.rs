@@ -20,12 +20,12 @@ use crate::diagnostic::Finding;
 use crate::source::Sources;
 
 /// Format version written and read.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// One recorded key.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Check name.
     pub check: String,
     /// File, relative to the baseline's directory, `/`-separated.
@@ -39,7 +39,7 @@ pub struct Entry {
 /// A baseline file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     /// Format version.
     pub version: u32,
     /// Entries, sorted.
@@ -75,7 +75,7 @@ fn base_dir(path: &Path) -> PathBuf {
 
 impl Baseline {
     /// Records findings (to be written to `path`).
-    pub fn from_findings(findings: &[Finding], sources: &Sources, path: &Path) -> Baseline {
+    pub(crate) fn from_findings(findings: &[Finding], sources: &Sources, path: &Path) -> Baseline {
         let base = base_dir(path);
         let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
         for f in findings {
@@ -96,14 +96,14 @@ impl Baseline {
     }
 
     /// The JSON text.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
     }
 
     /// Reads a baseline file (a regular file of at most [`crate::own_inputs::MAX_BASELINE_BYTES`]).
-    pub fn read(path: &Path) -> Result<Baseline, String> {
+    pub(crate) fn read(path: &Path) -> Result<Baseline, String> {
         let text = crate::own_inputs::read_limited(path, crate::own_inputs::MAX_BASELINE_BYTES)
             .map_err(|e| format!("cannot use baseline: {e}"))?;
         let b: Baseline = serde_json::from_str(&text)
@@ -120,7 +120,7 @@ impl Baseline {
 
     /// Splits findings into new ones (returned) and baselined ones (dropped); also returns
     /// the entries (with the unmatched count) that no longer match anything.
-    pub fn filter(
+    pub(crate) fn filter(
         &self,
         findings: Vec<Finding>,
         sources: &Sources,

@@ -23,17 +23,17 @@ use toml::de::{DeTable, DeValue};
 
 use crate::checks::{self, Severity};
 use crate::model::Targets;
-pub use crate::policy::LoadError;
+pub(crate) use crate::policy::LoadError;
 
 /// File names looked for, in order, in each directory.
-pub const NAMES: &[&str] = &["tlslint.toml", ".tlslint.toml"];
+pub(crate) const NAMES: &[&str] = &["tlslint.toml", ".tlslint.toml"];
 
 /// A check's configured level: a severity, or off.
-pub type Level = Option<Severity>;
+pub(crate) type Level = Option<Severity>;
 
 /// One `[[overrides]]` table: settings for files matching `include`.
 #[derive(Clone, Debug)]
-pub struct Override {
+pub(crate) struct Override {
     /// The patterns as written (for `--print-config`).
     pub include: Vec<String>,
     /// The compiled patterns, matched against paths relative to the config's directory.
@@ -46,7 +46,7 @@ pub struct Override {
 
 /// Settings read from a config file (all optional).
 #[derive(Clone, Debug, Default)]
-pub struct Config {
+pub(crate) struct Config {
     /// The file read, if any.
     pub path: Option<PathBuf>,
     /// The directory relative paths and override globs are resolved against.
@@ -76,7 +76,7 @@ pub struct Config {
 }
 
 /// The commented starter config `tlslint init` writes; it must load without errors.
-pub const STARTER: &str = r#"# tlslint configuration. Found by walking up from the checked paths to the top of the
+pub(crate) const STARTER: &str = r#"# tlslint configuration. Found by walking up from the checked paths to the top of the
 # repository; command-line flags beat these values. `tlslint rules` lists the checks.
 
 # Built-in policy name (`tlslint policies`) or a policy file relative to this file (it must
@@ -113,7 +113,7 @@ require-reason = true
 
 /// Where the config search ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Discovered {
+pub(crate) struct Discovered {
     /// The config file to use: the closest one from the start up to the checked root.
     pub path: Option<PathBuf>,
     /// When none was found inside the root: the closest one above it, which is not used
@@ -124,7 +124,7 @@ pub struct Discovered {
 /// Finds the config file for a run: the closest `tlslint.toml` / `.tlslint.toml` walking up
 /// from `start` (a file or directory) to `root` (see [`crate::gateway::checked_root`]),
 /// inclusive; the search goes on above the root only to name a file it ignores.
-pub fn discover(start: &Path, root: &Path) -> Discovered {
+pub(crate) fn discover(start: &Path, root: &Path) -> Discovered {
     let cwd = std::env::current_dir().unwrap_or_default();
     let abs = normalize(&cwd.join(start));
     let dir = if abs.is_dir() {
@@ -169,7 +169,7 @@ pub fn discover(start: &Path, root: &Path) -> Discovered {
 /// discovered file); `None` for a file named with `--config`, which may be anywhere. Either
 /// way it must be a regular file of at most [`crate::own_inputs::MAX_FILE_BYTES`], and the `policy`
 /// and `app-rules` paths in it must resolve inside the directory holding it.
-pub fn load(path: &Path, allowed: Option<&Path>) -> Result<Config, LoadError> {
+pub(crate) fn load(path: &Path, allowed: Option<&Path>) -> Result<Config, LoadError> {
     use crate::own_inputs::{MAX_FILE_BYTES, read_confined, read_limited};
     let name = crate::source::display_name(path);
     let read = match allowed {
@@ -243,7 +243,7 @@ const KEYS: &str = "policy, fail-level, require-reason, select, ignore, app-rule
                     [checks], [[overrides]]";
 
 /// Parses a config's text; `file` names it in errors, `dir` resolves relative paths.
-pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, LoadError> {
+pub(crate) fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, LoadError> {
     let err = |(message, span, help): Fail| LoadError {
         file: file.to_owned(),
         text: text.to_owned(),
@@ -478,7 +478,7 @@ fn levels(v: &Spanned<DeValue<'_>>) -> Result<BTreeMap<String, Level>, Fail> {
 impl Config {
     /// A file's path relative to the config directory, with `/` separators, for override
     /// globs; `None` when the file is outside it.
-    pub fn relative(&self, path: &Path) -> Option<String> {
+    pub(crate) fn relative(&self, path: &Path) -> Option<String> {
         let cwd = std::env::current_dir().ok()?;
         let abs = normalize(&cwd.join(path));
         let base = normalize(&cwd.join(&self.dir));
@@ -488,7 +488,7 @@ impl Config {
 
     /// What the overrides say about a check's findings in a file: `None` = no override,
     /// `Some(None)` = dropped, `Some(Some(sev))` = this severity. Later overrides win.
-    pub fn override_for(&self, check: &str, path: &Path) -> Option<Level> {
+    pub(crate) fn override_for(&self, check: &str, path: &Path) -> Option<Level> {
         if self.overrides.is_empty() {
             return None;
         }
@@ -508,7 +508,7 @@ impl Config {
     }
 
     /// The effective settings as TOML (`--print-config`).
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         use std::fmt::Write as _;
         let q = |s: &str| format!("{s:?}");
         let list = |v: &[String]| v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ");
@@ -565,7 +565,7 @@ impl Config {
 }
 
 /// Removes `.` and resolves `..` lexically (the files may not exist, e.g. stdin names).
-pub fn normalize(p: &Path) -> PathBuf {
+pub(crate) fn normalize(p: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in p.components() {

@@ -17,7 +17,7 @@ use crate::source::{SourceFile, Sources, Span, display_name};
 
 /// A file to parse as an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// Its path (as given or found by the walk).
     pub path: PathBuf,
     /// The dialect it is parsed as.
@@ -29,7 +29,7 @@ pub struct Candidate {
 
 /// What discovery found.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Entry candidates, roots first, each group in path order.
     pub entries: Vec<Candidate>,
     /// Paths that could not be read or recognised.
@@ -41,7 +41,7 @@ pub struct Found {
 }
 
 /// Collects candidates from paths (files, directories, or `-` for `stdin`).
-pub fn discover(
+pub(crate) fn discover(
     paths: &[PathBuf],
     forced: Option<Dialect>,
     stdin: Option<(Option<String>, String)>,
@@ -271,7 +271,7 @@ fn is_root(path: &Path) -> bool {
 
 /// Parses every candidate not already read as part of an earlier one; each result comes with
 /// the candidate it was parsed from.
-pub fn parse_all<'c>(
+pub(crate) fn parse_all<'c>(
     entries: &'c [Candidate],
     sources: &mut Sources,
     options: &Options,

@@ -33,14 +33,14 @@ const MAX_CANDIDATES: usize = 200;
 const MAX_CANDIDATE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// True for files that are entry points by name.
-pub fn is_entry_name(path: &Path) -> bool {
+pub(crate) fn is_entry_name(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| ENTRY_NAMES.contains(&n.to_string_lossy().as_ref()))
 }
 
 /// The directory searched for entry files: the checked root when the run has one, else the
 /// repository above the path (the closest directory holding `.git`), else its directory.
-pub fn repo_root(path: &Path, gateway: &Gateway) -> PathBuf {
+pub(crate) fn repo_root(path: &Path, gateway: &Gateway) -> PathBuf {
     if let Some(root) = gateway.root() {
         return root.to_path_buf();
     }
@@ -102,7 +102,7 @@ fn candidates(root: &Path, skip: &Path, gateway: &Gateway) -> Vec<PathBuf> {
 }
 
 /// Entry files in the fragment's repository that read it (directly or through includes).
-pub fn including_entries(
+pub(crate) fn including_entries(
     fragment: &Path,
     forced: Option<Dialect>,
     options: &Options,
@@ -135,14 +135,14 @@ pub fn including_entries(
 
 /// Which findings a run over replaced fragments reports.
 #[derive(Clone, Debug, Default)]
-pub struct Focus {
+pub(crate) struct Focus {
     files: Vec<PathBuf>,
     dirs: Vec<PathBuf>,
 }
 
 /// The paths to read for named `paths`, and the focus when some fragment was replaced by
 /// the entries that include it.
-pub struct Plan {
+pub(crate) struct Plan {
     /// Paths to hand to discovery.
     pub paths: Vec<PathBuf>,
     /// `Some` when findings must be narrowed to the named files.
@@ -151,7 +151,7 @@ pub struct Plan {
 
 /// Replaces named fragments by the entries that include them. `-` and directories pass
 /// through unchanged.
-pub fn plan(paths: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Plan {
+pub(crate) fn plan(paths: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Plan {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut focus = Focus::default();
     let mut replaced = false;
@@ -191,14 +191,20 @@ pub fn plan(paths: &[PathBuf], forced: Option<Dialect>, options: &Options) -> Pl
 
 impl Focus {
     /// Whether a file is one of the named files (or under a named directory).
-    pub fn contains(&self, sources: &Sources, id: FileId, gateway: &Gateway) -> bool {
+    pub(crate) fn contains(&self, sources: &Sources, id: FileId, gateway: &Gateway) -> bool {
         let p = absolute(&sources.get(id).path, gateway);
         self.files.contains(&p) || self.dirs.iter().any(|d| p.starts_with(d))
     }
 
     /// Whether a finding is reported: located in a named file, or about an endpoint
     /// defined in one.
-    pub fn keeps(&self, f: &Finding, sources: &Sources, model: &Model, gateway: &Gateway) -> bool {
+    pub(crate) fn keeps(
+        &self,
+        f: &Finding,
+        sources: &Sources,
+        model: &Model,
+        gateway: &Gateway,
+    ) -> bool {
         self.contains(sources, f.span.file, gateway)
             || f.endpoint.as_ref().is_some_and(|name| {
                 model

@@ -9,13 +9,13 @@
 //! `~`, `**`.
 
 /// True when a path has glob wildcards (nginx treats only such include paths as patterns).
-pub fn is_pattern(path: &str) -> bool {
+pub(crate) fn is_pattern(path: &str) -> bool {
     path.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
 }
 
 /// Matches a whole path against a pattern, component by component (for `nginx -T` dumps,
 /// where the "file system" is the list of dumped file names).
-pub fn matches_path(pattern: &str, path: &str) -> bool {
+pub(crate) fn matches_path(pattern: &str, path: &str) -> bool {
     let mut p = pattern.split('/').filter(|c| !c.is_empty() && *c != ".");
     let mut n = path.split('/').filter(|c| !c.is_empty() && *c != ".");
     loop {
@@ -28,7 +28,7 @@ pub fn matches_path(pattern: &str, path: &str) -> bool {
 }
 
 /// Matches one path component against one pattern component (fnmatch with `FNM_PERIOD`).
-pub fn matches(pattern: &str, name: &str) -> bool {
+pub(crate) fn matches(pattern: &str, name: &str) -> bool {
     let p = pattern.as_bytes();
     let n = name.as_bytes();
     if n.first() == Some(&b'.') && p.first() != Some(&b'.') {

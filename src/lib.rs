@@ -1,42 +1,43 @@
 //! tlslint: lint TLS settings in server configs against a policy.
 //!
-//! The pipeline ([`engine`]): [`discover`] files → [`parse`] them with byte spans, every
+//! The pipeline ([`engine`]): discover files → [`parse`] them with byte spans, every
 //! read through the [`gateway`], into the common [`model`] → run the [`checks`] a [`policy`]
 //! enables → [`report`] the [`diagnostic`]s. `main.rs` only parses arguments and turns
 //! [`run`]'s result into an exit code; the subcommands live in `commands`.
 //!
-//! Around the checks sit the project-level layers: a [`config`] file, per-path overrides,
-//! include-aware handling of named [`fragment`]s, inline suppressions ([`suppress`], applied
-//! inside [`check_paths`] so the fixture harness sees them too) and a [`baseline`].
+//! Around the checks sit the project-level layers: a config file and the run's settings
+//! resolved once, per-path overrides, include-aware handling of named fragments, inline
+//! suppressions ([`suppress`], applied inside [`check_paths`] so the fixture harness sees
+//! them too) and a baseline.
 
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod checks;
 pub mod cipher;
 pub mod cli;
 mod commands;
-pub mod config;
+pub(crate) mod config;
 pub mod diagnostic;
-pub mod discover;
+pub(crate) mod discover;
 pub mod engine;
 pub mod escape;
-pub mod fragment;
+pub(crate) mod fragment;
 pub mod gateway;
-pub mod glob;
+pub(crate) mod glob;
 pub mod material;
 pub mod model;
-pub mod own_inputs;
-pub mod parallel;
+pub(crate) mod own_inputs;
+pub(crate) mod parallel;
 pub mod parse;
 pub mod policy;
 pub mod report;
-pub mod settings;
+pub(crate) mod settings;
 pub mod source;
-pub mod spelling;
+pub(crate) mod spelling;
 pub mod suppress;
-pub mod write;
+pub(crate) mod write;
 
 pub use commands::run;
-pub use engine::{Extras, Input, Outcome, check_paths, check_paths_with};
+pub use engine::{Enabled, Extras, Input, Outcome, check_paths, check_paths_with};
 
 /// Exit code: no finding at or above the fail level.
 pub const EXIT_CLEAN: u8 = 0;

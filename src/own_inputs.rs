@@ -19,19 +19,19 @@ use crate::gateway::{Gateway, Kind, Limits, Refusal};
 /// Size limit for tlslint's own input files: configs, policies, app rules and baselines.
 /// The largest built-in policy is a few KB and a baseline of 10,000 findings is about 1 MB
 /// of pretty JSON, so 1 MiB leaves room while keeping a hostile 2 GB file out of memory.
-pub const MAX_FILE_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// Size limit for baselines, which grow with the checked tree: an entry is about 150 bytes of
 /// pretty JSON, so this holds some 200,000 recorded findings.
-pub const MAX_BASELINE_BYTES: u64 = 32 << 20;
+pub(crate) const MAX_BASELINE_BYTES: u64 = 32 << 20;
 
 /// Most entries read from one app-rules directory (a few dozen descriptions is typical).
-pub const MAX_DIR_ENTRIES: usize = 1000;
+pub(crate) const MAX_DIR_ENTRIES: usize = 1000;
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The file system said no (missing file, dangling symlink, permissions).
     #[error("cannot read `{path}`: {source}")]
     Io {
@@ -99,18 +99,22 @@ pub enum ReadError {
 /// Reads a file named inside a file of the checked tree: it must resolve (every symlink
 /// followed) inside `allowed_dir`, be a regular file outside `/proc`, `/sys` and `/dev`,
 /// hold at most `limit` bytes and be UTF-8.
-pub fn read_confined(path: &Path, allowed_dir: &Path, limit: u64) -> Result<String, ReadError> {
+pub(crate) fn read_confined(
+    path: &Path,
+    allowed_dir: &Path,
+    limit: u64,
+) -> Result<String, ReadError> {
     read(&gate(Some(allowed_dir), limit), path, allowed_dir)
 }
 
 /// Reads a file the user named on the command line: it may be anywhere, but it must still
 /// be a regular file outside `/proc`, `/sys` and `/dev`, of at most `limit` bytes, UTF-8.
-pub fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
     read(&gate(None, limit), path, Path::new("/"))
 }
 
 /// Checks, without reading it, what [`read_confined`] checks; returns the resolved path.
-pub fn confine(path: &Path, allowed_dir: &Path, limit: u64) -> Result<PathBuf, ReadError> {
+pub(crate) fn confine(path: &Path, allowed_dir: &Path, limit: u64) -> Result<PathBuf, ReadError> {
     let g = gate(Some(allowed_dir), limit);
     let r = g.resolve(path).map_err(|e| error(path, allowed_dir, e))?;
     if r.kind != Kind::File {
@@ -136,7 +140,7 @@ pub fn confine(path: &Path, allowed_dir: &Path, limit: u64) -> Result<PathBuf, R
 
 /// Checks that a directory named inside a file of the checked tree resolves inside
 /// `allowed_dir` (and is a directory); returns the resolved path.
-pub fn confine_dir(path: &Path, allowed_dir: &Path) -> Result<PathBuf, ReadError> {
+pub(crate) fn confine_dir(path: &Path, allowed_dir: &Path) -> Result<PathBuf, ReadError> {
     let g = gate(Some(allowed_dir), 0);
     match g.resolve(path) {
         Ok(r) if r.kind == Kind::Dir => Ok(r.path),
@@ -146,7 +150,7 @@ pub fn confine_dir(path: &Path, allowed_dir: &Path) -> Result<PathBuf, ReadError
 }
 
 /// The entries of a directory, sorted, failing when there are more than `limit`.
-pub fn list_dir(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, ReadError> {
+pub(crate) fn list_dir(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, ReadError> {
     let g = Gateway::new(
         None,
         Limits {

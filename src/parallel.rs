@@ -16,12 +16,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Cores available to this process (1 when unknown).
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// Runs `a` on another thread and `b` on this one; returns both results.
-pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
     std::thread::scope(|s| {
         let other = s.spawn(a);
         let mine = b();
@@ -34,7 +34,7 @@ pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> 
 
 /// `items.iter().map(f).collect()`, on all cores when there are at least `min_per_thread`
 /// items per thread; results in input order.
-pub fn map_in_order<T: Sync, R: Send>(
+pub(crate) fn map_in_order<T: Sync, R: Send>(
     items: &[T],
     min_per_thread: usize,
     f: impl Fn(&T) -> R + Sync,
@@ -60,7 +60,7 @@ pub fn map_in_order<T: Sync, R: Send>(
 /// Runs `work(state, i)` for every piece `i < pieces` on two workers (each with its own
 /// `state`, made by `init`) that take pieces one at a time; returns the results in piece
 /// order. With `parallel` false, one worker does everything.
-pub fn queue<S, R: Send>(
+pub(crate) fn queue<S, R: Send>(
     pieces: usize,
     parallel: bool,
     init: impl Fn() -> S + Sync,
@@ -90,7 +90,7 @@ pub fn queue<S, R: Send>(
 
 /// Drops `value` on another thread: freeing a big tree allocation by allocation takes a
 /// while, and when the process exits first the OS reclaims it all at once.
-pub fn drop_later<T: Send + 'static>(value: T) {
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 

@@ -123,7 +123,7 @@ pub fn load(spec: &str) -> Result<Policy, LoadError> {
 /// must resolve inside that directory; without, it was typed on the command line and may be
 /// anywhere. Files its `extends` names are always confined: to `allowed`, else to the
 /// policy file's own directory. Every file read is a regular file of at most
-/// [`crate::own_inputs::MAX_FILE_BYTES`].
+/// `crate::own_inputs::MAX_FILE_BYTES`.
 pub fn load_file(path: &Path, allowed: Option<&Path>) -> Result<Policy, LoadError> {
     use crate::own_inputs::{MAX_FILE_BYTES, read_confined, read_limited};
     let read = match allowed {

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
+use crate::engine::Enabled;
 use crate::model::Dialect;
 use crate::parse;
 use crate::policy::Policy;
@@ -21,7 +22,7 @@ use crate::suppress;
 
 /// What the command line says about the settings (already parsed and validated).
 #[derive(Clone, Debug, Default)]
-pub struct Flags {
+pub(crate) struct Flags {
     /// `--fail-level`.
     pub fail_level: Option<Severity>,
     /// `--select` (replaces the config's list when not empty).
@@ -34,7 +35,7 @@ pub struct Flags {
 
 /// Everything a run needs to know before reading a file.
 #[derive(Debug)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The config file used (all defaults when none was found).
     pub config: Config,
     /// The policy, with its rules and parameters; `None` when it failed to load (the run
@@ -60,7 +61,7 @@ pub struct Settings {
 impl Settings {
     /// Resolves the settings from the config, the loaded policy, the parser options and
     /// the command line's flags.
-    pub fn new(
+    pub(crate) fn new(
         config: Config,
         policy: Option<Policy>,
         policy_file: Option<PathBuf>,
@@ -97,32 +98,31 @@ impl Settings {
         }
     }
 
-    /// Whether a check runs in this run, and the severity `[checks]` gives it: `None` when
-    /// it does not run (not selected, ignored or `off`), `Some(None)` at the policy's
-    /// severity.
-    pub fn enabled(&self, check: &str) -> Option<Option<Severity>> {
+    /// Whether a check runs in this run (`select`, `ignore`), and the severity `[checks]`
+    /// gives it.
+    pub(crate) fn enabled(&self, check: &str) -> Enabled {
         let selected = self.select.is_empty() || self.select.iter().any(|s| s == check);
         if !selected || self.ignore.iter().any(|s| s == check) {
-            return None;
+            return Enabled::Off;
         }
         match self.config.checks.get(check) {
-            Some(None) => None,
-            Some(Some(sev)) => Some(Some(*sev)),
-            None => Some(None),
+            Some(None) => Enabled::Off,
+            Some(Some(sev)) => Enabled::At(*sev),
+            None => Enabled::PolicySeverity,
         }
     }
 
     /// The severity of a check's finding in `path`, all layers applied: the policy's
     /// entry, then `select`/`ignore`/`[checks]`, then the last `[[overrides]]` entry
     /// matching the file. `None`: not reported there.
-    pub fn severity_for(&self, check: &str, path: &Path) -> Option<Severity> {
+    pub(crate) fn severity_for(&self, check: &str, path: &Path) -> Option<Severity> {
         let entry = self
             .policy
             .as_ref()?
             .entries
             .iter()
             .find(|e| e.check.name == check)?;
-        let base = self.enabled(check)?.unwrap_or(entry.severity);
+        let base = self.enabled(check).severity(entry.severity)?;
         match self.config.override_for(check, path) {
             None => Some(base),
             Some(level) => level,
@@ -130,11 +130,11 @@ impl Settings {
     }
 
     /// How many of the policy's checks run.
-    pub fn checks_enabled(&self) -> usize {
+    pub(crate) fn checks_enabled(&self) -> usize {
         self.policy.as_ref().map_or(0, |p| {
             p.entries
                 .iter()
-                .filter(|e| self.enabled(e.check.name).is_some())
+                .filter(|e| self.enabled(e.check.name) != Enabled::Off)
                 .count()
         })
     }
@@ -143,7 +143,7 @@ impl Settings {
     /// keys first (so the output can be saved as a config), then what the run makes of
     /// them as comments: the policy's checks with their final severities, the target
     /// versions and the application descriptions.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut s = self.config.render();
         s.push_str("\n# Resolved for this run (flags, config and policy together):\n");
         match &self.policy {
@@ -157,7 +157,8 @@ impl Settings {
                 for e in &p.entries {
                     let level = self
                         .enabled(e.check.name)
-                        .map_or("off".to_owned(), |o| o.unwrap_or(e.severity).to_string());
+                        .severity(e.severity)
+                        .map_or("off".to_owned(), |s| s.to_string());
                     let _ = writeln!(s, "#   {:<24} {level}", e.check.name);
                 }
             }

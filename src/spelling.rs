@@ -4,7 +4,7 @@
 //! (The cipher engine keeps its own suggestion code: it depends on nothing in this crate.)
 
 /// Levenshtein distance between two short names.
-pub fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -24,7 +24,7 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `name` within `limit` edits (ties: the first). Names longer
 /// than 64 bytes get no suggestion, and candidates whose length alone differs by more
 /// than `limit` are skipped without computing a distance, so hostile input stays cheap.
-pub fn closest<'a>(
+pub(crate) fn closest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
     limit: usize,

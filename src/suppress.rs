@@ -20,7 +20,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// Name of the check reporting suppressions past their `until` date.
@@ -474,9 +474,6 @@ fn parse_comment(
     })
 }
 
-/// Looks up whether a check is enabled for this run, and at which severity override.
-pub type Enabled<'a> = &'a dyn Fn(&str) -> Option<Option<Severity>>;
-
 /// The engine's stamp for a suppression check's finding (its `check` set): sets severity
 /// and policy as for every other check, and says whether the check runs (false: dropped).
 pub type Stamp<'a> = &'a dyn Fn(&mut Finding) -> bool;
@@ -639,6 +636,7 @@ fn names(s: &Suppression) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
 
     fn file(name: &str, text: &str) -> (Sources, FileId) {
         let mut s = Sources::new();

@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Writes `bytes` to `path` through a temporary file in the same directory renamed into
 /// place. Fails without writing anything when `path` is a symlink or not a regular file, or
 /// when a directory of a relative `path` is a symlink.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let existing = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
             return Err(refused(

@@ -294,7 +294,7 @@ fn checked_regressions() {
             input,
             Some(&policy),
             &Options::default(),
-            &|_| Some(None),
+            &|_| tlslint::Enabled::PolicySeverity,
             Sources::new(),
         );
         assert!(!outcome.findings.is_empty(), "{name}: no finding");

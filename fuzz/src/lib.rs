@@ -141,7 +141,7 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
     model_spans(&sources, &model);
 
     let policy = default_policy();
-    let enabled = |_: &str| Some(None);
+    let enabled = |_: &str| tlslint::Enabled::PolicySeverity;
     let findings = tlslint::engine::run(
         &model,
         policy,

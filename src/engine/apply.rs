@@ -25,7 +25,7 @@ pub fn run(
     targets: &Targets,
     facts: &Facts,
     ciphers: &cipher::Cache,
-    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    enabled: &dyn Fn(&str) -> super::Enabled,
 ) -> Vec<Finding> {
     let parallel = model.endpoints.len() + model.observations.len() >= PARALLEL_MIN;
     run_threads(model, policy, targets, facts, ciphers, enabled, parallel)
@@ -38,13 +38,17 @@ fn run_threads(
     targets: &Targets,
     facts: &Facts,
     ciphers: &cipher::Cache,
-    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    enabled: &dyn Fn(&str) -> super::Enabled,
     parallel: bool,
 ) -> Vec<Finding> {
     let entries: Vec<_> = policy
         .entries
         .iter()
-        .filter_map(|entry| enabled(entry.check.name).map(|sev| (entry, sev)))
+        .filter_map(|entry| {
+            enabled(entry.check.name)
+                .severity(entry.severity)
+                .map(|sev| (entry, sev))
+        })
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
     // Entries without a scope (most) share these lists instead of each building its own.
@@ -52,7 +56,7 @@ fn run_threads(
     let every_observation: Vec<&Observation> = model.observations.iter().collect();
     // One piece of work: part `k` of `n` of an entry's endpoints (the whole entry when
     // n is 1).
-    let run_entry = |&(entry, override_severity): &(&crate::policy::Entry, Option<Severity>),
+    let run_entry = |&(entry, severity): &(&crate::policy::Entry, Severity),
                      (k, n): (usize, usize),
                      ciphers: &cipher::Cache| {
         let (scoped_endpoints, scoped_observations): (Vec<&Endpoint>, Vec<&Observation>) =
@@ -97,12 +101,7 @@ fn run_threads(
             // Made by the suppression pass, which reports through the engine's stamping.
             FindingSource::Suppressions => {}
         }
-        stamp(
-            &mut found,
-            entry.check.name,
-            override_severity.unwrap_or(entry.severity),
-            &policy_name,
-        );
+        stamp(&mut found, entry.check.name, severity, &policy_name);
         found
     };
     // Entries are independent: on big models, two threads take them one at a time (checks
@@ -228,7 +227,7 @@ mod tests {
             crate::parse::parse(crate::model::Dialect::Nginx, &path, &mut sources, &options);
         assert!(parsed.model.endpoints.len() > PARALLEL_MIN);
         let policy = crate::policy::load(crate::policy::DEFAULT_POLICY).unwrap();
-        let all = |_: &str| Some(None);
+        let all = |_: &str| super::super::Enabled::PolicySeverity;
         let run = |parallel| {
             let found = run_threads(
                 &parsed.model,

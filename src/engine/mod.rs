@@ -46,6 +46,28 @@ pub struct Input<'a> {
     pub stdin: Option<(Option<String>, String)>,
 }
 
+/// Whether a check runs in a run, and at which severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enabled {
+    /// It does not run (not selected, ignored, or `off`).
+    Off,
+    /// It runs at the severity its policy entry gives.
+    PolicySeverity,
+    /// It runs at this severity (`[checks]` in the config).
+    At(Severity),
+}
+
+impl Enabled {
+    /// The severity it runs at, given its policy entry's; `None` when it does not run.
+    pub fn severity(self, policy: Severity) -> Option<Severity> {
+        match self {
+            Enabled::Off => None,
+            Enabled::PolicySeverity => Some(policy),
+            Enabled::At(s) => Some(s),
+        }
+    }
+}
+
 /// The final severity of a check's finding in a file (`None`: not reported there).
 pub type SeverityFor<'a> = &'a dyn Fn(&str, &std::path::Path) -> Option<Severity>;
 
@@ -55,18 +77,18 @@ pub struct Extras<'a> {
     /// How inline suppressions are judged.
     pub suppress: suppress::Settings,
     /// Replace named include fragments by the entry files that include them, and report
-    /// only findings in the named files ([`fragment`]).
+    /// only findings in the named files (the fragment plan).
     pub fragments: bool,
     /// Skip named files whose program cannot be recognised instead of reporting them.
     pub skip_unknown: bool,
     /// The final severity of a check's finding in a file, every layer applied (the
-    /// run's [`Settings::severity_for`](crate::settings::Settings::severity_for)); `None`
+    /// run's `Settings::severity_for`); `None`
     /// keeps the policy's severities.
     pub severity_for: Option<SeverityFor<'a>>,
 }
 
-/// Reads, parses and checks paths with the run's resolved [`Settings`](crate::settings::Settings).
-pub fn check_with_settings(
+/// Reads, parses and checks paths with the run's resolved `Settings`.
+pub(crate) fn check_with_settings(
     input: Input<'_>,
     settings: &crate::settings::Settings,
     sources: Sources,
@@ -96,7 +118,7 @@ pub fn check_paths(
     input: Input<'_>,
     policy: Option<&policy::Policy>,
     options: &parse::Options,
-    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    enabled: &dyn Fn(&str) -> Enabled,
     sources: Sources,
 ) -> Outcome {
     check_paths_with(input, policy, options, enabled, sources, &Extras::default())
@@ -107,7 +129,7 @@ pub fn check_paths_with(
     input: Input<'_>,
     policy: Option<&policy::Policy>,
     options: &parse::Options,
-    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    enabled: &dyn Fn(&str) -> Enabled,
     mut sources: Sources,
     extras: &Extras<'_>,
 ) -> Outcome {
@@ -218,12 +240,12 @@ fn suppression_pass(
     sources: &Sources,
     files: &[source::FileId],
     policy: &policy::Policy,
-    enabled: &dyn Fn(&str) -> Option<Option<Severity>>,
+    enabled: &dyn Fn(&str) -> Enabled,
     extras: &Extras<'_>,
 ) -> Vec<Finding> {
     let entry_severity = |name: &str| {
         let entry = policy.entries.iter().find(|e| e.check.name == name)?;
-        enabled(name).map(|o| o.unwrap_or(entry.severity))
+        enabled(name).severity(entry.severity)
     };
     let policy_name: Arc<str> = policy.name.as_str().into();
     let stamp = |f: &mut Finding| match entry_severity(f.check) {

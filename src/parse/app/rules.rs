@@ -474,8 +474,8 @@ pub fn builtin() -> Result<Vec<AppRules>, RulesError> {
 }
 
 /// Loads every `*.toml` description in a directory (sorted by file name). The directory
-/// holds at most [`crate::own_inputs::MAX_DIR_ENTRIES`] entries, and each description must resolve
-/// inside it and be a regular file of at most [`crate::own_inputs::MAX_FILE_BYTES`].
+/// holds at most `crate::own_inputs::MAX_DIR_ENTRIES` entries, and each description must resolve
+/// inside it and be a regular file of at most `crate::own_inputs::MAX_FILE_BYTES`.
 pub fn load_dir(dir: &FsPath) -> Result<Vec<AppRules>, RulesError> {
     use crate::own_inputs::{MAX_DIR_ENTRIES, MAX_FILE_BYTES, list_dir, read_confined};
     let io = |e: crate::own_inputs::ReadError, p: &FsPath| RulesError {

@@ -2,7 +2,7 @@
 //! endpoints into the common model.
 //!
 //! The split: [`lexer`] models `ngx_conf_read_token()`, [`tree`] builds directive blocks
-//! and expands `include` (with [`crate::glob`]), [`extract`] turns the tree into endpoints and
+//! and expands `include` (with `crate::glob`), [`extract`] turns the tree into endpoints and
 //! observations with nginx's inheritance rules and version-dependent defaults. Checks
 //! never see this module's types; they read the model.
 
