@@ -164,19 +164,16 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     };
     let failed = !args.exit_zero && findings.iter().any(|f| f.severity >= fail);
     let had_errors = !run.errors.is_empty();
-    // The sort below puts input errors first, so appending them keeps the (big) findings
-    // vector where it is instead of copying it behind the errors.
-    let mut all = findings;
-    all.extend(run.errors);
     // Problems with the input come first: they explain the exit code, and findings after
-    // them may rest on a partial parse.
-    let order = |f: &checks::Finding| {
-        let input_error = f.check == checks::PARSE_ERROR || f.check == checks::CONFIG_ERROR;
-        (!input_error, f.span.file, f.span.start, f.check)
-    };
-    if !all.is_sorted_by_key(order) {
-        all.sort_by_key(order);
-    }
+    // them may rest on a partial parse. The findings are sorted already (by the engine);
+    // the few input errors are sorted here and rotated to the front, so the (big)
+    // findings vector is neither sorted again nor copied.
+    let mut errors = run.errors;
+    errors.sort_by_key(|f| (f.span.file, f.span.start, f.check));
+    let first = errors.len();
+    let mut all = findings;
+    all.extend(errors);
+    all.rotate_right(first);
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
     // The machine formats carry the same facts as fields; stdout stays theirs alone.
     if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {

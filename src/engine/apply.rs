@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::checks::{Context, FindingSource};
 use crate::cipher;
-use crate::diagnostic::{Finding, Severity, Texts, sort};
+use crate::diagnostic::{Finding, Severity, Texts};
 use crate::material::Facts;
 use crate::model::{Endpoint, Model, Observation, Targets};
 use crate::policy::Policy;
@@ -107,7 +107,7 @@ fn run_threads(
     // Entries are independent: on big models, two threads take them one at a time (checks
     // differ a lot in cost, so halves would leave one thread idle). Results are put back
     // in policy order, so the stable sort below gives the same result as one thread.
-    let mut all = if parallel && entries.len() > 1 {
+    if parallel && entries.len() > 1 {
         // Checks that look at endpoints one by one are split in two, so that the two
         // threads finish together; pieces are joined back in (entry, part) order, which
         // is the order one thread would have produced.
@@ -131,10 +131,7 @@ fn run_threads(
             .iter()
             .flat_map(|entry| run_entry(entry, (0, 1), ciphers))
             .collect()
-    };
-    sort(&mut all);
-    all.dedup_by(|a, b| a.check == b.check && a.span == b.span && a.message == b.message);
-    all
+    }
 }
 
 /// Stamps a check's findings with what the engine knows (check, severity, policy).

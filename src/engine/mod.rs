@@ -221,7 +221,10 @@ pub fn check_paths_with(
     }
     // Findings inside a withdrawn file could quote it; its parse errors say enough.
     findings.retain(|f| !sources.get(f.span.file).redacted);
+    // The one sort of the run's findings; endpoints that share a cause may give the same
+    // finding twice.
     checks::sort(&mut findings);
+    findings.dedup_by(|a, b| a.check == b.check && a.span == b.span && a.message == b.message);
     Outcome {
         sources,
         model,
