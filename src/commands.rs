@@ -216,32 +216,28 @@ fn print_config(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
             if errors.is_empty() {
                 return Ok(EXIT_CLEAN);
             }
-            let summary = report::Summary::count(sources.len(), 0, &errors);
-            report::emit(
-                report::Format::Human { color: false },
-                &errors,
-                &summary,
-                &sources,
-                &report::RunInfo::default(),
-                err,
-            )?;
-            Ok(EXIT_ERROR)
+            input_errors(&errors, &sources, err)
         }
         Err(e) => {
             let mut sources = Sources::new();
             let f = load_error(&e, &mut sources);
-            let summary = report::Summary::count(sources.len(), 0, std::slice::from_ref(&f));
-            report::emit(
-                report::Format::Human { color: false },
-                &[f],
-                &summary,
-                &sources,
-                &report::RunInfo::default(),
-                err,
-            )?;
-            Ok(EXIT_ERROR)
+            input_errors(&[f], &sources, err)
         }
     }
+}
+
+/// Prints input errors (a bad config, policy or file) on stderr; exit 2.
+fn input_errors(errors: &[Finding], sources: &Sources, err: &mut dyn Write) -> io::Result<u8> {
+    let summary = report::Summary::count(sources.len(), 0, errors);
+    report::emit(
+        report::Format::Human { color: false },
+        errors,
+        &summary,
+        sources,
+        &report::RunInfo::default(),
+        err,
+    )?;
+    Ok(EXIT_ERROR)
 }
 
 /// `--write-baseline` (records the findings, leaving none to report) or `--baseline` (hides
@@ -438,16 +434,7 @@ fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
     if run.errors.is_empty() {
         Ok(EXIT_CLEAN)
     } else {
-        let summary = report::Summary::count(run.sources.len(), 0, &run.errors);
-        report::emit(
-            report::Format::Human { color: false },
-            &run.errors,
-            &summary,
-            &run.sources,
-            &report::RunInfo::default(),
-            err,
-        )?;
-        Ok(EXIT_ERROR)
+        input_errors(&run.errors, &run.sources, err)
     }
 }
 

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{RunInfo, Summary};
+use super::{Location, RunInfo, Summary};
 use crate::diagnostic::Finding;
 use crate::source::Sources;
 
@@ -65,7 +65,7 @@ impl Serialize for Findings<'_> {
             rule: f.check,
             severity: f.severity.as_str(),
             message: &f.message,
-            at: At::of(f.span, self.sources),
+            at: Location::of(f.span, self.sources),
             help: f.help.as_deref(),
             policy: &f.policy,
             endpoint: f.endpoint.as_deref(),
@@ -85,7 +85,7 @@ struct JsonFinding<'a> {
     severity: &'a str,
     message: &'a str,
     #[serde(flatten)]
-    at: At<'a>,
+    at: Location<'a>,
     help: Option<&'a str>,
     policy: &'a str,
     endpoint: Option<&'a str>,
@@ -103,7 +103,7 @@ impl Serialize for Labels<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.labels.iter().map(|l| JsonLabel {
             message: &l.text,
-            at: At::of(l.span, self.sources),
+            at: Location::of(l.span, self.sources),
         }))
     }
 }
@@ -112,37 +112,7 @@ impl Serialize for Labels<'_> {
 struct JsonLabel<'a> {
     message: &'a str,
     #[serde(flatten)]
-    at: At<'a>,
-}
-
-/// A [`Location`](super::Location) borrowing its file name (one per finding and label:
-/// no copy of the name each time).
-#[derive(Serialize)]
-struct At<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    offset: u32,
-    length: u32,
-}
-
-impl<'a> At<'a> {
-    fn of(span: crate::source::Span, sources: &'a Sources) -> At<'a> {
-        let file = sources.get(span.file);
-        let start = file.line_col(span.start as usize);
-        let end = file.line_col(span.end as usize);
-        At {
-            file: &file.name,
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-            offset: span.start,
-            length: span.end - span.start,
-        }
-    }
+    at: Location<'a>,
 }
 
 /// TLS 1.3 suites: as configured, else OpenSSL's default when TLS 1.3 is enabled.

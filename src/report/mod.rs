@@ -196,11 +196,11 @@ fn concise(findings: &[Finding], sources: &Sources, out: &mut dyn Write) -> io::
     Ok(())
 }
 
-/// A location as machines want it.
+/// A location as machines want it (the JSON contract's fields, in its order).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Location {
+pub struct Location<'a> {
     /// File name as shown to users.
-    pub file: String,
+    pub file: &'a str,
     /// 1-based start line.
     pub line: usize,
     /// 1-based start column (code points).
@@ -215,13 +215,14 @@ pub struct Location {
     pub length: u32,
 }
 
-impl Location {
+impl<'a> Location<'a> {
     /// Resolves a span.
-    pub fn of(span: Span, sources: &Sources) -> Location {
-        let start = sources.start(span);
-        let end = sources.end(span);
+    pub fn of(span: Span, sources: &'a Sources) -> Location<'a> {
+        let file = sources.get(span.file);
+        let start = file.line_col(span.start as usize);
+        let end = file.line_col(span.end as usize);
         Location {
-            file: sources.get(span.file).name.clone(),
+            file: &file.name,
             line: start.line,
             column: start.column,
             end_line: end.line,
