@@ -90,7 +90,7 @@ fn candidates(root: &Path, skip: &Path, gateway: &Gateway) -> Vec<PathBuf> {
         if read.bytes.len() as u64 > MAX_CANDIDATE_BYTES {
             continue;
         }
-        if by_name || contains(&read.bytes, b"include") {
+        if by_name || crate::gateway::contains(&read.bytes, b"include") {
             out.push(path);
             if out.len() >= MAX_CANDIDATES {
                 break;
@@ -213,10 +213,6 @@ impl Focus {
                     .any(|e| &e.name == name && self.contains(sources, e.span.file, gateway))
             })
     }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]

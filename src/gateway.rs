@@ -802,7 +802,8 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     controls * 10 > head.len().max(1)
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
+/// True when `needle` occurs in `hay`.
+pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
