@@ -542,6 +542,14 @@ pub struct Endpoint {
     /// The block's header (for "affected server" labels).
     #[serde(skip)]
     pub span: Span,
+    /// The sockets it answers on, as `addr:port` (`127.0.0.1:443`, `[::]:443`, `*:993`),
+    /// when the config says: nginx `listen`, Postfix `master.cf` inet services, Dovecot
+    /// `inet_listener`s. Empty when not known or not a listening endpoint.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sockets: Vec<String>,
+    /// The names it serves (nginx `server_name`), first as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub server_names: Vec<String>,
     /// The TLS settings.
     pub tls: TlsSettings,
 }

@@ -179,6 +179,8 @@ pub fn emit_model(
                 "name": e.name,
                 "key": e.key,
                 "side": e.side,
+                "sockets": e.sockets,
+                "server_names": e.server_names,
                 "protocols": e.tls.protocols.as_ref().map(|p| &p.value),
                 "ciphers": ciphers,
                 "ciphersuites": ciphersuites(e),

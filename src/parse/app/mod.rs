@@ -275,6 +275,8 @@ impl Extractor<'_> {
             key,
             side: loc.side,
             span: self.first_line(m.key_span.unwrap_or(m.node.span)),
+            sockets: Vec::new(),
+            server_names: Vec::new(),
             tls: TlsSettings::default(),
         };
         let index = self.model.endpoints.len();

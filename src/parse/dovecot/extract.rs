@@ -51,6 +51,8 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
             key: scope.key(),
             side: Side::Server,
             span: scope.span.unwrap_or(entry_span),
+            sockets: Vec::new(),
+            server_names: Vec::new(),
             tls,
         });
     }

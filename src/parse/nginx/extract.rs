@@ -744,6 +744,14 @@ impl<'t> Extractor<'t> {
             side: Side::Server,
         };
         let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
+        let ep = &mut self.model.endpoints[endpoint];
+        ep.sockets = s.listens.iter().map(|l| l.socket.clone()).collect();
+        ep.server_names = s
+            .scope
+            .get("server_name")
+            .iter()
+            .flat_map(|&id| self.tree.get(id).args.iter().map(|a| a.value.to_string()))
+            .collect();
         if let Some((id, true)) = ssl_on {
             self.ssl_directive(id, Some(endpoint), &key);
         }
@@ -965,6 +973,8 @@ impl<'t> Extractor<'t> {
             key,
             side: family.side,
             span,
+            sockets: Vec::new(),
+            server_names: Vec::new(),
             tls,
         });
         endpoint

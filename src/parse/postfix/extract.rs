@@ -143,6 +143,8 @@ pub(crate) fn endpoint(
             key: cx.key,
             side,
             span,
+            sockets: Vec::new(),
+            server_names: Vec::new(),
             tls,
         },
         observations: cx.obs,
