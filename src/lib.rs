@@ -25,6 +25,7 @@ pub mod gateway;
 pub(crate) mod glob;
 pub mod material;
 pub mod model;
+pub mod negotiate;
 pub(crate) mod own_inputs;
 pub(crate) mod parallel;
 pub mod parse;

@@ -522,6 +522,11 @@ pub struct TlsSettings {
     /// Peer verification (client side: server certificate; server side: client certs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_peer: Option<Setting<bool>>,
+    /// OpenSSL security level: set by the extractor when the config decides it outside
+    /// the effective cipher string (a `@SECLEVEL` that stays in force from an overridden
+    /// string, a program that sets its own), else filled in by [`crate::negotiate`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_level: Option<Setting<u8>>,
 }
 
 /// One TLS context.
@@ -552,6 +557,21 @@ pub struct Endpoint {
     pub server_names: Vec<String>,
     /// The TLS settings.
     pub tls: TlsSettings,
+    /// What a client can negotiate given the settings, key material and security level
+    /// (filled in by [`crate::negotiate::apply`] for OpenSSL-based programs).
+    #[serde(skip)]
+    pub negotiable: Option<Box<crate::negotiate::Negotiable>>,
+}
+
+impl Endpoint {
+    /// Whether the program refuses this endpoint outright (it does not start, or every
+    /// handshake fails): then only that refusal is reported, not findings about settings
+    /// that never take effect.
+    pub fn refused(&self) -> bool {
+        self.negotiable
+            .as_ref()
+            .is_some_and(|n| n.refused.is_some())
+    }
 }
 
 /// What kind of dialect fact an [`Observation`] records.
@@ -703,6 +723,9 @@ pub struct Targets {
     pub dovecot: Version,
     /// OpenSSL (default 3.0).
     pub openssl: Version,
+    /// The security level OpenSSL was built with (`None`: upstream's default for the
+    /// OpenSSL version; Debian 12 and Ubuntu build 3.0 with 2).
+    pub seclevel: Option<u8>,
 }
 
 impl Default for Targets {
@@ -712,19 +735,30 @@ impl Default for Targets {
             postfix: Version(3, 10, 0),
             dovecot: Version(2, 4, 0),
             openssl: Version(3, 0, 0),
+            seclevel: None,
         }
     }
 }
 
 impl Targets {
     /// The program names `--target` accepts.
-    pub const PROGRAMS: [&'static str; 4] = ["nginx", "postfix", "dovecot", "openssl"];
+    pub const PROGRAMS: [&'static str; 5] = ["nginx", "postfix", "dovecot", "openssl", "seclevel"];
 
-    /// Applies `program=version`.
+    /// Applies `program=version` (or `seclevel=N`).
     pub fn set(&mut self, spec: &str) -> Result<(), String> {
         let (program, version) = spec
             .split_once('=')
             .ok_or_else(|| format!("expected PROGRAM=VERSION, got `{spec}`"))?;
+        if program.trim() == "seclevel" {
+            let level = version
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|l| *l <= 5)
+                .ok_or_else(|| format!("`{version}` is not a security level (write 0 to 5)"))?;
+            self.seclevel = Some(level);
+            return Ok(());
+        }
         let v = Version::parse(version)
             .ok_or_else(|| format!("`{version}` is not a version (write X.Y or X.Y.Z)"))?;
         match program.trim() {

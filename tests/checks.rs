@@ -146,7 +146,8 @@ fn minus(want: &[Mark], got: &[Mark]) -> Vec<String> {
 }
 
 fn targets_for(case: &Path) -> Targets {
-    // A case may pin versions anywhere in its name: `nginx-1.22-...`, `postfix-openssl-1.0.2-...`.
+    // A case may pin versions anywhere in its name: `nginx-1.22-...`, `postfix-openssl-1.0.2-...`,
+    // and the OpenSSL build's security level: `...-seclevel-0`.
     let mut t = Targets::default();
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     for program in Targets::PROGRAMS {
@@ -157,7 +158,7 @@ fn targets_for(case: &Path) -> Targets {
                 .take_while(|c| c.is_ascii_digit() || *c == '.')
                 .collect();
             let v = v.trim_end_matches('.');
-            if v.contains('.') {
+            if v.contains('.') || (program == "seclevel" && !v.is_empty()) {
                 t.set(&format!("{program}={v}")).unwrap();
             }
         }

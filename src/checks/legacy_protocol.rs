@@ -27,12 +27,13 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(protocols) = &e.tls.protocols else {
             continue;
         };
-        let old: Vec<Protocol> = protocols
-            .value
-            .iter()
-            .copied()
-            .filter(|p| *p < min)
-            .collect();
+        // What a client can negotiate: a protocol OpenSSL refuses is an ineffective
+        // setting, not an enabled one.
+        let effective = e
+            .negotiable
+            .as_ref()
+            .map_or(&protocols.value, |n| &n.protocols);
+        let old: Vec<Protocol> = effective.iter().copied().filter(|p| *p < min).collect();
         if old.is_empty() {
             continue;
         }

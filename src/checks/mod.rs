@@ -302,8 +302,11 @@ pub struct Context<'a> {
     ciphers: &'a cipher::Cache,
     /// Enabled suites per expansion (by its address: the cache keeps every expansion alive
     /// while the context lives), shared by every endpoint using it.
-    enabled: RefCell<HashMap<usize, Rc<[EnabledSuite]>, foldhash::fast::RandomState>>,
+    enabled: RefCell<EnabledMemo>,
 }
+
+/// Enabled suites by (expansion address, negotiable list address).
+type EnabledMemo = HashMap<(usize, usize), Rc<[EnabledSuite]>, foldhash::fast::RandomState>;
 
 impl<'a> Context<'a> {
     /// What a check sees of one policy entry (built by the engine).
@@ -336,9 +339,18 @@ impl<'a> Context<'a> {
         self.ciphers.expand(&s.text, self.profile())
     }
 
-    /// The suites an expansion enables (PSK and SRP left out), memoised per expansion.
-    fn enabled_of(&self, exp: &Arc<Expansion>) -> Rc<[EnabledSuite]> {
-        let at = Arc::as_ptr(exp).addr();
+    /// The suites an expansion enables (PSK and SRP left out), each marked negotiable or
+    /// not: by the endpoint's negotiable list when known, else by the security level.
+    /// Memoised per (expansion, negotiable list).
+    fn enabled_of(
+        &self,
+        exp: &Arc<Expansion>,
+        negotiable: Option<&Arc<[&'static cipher::Suite]>>,
+    ) -> Rc<[EnabledSuite]> {
+        let at = (
+            Arc::as_ptr(exp).addr(),
+            negotiable.map_or(0, |n| n.as_ptr().addr()),
+        );
         if let Some(hit) = self.enabled.borrow().get(&at) {
             return Rc::clone(hit);
         }
@@ -349,7 +361,10 @@ impl<'a> Context<'a> {
             .map(|s| EnabledSuite {
                 suite: s,
                 span: None,
-                negotiable: exp.usable.iter().any(|u| u.id == s.id),
+                negotiable: match negotiable {
+                    Some(list) => list.iter().any(|u| u.id == s.id),
+                    None => exp.usable.iter().any(|u| u.id == s.id),
+                },
             })
             .collect();
         self.enabled.borrow_mut().insert(at, Rc::clone(&suites));
@@ -393,8 +408,8 @@ pub struct EnabledSuite {
     pub suite: &'static cipher::Suite,
     /// Where it is named, for suite lists.
     pub span: Option<Span>,
-    /// False when OpenSSL's security level (the string's `@SECLEVEL`, else the target's
-    /// default) refuses the suite at handshake time.
+    /// False when no client can negotiate the suite: the security level refuses it, or no
+    /// certificate, DH parameters or group of the endpoint can serve it.
     pub negotiable: bool,
 }
 
@@ -402,15 +417,19 @@ pub struct EnabledSuite {
 /// cipher setting or enables only TLS 1.3 (whose suites are not configured this way).
 pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSuites<'a>> {
     let setting = e.tls.ciphers.as_ref()?;
-    if let Some(p) = &e.tls.protocols
-        && p.value.iter().all(|p| *p >= Protocol::TLSv1_3)
-    {
+    let protocols = match &e.negotiable {
+        Some(n) => Some(n.protocols.as_slice()),
+        None => e.tls.protocols.as_ref().map(|p| p.value.as_slice()),
+    };
+    if protocols.is_some_and(|p| p.iter().all(|p| *p >= Protocol::TLSv1_3)) {
         return None;
     }
     let suites = match &setting.value {
         // PSK and SRP suites need a key or verifier callback that none of the configured
         // servers set up, so OpenSSL never negotiates them (`openssl ciphers -psk -srp`).
-        Ciphers::OpenSsl(cs) => cx.enabled_of(&cx.expand(cs)),
+        Ciphers::OpenSsl(cs) => {
+            cx.enabled_of(&cx.expand(cs), e.negotiable.as_ref().map(|n| &n.ciphers))
+        }
         Ciphers::List(names) => names
             .iter()
             .filter_map(|n| {
@@ -428,7 +447,7 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
 /// Per-check memo of suite summaries, keyed by the shared suite list of an OpenSSL string.
 pub type SummaryMemo = std::collections::HashMap<(usize, usize), (usize, Rc<str>)>;
 
-/// How many enabled suites match `pred`, and their abbreviated names. Endpoints with the
+/// How many negotiable enabled suites match `pred`, and their abbreviated names. Endpoints with the
 /// same OpenSSL string share one suite list, so the summary is computed once per string
 /// (lists by name, from applications, are summarised each time).
 pub fn summarize(
@@ -444,7 +463,7 @@ pub fn summarize(
     let names: Vec<&str> = enabled
         .suites
         .iter()
-        .filter(|s| pred(s.suite))
+        .filter(|s| s.negotiable && pred(s.suite))
         .map(|s| s.suite.openssl_name)
         .collect();
     let summary = (names.len(), Rc::from(weak_cipher::abbreviate(&names)));

@@ -97,7 +97,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             String::new()
         } else {
             format!(
-                " (OpenSSL {}'s security level refuses them at handshake today, but the configuration still asks for them)",
+                " (with OpenSSL {}, this security level and key material no client can negotiate them today, but the configuration still asks for them)",
                 cx.profile()
             )
         };

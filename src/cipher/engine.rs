@@ -654,6 +654,7 @@ pub(crate) fn expand(s: &str, profile: Profile, default_level: u8) -> Expansion 
     let mut expansion = Expansion {
         suites: Vec::new(),
         security_level,
+        level_set: parse.level,
         usable: Vec::new(),
         unknown: parse.unknown,
         error: parse.error,

@@ -304,6 +304,8 @@ pub struct Expansion {
     pub suites: Vec<&'static Suite>,
     /// Security level (`@SECLEVEL=n`, else the profile default).
     pub security_level: u8,
+    /// The level the string itself sets (`@SECLEVEL=n`, the last one), if any.
+    pub level_set: Option<u8>,
     /// `suites` after the security-level filter.
     pub usable: Vec<&'static Suite>,
     /// Words OpenSSL skips.

@@ -52,7 +52,8 @@ fn run_threads(
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
     // Entries without a scope (most) share these lists instead of each building its own.
-    let every_endpoint: Vec<&Endpoint> = model.endpoints.iter().collect();
+    // Endpoints the program refuses are reported by that refusal alone.
+    let every_endpoint: Vec<&Endpoint> = model.endpoints.iter().filter(|e| !e.refused()).collect();
     let every_observation: Vec<&Observation> = model.observations.iter().collect();
     // One piece of work: part `k` of `n` of an entry's endpoints (the whole entry when
     // n is 1).
@@ -66,7 +67,7 @@ fn run_threads(
                     model
                         .endpoints
                         .iter()
-                        .filter(|e| scope.matches(e))
+                        .filter(|e| !e.refused() && scope.matches(e))
                         .collect(),
                     model
                         .observations

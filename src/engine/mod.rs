@@ -182,9 +182,10 @@ pub fn check_paths_with(
         opaque.extend(p.opaque);
     }
     withdraw(&opaque, &mut sources, &mut model, &mut errors);
+    let facts = material::gather(&mut model, &sources, &gateway);
+    crate::negotiate::apply(&mut model, &facts, &options.targets);
     let mut findings = match policy {
         Some(policy) => {
-            let facts = material::gather(&mut model, &sources, &gateway);
             let cache = cipher::Cache::new();
             run(&model, policy, &options.targets, &facts, &cache, enabled)
         }

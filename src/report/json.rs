@@ -137,10 +137,19 @@ fn ciphersuites(e: &crate::model::Endpoint) -> Option<Vec<String>> {
     })
 }
 
+/// Version of the `show --format json` document (2: `protocols`, `ciphers` and
+/// `ciphersuites` are what a client can negotiate; the configured lists moved to
+/// `configured_*`; `security_level`, `negotiable_exact`, `upper_bound`, `refused`,
+/// `sockets`, `server_names` added).
+pub const MODEL_VERSION: u32 = 2;
+
 /// Writes the effective model (`tlslint show --format json`):
-/// `{"version":1,"endpoints":[{"dialect","file","line","name","side","protocols",
-/// "ciphers","ciphersuites","settings":{...}}]}`. `ciphers` lists the OpenSSL names of the
-/// TLS ≤ 1.2 suites in preference order, expanded for `profile`.
+/// `{"version":2,"endpoints":[{"dialect","app","file","line","name","key","side","sockets",
+/// "server_names","security_level","protocols","ciphers","ciphersuites",
+/// "configured_protocols","configured_ciphers","configured_ciphersuites","negotiable_exact",
+/// "upper_bound","refused","settings":{...}}]}`. `ciphers` are OpenSSL names of TLS ≤ 1.2
+/// suites in preference order, expanded for `profile`. For applications (no OpenSSL
+/// model) the negotiable lists are the configured ones and `negotiable_exact` is false.
 pub fn emit_model(
     model: &crate::model::Model,
     sources: &Sources,
@@ -171,6 +180,27 @@ pub fn emit_model(
                     })
                     .collect(),
             });
+            let configured_protocols = e.tls.protocols.as_ref().map(|p| &p.value);
+            let configured_suites = ciphersuites(e);
+            let (protocols, negotiable_ciphers, suites, exact, bound, refused) = match &e.negotiable
+            {
+                Some(n) => (
+                    json!(n.protocols),
+                    json!(n.ciphers.iter().map(|s| s.openssl_name).collect::<Vec<_>>()),
+                    json!(n.ciphersuites),
+                    n.upper_bound.is_empty(),
+                    json!(n.upper_bound),
+                    json!(n.refused),
+                ),
+                None => (
+                    json!(configured_protocols),
+                    json!(ciphers),
+                    json!(configured_suites),
+                    false,
+                    json!(["not modelled for this program: the lists are as configured"]),
+                    Value::Null,
+                ),
+            };
             json!({
                 "dialect": e.dialect,
                 "app": e.app,
@@ -181,16 +211,23 @@ pub fn emit_model(
                 "side": e.side,
                 "sockets": e.sockets,
                 "server_names": e.server_names,
-                "protocols": e.tls.protocols.as_ref().map(|p| &p.value),
-                "ciphers": ciphers,
-                "ciphersuites": ciphersuites(e),
+                "security_level": e.tls.security_level.as_ref().map(|l| l.value),
+                "protocols": protocols,
+                "ciphers": negotiable_ciphers,
+                "ciphersuites": suites,
+                "configured_protocols": configured_protocols,
+                "configured_ciphers": ciphers,
+                "configured_ciphersuites": configured_suites,
+                "negotiable_exact": exact,
+                "upper_bound": bound,
+                "refused": refused,
                 "settings": &e.tls,
             })
         })
         .collect();
     serde_json::to_writer_pretty(
         &mut *out,
-        &json!({ "version": VERSION, "endpoints": endpoints }),
+        &json!({ "version": MODEL_VERSION, "endpoints": endpoints }),
     )?;
     writeln!(out)
 }

@@ -278,6 +278,7 @@ impl Extractor<'_> {
             sockets: Vec::new(),
             server_names: Vec::new(),
             tls: TlsSettings::default(),
+            negotiable: None,
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);

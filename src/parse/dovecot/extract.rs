@@ -54,6 +54,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
             sockets: Vec::new(),
             server_names: Vec::new(),
             tls,
+            negotiable: None,
         });
     }
     for (i, scope) in scopes.iter().enumerate() {
@@ -309,6 +310,7 @@ impl Resolver<'_> {
             dh_params: Some(self.dh(scope)),
             certificates: self.certificates(scope),
             verify_peer: Some(self.verify(scope)),
+            security_level: None,
         }
     }
 

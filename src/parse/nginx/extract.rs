@@ -686,32 +686,11 @@ impl<'t> Extractor<'t> {
         } else {
             chain.find("ssl").map(|f| (f.ids[0], f.own))
         };
-        let mut starttls = None;
-        if module == Module::Mail
-            && let Some(f) = chain.find("starttls")
-        {
-            let id = f.ids[0];
-            let d = self.d(id);
-            let span = d.args_span();
-            let m = match d
-                .args
-                .first()
-                .map(|a| a.value.to_ascii_lowercase())
-                .as_deref()
-            {
-                Some("on") => Some(TlsMode::Optional),
-                Some("only") => Some(TlsMode::Required),
-                _ => None,
-            };
-            starttls = m.map(|m| {
-                let st = if f.own {
-                    Setting::set(m, span)
-                } else {
-                    Setting::inherited(m, span)
-                };
-                st.directive("starttls")
-            });
-        }
+        let starttls = if module == Module::Mail {
+            self.starttls(chain)
+        } else {
+            None
+        };
         let on_flag = ssl_on.filter(|&(id, _)| {
             self.d(id)
                 .args
@@ -763,6 +742,30 @@ impl<'t> Extractor<'t> {
             socket: listen.map(|l| l.socket.clone()).unwrap_or_default(),
             own_protocols,
         })
+    }
+
+    /// The mode a mail server's `starttls` sets (`on`: optional, `only`: required).
+    fn starttls(&self, chain: &Chain<'_, 't>) -> Option<Setting<TlsMode>> {
+        let f = chain.find("starttls")?;
+        let id = f.ids[0];
+        let d = self.d(id);
+        let span = d.args_span();
+        let m = match d
+            .args
+            .first()
+            .map(|a| a.value.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("on") => TlsMode::Optional,
+            Some("only") => TlsMode::Required,
+            _ => return None,
+        };
+        let st = if f.own {
+            Setting::set(m, span)
+        } else {
+            Setting::inherited(m, span)
+        };
+        Some(st.directive("starttls"))
     }
 
     /// Before nginx 1.29.2 the protocols of the default server of an address:port apply
@@ -976,6 +979,7 @@ impl<'t> Extractor<'t> {
             sockets: Vec::new(),
             server_names: Vec::new(),
             tls,
+            negotiable: None,
         });
         endpoint
     }

@@ -132,6 +132,13 @@ pub(crate) fn endpoint(
         }
     }
     tls.certificates = cx.certificates();
+    // Postfix runs OpenSSL at security level 0 and applies its own cipher grades (a
+    // `@SECLEVEL` in a cipher list still wins, see `negotiate`). Observed live: Postfix
+    // 3.7 with OpenSSL 3.0 negotiates TLS 1.0 where nginx on the same build cannot.
+    tls.security_level = Some(Setting::defaulted(
+        0,
+        "Postfix sets OpenSSL's security level to 0 and relies on its own cipher grades",
+    ));
     if side == Side::Server {
         cx.not_enforced(&level, span);
     }
@@ -146,6 +153,7 @@ pub(crate) fn endpoint(
             sockets: Vec::new(),
             server_names: Vec::new(),
             tls,
+            negotiable: None,
         },
         observations: cx.obs,
     }

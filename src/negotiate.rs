@@ -1,0 +1,631 @@
+//! What a client can actually negotiate with an endpoint.
+//!
+//! The extractors give each endpoint its settings as configured. OpenSSL then removes what
+//! no handshake can use: protocols below TLS 1.2 at security level 1 and up (OpenSSL 3),
+//! suites without a matching certificate, DHE without DH parameters, ECDHE without an
+//! elliptic-curve group, PSK and SRP suites (no server here sets their callbacks), and
+//! everything below the security level. It also refuses some configurations outright: a
+//! certificate or DH key too small for the level, and a protocol range whose highest
+//! version (OpenSSL takes the lowest contiguous run of enabled versions) has no enabled
+//! suite. [`apply`] computes that for every endpoint of an OpenSSL-based program, stores
+//! it in [`Endpoint::negotiable`], and records the configured settings that cannot take
+//! effect (`Ineffective`) and the configurations the program refuses (`InvalidValue`).
+//!
+//! Facts checked live against nginx 1.22 / OpenSSL 3.0 (`tests/live_nginx.rs`): see
+//! `shared/reference/openssl-ciphers.md` §1.8.
+
+use std::borrow::Cow;
+
+use crate::cipher::{self, Au, Kx, MinTls, Profile, Suite};
+use crate::material::{Fact, Facts};
+use crate::model::{
+    Ciphers, Dialect, Endpoint, Model, Observation, ObservationKind, Protocol, Setting, Side,
+    Targets,
+};
+
+/// OpenSSL's default TLS 1.3 suites (1.1.1 to 3.x), in its order.
+const OPENSSL_CIPHERSUITES: [&str; 3] = [
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_AES_128_GCM_SHA256",
+];
+
+/// Minimum security bits per level (0 to 5).
+const LEVEL_BITS: [u32; 6] = [0, 80, 112, 128, 192, 256];
+
+/// The negotiable part of an endpoint's settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Negotiable {
+    /// Protocols a client can negotiate, oldest first.
+    pub protocols: Vec<crate::model::Protocol>,
+    /// TLS ≤ 1.2 suites a client can negotiate, in the server's order (shared by every
+    /// endpoint with the same list, so checks can memoise per list).
+    pub ciphers: std::sync::Arc<[&'static Suite]>,
+    /// TLS 1.3 suites a client can negotiate (IANA names), in the server's order.
+    pub ciphersuites: Vec<Cow<'static, str>>,
+    /// Why the lists may hold more than a client can negotiate (a certificate or DH file
+    /// that could not be read): empty when they are exact.
+    pub upper_bound: Vec<String>,
+    /// Why every handshake fails (or the program does not start), in the program's words.
+    pub refused: Option<String>,
+}
+
+/// Computes [`Endpoint::negotiable`] for every endpoint of an OpenSSL-based program and
+/// records dead settings and refusals as observations.
+pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
+    let cache = cipher::Cache::new();
+    let mut lists: std::collections::HashMap<Vec<u16>, std::sync::Arc<[&'static Suite]>> =
+        std::collections::HashMap::new();
+    let mut observations = Vec::new();
+    for (i, e) in model.endpoints.iter_mut().enumerate() {
+        if e.dialect == Dialect::App {
+            continue;
+        }
+        let (mut negotiable, level, found) = negotiate(e, facts, targets, &cache);
+        e.tls.security_level = Some(level);
+        if e.tls.protocols.is_none() {
+            // Nothing known to negotiate over (a client whose protocols the config does
+            // not decide): leave the endpoint to the configured view.
+            continue;
+        }
+        let ids: Vec<u16> = negotiable.ciphers.iter().map(|s| s.id).collect();
+        negotiable.ciphers = std::sync::Arc::clone(
+            lists
+                .entry(ids)
+                .or_insert_with(|| std::sync::Arc::clone(&negotiable.ciphers)),
+        );
+        for mut o in found {
+            o.endpoint = Some(i);
+            if o.key.is_empty() {
+                o.key.clone_from(&e.key);
+            }
+            observations.push(o);
+        }
+        e.negotiable = Some(Box::new(negotiable));
+    }
+    model.observations.extend(observations);
+}
+
+/// The security level OpenSSL uses when nothing in the config sets one.
+pub fn default_level(targets: &Targets) -> (u8, String) {
+    match targets.seclevel {
+        Some(l) => (l, format!("OpenSSL built with security level {l} (target)")),
+        None => {
+            let profile = Profile::for_version(targets.openssl.0, targets.openssl.1);
+            let l = profile.default_security_level();
+            (
+                l,
+                format!(
+                    "OpenSSL {} default security level {l} (upstream build; Debian and Ubuntu build 3.0 with 2: `--target seclevel=2`)",
+                    targets.openssl
+                ),
+            )
+        }
+    }
+}
+
+/// The level: the effective string's own `@SECLEVEL`, else one the extractor found
+/// (sticky from an overridden string, or set by the program), else the build's.
+fn level_of(
+    tls: &crate::model::TlsSettings,
+    expansion: Option<&cipher::Expansion>,
+    targets: &Targets,
+) -> Setting<u8> {
+    match (expansion.and_then(|x| x.level_set), &tls.ciphers) {
+        (Some(l), Some(c)) => c.with_value(l),
+        _ => match &tls.security_level {
+            Some(s) => s.clone(),
+            None => {
+                let (l, why) = default_level(targets);
+                Setting::defaulted(l, why)
+            }
+        },
+    }
+}
+
+fn negotiate(
+    e: &Endpoint,
+    facts: &Facts,
+    targets: &Targets,
+    cache: &cipher::Cache,
+) -> (Negotiable, Setting<u8>, Vec<Observation>) {
+    let profile = Profile::for_version(targets.openssl.0, targets.openssl.1);
+    let tls = &e.tls;
+    let mut out = Negotiable::default();
+    let mut found = Vec::new();
+    let expansion = match tls.ciphers.as_ref().map(|c| &c.value) {
+        Some(Ciphers::OpenSsl(cs)) => Some(cache.expand(&cs.text, profile)),
+        _ => None,
+    };
+    let level = level_of(tls, expansion.as_deref(), targets);
+    let lvl = level.value.min(5);
+    let min_bits = LEVEL_BITS[usize::from(lvl)];
+    let openssl = targets.openssl;
+    let configured: Vec<Protocol> = tls
+        .protocols
+        .as_ref()
+        .map(|p| p.value.clone())
+        .unwrap_or_default();
+    let (configured12, configured13) = configured_suites(tls, expansion.as_deref());
+
+    let (auths, dhe) = startup(e, facts, lvl, min_bits, &mut out, &mut found);
+    // Groups at the level: ECDHE needs an elliptic curve, TLS 1.3 any group.
+    let (ec_group, any_group) =
+        groups_usable(tls.curves.as_ref().map(|c| c.value.as_slice()), min_bits);
+
+    // Suites for TLS ≤ 1.2.
+    let usable12: Vec<&'static Suite> = cipher::security_filter(&configured12, lvl, profile)
+        .into_iter()
+        .filter(|s| !s.psk() && !s.srp())
+        .filter(|s| match s.key_exchange {
+            Kx::Dhe => dhe,
+            Kx::Ecdhe => ec_group,
+            _ => true,
+        })
+        .filter(|s| match &auths {
+            Some(list) => s.authentication == Au::Null || list.contains(&s.authentication),
+            None => true,
+        })
+        .collect();
+    let usable13: Vec<Cow<'static, str>> = if any_group {
+        configured13
+            .iter()
+            .filter(|n| cipher::tls13_lookup(n).is_some_and(|s| u32::from(s.bits) >= min_bits))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    if out.refused.is_none() && expansion.as_ref().is_none_or(|x| x.error.is_none()) {
+        sanity_check(
+            tls,
+            &configured,
+            &configured12,
+            &configured13,
+            e.span,
+            &mut out,
+            &mut found,
+        );
+    }
+    if out.refused.is_none() {
+        let mut dead: Vec<(Protocol, Dead)> = Vec::new();
+        for &p in &configured {
+            let why = dead_reason(p, lvl, openssl).or_else(|| {
+                let ok = if p == Protocol::TLSv1_3 {
+                    !usable13.is_empty()
+                } else {
+                    usable12.iter().any(|s| works_in(s, p))
+                };
+                (!ok).then_some(if p == Protocol::TLSv1_3 && !any_group {
+                    Dead::NoGroup
+                } else {
+                    Dead::NoSuite
+                })
+            });
+            match why {
+                None => out.protocols.push(p),
+                Some(d) => dead.push((p, d)),
+            }
+        }
+        // One finding per cause, naming every protocol it kills; only for protocols the
+        // user wrote (a program default's dead entries are not the user's doing).
+        if let Some(ps) = &tls.protocols
+            && !ps.is_default()
+        {
+            let mut causes: Vec<Dead> = dead.iter().map(|(_, d)| *d).collect();
+            causes.dedup();
+            for cause in causes {
+                let ps_dead: Vec<Protocol> = dead
+                    .iter()
+                    .filter(|(_, d)| *d == cause)
+                    .map(|(p, _)| *p)
+                    .collect();
+                if !ps_dead.is_empty() {
+                    found.push(dead_protocols(ps, &ps_dead, cause, lvl, openssl, e.span));
+                }
+            }
+        }
+        let top12 = out
+            .protocols
+            .iter()
+            .copied()
+            .filter(|p| *p <= Protocol::TLSv1_2)
+            .max();
+        out.ciphers = match top12 {
+            Some(top) => usable12.into_iter().filter(|s| works_in(s, top)).collect(),
+            None => std::sync::Arc::from(Vec::new()),
+        };
+        if out.protocols.contains(&Protocol::TLSv1_3) {
+            out.ciphersuites = usable13;
+        }
+    } else {
+        out.upper_bound.clear();
+    }
+    if e.side != Side::Server {
+        out.upper_bound
+            .push("an upstream connection: the upstream server's certificate and settings decide the rest".into());
+    }
+    (out, level, found)
+}
+
+/// The suites as configured, before OpenSSL removes any: TLS ≤ 1.2 and TLS 1.3.
+fn configured_suites(
+    tls: &crate::model::TlsSettings,
+    expansion: Option<&cipher::Expansion>,
+) -> (Vec<&'static Suite>, Vec<Cow<'static, str>>) {
+    let configured12: Vec<&'static Suite> = match (expansion, tls.ciphers.as_ref()) {
+        (Some(x), _) => x.suites.clone(),
+        (None, Some(c)) => match &c.value {
+            Ciphers::List(names) => names
+                .iter()
+                .filter_map(|n| cipher::lookup(&n.name))
+                .collect(),
+            Ciphers::OpenSsl(_) => Vec::new(),
+        },
+        (None, None) => Vec::new(),
+    };
+    // No TLS 1.3 setting: the program leaves OpenSSL's default suites in place.
+    let configured13: Vec<Cow<'static, str>> = match &tls.ciphersuites {
+        Some(s) => s
+            .value
+            .iter()
+            .filter(|n| cipher::tls13_lookup(&n.name).is_some())
+            .map(|n| n.name.clone())
+            .collect(),
+        None => OPENSSL_CIPHERSUITES
+            .iter()
+            .map(|n| Cow::Borrowed(*n))
+            .collect(),
+    };
+
+    (configured12, configured13)
+}
+
+/// OpenSSL's sanity check at the start of every handshake: the top of the lowest contiguous
+/// run of enabled versions needs a configured suite (before any filter).
+fn sanity_check(
+    tls: &crate::model::TlsSettings,
+    configured: &[Protocol],
+    configured12: &[&'static Suite],
+    configured13: &[Cow<'static, str>],
+    fallback: crate::source::Span,
+    out: &mut Negotiable,
+    found: &mut Vec<Observation>,
+) {
+    let run_top = lowest_run_top(configured);
+    let suite_at_top = run_top.is_some_and(|top| {
+        if top == Protocol::TLSv1_3 {
+            !configured13.is_empty()
+        } else {
+            configured12.iter().any(|s| works_in(s, top))
+        }
+    });
+    if let Some(top) = run_top
+        && !suite_at_top
+    {
+        let msg = "No ciphers enabled for max supported SSL/TLS version".to_owned();
+        let why = if configured.iter().any(|p| *p > top) {
+            format!(
+                "OpenSSL only uses the lowest contiguous run of enabled versions, which ends at {top}, and no enabled suite works with {top}"
+            )
+        } else {
+            format!("no enabled suite works with {top}, the highest enabled version")
+        };
+        found.push(
+            Observation::new(
+                ObservationKind::InvalidValue,
+                tls.protocols.as_ref().and_then(|p| p.span).unwrap_or(fallback),
+                format!("every TLS handshake fails: {why} (OpenSSL: \"{msg}\")"),
+            )
+            .help("enable a contiguous range of versions (e.g. `TLSv1.2 TLSv1.3`) that the cipher suites cover"),
+        );
+        out.refused = Some(msg);
+    }
+}
+
+/// Startup refusals (a key below the level: `SSL_CTX_use_certificate`, `set_tmp_dh`), the
+/// authentications the certificates allow (`None`: not known), and whether DHE is usable.
+fn startup(
+    e: &Endpoint,
+    facts: &Facts,
+    lvl: u8,
+    min_bits: u32,
+    out: &mut Negotiable,
+    found: &mut Vec<Observation>,
+) -> (Option<Vec<Au>>, bool) {
+    let tls = &e.tls;
+    let server = e.side == Side::Server;
+    let mut auths: Option<Vec<Au>> = Some(Vec::new());
+    if server {
+        for c in &tls.certificates {
+            match Facts::get(&facts.certs, e, &c.value) {
+                Some(Fact::Known(cert)) => {
+                    let (au, bits) = cert_security(&cert.key_type, cert.bits);
+                    if let Some(a) = au
+                        && let Some(list) = auths.as_mut()
+                    {
+                        list.push(a);
+                    }
+                    if lvl > 0 && bits < min_bits && out.refused.is_none() {
+                        let msg = refusal(
+                            e.dialect,
+                            "SSL_CTX_use_certificate",
+                            &c.value,
+                            "error:0A00018F:SSL routines::ee key too small",
+                        );
+                        out.refused = Some(msg.clone());
+                        found.push(
+                            Observation::new(
+                                ObservationKind::InvalidValue,
+                                c.span.unwrap_or(e.span),
+                                format!(
+                                    "the {}-bit {} key of this certificate is below security level {lvl} ({min_bits} bits): {msg}",
+                                    cert.bits, cert.key_type
+                                ),
+                            )
+                            .help(format!(
+                                "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {lvl}"
+                            )),
+                        );
+                    }
+                }
+                _ => {
+                    auths = None;
+                    out.upper_bound.push(format!(
+                        "certificate {} was not read: suites are not matched to its key",
+                        c.value.display()
+                    ));
+                }
+            }
+        }
+        if tls.certificates.is_empty() {
+            auths = None;
+        }
+    } else {
+        auths = None;
+    }
+    // DHE needs DH parameters (nginx and Dovecot load none by default; Postfix has its own).
+    let mut dhe = true;
+    if server && let Some(dh) = &tls.dh_params {
+        match &dh.value {
+            None => dhe = e.dialect == Dialect::Postfix,
+            Some(path) => match Facts::get(&facts.dh, e, path) {
+                Some(Fact::Known(bits)) => {
+                    let sec = ff_security_bits(*bits);
+                    if lvl > 0 && sec < min_bits && out.refused.is_none() {
+                        let msg = refusal(
+                            e.dialect,
+                            "SSL_CTX_set_tmp_dh",
+                            path,
+                            "error:0A00018A:SSL routines::dh key too small",
+                        );
+                        out.refused = Some(msg.clone());
+                        found.push(
+                            Observation::new(
+                                ObservationKind::InvalidValue,
+                                dh.span.unwrap_or(e.span),
+                                format!(
+                                    "these {bits}-bit DH parameters are below security level {lvl} ({min_bits} bits): {msg}"
+                                ),
+                            )
+                            .help("use 2048-bit (level 2) or 3072-bit (level 3) DH parameters, or remove them"),
+                        );
+                    }
+                }
+                _ => out.upper_bound.push(format!(
+                    "DH parameters {} were not read: DHE suites are assumed usable",
+                    path.display()
+                )),
+            },
+        }
+    }
+    (auths, dhe)
+}
+
+/// Suites for TLS ≤ 1.2 all work in TLS 1.2; the older ones also before it.
+fn works_in(s: &Suite, p: Protocol) -> bool {
+    match s.min_protocol {
+        MinTls::Ssl3 | MinTls::Tls1 => p <= Protocol::TLSv1_2,
+        MinTls::Tls1_2 => p == Protocol::TLSv1_2,
+        MinTls::Tls1_3 => p == Protocol::TLSv1_3,
+    }
+}
+
+/// The highest version of the lowest contiguous run of enabled versions (SSL 2 and 3 are
+/// not built into OpenSSL 1.1.0 and later, so they neither start a run nor break one).
+fn lowest_run_top(enabled: &[Protocol]) -> Option<Protocol> {
+    let order = [
+        Protocol::TLSv1,
+        Protocol::TLSv1_1,
+        Protocol::TLSv1_2,
+        Protocol::TLSv1_3,
+    ];
+    let mut top = None;
+    for p in order {
+        if enabled.contains(&p) {
+            top = Some(p);
+        } else if top.is_some() {
+            break;
+        }
+    }
+    top
+}
+
+/// Why a configured protocol cannot be negotiated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dead {
+    /// SSL 2 and 3 are not built into OpenSSL 1.1.0 and later.
+    Build,
+    /// Below the security level's oldest protocol.
+    Level,
+    /// No enabled suite works with it (after certificates, DH and groups).
+    NoSuite,
+    /// TLS 1.3 without any usable key-exchange group.
+    NoGroup,
+}
+
+/// Why OpenSSL cannot negotiate `p` whatever the suites: not built, or below the level.
+fn dead_reason(p: Protocol, level: u8, openssl: crate::model::Version) -> Option<Dead> {
+    if p <= Protocol::SSLv3 {
+        return Some(Dead::Build);
+    }
+    if p >= Protocol::TLSv1_2 {
+        return None;
+    }
+    // OpenSSL 3 rates SHA-1 and MD5-SHA1 signatures below 80 bits, which every handshake
+    // before TLS 1.2 needs; 1.1.1 only refuses TLS 1.0 from level 3 and TLS 1.1 from 4.
+    let refused = if openssl.0 >= 3 {
+        level >= 1
+    } else {
+        (p == Protocol::TLSv1 && level >= 3) || level >= 4
+    };
+    refused.then_some(Dead::Level)
+}
+
+fn dead_protocols(
+    ps: &Setting<Vec<Protocol>>,
+    dead: &[Protocol],
+    cause: Dead,
+    level: u8,
+    openssl: crate::model::Version,
+    fallback: crate::source::Span,
+) -> Observation {
+    let what = ps.directive.as_deref().unwrap_or("the protocol setting");
+    let names: Vec<&str> = dead.iter().map(|p| p.as_str()).collect();
+    let list = match names.as_slice() {
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let (verb, pronoun) = if dead.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "they")
+    };
+    let reason = match cause {
+        Dead::Build => {
+            format!("OpenSSL {openssl} has no support for {list} (not built since 1.1.0)")
+        }
+        Dead::Level => format!(
+            "OpenSSL {openssl} refuses {list} at security level {level}; {pronoun} would become negotiable only if the level were lowered to 0 (`@SECLEVEL=0`)"
+        ),
+        Dead::NoSuite => format!("no enabled cipher suite can be used with {list}"),
+        Dead::NoGroup => "no key-exchange group is usable at this security level".to_owned(),
+    };
+    let mut o = Observation::new(
+        ObservationKind::Ineffective,
+        ps.span.unwrap_or(fallback),
+        format!("{list} in `{what}` {verb} never negotiated: {reason}"),
+    )
+    .help(format!("remove {list} from `{what}`"));
+    o.labels.extend(ps.related().iter().cloned());
+    o
+}
+
+/// The authentication a certificate key allows and its security bits as OpenSSL rates it.
+fn cert_security(key_type: &str, bits: u32) -> (Option<Au>, u32) {
+    match key_type {
+        "rsa" | "rsa-pss" => (Some(Au::Rsa), ff_security_bits(bits)),
+        "dsa" => (Some(Au::Dss), ff_security_bits(bits)),
+        "ecdsa" | "ec" => (Some(Au::Ecdsa), bits / 2),
+        "ed25519" => (Some(Au::Ecdsa), 128),
+        "ed448" => (Some(Au::Ecdsa), 224),
+        _ => (None, u32::MAX),
+    }
+}
+
+/// OpenSSL's security bits of an RSA, DSA or DH modulus (`BN_security_bits`).
+fn ff_security_bits(bits: u32) -> u32 {
+    match bits {
+        15360.. => 256,
+        7680.. => 192,
+        3072.. => 128,
+        2048.. => 112,
+        1024.. => 80,
+        _ => 0,
+    }
+}
+
+/// Security bits of a named group, and whether it is an elliptic curve; `None` for names
+/// not known here (taken as usable).
+fn group(name: &str) -> Option<(u32, bool)> {
+    let n = name.to_ascii_lowercase();
+    Some(match n.as_str() {
+        "x25519" | "prime256v1" | "secp256r1" | "p-256" | "brainpoolp256r1" => (128, true),
+        "secp384r1" | "p-384" | "brainpoolp384r1" => (192, true),
+        "secp521r1" | "p-521" | "brainpoolp512r1" => (256, true),
+        "x448" => (224, true),
+        "secp224r1" | "p-224" => (112, true),
+        "secp192r1" | "prime192v1" | "p-192" => (80, true),
+        "ffdhe2048" => (112, false),
+        "ffdhe3072" | "ffdhe4096" | "ffdhe6144" => (128, false),
+        "ffdhe8192" => (192, false),
+        _ => return None,
+    })
+}
+
+/// Whether an elliptic curve, and any group at all, survives the level. No setting, or
+/// `auto`, is OpenSSL's default list (which has both).
+fn groups_usable(curves: Option<&[crate::model::Named]>, min_bits: u32) -> (bool, bool) {
+    let Some(list) = curves else {
+        return (true, true);
+    };
+    let mut ec = false;
+    let mut any = false;
+    for n in list {
+        if n.name.eq_ignore_ascii_case("auto") {
+            return (true, true);
+        }
+        match group(&n.name) {
+            Some((bits, is_ec)) if bits >= min_bits => {
+                any = true;
+                ec |= is_ec;
+            }
+            Some(_) => {}
+            None => {
+                any = true;
+                ec = true;
+            }
+        }
+    }
+    if list.is_empty() {
+        return (true, true);
+    }
+    (ec, any)
+}
+
+/// What the program says when OpenSSL refuses a key, and what happens then.
+fn refusal(dialect: Dialect, call: &str, path: &std::path::Path, reason: &str) -> String {
+    match dialect {
+        Dialect::Nginx => format!(
+            "nginx refuses to start: {call}(\"{}\") failed (SSL: {reason})",
+            path.display()
+        ),
+        other => format!("{} (OpenSSL: \"{reason}\")", other.on_rejected_ciphers()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowest_run() {
+        use Protocol::*;
+        assert_eq!(lowest_run_top(&[TLSv1, TLSv1_2, TLSv1_3]), Some(TLSv1));
+        assert_eq!(lowest_run_top(&[TLSv1_2, TLSv1_3]), Some(TLSv1_3));
+        assert_eq!(lowest_run_top(&[SSLv3, TLSv1_2]), Some(TLSv1_2));
+        assert_eq!(lowest_run_top(&[]), None);
+    }
+
+    #[test]
+    fn levels_kill_old_protocols_in_openssl_3() {
+        let v3 = crate::model::Version(3, 0, 0);
+        let v1 = crate::model::Version(1, 1, 1);
+        assert_eq!(dead_reason(Protocol::TLSv1, 1, v3), Some(Dead::Level));
+        assert!(dead_reason(Protocol::TLSv1, 0, v3).is_none());
+        assert!(dead_reason(Protocol::TLSv1, 2, v1).is_none());
+        assert!(dead_reason(Protocol::TLSv1_2, 5, v3).is_none());
+    }
+}
