@@ -208,24 +208,7 @@ fn negotiate(
                 Some(d) => dead.push((p, d)),
             }
         }
-        // One finding per cause, naming every protocol it kills; only for protocols the
-        // user wrote (a program default's dead entries are not the user's doing).
-        if let Some(ps) = &tls.protocols
-            && !ps.is_default()
-        {
-            let mut causes: Vec<Dead> = dead.iter().map(|(_, d)| *d).collect();
-            causes.dedup();
-            for cause in causes {
-                let ps_dead: Vec<Protocol> = dead
-                    .iter()
-                    .filter(|(_, d)| *d == cause)
-                    .map(|(p, _)| *p)
-                    .collect();
-                if !ps_dead.is_empty() {
-                    found.push(dead_protocols(ps, &ps_dead, cause, lvl, openssl, e.span));
-                }
-            }
-        }
+        report_dead(tls, &dead, lvl, openssl, e.span, &mut found);
         let top12 = out
             .protocols
             .iter()
@@ -247,6 +230,35 @@ fn negotiate(
             .push("an upstream connection: the upstream server's certificate and settings decide the rest".into());
     }
     (out, level, found)
+}
+
+/// One finding per cause, naming every protocol it kills; only for protocols the user wrote
+/// (a program default's dead entries are not the user's doing).
+fn report_dead(
+    tls: &crate::model::TlsSettings,
+    dead: &[(Protocol, Dead)],
+    lvl: u8,
+    openssl: crate::model::Version,
+    fallback: crate::source::Span,
+    found: &mut Vec<Observation>,
+) {
+    let Some(ps) = tls.protocols.as_ref().filter(|ps| !ps.is_default()) else {
+        return;
+    };
+    let mut causes: Vec<Dead> = Vec::new();
+    for (_, d) in dead {
+        if !causes.contains(d) {
+            causes.push(*d);
+        }
+    }
+    for cause in causes {
+        let ps_dead: Vec<Protocol> = dead
+            .iter()
+            .filter(|(_, d)| *d == cause)
+            .map(|(p, _)| *p)
+            .collect();
+        found.push(dead_protocols(ps, &ps_dead, cause, lvl, openssl, fallback));
+    }
 }
 
 /// The suites as configured, before OpenSSL removes any: TLS ≤ 1.2 and TLS 1.3.

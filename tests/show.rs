@@ -11,7 +11,7 @@ fn show_prints_the_effective_model() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let e = &doc["endpoints"][0];
     assert_eq!(e["dialect"], "nginx");
     assert_eq!(e["side"], "server");
@@ -23,6 +23,16 @@ fn show_prints_the_effective_model() {
     // Not configured: OpenSSL's default TLS 1.3 suites.
     assert_eq!(e["ciphersuites"][0], "TLS_AES_256_GCM_SHA384");
     assert_eq!(e["settings"]["protocols"]["origin"]["kind"], "set");
+    // Version 2: what is configured beside what a client can negotiate, and why the two may
+    // differ (the certificate is outside the tree, so suites are not matched to its key).
+    assert_eq!(e["configured_protocols"], e["protocols"]);
+    assert_eq!(e["sockets"], serde_json::json!(["*:443", "[::]:443"]));
+    assert_eq!(e["server_names"], serde_json::json!(["www.example.org"]));
+    assert_eq!(e["security_level"], 1);
+    assert_eq!(e["settings"]["security_level"]["origin"]["kind"], "default");
+    assert_eq!(e["negotiable_exact"], false);
+    assert!(e["upper_bound"][0].as_str().unwrap().contains("not read"));
+    assert_eq!(e["refused"], serde_json::Value::Null);
     assert_eq!(
         e["settings"]["session_tickets"]["origin"]["kind"],
         "default"
