@@ -153,20 +153,7 @@ fn negotiate(
     let (ec_group, any_group) =
         groups_usable(tls.curves.as_ref().map(|c| c.value.as_slice()), min_bits);
 
-    // Suites for TLS ≤ 1.2.
-    let usable12: Vec<&'static Suite> = cipher::security_filter(&configured12, lvl, profile)
-        .into_iter()
-        .filter(|s| !s.psk() && !s.srp())
-        .filter(|s| match s.key_exchange {
-            Kx::Dhe => dhe,
-            Kx::Ecdhe => ec_group,
-            _ => true,
-        })
-        .filter(|s| match &auths {
-            Some(list) => s.authentication == Au::Null || list.contains(&s.authentication),
-            None => true,
-        })
-        .collect();
+    let usable12 = usable_tls12(&configured12, lvl, profile, dhe, ec_group, auths.as_deref());
     let usable13: Vec<Cow<'static, str>> = if any_group {
         configured13
             .iter()
@@ -208,7 +195,14 @@ fn negotiate(
                 Some(d) => dead.push((p, d)),
             }
         }
-        report_dead(tls, &dead, lvl, openssl, e.span, &mut found);
+        if out.protocols.is_empty() && !configured.is_empty() {
+            // Nothing left to negotiate: every handshake fails, which is the one finding.
+            let (o, msg) = nothing_negotiable(tls, &configured, &dead, lvl, openssl, e.span);
+            found.push(o);
+            out.refused = Some(msg);
+        } else {
+            report_dead(tls, &dead, lvl, openssl, e.span, &mut found);
+        }
         let top12 = out
             .protocols
             .iter()
@@ -230,6 +224,65 @@ fn negotiate(
             .push("an upstream connection: the upstream server's certificate and settings decide the rest".into());
     }
     (out, level, found)
+}
+
+/// The TLS ≤ 1.2 suites left after the level, PSK/SRP (no callbacks), DHE without DH,
+/// ECDHE without a curve, and certificates (`auths`: `None` when not known).
+fn usable_tls12(
+    configured: &[&'static Suite],
+    lvl: u8,
+    profile: Profile,
+    dhe: bool,
+    ec_group: bool,
+    auths: Option<&[Au]>,
+) -> Vec<&'static Suite> {
+    cipher::security_filter(configured, lvl, profile)
+        .into_iter()
+        .filter(|s| !s.psk() && !s.srp())
+        .filter(|s| match s.key_exchange {
+            Kx::Dhe => dhe,
+            Kx::Ecdhe => ec_group,
+            _ => true,
+        })
+        .filter(|s| {
+            auths
+                .is_none_or(|list| s.authentication == Au::Null || list.contains(&s.authentication))
+        })
+        .collect()
+}
+
+/// Every configured protocol is dead: the refusal, and OpenSSL's words for it.
+fn nothing_negotiable(
+    tls: &crate::model::TlsSettings,
+    configured: &[Protocol],
+    dead: &[(Protocol, Dead)],
+    lvl: u8,
+    openssl: crate::model::Version,
+    fallback: crate::source::Span,
+) -> (Observation, String) {
+    let names: Vec<&str> = configured.iter().map(|p| p.as_str()).collect();
+    // What OpenSSL 3.0 answered live: no version it builds, versions below the level (it
+    // fails inside the handshake), or no suite left.
+    let msg = if lowest_run_top(configured).is_none() {
+        "no protocols available"
+    } else if dead
+        .iter()
+        .all(|(_, d)| matches!(d, Dead::Level | Dead::Build))
+    {
+        "internal error"
+    } else {
+        "no shared cipher"
+    };
+    let o = Observation::new(
+        ObservationKind::InvalidValue,
+        tls.protocols.as_ref().and_then(|p| p.span).unwrap_or(fallback),
+        format!(
+            "every TLS handshake fails: OpenSSL {openssl} at security level {lvl} can negotiate none of {} (OpenSSL: \"{msg}\")",
+            names.join(", ")
+        ),
+    )
+    .help("enable TLSv1.2 and TLSv1.3");
+    (o, msg.to_owned())
 }
 
 /// One finding per cause, naming every protocol it kills; only for protocols the user wrote

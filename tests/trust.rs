@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 /// A marker that must never appear in any output: it lives in files outside the tree.
 const MARKER: &str = "OUTSIDE-MARKER-7f3a";
 
-/// An nginx server with SSLv3: a legacy-protocol error under every built-in policy.
-const SSLV3: &str =
-    "http {\n    server {\n        listen 443 ssl;\n        ssl_protocols SSLv3;\n    }\n}\n";
+/// An nginx server with TLS 1.0 (negotiable at security level 0): a legacy-protocol error
+/// under every built-in policy.
+const SSLV3: &str = "http {\n    server {\n        listen 443 ssl;\n        ssl_protocols TLSv1 TLSv1.2;\n        ssl_ciphers HIGH:@SECLEVEL=0;\n    }\n}\n";
 
 struct Run {
     code: i32,
@@ -261,7 +261,7 @@ fn huge_config_policy_and_app_rule_files_fail_fast() {
 #[test]
 fn every_format_says_which_config_and_policy_were_used() {
     let t = Tree::new();
-    // Three ways a config in the tree can make SSLv3 pass; each must be visible.
+    // Three ways a config in the tree can make TLS 1.0 pass; each must be visible.
     let configs = [
         (
             "policy = \"empty.toml\"\n",
