@@ -173,11 +173,47 @@ struct ServerInfo<'t> {
     scope: Scope<'t>,
 }
 
+/// What the default server of a socket decides for every server on it (values only).
+#[derive(Clone, PartialEq)]
+struct Decided {
+    protocols: Option<Vec<Protocol>>,
+    ciphersuites: Option<Vec<String>>,
+    curves: Option<Vec<String>>,
+}
+
+impl Decided {
+    fn of(tls: &TlsSettings) -> Self {
+        let names = |s: &Option<Setting<Vec<Named>>>| {
+            s.as_ref()
+                .map(|s| s.value.iter().map(|n| n.name.to_string()).collect())
+        };
+        Decided {
+            protocols: tls.protocols.as_ref().map(|p| p.value.clone()),
+            ciphersuites: names(&tls.ciphersuites),
+            curves: names(&tls.curves),
+        }
+    }
+
+    /// What a server whose own settings are `mine` gets on a socket with this default.
+    fn with(&self, mine: &Decided, protocols: bool) -> Decided {
+        Decided {
+            protocols: if protocols {
+                self.protocols.clone()
+            } else {
+                mine.protocols.clone()
+            },
+            ciphersuites: self.ciphersuites.clone(),
+            curves: self.curves.clone(),
+        }
+    }
+}
+
 /// What a server endpoint needs for the default-server pass.
 struct Made {
     server: usize,
     endpoint: usize,
-    socket: String,
+    /// The sockets it speaks TLS on, in `listen` order.
+    sockets: Vec<String>,
     own_protocols: Option<DirId>,
 }
 
@@ -449,7 +485,7 @@ impl<'t> Extractor<'t> {
                 self.server(i, &cx, &mut made);
             }
         }
-        if module != Module::Mail && self.target < PER_SERVER_PROTOCOLS {
+        if module != Module::Mail {
             let default_of: HashMap<String, usize> = default_of
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
@@ -697,19 +733,18 @@ impl<'t> Extractor<'t> {
                 .first()
                 .is_some_and(|a| a.value.eq_ignore_ascii_case("on"))
         });
-        let first_listen = s.listens.first();
-        let (mode, listen) = match (mode, on_flag, starttls, first_listen) {
-            (Some((m, l)), _, _, _) => (m.directive("listen"), Some(l)),
-            (None, Some((id, own)), _, l) => {
+        let mode = match (mode, on_flag, starttls) {
+            (Some((m, _)), _, _) => m.directive("listen"),
+            (None, Some((id, own)), _) => {
                 let span = self.d(id).span;
                 let st = if own {
                     Setting::set(TlsMode::Required, span)
                 } else {
                     Setting::inherited(TlsMode::Required, span)
                 };
-                (st.directive("ssl"), l)
+                st.directive("ssl")
             }
-            (None, None, Some(st), l) => (st, l),
+            (None, None, Some(st)) => st,
             _ => return None,
         };
         let mut key = format!("{}/server[{}]", module.as_str(), s.label);
@@ -724,7 +759,22 @@ impl<'t> Extractor<'t> {
         };
         let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
         let ep = &mut self.model.endpoints[endpoint];
-        ep.sockets = s.listens.iter().map(|l| l.socket.clone()).collect();
+        // The sockets TLS is on (the `ssl` flag is per socket); `ssl on` and `starttls` turn
+        // it on for every listen.
+        let tls_sockets: Vec<String> = s
+            .listens
+            .iter()
+            .filter(|l| {
+                l.ssl.is_some() || l.quic.is_some() || socket_ssl.contains_key(l.socket.as_str())
+            })
+            .map(|l| l.socket.clone())
+            .collect();
+        ep.sockets = if tls_sockets.is_empty() {
+            s.listens.iter().map(|l| l.socket.clone()).collect()
+        } else {
+            tls_sockets
+        };
+        let sockets = ep.sockets.clone();
         ep.server_names = s
             .scope
             .get("server_name")
@@ -739,7 +789,7 @@ impl<'t> Extractor<'t> {
         Some(Made {
             server: index,
             endpoint,
-            socket: listen.map(|l| l.socket.clone()).unwrap_or_default(),
+            sockets,
             own_protocols,
         })
     }
@@ -768,8 +818,11 @@ impl<'t> Extractor<'t> {
         Some(st.directive("starttls"))
     }
 
-    /// Before nginx 1.29.2 the protocols of the default server of an address:port apply
-    /// to every server on it (`nginx.md` §5.2).
+    /// What the default server of a socket decides for every server on it (`nginx.md`
+    /// §5.2): OpenSSL fixes the version (before nginx 1.29.2), the TLS 1.3 suite and the
+    /// key-exchange groups from the default server's context before the server name switches
+    /// to the virtual server. A server whose sockets have default servers that decide
+    /// differently becomes one endpoint per group of sockets.
     fn default_server_rule(
         &mut self,
         made: &[Made],
@@ -778,53 +831,170 @@ impl<'t> Extractor<'t> {
     ) {
         let by_server: HashMap<usize, usize> =
             made.iter().map(|m| (m.server, m.endpoint)).collect();
+        let server_of: HashMap<usize, usize> =
+            made.iter().map(|m| (m.endpoint, m.server)).collect();
+        // The defaults' own settings, before this pass changes any endpoint.
+        let own: HashMap<usize, Decided> = made
+            .iter()
+            .map(|m| {
+                (
+                    m.endpoint,
+                    Decided::of(&self.model.endpoints[m.endpoint].tls),
+                )
+            })
+            .collect();
+        let protocols = self.target < PER_SERVER_PROTOCOLS;
+        let mut seen = HashSet::default();
         for m in made {
-            let Some(&def) = default_of.get(&m.socket) else {
-                continue;
-            };
-            if def == m.server {
-                continue;
+            // Sockets grouped by what decides them: (default endpoint, sockets).
+            let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+            for socket in &m.sockets {
+                let def_ep = default_of
+                    .get(socket)
+                    .and_then(|d| by_server.get(d))
+                    .copied()
+                    .unwrap_or(m.endpoint);
+                let decided = own[&def_ep].with(&own[&m.endpoint], protocols);
+                match groups
+                    .iter_mut()
+                    .find(|(d, _)| own[d].with(&own[&m.endpoint], protocols) == decided)
+                {
+                    Some((_, list)) => list.push(socket.clone()),
+                    None => groups.push((def_ep, vec![socket.clone()])),
+                }
             }
-            let Some(&def_ep) = by_server.get(&def) else {
-                continue;
-            };
-            let Some(theirs) = self.model.endpoints[def_ep].tls.protocols.clone() else {
-                continue;
-            };
-            let def_span = self.model.endpoints[def_ep].span;
-            let def_label = servers[def].label.clone();
-            let socket = m.socket.trim_end_matches(" quic").to_owned();
-            let ep = &mut self.model.endpoints[m.endpoint];
+            let original = (groups.len() > 1).then(|| self.model.endpoints[m.endpoint].clone());
+            for (n, (def_ep, sockets)) in groups.into_iter().enumerate() {
+                let target = if n == 0 {
+                    m.endpoint
+                } else {
+                    let Some(mut e) = original.clone() else { break };
+                    let shown: Vec<&str> = sockets
+                        .iter()
+                        .map(|s| s.trim_end_matches(" quic"))
+                        .collect();
+                    e.name = format!("{} on {}", e.name, shown.join(", ")).into();
+                    e.key = self.unique_key(format!("{}@{}", e.key, shown.join(",")));
+                    self.model.endpoints.push(e);
+                    self.model.endpoints.len() - 1
+                };
+                self.model.endpoints[target].sockets.clone_from(&sockets);
+                if n == 0 && sockets.len() < m.sockets.len() {
+                    let shown: Vec<&str> = sockets
+                        .iter()
+                        .map(|s| s.trim_end_matches(" quic"))
+                        .collect();
+                    let e = &mut self.model.endpoints[target];
+                    e.name = format!("{} on {}", e.name, shown.join(", ")).into();
+                }
+                if def_ep == m.endpoint {
+                    continue;
+                }
+                let def_server = server_of.get(&def_ep).copied().unwrap_or(m.server);
+                let socket = sockets[0].trim_end_matches(" quic").to_owned();
+                let label = servers[def_server].label.clone();
+                // One finding per ignored directive, however many sockets ignore it.
+                self.take_from_default(m, target, (def_ep, &label), &socket, protocols, &mut seen);
+            }
+        }
+    }
+
+    /// Puts the default server's protocols, TLS 1.3 suites and groups on endpoint `target`,
+    /// with a note, and reports the server's own differing values as ineffective.
+    fn take_from_default(
+        &mut self,
+        m: &Made,
+        target: usize,
+        (def_ep, def_label): (usize, &str),
+        socket: &str,
+        protocols: bool,
+        seen: &mut HashSet<Span>,
+    ) {
+        let def_span = self.model.endpoints[def_ep].span;
+        let def = self.model.endpoints[def_ep].tls.clone();
+        let version = self.target;
+        let own_protocols = m.own_protocols.map(|id| self.d(id).span);
+        let mut found: Vec<Observation> = Vec::new();
+        let ep = &mut self.model.endpoints[target];
+        let related = format!("default server for {socket}");
+        if protocols && let Some(theirs) = def.protocols {
             let mine = ep.tls.protocols.clone();
-            let note = format!(
-                "nginx {} takes the protocols from the default server for {socket} (`server {def_label}`), not from this server (fixed in 1.29.2)",
-                self.target
-            );
             let mut eff = theirs.as_inherited();
-            eff.set_note(note);
-            eff.push_related(def_span, format!("default server for {socket}"));
+            eff.set_note(format!(
+                "nginx {version} takes the protocols from the default server for {socket} (`server {def_label}`), not from this server (fixed in 1.29.2)"
+            ));
+            eff.push_related(def_span, related.clone());
             let differs = mine.as_ref().is_some_and(|p| p.value != eff.value);
             ep.tls.protocols = Some(eff);
-            let key = ep.key.clone();
-            if differs && let Some(own) = m.own_protocols {
-                let d = self.d(own);
-                let o = Observation::new(
-                    ObservationKind::Ineffective,
-                    d.span,
-                    format!(
-                        "`ssl_protocols` has no effect in a server that is not the default server for {socket} (nginx {} before 1.29.2 takes protocols from the default server)",
-                        self.target
-                    ),
-                )
-                .help(format!(
-                    "set `ssl_protocols` in the default server for {socket}, or at `http` level"
-                ))
-                .label(def_span, format!("the default server for {socket} decides the protocols"))
-                .key(key);
-                let mut o = o;
-                o.endpoint = Some(m.endpoint);
-                self.observe(o);
+            if differs
+                && let Some(span) = own_protocols
+                && seen.insert(span)
+            {
+                found.push(
+                    Observation::new(
+                        ObservationKind::Ineffective,
+                        span,
+                        format!(
+                            "`ssl_protocols` has no effect in a server that is not the default server for {socket} (nginx {version} before 1.29.2 takes protocols from the default server)"
+                        ),
+                    )
+                    .help(format!(
+                        "set `ssl_protocols` in the default server for {socket}, or at `http` level"
+                    ))
+                    .label(def_span, format!("the default server for {socket} decides the protocols")),
+                );
             }
+        }
+        let why =
+            "OpenSSL fixes them from the default server's settings before the server name is known";
+        for (slot, theirs, what) in [
+            (&mut ep.tls.ciphersuites, def.ciphersuites, "TLS 1.3 suites"),
+            (&mut ep.tls.curves, def.curves, "key-exchange groups"),
+        ] {
+            let Some(theirs) = theirs else { continue };
+            let same = |p: &Setting<Vec<Named>>| {
+                p.value.len() == theirs.value.len()
+                    && p.value
+                        .iter()
+                        .zip(&theirs.value)
+                        .all(|(a, b)| a.name == b.name)
+            };
+            if slot.as_ref().is_some_and(same) {
+                continue;
+            }
+            let mine = slot.take();
+            let differs = mine.is_some();
+            let mut eff = theirs.as_inherited();
+            eff.set_note(format!(
+                "the {what} come from the default server for {socket} (`server {def_label}`): {why}"
+            ));
+            eff.push_related(def_span, related.clone());
+            *slot = Some(eff);
+            if differs
+                && let Some(mine) = mine
+                && mine.origin == crate::model::Origin::Set
+                && let Some(span) = mine.span
+                && seen.insert(span)
+            {
+                let directive = mine.directive.as_deref().unwrap_or("this setting");
+                found.push(
+                    Observation::new(
+                        ObservationKind::Ineffective,
+                        span,
+                        format!(
+                            "the {what} in `{directive}` have no effect in a server that is not the default server for {socket}: {why}"
+                        ),
+                    )
+                    .help(format!("set them in the default server for {socket}, or at `http` level"))
+                    .label(def_span, format!("the default server for {socket} decides the {what}")),
+                );
+            }
+        }
+        let key = ep.key.clone();
+        for o in found {
+            let mut o = o.key(key.clone());
+            o.endpoint = Some(target);
+            self.observe(o);
         }
     }
 
