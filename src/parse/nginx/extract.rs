@@ -220,6 +220,8 @@ struct Made {
 struct Extractor<'t> {
     tree: &'t Tree,
     target: Version,
+    /// The OpenSSL nginx is built with (for a cipher string that `CipherString` overrides).
+    openssl: Version,
     model: Model,
     errors: Vec<ParseError>,
     reported: HashSet<(Span, String)>,
@@ -255,6 +257,7 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
     let mut x = Extractor {
         tree,
         target: options.targets.nginx,
+        openssl: options.targets.openssl,
         model: Model::default(),
         errors: Vec::new(),
         reported: HashSet::default(),
@@ -525,6 +528,7 @@ impl<'t> Extractor<'t> {
         Extractor {
             tree: self.tree,
             target: self.target,
+            openssl: self.openssl,
             model: Model::default(),
             errors: Vec::new(),
             reported: HashSet::default(),
@@ -1629,6 +1633,7 @@ impl<'t> Extractor<'t> {
                 }
                 "cipherstring" => {
                     let old = tls.ciphers.take();
+                    self.overridden_string(old.as_ref(), tls, endpoint, key);
                     let new =
                         Self::place(Ciphers::OpenSsl(cipher_string(arg)), span, found.own, &name)
                             .with_note(note);
@@ -1714,6 +1719,47 @@ impl<'t> Extractor<'t> {
     }
 
     /// Reports a written directive that an `ssl_conf_command` overrides.
+    /// nginx applies `ssl_ciphers` before `ssl_conf_command CipherString`: a string OpenSSL
+    /// rejects still stops nginx, and its `@SECLEVEL` stays in force unless the overriding
+    /// string sets its own.
+    fn overridden_string(
+        &mut self,
+        old: Option<&Setting<Ciphers>>,
+        tls: &mut TlsSettings,
+        endpoint: usize,
+        key: &str,
+    ) {
+        let Some(old) = old.filter(|o| !o.is_default()) else {
+            return;
+        };
+        let Ciphers::OpenSsl(cs) = &old.value else {
+            return;
+        };
+        let profile = crate::cipher::Profile::for_version(self.openssl.0, self.openssl.1);
+        let x = crate::cipher::expand(&cs.text, profile);
+        if let Some(err) = &x.error {
+            let mut o = Observation::new(
+                ObservationKind::InvalidValue,
+                old.span.unwrap_or_else(|| self.model.endpoints[endpoint].span),
+                format!(
+                    "nginx refuses to start: SSL_CTX_set_cipher_list(\"{}\") failed ({}); `ssl_conf_command CipherString` replaces the string only after that",
+                    cs.text, err.message
+                ),
+            )
+            .help("fix or remove this `ssl_ciphers`: nginx sets it before applying `ssl_conf_command`")
+            .key(key);
+            o.endpoint = Some(endpoint);
+            self.observe(o);
+        }
+        if let Some(level) = x.level_set
+            && tls.security_level.is_none()
+        {
+            tls.security_level = Some(old.with_value(level).with_note(format!(
+                "`@SECLEVEL={level}` of the overridden cipher string stays in force: `CipherString` changes the level only when it sets one"
+            )));
+        }
+    }
+
     fn overridden(
         &mut self,
         old: Option<(Option<Span>, bool, bool)>,
