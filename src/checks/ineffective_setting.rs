@@ -22,8 +22,14 @@ Reports TLS settings that the program silently ignores where they are written, s
 reader sees is not the value in force:
 - nginx before 1.29.2 takes `ssl_protocols` from the default server of an address:port; the
   same directive in another virtual server on that socket has no effect;
+- OpenSSL fixes the TLS 1.3 suites and the key-exchange groups from the default server's
+  settings before the server name is known, so `ssl_conf_command Ciphersuites` and
+  `ssl_ecdh_curve` in another virtual server on that socket have no effect (any nginx version);
 - nginx applies `ssl_conf_command` after `ssl_protocols`, `ssl_ciphers` and
-  `ssl_session_tickets`, so a `MinProtocol`, `CipherString` or `Options` command overrides them.
+  `ssl_session_tickets`, so a `MinProtocol`, `CipherString` or `Options` command overrides them;
+- protocols the TLS library cannot negotiate: SSL 2 and 3 (not built into OpenSSL 1.1.0 and
+  later), TLS 1.0 and 1.1 at security level 1 and up with OpenSSL 3 (their handshakes need
+  SHA-1 signatures), and versions no enabled suite works with. One finding per cause.
 
 ## Why is this bad
 A reviewer reads `ssl_protocols TLSv1.2 TLSv1.3;` in a virtual host and believes TLS 1.0 is

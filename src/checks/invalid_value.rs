@@ -25,6 +25,19 @@ YAML number or boolean where the program reads a string (`min_version: 1.2`, a C
 value `ssl-session-tickets: true`), or a minimum version above the maximum. The help line
 lists the spellings the program accepts.
 
+For OpenSSL-based servers it also reports configurations the server refuses as a whole, as
+the real programs do (checked by live handshakes against nginx, Postfix and Dovecot):
+- a certificate or DH key below the security level (`@SECLEVEL=3` with a 2048-bit RSA key:
+  nginx stops with `ee key too small`; 1024-bit `ssl_dhparam` at Debian's level 2: `dh key too
+  small`; Dovecot fails every TLS connection);
+- a gap in the protocol list: OpenSSL uses only the lowest contiguous run of enabled versions,
+  and fails every handshake when no enabled suite works at its top (`ssl_protocols TLSv1
+  TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;`: "No ciphers enabled for max supported
+  SSL/TLS version"), or when no configured protocol can be negotiated at all;
+- an nginx `ssl_ciphers` that OpenSSL rejects, even when `ssl_conf_command CipherString`
+  replaces it (nginx sets it first).
+Other checks then leave such an endpoint alone: its settings never take effect.
+
 ## Why is this bad
 Some programs refuse to start or to load the new configuration, so a rollout fails. Worse,
 others silently ignore the value and keep their built-in default: Traefik looks versions up
