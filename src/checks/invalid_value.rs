@@ -32,8 +32,8 @@ the real programs do (checked by live handshakes against nginx, Postfix and Dove
   small`; Dovecot fails every TLS connection);
 - a gap in the protocol list: OpenSSL uses only the lowest contiguous run of enabled versions,
   and fails every handshake when no enabled suite works at its top (`ssl_protocols TLSv1
-  TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;`: "No ciphers enabled for max supported
-  SSL/TLS version"), or when no configured protocol can be negotiated at all;
+  TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;`: \"No ciphers enabled for max supported
+  SSL/TLS version\"), or when no configured protocol can be negotiated at all;
 - an nginx `ssl_ciphers` that OpenSSL rejects, even when `ssl_conf_command CipherString`
   replaces it (nginx sets it first).
 Other checks then leave such an endpoint alone: its settings never take effect.
