@@ -15,6 +15,8 @@
 //! `shared/reference/openssl-ciphers.md` §1.8.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::cipher::{self, Au, Kx, MinTls, Profile, Suite};
 use crate::material::{Fact, Facts};
@@ -40,12 +42,13 @@ pub struct Negotiable {
     pub protocols: Vec<crate::model::Protocol>,
     /// TLS ≤ 1.2 suites a client can negotiate, in the server's order (shared by every
     /// endpoint with the same list, so checks can memoise per list).
-    pub ciphers: std::sync::Arc<[&'static Suite]>,
-    /// TLS 1.3 suites a client can negotiate (IANA names), in the server's order.
-    pub ciphersuites: Vec<Cow<'static, str>>,
+    pub ciphers: Arc<[&'static Suite]>,
+    /// TLS 1.3 suites a client can negotiate (IANA names), in the server's order (shared
+    /// like `ciphers`).
+    pub ciphersuites: Arc<[Cow<'static, str>]>,
     /// Why the lists may hold more than a client can negotiate (a certificate or DH file
     /// that could not be read): empty when they are exact.
-    pub upper_bound: Vec<String>,
+    pub upper_bound: Vec<Arc<str>>,
     /// Why every handshake fails (or the program does not start), in the program's words.
     pub refused: Option<String>,
 }
@@ -54,26 +57,25 @@ pub struct Negotiable {
 /// records dead settings and refusals as observations.
 pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
     let cache = cipher::Cache::new();
-    let mut lists: std::collections::HashMap<Vec<u16>, std::sync::Arc<[&'static Suite]>> =
-        std::collections::HashMap::new();
+    let mut shared = Shared::default();
+    let default = {
+        let (l, why) = default_level(targets);
+        Setting::defaulted(l, why)
+    };
     let mut observations = Vec::new();
     for (i, e) in model.endpoints.iter_mut().enumerate() {
         if e.dialect == Dialect::App {
             continue;
         }
-        let (mut negotiable, level, found) = negotiate(e, facts, targets, &cache);
+        let (mut negotiable, level, found) =
+            negotiate(e, facts, (targets, &default), &cache, &mut shared);
         e.tls.security_level = Some(level);
         if e.tls.protocols.is_none() {
             // Nothing known to negotiate over (a client whose protocols the config does
             // not decide): leave the endpoint to the configured view.
             continue;
         }
-        let ids: Vec<u16> = negotiable.ciphers.iter().map(|s| s.id).collect();
-        negotiable.ciphers = std::sync::Arc::clone(
-            lists
-                .entry(ids)
-                .or_insert_with(|| std::sync::Arc::clone(&negotiable.ciphers)),
-        );
+        shared.intern(&mut negotiable);
         for mut o in found {
             o.endpoint = Some(i);
             if o.key.is_empty() {
@@ -84,6 +86,37 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
         e.negotiable = Some(Box::new(negotiable));
     }
     model.observations.extend(observations);
+}
+
+/// Lists and texts shared by every endpoint that has them (20,000 servers have a handful of
+/// distinct ones), so the checks' per-list memos hit and memory stays flat.
+#[derive(Default)]
+struct Shared {
+    /// Usable TLS ≤ 1.2 suites by (expansion address, level, DHE usable, ECDHE usable,
+    /// certificate authentications); the cipher cache keeps every expansion alive.
+    usable: HashMap<(usize, u8, bool, bool, Option<Vec<Au>>), Arc<[&'static Suite]>>,
+    suites: HashMap<Vec<Cow<'static, str>>, Arc<[Cow<'static, str>]>>,
+    texts: HashSet<Arc<str>>,
+}
+
+impl Shared {
+    fn intern(&mut self, n: &mut Negotiable) {
+        match self.suites.get(&n.ciphersuites[..]) {
+            Some(shared) => n.ciphersuites = Arc::clone(shared),
+            None => {
+                self.suites
+                    .insert(n.ciphersuites.to_vec(), Arc::clone(&n.ciphersuites));
+            }
+        }
+        for b in &mut n.upper_bound {
+            match self.texts.get(b) {
+                Some(shared) => *b = Arc::clone(shared),
+                None => {
+                    self.texts.insert(Arc::clone(b));
+                }
+            }
+        }
+    }
 }
 
 /// The security level OpenSSL uses when nothing in the config sets one.
@@ -109,25 +142,20 @@ pub fn default_level(targets: &Targets) -> (u8, String) {
 fn level_of(
     tls: &crate::model::TlsSettings,
     expansion: Option<&cipher::Expansion>,
-    targets: &Targets,
+    default: &Setting<u8>,
 ) -> Setting<u8> {
     match (expansion.and_then(|x| x.level_set), &tls.ciphers) {
         (Some(l), Some(c)) => c.with_value(l),
-        _ => match &tls.security_level {
-            Some(s) => s.clone(),
-            None => {
-                let (l, why) = default_level(targets);
-                Setting::defaulted(l, why)
-            }
-        },
+        _ => tls.security_level.as_ref().unwrap_or(default).clone(),
     }
 }
 
 fn negotiate(
     e: &Endpoint,
     facts: &Facts,
-    targets: &Targets,
+    (targets, default): (&Targets, &Setting<u8>),
     cache: &cipher::Cache,
+    shared: &mut Shared,
 ) -> (Negotiable, Setting<u8>, Vec<Observation>) {
     let profile = Profile::for_version(targets.openssl.0, targets.openssl.1);
     let tls = &e.tls;
@@ -137,7 +165,7 @@ fn negotiate(
         Some(Ciphers::OpenSsl(cs)) => Some(cache.expand(&cs.text, profile)),
         _ => None,
     };
-    let level = level_of(tls, expansion.as_deref(), targets);
+    let level = level_of(tls, expansion.as_deref(), default);
     let lvl = level.value.min(5);
     let min_bits = LEVEL_BITS[usize::from(lvl)];
     let openssl = targets.openssl;
@@ -153,7 +181,15 @@ fn negotiate(
     let (ec_group, any_group) =
         groups_usable(tls.curves.as_ref().map(|c| c.value.as_slice()), min_bits);
 
-    let usable12 = usable_tls12(&configured12, lvl, profile, dhe, ec_group, auths.as_deref());
+    let usable12: Arc<[&'static Suite]> = match &expansion {
+        Some(x) => {
+            let key = (Arc::as_ptr(x).addr(), lvl, dhe, ec_group, auths.clone());
+            Arc::clone(shared.usable.entry(key).or_insert_with(|| {
+                usable_tls12(&configured12, lvl, profile, dhe, ec_group, auths.as_deref()).into()
+            }))
+        }
+        None => usable_tls12(&configured12, lvl, profile, dhe, ec_group, auths.as_deref()).into(),
+    };
     let usable13: Vec<Cow<'static, str>> = if any_group {
         configured13
             .iter()
@@ -210,18 +246,26 @@ fn negotiate(
             .filter(|p| *p <= Protocol::TLSv1_2)
             .max();
         out.ciphers = match top12 {
-            Some(top) => usable12.into_iter().filter(|s| works_in(s, top)).collect(),
-            None => std::sync::Arc::from(Vec::new()),
+            // Every usable suite works in TLS 1.2: the shared list as it is.
+            Some(Protocol::TLSv1_2) => usable12,
+            Some(top) => usable12
+                .iter()
+                .copied()
+                .filter(|s| works_in(s, top))
+                .collect(),
+            None => Arc::from(Vec::new()),
         };
         if out.protocols.contains(&Protocol::TLSv1_3) {
-            out.ciphersuites = usable13;
+            out.ciphersuites = usable13.into();
         }
     } else {
         out.upper_bound.clear();
     }
     if e.side != Side::Server {
-        out.upper_bound
-            .push("an upstream connection: the upstream server's certificate and settings decide the rest".into());
+        out.upper_bound.push(
+            "an upstream connection: the upstream server's certificate and settings decide the rest"
+                .into(),
+        );
     }
     (out, level, found)
 }
@@ -238,7 +282,7 @@ fn usable_tls12(
 ) -> Vec<&'static Suite> {
     cipher::security_filter(configured, lvl, profile)
         .into_iter()
-        .filter(|s| !s.psk() && !s.srp())
+        .filter(|s| !s.psk() && !s.srp() && s.min_protocol != MinTls::Tls1_3)
         .filter(|s| match s.key_exchange {
             Kx::Dhe => dhe,
             Kx::Ecdhe => ec_group,
@@ -315,20 +359,20 @@ fn report_dead(
 }
 
 /// The suites as configured, before OpenSSL removes any: TLS ≤ 1.2 and TLS 1.3.
-fn configured_suites(
+fn configured_suites<'e>(
     tls: &crate::model::TlsSettings,
-    expansion: Option<&cipher::Expansion>,
-) -> (Vec<&'static Suite>, Vec<Cow<'static, str>>) {
-    let configured12: Vec<&'static Suite> = match (expansion, tls.ciphers.as_ref()) {
-        (Some(x), _) => x.suites.clone(),
+    expansion: Option<&'e cipher::Expansion>,
+) -> (Cow<'e, [&'static Suite]>, Vec<Cow<'static, str>>) {
+    let configured12: Cow<'e, [&'static Suite]> = match (expansion, tls.ciphers.as_ref()) {
+        (Some(x), _) => Cow::Borrowed(&x.suites),
         (None, Some(c)) => match &c.value {
             Ciphers::List(names) => names
                 .iter()
                 .filter_map(|n| cipher::lookup(&n.name))
                 .collect(),
-            Ciphers::OpenSsl(_) => Vec::new(),
+            Ciphers::OpenSsl(_) => Cow::Borrowed(&[]),
         },
-        (None, None) => Vec::new(),
+        (None, None) => Cow::Borrowed(&[]),
     };
     // No TLS 1.3 setting: the program leaves OpenSSL's default suites in place.
     let configured13: Vec<Cow<'static, str>> = match &tls.ciphersuites {
@@ -437,10 +481,13 @@ fn startup(
                 }
                 _ => {
                     auths = None;
-                    out.upper_bound.push(format!(
-                        "certificate {} was not read: suites are not matched to its key",
-                        c.value.display()
-                    ));
+                    out.upper_bound.push(
+                        format!(
+                            "certificate {} was not read: suites are not matched to its key",
+                            c.value.display()
+                        )
+                        .into(),
+                    );
                 }
             }
         }
@@ -478,10 +525,13 @@ fn startup(
                         );
                     }
                 }
-                _ => out.upper_bound.push(format!(
-                    "DH parameters {} were not read: DHE suites are assumed usable",
-                    path.display()
-                )),
+                _ => out.upper_bound.push(
+                    format!(
+                        "DH parameters {} were not read: DHE suites are assumed usable",
+                        path.display()
+                    )
+                    .into(),
+                ),
             },
         }
     }
