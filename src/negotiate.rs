@@ -88,18 +88,48 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
     model.observations.extend(observations);
 }
 
+/// What decides the usable TLS ≤ 1.2 suites of a cipher string's expansion.
+type UsableKey = (usize, u8, bool, bool, Option<Vec<Au>>);
+
 /// Lists and texts shared by every endpoint that has them (20,000 servers have a handful of
 /// distinct ones), so the checks' per-list memos hit and memory stays flat.
 #[derive(Default)]
 struct Shared {
     /// Usable TLS ≤ 1.2 suites by (expansion address, level, DHE usable, ECDHE usable,
     /// certificate authentications); the cipher cache keeps every expansion alive.
-    usable: HashMap<(usize, u8, bool, bool, Option<Vec<Au>>), Arc<[&'static Suite]>>,
+    usable: HashMap<UsableKey, Arc<[&'static Suite]>>,
     suites: HashMap<Vec<Cow<'static, str>>, Arc<[Cow<'static, str>]>>,
     texts: HashSet<Arc<str>>,
 }
 
 impl Shared {
+    /// The usable TLS ≤ 1.2 suites, memoised per expansion (lists not from a cipher string
+    /// are computed each time).
+    fn usable(
+        &mut self,
+        expansion: Option<&Arc<cipher::Expansion>>,
+        configured: &[&'static Suite],
+        (lvl, profile): (u8, Profile),
+        (dhe, ec_group): (bool, bool),
+        auths: Option<Vec<Au>>,
+    ) -> Arc<[&'static Suite]> {
+        let make = |auths: Option<&[Au]>| {
+            usable_tls12(configured, lvl, profile, dhe, ec_group, auths).into()
+        };
+        match expansion {
+            Some(x) => {
+                let key = (Arc::as_ptr(x).addr(), lvl, dhe, ec_group, auths);
+                if let Some(hit) = self.usable.get(&key) {
+                    return Arc::clone(hit);
+                }
+                let list: Arc<[&'static Suite]> = make(key.4.as_deref());
+                self.usable.insert(key, Arc::clone(&list));
+                list
+            }
+            None => make(auths.as_deref()),
+        }
+    }
+
     fn intern(&mut self, n: &mut Negotiable) {
         match self.suites.get(&n.ciphersuites[..]) {
             Some(shared) => n.ciphersuites = Arc::clone(shared),
@@ -181,24 +211,14 @@ fn negotiate(
     let (ec_group, any_group) =
         groups_usable(tls.curves.as_ref().map(|c| c.value.as_slice()), min_bits);
 
-    let usable12: Arc<[&'static Suite]> = match &expansion {
-        Some(x) => {
-            let key = (Arc::as_ptr(x).addr(), lvl, dhe, ec_group, auths.clone());
-            Arc::clone(shared.usable.entry(key).or_insert_with(|| {
-                usable_tls12(&configured12, lvl, profile, dhe, ec_group, auths.as_deref()).into()
-            }))
-        }
-        None => usable_tls12(&configured12, lvl, profile, dhe, ec_group, auths.as_deref()).into(),
-    };
-    let usable13: Vec<Cow<'static, str>> = if any_group {
-        configured13
-            .iter()
-            .filter(|n| cipher::tls13_lookup(n).is_some_and(|s| u32::from(s.bits) >= min_bits))
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let usable12 = shared.usable(
+        expansion.as_ref(),
+        &configured12,
+        (lvl, profile),
+        (dhe, ec_group),
+        auths,
+    );
+    let usable13 = usable_tls13(&configured13, any_group, min_bits);
 
     if out.refused.is_none() && expansion.as_ref().is_none_or(|x| x.error.is_none()) {
         sanity_check(
@@ -292,6 +312,22 @@ fn usable_tls12(
             auths
                 .is_none_or(|list| s.authentication == Au::Null || list.contains(&s.authentication))
         })
+        .collect()
+}
+
+/// The TLS 1.3 suites left: any group at the level is needed, and suites below it go.
+fn usable_tls13(
+    configured: &[Cow<'static, str>],
+    any_group: bool,
+    min_bits: u32,
+) -> Vec<Cow<'static, str>> {
+    if !any_group {
+        return Vec::new();
+    }
+    configured
+        .iter()
+        .filter(|n| cipher::tls13_lookup(n).is_some_and(|s| u32::from(s.bits) >= min_bits))
+        .cloned()
         .collect()
 }
 
