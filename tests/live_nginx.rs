@@ -100,9 +100,16 @@ fn random_configs_negotiate_what_show_says() {
         }
         report += &live::report(&format!("seed {seed} config {i}"), config, found);
     }
+    let mut refusals = std::collections::BTreeMap::<String, usize>::new();
+    for r in results.iter().filter(|r| !r.2.nginx_t_ok) {
+        // The message without the file position, to count refusals by cause.
+        let cause = r.2.nginx_t_error.split(" in PREFIX/").next().unwrap_or_default();
+        *refusals.entry(cause.replace("nginx: [emerg] ", "")).or_default() += 1;
+    }
     let summary = format!(
         "live nginx: {configs} configs (seed {seed}), {started} passed nginx -t and were probed \
-         at {probes} socket/name points, {failing} disagree ({by_kind:?}), {:.1} s",
+         at {probes} socket/name points, {failing} disagree ({by_kind:?}), {:.1} s\n\
+         nginx -t refusals: {refusals:#?}",
         started_at.elapsed().as_secs_f64()
     );
     // Not eprintln!: the harness would hide it when the test passes.
