@@ -17,6 +17,7 @@
 //! Not covered on this machine: stream servers (Debian's `nginx-light` ships no stream module),
 //! nginx ≥ 1.29.2's per-vhost protocols, and OpenSSL versions other than the installed one.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +29,9 @@ pub mod support;
 
 #[path = "support/live.rs"]
 pub mod live;
+
+/// One config's index, text, live result and disagreements.
+type Outcome = (usize, String, live::Live, Vec<live::Disagreement>);
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -48,15 +52,16 @@ fn random_configs_negotiate_what_show_says() {
     }
     let configs = usize::try_from(env_u64("TLSLINT_LIVE_CONFIGS", 100)).unwrap();
     let seed = env_u64("TLSLINT_LIVE_SEED", 15);
-    let jobs = usize::try_from(env_u64("TLSLINT_LIVE_JOBS", 2)).unwrap().max(1);
+    let jobs = usize::try_from(env_u64("TLSLINT_LIVE_JOBS", 2))
+        .unwrap()
+        .max(1);
     let record = std::env::var_os("TLSLINT_LIVE_RECORD").map(std::path::PathBuf::from);
     let started_at = Instant::now();
     let material = Material::generate();
     let client = live::client_ciphers();
     let ports = Ports::new(seed);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, String, live::Live, Vec<live::Disagreement>)>> =
-        Mutex::new(Vec::new());
+    let results: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..jobs {
             s.spawn(|| {
@@ -103,8 +108,14 @@ fn random_configs_negotiate_what_show_says() {
     let mut refusals = std::collections::BTreeMap::<String, usize>::new();
     for r in results.iter().filter(|r| !r.2.nginx_t_ok) {
         // The message without the file position, to count refusals by cause.
-        let cause = r.2.nginx_t_error.split(" in PREFIX/").next().unwrap_or_default();
-        *refusals.entry(cause.replace("nginx: [emerg] ", "")).or_default() += 1;
+        let cause =
+            r.2.nginx_t_error
+                .split(" in PREFIX/")
+                .next()
+                .unwrap_or_default();
+        *refusals
+            .entry(cause.replace("nginx: [emerg] ", ""))
+            .or_default() += 1;
     }
     let summary = format!(
         "live nginx: {configs} configs (seed {seed}), {started} passed nginx -t and were probed \
@@ -198,7 +209,7 @@ const PROTOCOL_NAMES: [&str; 4] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 /// A random config: 1-3 servers on 1-2 loopback ports (sometimes also on ::1), settings at
 /// http or server level.
 fn generate(rng: &mut Rng, ports: &Ports) -> String {
-    let ports: Vec<u16> = (0..1 + rng.below(2)).map(|_| ports.take()).collect();
+    let ports: Vec<u16> = (0..=rng.below(2)).map(|_| ports.take()).collect();
     let mut out = String::from(
         "daemon off;\nmaster_process off;\npid nginx.pid;\nevents {\n    worker_connections 64;\n}\n\
          http {\n    access_log off;\n    client_body_temp_path tmp_body;\n    proxy_temp_path tmp_proxy;\n    \
@@ -210,7 +221,7 @@ fn generate(rng: &mut Rng, ports: &Ports) -> String {
     }
     settings(rng, &mut out, "    ", 25);
     let mut defaults: Vec<String> = Vec::new();
-    for s in 0..1 + rng.below(3) {
+    for s in 0..=rng.below(3) {
         out += "    server {\n";
         let mut mine: Vec<u16> = ports.iter().copied().filter(|_| rng.chance(60)).collect();
         if mine.is_empty() {
@@ -229,11 +240,15 @@ fn generate(rng: &mut Rng, ports: &Ports) -> String {
                 } else {
                     ""
                 };
-                out += &format!("        listen {socket} ssl{default};\n");
+                let _ = writeln!(out, "        listen {socket} ssl{default};");
             }
         }
-        let alias = if rng.chance(20) { format!(" a{s}.test") } else { String::new() };
-        out += &format!("        server_name s{s}.test{alias};\n");
+        let alias = if rng.chance(20) {
+            format!(" a{s}.test")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "        server_name s{s}.test{alias};");
         if !http_cert || rng.chance(30) {
             cert(rng, &mut out, "        ");
         }
@@ -246,23 +261,34 @@ fn generate(rng: &mut Rng, ports: &Ports) -> String {
 
 fn cert(rng: &mut Rng, out: &mut String, indent: &str) {
     let stem = rng.pick(&live::CERTS).0;
-    *out += &format!("{indent}ssl_certificate {stem}.crt;\n{indent}ssl_certificate_key {stem}.key;\n");
+    let _ = writeln!(
+        out,
+        "{indent}ssl_certificate {stem}.crt;\n{indent}ssl_certificate_key {stem}.key;"
+    );
 }
 
 /// Each negotiation setting with probability `percent`.
 fn settings(rng: &mut Rng, out: &mut String, indent: &str, percent: u64) {
     if rng.chance(percent) {
-        let mut list: Vec<&str> = PROTOCOL_NAMES.iter().copied().filter(|_| rng.chance(50)).collect();
+        let mut list: Vec<&str> = PROTOCOL_NAMES
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(50))
+            .collect();
         if list.is_empty() {
             list.push(*rng.pick(&PROTOCOL_NAMES));
         }
-        *out += &format!("{indent}ssl_protocols {};\n", list.join(" "));
+        let _ = writeln!(out, "{indent}ssl_protocols {};", list.join(" "));
     }
     if rng.chance(percent) {
-        *out += &format!("{indent}ssl_ciphers '{}';\n", rng.pick(&CIPHERS));
+        let _ = writeln!(out, "{indent}ssl_ciphers '{}';", rng.pick(&CIPHERS));
     }
     if rng.chance(percent / 2) {
-        let mut suites: Vec<&str> = live::TLS13_SUITES.iter().copied().filter(|_| rng.chance(40)).collect();
+        let mut suites: Vec<&str> = live::TLS13_SUITES
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(40))
+            .collect();
         if suites.is_empty() {
             suites.push(*rng.pick(&live::TLS13_SUITES));
         }
@@ -270,19 +296,27 @@ fn settings(rng: &mut Rng, out: &mut String, indent: &str, percent: u64) {
         for i in (1..suites.len()).rev() {
             suites.swap(i, rng.below(i + 1));
         }
-        *out += &format!("{indent}ssl_conf_command Ciphersuites {};\n", suites.join(":"));
+        let _ = writeln!(
+            out,
+            "{indent}ssl_conf_command Ciphersuites {};",
+            suites.join(":")
+        );
     }
     if rng.chance(percent / 3) {
-        *out += &format!("{indent}ssl_conf_command CipherString '{}';\n", rng.pick(&CIPHERS));
+        let _ = writeln!(
+            out,
+            "{indent}ssl_conf_command CipherString '{}';",
+            rng.pick(&CIPHERS)
+        );
     }
     if rng.chance(percent) {
-        *out += &format!("{indent}ssl_ecdh_curve {};\n", rng.pick(&CURVES));
+        let _ = writeln!(out, "{indent}ssl_ecdh_curve {};", rng.pick(&CURVES));
     }
     if rng.chance(percent / 2) {
-        *out += &format!("{indent}ssl_dhparam {}.pem;\n", rng.pick(&live::DHS));
+        let _ = writeln!(out, "{indent}ssl_dhparam {}.pem;", rng.pick(&live::DHS));
     }
     if rng.chance(percent / 3) {
         let on = if rng.chance(50) { "on" } else { "off" };
-        *out += &format!("{indent}ssl_prefer_server_ciphers {on};\n");
+        let _ = writeln!(out, "{indent}ssl_prefer_server_ciphers {on};");
     }
 }

@@ -71,6 +71,9 @@ fn known_failing_names_exist() {
         .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     for k in KNOWN_FAILING {
-        assert!(names.iter().any(|n| n == k), "KNOWN_FAILING names no fixture: {k}");
+        assert!(
+            names.iter().any(|n| n == k),
+            "KNOWN_FAILING names no fixture: {k}"
+        );
     }
 }

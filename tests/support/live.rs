@@ -234,10 +234,21 @@ pub fn points(config: &str) -> Vec<Point> {
         }
         if in_server {
             if let Some(rest) = line.strip_prefix("listen ") {
-                sockets.push(rest.split_whitespace().next().unwrap().trim_end_matches(';').into());
+                sockets.push(
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap()
+                        .trim_end_matches(';')
+                        .into(),
+                );
             }
             if let Some(rest) = line.strip_prefix("server_name ") {
-                name = rest.split_whitespace().next().unwrap().trim_end_matches(';').into();
+                name = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(';')
+                    .into();
             }
             depth += line.matches('{').count();
             depth -= line.matches('}').count();
@@ -392,7 +403,10 @@ fn start(prefix: &Path, points: &[Point]) -> Running {
         {
             return running;
         }
-        assert!(Instant::now() < deadline, "nginx did not listen within 10 s");
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not listen within 10 s"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -483,7 +497,12 @@ fn handshake(point: &Point, version: &str, ciphers: &str, suites: &str) -> Optio
         std::thread::sleep(Duration::from_millis(2));
     }
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     if !stderr.contains("CONNECTION ESTABLISHED") {
         return None;
     }
@@ -549,10 +568,14 @@ pub fn compare(t: &Tlslint, live: &Live) -> Vec<Disagreement> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|f| {
-            f["severity"] == "error" && REJECT_RULES.iter().any(|r| f["rule"] == *r)
+        .filter(|f| f["severity"] == "error" && REJECT_RULES.iter().any(|r| f["rule"] == *r))
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f["rule"].as_str().unwrap_or(""),
+                f["message"].as_str().unwrap_or("")
+            )
         })
-        .map(|f| format!("{}: {}", f["rule"].as_str().unwrap_or(""), f["message"].as_str().unwrap_or("")))
         .collect();
     if !live.nginx_t_ok {
         if t.check_exit != 2 && rejects.is_empty() {
@@ -585,7 +608,9 @@ pub fn compare(t: &Tlslint, live: &Live) -> Vec<Disagreement> {
         let at = format!("{} SNI {}", p.point.socket, p.point.sni);
         let matching: Vec<&Value> = endpoints
             .iter()
-            .filter(|e| has(&e["sockets"], &p.point.socket) && has(&e["server_names"], &p.point.sni))
+            .filter(|e| {
+                has(&e["sockets"], &p.point.socket) && has(&e["server_names"], &p.point.sni)
+            })
             .collect();
         let [e] = matching.as_slice() else {
             out.push(Disagreement {
@@ -597,7 +622,11 @@ pub fn compare(t: &Tlslint, live: &Live) -> Vec<Disagreement> {
             continue;
         };
         let refused = !e["refused"].is_null();
-        let protocols = if refused { Vec::new() } else { sorted(&e["protocols"]) };
+        let protocols = if refused {
+            Vec::new()
+        } else {
+            sorted(&e["protocols"])
+        };
         let mut live_protocols = p.protocols.clone();
         live_protocols.sort();
         if protocols != live_protocols {
@@ -618,7 +647,13 @@ pub fn compare(t: &Tlslint, live: &Live) -> Vec<Disagreement> {
         }
         let both13 = |list: &[String]| list.iter().any(|p| p == "TLSv1.3");
         if both13(&protocols) && both13(&live_protocols) {
-            set_diff(&mut out, "ciphersuites", &at, &sorted(&e["ciphersuites"]), &p.ciphersuites);
+            set_diff(
+                &mut out,
+                "ciphersuites",
+                &at,
+                &sorted(&e["ciphersuites"]),
+                &p.ciphersuites,
+            );
         }
     }
     out
@@ -639,7 +674,13 @@ fn sorted(list: &Value) -> Vec<String> {
     v
 }
 
-fn set_diff(out: &mut Vec<Disagreement>, what: &'static str, at: &str, tl: &[String], live: &[String]) {
+fn set_diff(
+    out: &mut Vec<Disagreement>,
+    what: &'static str,
+    at: &str,
+    tl: &[String],
+    live: &[String],
+) {
     if tl == live {
         return;
     }
@@ -659,7 +700,11 @@ pub fn report(name: &str, config: &str, found: &[Disagreement]) -> String {
     use std::fmt::Write as _;
     let mut s = format!("=== {name}: {} disagreement(s)\n", found.len());
     for d in found {
-        let _ = writeln!(s, "  [{}] {}\n    tlslint: {}\n    live:    {}", d.what, d.at, d.tlslint, d.live);
+        let _ = writeln!(
+            s,
+            "  [{}] {}\n    tlslint: {}\n    live:    {}",
+            d.what, d.at, d.tlslint, d.live
+        );
     }
     let _ = writeln!(s, "  config:");
     for line in config.lines() {
@@ -682,7 +727,11 @@ pub fn record(dir: &Path, config: &str, material: &Material, live: &Live) {
 pub fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live/nginx");
     let mut out: Vec<PathBuf> = std::fs::read_dir(root)
-        .map(|d| d.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect())
+        .map(|d| {
+            d.map(|e| e.unwrap().path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
