@@ -204,6 +204,10 @@ const CURVES: [&str; 8] = [
     "ffdhe2048:X25519",
 ];
 
+/// `dh1024.pem` fails `nginx -t` at the default level, so it is drawn a third of the time
+/// to leave most configs startable.
+const DH_FILES: [&str; 3] = ["dh2048", "dh2048", "dh1024"];
+
 const PROTOCOL_NAMES: [&str; 4] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 
 /// A random config: 1-3 servers on 1-2 loopback ports (sometimes also on ::1), settings at
@@ -313,7 +317,7 @@ fn settings(rng: &mut Rng, out: &mut String, indent: &str, percent: u64) {
         let _ = writeln!(out, "{indent}ssl_ecdh_curve {};", rng.pick(&CURVES));
     }
     if rng.chance(percent / 2) {
-        let _ = writeln!(out, "{indent}ssl_dhparam {}.pem;", rng.pick(&live::DHS));
+        let _ = writeln!(out, "{indent}ssl_dhparam {}.pem;", rng.pick(&DH_FILES));
     }
     if rng.chance(percent / 3) {
         let on = if rng.chance(50) { "on" } else { "off" };
