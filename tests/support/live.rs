@@ -150,9 +150,13 @@ impl Material {
     }
 
     /// Copies the public files `config` names (certificates and DH files, never keys) into
-    /// `dest`, so a recorded case can be read by tlslint without nginx.
+    /// `dest`, so a recorded case can be read by tlslint without nginx. Files already there
+    /// stay: a re-recorded fixture keeps its certificate (only the key type and size matter).
     pub fn copy_public(&self, config: &str, dest: &Path) {
         for name in public_files(config) {
+            if dest.join(&name).exists() {
+                continue;
+            }
             std::fs::copy(self.dir.path().join(&name), dest.join(&name)).unwrap();
         }
     }
