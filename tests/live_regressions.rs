@@ -18,12 +18,6 @@ pub mod live;
 /// Fixtures tlslint disagrees with today (issue 15), each with the cause: remove a name
 /// when the model is fixed.
 const KNOWN_FAILING: &[&str] = &[
-    // TLS 1.3 suites come from the default server of the address:port.
-    "tls13-suites-from-default-server",
-    // Protocols per socket: on [::1] the default server is another server.
-    "dual-stack-other-default",
-    // Groups (ssl_ecdh_curve) come from the default server.
-    "groups-from-default-server",
     // `ssl_conf_command` runs after the certificate and DH file are loaded, so its
     // @SECLEVEL neither refuses (level 3 with RSA 2048) nor rescues (level 0 with DH 1024) them.
     "conf-command-seclevel0-after-dh",
