@@ -279,27 +279,20 @@ fn run(case: &Case, dir: &Path) -> Outcome {
     let instance = Instance {
         dir: dir.to_path_buf(),
     };
-    let start = Command::new("postfix")
-        .arg("-c")
-        .arg(dir)
-        .arg("start")
-        .output()
-        .expect("run postfix start");
+    let start =
+        live_mail::start_daemon(Command::new("postfix").arg("-c").arg(dir).arg("start"), dir);
     let log = dir.join("maillog");
-    let started = if start.status.success()
-        && case
-            .targets
-            .iter()
-            .all(|t| live_mail::wait_port(&t.host, t.port, Duration::from_secs(10)))
-    {
-        Ok(())
-    } else {
-        Err(format!(
-            "postfix start exited {}: {}",
-            start.status,
-            live_mail::log_evidence(&log).join(" | ")
-        ))
-    };
+    let started =
+        if start.0.success() && live_mail::wait_any(&case.targets, Duration::from_secs(10)) {
+            Ok(())
+        } else {
+            Err(format!(
+                "postfix start exited {}: {} {}",
+                start.0,
+                start.1,
+                live_mail::log_evidence(&log).join(" | ")
+            ))
+        };
     let live = if started.is_ok() {
         live_mail::probe_all(&case.targets, live_mail::jobs())
     } else {

@@ -230,6 +230,40 @@ pub fn wait_port(host: &str, port: u16, within: Duration) -> bool {
     false
 }
 
+/// Runs a command that daemonizes: its output goes to a file in `dir`, not a pipe (the
+/// daemon would inherit the pipe and `output()` would wait for it forever). The exit status
+/// and what it printed.
+pub fn start_daemon(cmd: &mut Command, dir: &Path) -> (std::process::ExitStatus, String) {
+    let path = dir.join("start.out");
+    let file = std::fs::File::create(&path).expect("create start.out");
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().expect("dup start.out"))
+        .stderr(file)
+        .status()
+        .expect("start daemon");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    (status, text.trim().to_owned())
+}
+
+/// Waits until one target accepts, then gives the others a moment: a listener the server
+/// does not open (Dovecot skips `ssl = yes` listeners under global `ssl = no`) is probed
+/// and simply negotiates nothing.
+pub fn wait_any(targets: &[Target], within: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if targets
+            .iter()
+            .any(|t| wait_port(&t.host, t.port, Duration::from_millis(1)))
+        {
+            std::thread::sleep(Duration::from_millis(300));
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
 /// Stops a daemon's master process by the pid in `pid_file` and waits (bounded) for it to
 /// go; the test started it, so only that pid is signalled.
 pub fn stop_pid_file(pid_file: &Path) {
