@@ -320,17 +320,20 @@ pub struct Live {
     pub ciphers: Vec<String>,
     /// TLS 1.3 suites (IANA names) that completed a handshake alone.
     pub ciphersuites: Vec<String>,
+    /// Facts seen while probing that the comparison does not judge.
+    pub notes: Vec<String>,
 }
 
 impl Live {
     /// No handshake at all.
     pub fn is_empty(&self) -> bool {
+        // Notes alone do not make a handshake.
         self.protocols.is_empty()
     }
 
     /// The recorded form.
     pub fn to_json(&self) -> Value {
-        json!({"protocols": self.protocols, "ciphers": self.ciphers, "ciphersuites": self.ciphersuites})
+        json!({"protocols": self.protocols, "ciphers": self.ciphers, "ciphersuites": self.ciphersuites, "notes": self.notes})
     }
 
     /// Reads the recorded form.
@@ -339,6 +342,7 @@ impl Live {
             protocols: strings(&v["protocols"]),
             ciphers: strings(&v["ciphers"]),
             ciphersuites: strings(&v["ciphersuites"]),
+            notes: strings(&v["notes"]),
         }
     }
 }
@@ -364,14 +368,26 @@ pub fn probe(target: &Target) -> Live {
         .find(|(n, _)| live.protocols.iter().any(|p| p == n))
     {
         // One handshake per accepted suite plus one; bounded by the client's suite count.
+        let mut no_dhe = false;
         for _ in 0..200 {
             let mut cipher = CLIENT_ALL.to_owned();
             for c in &live.ciphers {
                 let _ = write!(cipher, ":!{c}");
             }
+            if no_dhe {
+                cipher.push_str(":!kDHE");
+            }
             cipher.push_str(":@SECLEVEL=0");
             match handshake(target, &[flag, "-cipher", &cipher]) {
                 Some((_, suite)) if !live.ciphers.contains(&suite) => live.ciphers.push(suite),
+                // Dovecot without `ssl_dh` picks a DHE suite the client prefers and then
+                // aborts the handshake ("no DH parameters provided") instead of choosing
+                // another suite: go on without DHE and note it.
+                None if !no_dhe => {
+                    no_dhe = true;
+                    live.notes
+                        .push("a handshake failed; enumeration continued without kDHE".into());
+                }
                 _ => break,
             }
         }
