@@ -62,7 +62,11 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator for `seed` (any value, zero included).
     pub fn new(seed: u64) -> Self {
-        Rng((seed ^ 0x9E37_79B9_7F4A_7C15) | 1)
+        // One splitmix64 step, so neighbouring seeds give unrelated states (and never 0).
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Rng((z ^ (z >> 31)) | 1)
     }
 
     /// The next 64 random bits.
