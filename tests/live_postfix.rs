@@ -8,6 +8,7 @@
 //! has its own config, queue and data directories under a temporary directory, logs to a
 //! file there (`maillog_file`, no syslog), and is stopped by its master pid even on panic.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -150,7 +151,9 @@ fn generate(seed: u64) -> Case {
         0 => main
             .push_str("smtpd_tls_cert_file = @DIR@/rsa.pem\nsmtpd_tls_key_file = @DIR@/rsa.key\n"),
         1 => {
-            main.push_str("smtpd_tls_cert_file = @DIR@/ec.pem\nsmtpd_tls_key_file = @DIR@/ec.key\n")
+            main.push_str(
+                "smtpd_tls_cert_file = @DIR@/ec.pem\nsmtpd_tls_key_file = @DIR@/ec.key\n",
+            );
         }
         _ => main.push_str(
             "smtpd_tls_cert_file = @DIR@/rsa.pem\nsmtpd_tls_key_file = @DIR@/rsa.key\n\
@@ -158,9 +161,9 @@ fn generate(seed: u64) -> Case {
         ),
     }
     let level = if rng.chance(60) { "may" } else { "encrypt" };
-    main.push_str(&format!("smtpd_tls_security_level = {level}\n"));
+    let _ = writeln!(main, "smtpd_tls_security_level = {level}");
     for (name, value) in settings(&mut rng, 5) {
-        main.push_str(&format!("{name} = {value}\n"));
+        let _ = writeln!(main, "{name} = {value}");
     }
     let ports = live_mail::free_ports(3);
     let mut master = String::new();
@@ -168,7 +171,7 @@ fn generate(seed: u64) -> Case {
     let services = if rng.chance(50) { 3 } else { 2 };
     for (n, port) in ports.iter().take(services).enumerate() {
         let service = format!("127.0.0.1:{port}");
-        master.push_str(&format!("{service} inet n - n - - smtpd\n"));
+        let _ = writeln!(master, "{service} inet n - n - - smtpd");
         let wrapper = n == 1;
         if wrapper {
             master.push_str(if rng.chance(50) {
@@ -180,14 +183,14 @@ fn generate(seed: u64) -> Case {
         let overrides = if n == 0 { rng.below(2) } else { rng.below(4) };
         for (name, value) in settings(&mut rng, overrides) {
             if value.contains(' ') || rng.chance(30) {
-                master.push_str(&format!("  -o {{ {name} = {value} }}\n"));
+                let _ = writeln!(master, "  -o {{ {name} = {value} }}");
             } else {
-                master.push_str(&format!("  -o {name}={value}\n"));
+                let _ = writeln!(master, "  -o {name}={value}");
             }
         }
         if !wrapper && rng.chance(20) {
             let l = *rng.pick(&["may", "encrypt", "none"]);
-            master.push_str(&format!("  -o smtpd_tls_security_level={l}\n"));
+            let _ = writeln!(master, "  -o smtpd_tls_security_level={l}");
         }
         targets.push(Target {
             label: format!(
