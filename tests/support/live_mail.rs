@@ -362,7 +362,19 @@ pub fn probe(target: &Target) -> Live {
         if name == "TLSv1.3" {
             args.extend(["-ciphersuites", &all13]);
         }
-        if handshake(target, &args).is_some() {
+        let mut ok = handshake(target, &args).is_some();
+        if !ok && name != "TLSv1.3" {
+            // Dovecot without `ssl_dh` aborts when it selects a DHE suite (see below); a
+            // client without DHE still gets this protocol.
+            let cipher = format!("{CLIENT_ALL}:!kDHE:@SECLEVEL=0");
+            ok = handshake(target, &[flag, "-cipher", &cipher]).is_some();
+            if ok {
+                live.notes.push(format!(
+                    "{name}: the full offer failed, without kDHE it works"
+                ));
+            }
+        }
+        if ok {
             live.protocols.push(name.to_owned());
         }
     }
