@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the programs the differential tests
-# compare against (OpenSSL, Postfix's postconf, Dovecot's doveconf, nginx) without starting
-# any service, then runs every test. Tests that need a missing program skip with a message,
+# compare against (OpenSSL, Postfix's postconf, Dovecot's doveconf with its IMAP and POP3
+# servers, nginx) without starting any service (the live tests start private instances on
+# loopback themselves), then runs every test. Tests that need a missing program skip with a message,
 # except with CI=true (or 1), where they fail (tests/support/mod.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v postconf >/dev/null || need+=(postfix)
 command -v doveconf >/dev/null || need+=(dovecot-core)
+# The live Dovecot test (tests/live_dovecot.rs) runs IMAP and POP3 listeners.
+[ -x /usr/lib/dovecot/imap-login ] || need+=(dovecot-imapd)
+[ -x /usr/lib/dovecot/pop3-login ] || need+=(dovecot-pop3d)
 command -v nginx >/dev/null || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
