@@ -561,6 +561,10 @@ pub struct Endpoint {
     /// (filled in by [`crate::negotiate::apply`] for OpenSSL-based programs).
     #[serde(skip)]
     pub negotiable: Option<Box<crate::negotiate::Negotiable>>,
+    /// The endpoint whose settings OpenSSL uses before the server name is known (an nginx
+    /// virtual server's default server on the same socket).
+    #[serde(skip)]
+    pub handshake_default: Option<usize>,
 }
 
 impl Endpoint {
@@ -667,7 +671,11 @@ impl Model {
             return;
         }
         let base = self.endpoints.len();
-        self.endpoints.extend(other.endpoints);
+        self.endpoints
+            .extend(other.endpoints.into_iter().map(|mut e| {
+                e.handshake_default = e.handshake_default.map(|i| i + base);
+                e
+            }));
         self.observations
             .extend(other.observations.into_iter().map(|mut o| {
                 o.endpoint = o.endpoint.map(|i| i + base);

@@ -62,13 +62,26 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
         let (l, why) = default_level(targets);
         Setting::defaulted(l, why)
     };
+    let profile = Profile::for_version(targets.openssl.0, targets.openssl.1);
+    // OpenSSL's version-run check runs before the server name is known: a virtual server
+    // passes or fails it with its default server's settings.
+    let sanity: Vec<Option<(Observation, String)>> = model
+        .endpoints
+        .iter()
+        .map(|e| sanity_check(e, &cache, profile))
+        .collect();
     let mut observations = Vec::new();
     for (i, e) in model.endpoints.iter_mut().enumerate() {
         if e.dialect == Dialect::App {
             continue;
         }
+        let at = e.handshake_default.unwrap_or(i);
+        let pre = sanity
+            .get(at)
+            .and_then(Option::as_ref)
+            .map(|(o, msg)| (o, msg.as_str(), at == i));
         let (mut negotiable, level, found) =
-            negotiate(e, facts, (targets, &default), &cache, &mut shared);
+            negotiate(e, facts, (targets, &default, pre), &cache, &mut shared);
         e.tls.security_level = Some(level);
         if e.tls.protocols.is_none() {
             // Nothing known to negotiate over (a client whose protocols the config does
@@ -87,6 +100,10 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
     }
     model.observations.extend(observations);
 }
+
+/// The version-run check's refusal that applies to an endpoint: the observation, OpenSSL's
+/// words, and whether the endpoint reports it (false: its default server does).
+type Pre<'a> = (&'a Observation, &'a str, bool);
 
 /// What decides the usable TLS ≤ 1.2 suites of a cipher string's expansion.
 type UsableKey = (usize, u8, bool, bool, Option<Vec<Au>>);
@@ -183,7 +200,7 @@ fn level_of(
 fn negotiate(
     e: &Endpoint,
     facts: &Facts,
-    (targets, default): (&Targets, &Setting<u8>),
+    (targets, default, pre): (&Targets, &Setting<u8>, Option<Pre<'_>>),
     cache: &cipher::Cache,
     shared: &mut Shared,
 ) -> (Negotiable, Setting<u8>, Vec<Observation>) {
@@ -196,6 +213,11 @@ fn negotiate(
         _ => None,
     };
     let level = level_of(tls, expansion.as_deref(), default);
+    if expansion.as_ref().is_some_and(|x| x.error.is_some()) {
+        // OpenSSL rejects the string: `cipher-string-error` reports it, nothing negotiates.
+        out.refused = Some(e.dialect.on_rejected_ciphers().to_owned());
+        return (out, level, found);
+    }
     let lvl = level.value.min(5);
     let min_bits = LEVEL_BITS[usize::from(lvl)];
     let openssl = targets.openssl;
@@ -206,7 +228,8 @@ fn negotiate(
         .unwrap_or_default();
     let (configured12, configured13) = configured_suites(tls, expansion.as_deref());
 
-    let (auths, dhe) = startup(e, facts, lvl, min_bits, &mut out, &mut found);
+    let load = load_level(e, default, lvl);
+    let (auths, dhe) = startup(e, facts, (load, lvl), &mut out, &mut found);
     // Groups at the level: ECDHE needs an elliptic curve, TLS 1.3 any group.
     let (ec_group, any_group) =
         groups_usable(tls.curves.as_ref().map(|c| c.value.as_slice()), min_bits);
@@ -220,16 +243,15 @@ fn negotiate(
     );
     let usable13 = usable_tls13(&configured13, any_group, min_bits);
 
-    if out.refused.is_none() && expansion.as_ref().is_none_or(|x| x.error.is_none()) {
-        sanity_check(
-            tls,
-            &configured,
-            &configured12,
-            &configured13,
-            e.span,
-            &mut out,
-            &mut found,
-        );
+    // The version-run check, made on the default server's settings (`pre`) when the
+    // endpoint is a virtual server; reported once, by the endpoint whose settings fail it.
+    if out.refused.is_none()
+        && let Some((o, msg, own)) = pre
+    {
+        if own {
+            found.push(o.clone());
+        }
+        out.refused = Some(msg.to_owned());
     }
     if out.refused.is_none() {
         let mut dead: Vec<(Protocol, Dead)> = Vec::new();
@@ -313,6 +335,28 @@ fn usable_tls12(
                 .is_none_or(|list| s.authentication == Au::Null || list.contains(&s.authentication))
         })
         .collect()
+}
+
+/// The level in force when the program loads certificates and DH parameters. nginx loads
+/// them before it applies `ssl_conf_command`: a level that `CipherString` sets is checked
+/// against them only at handshake time.
+fn load_level(e: &Endpoint, default: &Setting<u8>, lvl: u8) -> u8 {
+    let late = e.dialect == Dialect::Nginx
+        && e.tls.ciphers.as_ref().is_some_and(|c| {
+            c.directive
+                .as_deref()
+                .is_some_and(|d| d.ends_with("_conf_command"))
+        });
+    if late {
+        e.tls
+            .security_level
+            .as_ref()
+            .unwrap_or(default)
+            .value
+            .min(5)
+    } else {
+        lvl
+    }
 }
 
 /// The TLS 1.3 suites left: any group at the level is needed, and suites below it go.
@@ -428,112 +472,65 @@ fn configured_suites<'e>(
 }
 
 /// OpenSSL's sanity check at the start of every handshake: the top of the lowest contiguous
-/// run of enabled versions needs a configured suite (before any filter).
+/// run of enabled versions needs a configured suite (before any filter). `None`: it passes,
+/// or the endpoint has nothing to check; else the refusal and OpenSSL's words.
 fn sanity_check(
-    tls: &crate::model::TlsSettings,
-    configured: &[Protocol],
-    configured12: &[&'static Suite],
-    configured13: &[Cow<'static, str>],
-    fallback: crate::source::Span,
-    out: &mut Negotiable,
-    found: &mut Vec<Observation>,
-) {
-    let run_top = lowest_run_top(configured);
-    let suite_at_top = run_top.is_some_and(|top| {
-        if top == Protocol::TLSv1_3 {
-            !configured13.is_empty()
-        } else {
-            configured12.iter().any(|s| works_in(s, top))
-        }
-    });
-    if let Some(top) = run_top
-        && !suite_at_top
-    {
-        let msg = "No ciphers enabled for max supported SSL/TLS version".to_owned();
-        let why = if configured.iter().any(|p| *p > top) {
-            format!(
-                "OpenSSL only uses the lowest contiguous run of enabled versions, which ends at {top}, and no enabled suite works with {top}"
-            )
-        } else {
-            format!("no enabled suite works with {top}, the highest enabled version")
-        };
-        found.push(
-            Observation::new(
-                ObservationKind::InvalidValue,
-                tls.protocols.as_ref().and_then(|p| p.span).unwrap_or(fallback),
-                format!("every TLS handshake fails: {why} (OpenSSL: \"{msg}\")"),
-            )
-            .help("enable a contiguous range of versions (e.g. `TLSv1.2 TLSv1.3`) that the cipher suites cover"),
-        );
-        out.refused = Some(msg);
+    e: &Endpoint,
+    cache: &cipher::Cache,
+    profile: Profile,
+) -> Option<(Observation, String)> {
+    let tls = &e.tls;
+    if e.dialect == Dialect::App {
+        return None;
     }
+    let configured = &tls.protocols.as_ref()?.value;
+    let expansion = match tls.ciphers.as_ref().map(|c| &c.value) {
+        Some(Ciphers::OpenSsl(cs)) => Some(cache.expand(&cs.text, profile)),
+        _ => None,
+    };
+    if expansion.as_ref().is_some_and(|x| x.error.is_some()) {
+        return None;
+    }
+    let (configured12, configured13) = configured_suites(tls, expansion.as_deref());
+    let top = lowest_run_top(configured)?;
+    let suite_at_top = if top == Protocol::TLSv1_3 {
+        !configured13.is_empty()
+    } else {
+        configured12.iter().any(|s| works_in(s, top))
+    };
+    if suite_at_top {
+        return None;
+    }
+    let msg = "No ciphers enabled for max supported SSL/TLS version".to_owned();
+    let why = if configured.iter().any(|p| *p > top) {
+        format!(
+            "OpenSSL only uses the lowest contiguous run of enabled versions, which ends at {top}, and no enabled suite works with {top}"
+        )
+    } else {
+        format!("no enabled suite works with {top}, the highest enabled version")
+    };
+    let o = Observation::new(
+        ObservationKind::InvalidValue,
+        tls.protocols.as_ref().and_then(|p| p.span).unwrap_or(e.span),
+        format!("every TLS handshake fails: {why} (OpenSSL: \"{msg}\")"),
+    )
+    .help("enable a contiguous range of versions (e.g. `TLSv1.2 TLSv1.3`) that the cipher suites cover");
+    Some((o, msg))
 }
 
-/// Startup refusals (a key below the level: `SSL_CTX_use_certificate`, `set_tmp_dh`), the
-/// authentications the certificates allow (`None`: not known), and whether DHE is usable.
-fn startup(
+/// Whether DHE is usable: DH parameters are needed (nginx and Dovecot load none by
+/// default; Postfix has its own), and parameters below the load level stop the program.
+fn dh_usable(
     e: &Endpoint,
     facts: &Facts,
-    lvl: u8,
-    min_bits: u32,
+    (load, lvl): (u8, u8),
     out: &mut Negotiable,
     found: &mut Vec<Observation>,
-) -> (Option<Vec<Au>>, bool) {
+) -> bool {
     let tls = &e.tls;
     let server = e.side == Side::Server;
-    let mut auths: Option<Vec<Au>> = Some(Vec::new());
-    if server {
-        for c in &tls.certificates {
-            match Facts::get(&facts.certs, e, &c.value) {
-                Some(Fact::Known(cert)) => {
-                    let (au, bits) = cert_security(&cert.key_type, cert.bits);
-                    if let Some(a) = au
-                        && let Some(list) = auths.as_mut()
-                    {
-                        list.push(a);
-                    }
-                    if lvl > 0 && bits < min_bits && out.refused.is_none() {
-                        let msg = refusal(
-                            e.dialect,
-                            "SSL_CTX_use_certificate",
-                            &c.value,
-                            "error:0A00018F:SSL routines::ee key too small",
-                        );
-                        out.refused = Some(msg.clone());
-                        found.push(
-                            Observation::new(
-                                ObservationKind::InvalidValue,
-                                c.span.unwrap_or(e.span),
-                                format!(
-                                    "the {}-bit {} key of this certificate is below security level {lvl} ({min_bits} bits): {msg}",
-                                    cert.bits, cert.key_type
-                                ),
-                            )
-                            .help(format!(
-                                "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {lvl}"
-                            )),
-                        );
-                    }
-                }
-                _ => {
-                    auths = None;
-                    out.upper_bound.push(
-                        format!(
-                            "certificate {} was not read: suites are not matched to its key",
-                            c.value.display()
-                        )
-                        .into(),
-                    );
-                }
-            }
-        }
-        if tls.certificates.is_empty() {
-            auths = None;
-        }
-    } else {
-        auths = None;
-    }
-    // DHE needs DH parameters (nginx and Dovecot load none by default; Postfix has its own).
+    let load_bits = LEVEL_BITS[usize::from(load)];
+    let min_bits = LEVEL_BITS[usize::from(lvl)];
     let mut dhe = true;
     if server && let Some(dh) = &tls.dh_params {
         match &dh.value {
@@ -541,7 +538,12 @@ fn startup(
             Some(path) => match Facts::get(&facts.dh, e, path) {
                 Some(Fact::Known(bits)) => {
                     let sec = ff_security_bits(*bits);
-                    if lvl > 0 && sec < min_bits && out.refused.is_none() {
+                    if sec >= load_bits && sec < min_bits {
+                        // Loaded at a lower level than the handshake's: DHE cannot use it.
+                        dhe = false;
+                    } else if load > 0 && sec < load_bits && out.refused.is_none() {
+                        let lvl = load;
+                        let min_bits = load_bits;
                         let msg = refusal(
                             e.dialect,
                             "SSL_CTX_set_tmp_dh",
@@ -571,6 +573,93 @@ fn startup(
             },
         }
     }
+    dhe
+}
+
+/// Startup refusals (a key below the level: `SSL_CTX_use_certificate`, `set_tmp_dh`), the
+/// authentications the certificates allow (`None`: not known), and whether DHE is usable.
+fn startup(
+    e: &Endpoint,
+    facts: &Facts,
+    (load, lvl): (u8, u8),
+    out: &mut Negotiable,
+    found: &mut Vec<Observation>,
+) -> (Option<Vec<Au>>, bool) {
+    let tls = &e.tls;
+    let load_bits = LEVEL_BITS[usize::from(load)];
+    let min_bits = LEVEL_BITS[usize::from(lvl)];
+    let server = e.side == Side::Server;
+    let mut auths: Option<Vec<Au>> = Some(Vec::new());
+    if server {
+        for c in &tls.certificates {
+            match Facts::get(&facts.certs, e, &c.value) {
+                Some(Fact::Known(cert)) => {
+                    let (au, bits) = cert_security(&cert.key_type, cert.bits);
+                    if let Some(a) = au
+                        && let Some(list) = auths.as_mut()
+                    {
+                        list.push(a);
+                    }
+                    if load > 0 && bits < load_bits && out.refused.is_none() {
+                        let lvl = load;
+                        let min_bits = load_bits;
+                        let msg = refusal(
+                            e.dialect,
+                            "SSL_CTX_use_certificate",
+                            &c.value,
+                            "error:0A00018F:SSL routines::ee key too small",
+                        );
+                        out.refused = Some(msg.clone());
+                        found.push(
+                            Observation::new(
+                                ObservationKind::InvalidValue,
+                                c.span.unwrap_or(e.span),
+                                format!(
+                                    "the {}-bit {} key of this certificate is below security level {lvl} ({min_bits} bits): {msg}",
+                                    cert.bits, cert.key_type
+                                ),
+                            )
+                            .help(format!(
+                                "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {lvl}"
+                            )),
+                        );
+                    } else if bits < min_bits && out.refused.is_none() {
+                        let msg = "every TLS handshake fails: no certificate is usable at the security level";
+                        out.refused = Some(msg.to_owned());
+                        found.push(
+                            Observation::new(
+                                ObservationKind::InvalidValue,
+                                c.span.unwrap_or(e.span),
+                                format!(
+                                    "the {}-bit {} key of this certificate is below security level {lvl} ({min_bits} bits), which `ssl_conf_command CipherString` sets after nginx loaded the certificate: {msg}",
+                                    cert.bits, cert.key_type
+                                ),
+                            )
+                            .help(format!(
+                                "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {lvl}"
+                            )),
+                        );
+                    }
+                }
+                _ => {
+                    auths = None;
+                    out.upper_bound.push(
+                        format!(
+                            "certificate {} was not read: suites are not matched to its key",
+                            c.value.display()
+                        )
+                        .into(),
+                    );
+                }
+            }
+        }
+        if tls.certificates.is_empty() {
+            auths = None;
+        }
+    } else {
+        auths = None;
+    }
+    let dhe = dh_usable(e, facts, (load, lvl), out, found);
     (auths, dhe)
 }
 

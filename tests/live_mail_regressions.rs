@@ -18,18 +18,11 @@ pub mod live_mail;
 pub mod support;
 
 /// Cases whose recording tlslint does not match yet, each with the cause.
-const KNOWN_FAILING: &[(&str, &str)] = &[
-    (
-        "postfix/empty-cipherlist-refuses",
-        "Postfix refuses every handshake (\"error setting cipher grade\", \"no cipher match\") \
-         when the composed TLS <= 1.2 cipher list is empty; tlslint still offers TLS 1.3",
-    ),
-    (
-        "dovecot/filter-conflict",
-        "Dovecot 2.3 refuses to start (\"Conflict in setting ssl_dh found from filter\") when \
+const KNOWN_FAILING: &[(&str, &str)] = &[(
+    "dovecot/filter-conflict",
+    "Dovecot 2.3 refuses to start (\"Conflict in setting ssl_dh found from filter\") when \
          `protocol imap {}` and `local IP {}` both set a setting; tlslint check reports no error",
-    ),
-];
+)];
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/live");

@@ -17,18 +17,7 @@ pub mod live;
 
 /// Fixtures tlslint disagrees with today (issue 15), each with the cause: remove a name
 /// when the model is fixed.
-const KNOWN_FAILING: &[&str] = &[
-    // `ssl_conf_command` runs after the certificate and DH file are loaded, so its
-    // @SECLEVEL neither refuses (level 3 with RSA 2048) nor rescues (level 0 with DH 1024) them.
-    "conf-command-seclevel0-after-dh",
-    "conf-command-seclevel3-after-cert",
-    // The usable-suite check for the lowest version run happens before SNI, with the
-    // default server's ciphers.
-    "run-check-uses-default-server",
-    // A server that is the default on 127.0.0.1 but not on [::1] keeps its own protocols on
-    // [::1]; nginx 1.22.1 uses the [::1] default server's (dead) ones there.
-    "dual-stack-crossed-defaults",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 #[test]
 fn show_matches_recorded_live_results() {

@@ -52,14 +52,17 @@ fn run_threads(
         .collect();
     let policy_name: Arc<str> = policy.name.as_str().into();
     // Entries without a scope (most) share these lists instead of each building its own.
-    // Endpoints the program refuses are reported by that refusal alone.
+    // Endpoints the program refuses are reported by that refusal alone (an observation, or
+    // `cipher-string-error` for a string OpenSSL rejects).
     let every_endpoint: Vec<&Endpoint> = model.endpoints.iter().filter(|e| !e.refused()).collect();
+    let all_endpoints: Vec<&Endpoint> = model.endpoints.iter().collect();
     let every_observation: Vec<&Observation> = model.observations.iter().collect();
     // One piece of work: part `k` of `n` of an entry's endpoints (the whole entry when
     // n is 1).
     let run_entry = |&(entry, severity): &(&crate::policy::Entry, Severity),
                      (k, n): (usize, usize),
                      ciphers: &cipher::Cache| {
+        let judges_refused = entry.check.name == "cipher-string-error";
         let (scoped_endpoints, scoped_observations): (Vec<&Endpoint>, Vec<&Observation>) =
             match &entry.scope {
                 None => (Vec::new(), Vec::new()),
@@ -67,7 +70,7 @@ fn run_threads(
                     model
                         .endpoints
                         .iter()
-                        .filter(|e| !e.refused() && scope.matches(e))
+                        .filter(|e| (judges_refused || !e.refused()) && scope.matches(e))
                         .collect(),
                     model
                         .observations
@@ -80,6 +83,7 @@ fn run_threads(
                 ),
             };
         let (endpoints, observations) = match &entry.scope {
+            None if judges_refused => (&all_endpoints[..], &every_observation[..]),
             None => (&every_endpoint[..], &every_observation[..]),
             Some(_) => (&scoped_endpoints[..], &scoped_observations[..]),
         };

@@ -309,10 +309,28 @@ fn withdraw(
     for &id in opaque {
         sources.redact(id);
     }
+    // Indices into the endpoint list shift: map old to new (dropped ones to none).
+    let mut next = 0;
+    let new_index: Vec<Option<usize>> = model
+        .endpoints
+        .iter()
+        .map(|e| {
+            (!opaque.contains(&e.span.file)).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
     model.endpoints.retain(|e| !opaque.contains(&e.span.file));
+    for e in &mut model.endpoints {
+        e.handshake_default = e.handshake_default.and_then(|i| new_index[i]);
+    }
     model
         .observations
         .retain(|o| !opaque.contains(&o.span.file));
+    for o in &mut model.observations {
+        o.endpoint = o.endpoint.and_then(|i| new_index[i]);
+    }
     for e in errors.iter_mut().filter(|e| opaque.contains(&e.span.file)) {
         e.message = format!(
             "{}; this included file does not parse, so its text is not shown",

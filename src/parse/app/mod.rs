@@ -279,6 +279,7 @@ impl Extractor<'_> {
             server_names: Vec::new(),
             tls: TlsSettings::default(),
             negotiable: None,
+            handshake_default: None,
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);

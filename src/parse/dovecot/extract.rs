@@ -55,6 +55,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
             server_names: Vec::new(),
             tls,
             negotiable: None,
+            handshake_default: None,
         });
     }
     for (i, scope) in scopes.iter().enumerate() {

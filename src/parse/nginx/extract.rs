@@ -173,6 +173,15 @@ struct ServerInfo<'t> {
     scope: Scope<'t>,
 }
 
+/// A default server's settings as written, before the default-server pass.
+#[derive(Clone)]
+struct Snapshot {
+    span: Span,
+    protocols: Option<Setting<Vec<Protocol>>>,
+    ciphersuites: Option<Setting<Vec<Named>>>,
+    curves: Option<Setting<Vec<Named>>>,
+}
+
 /// What the default server of a socket decides for every server on it (values only).
 #[derive(Clone, PartialEq)]
 struct Decided {
@@ -848,10 +857,29 @@ impl<'t> Extractor<'t> {
             })
             .collect();
         let protocols = self.target < PER_SERVER_PROTOCOLS;
-        let mut seen = HashSet::default();
+        // The default servers' settings as written, before any endpoint takes from another.
+        let mut snap: HashMap<usize, Snapshot> = HashMap::default();
+        for m in made {
+            for socket in &m.sockets {
+                if let Some(&d) = default_of.get(socket).and_then(|d| by_server.get(d)) {
+                    snap.entry(d).or_insert_with(|| {
+                        let e = &self.model.endpoints[d];
+                        Snapshot {
+                            span: e.span,
+                            protocols: e.tls.protocols.clone(),
+                            ciphersuites: e.tls.ciphersuites.clone(),
+                            curves: e.tls.curves.clone(),
+                        }
+                    });
+                }
+            }
+        }
+        // Which endpoint serves each (server, socket) once servers are split.
+        let mut at: HashMap<(usize, &str), usize> = HashMap::default();
+        let mut work: Vec<(&Made, usize, usize, &str)> = Vec::new();
         for m in made {
             // Sockets grouped by what decides them: (default endpoint, sockets).
-            let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+            let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
             for socket in &m.sockets {
                 let def_ep = default_of
                     .get(socket)
@@ -863,43 +891,54 @@ impl<'t> Extractor<'t> {
                     .iter_mut()
                     .find(|(d, _)| own[d].with(&own[&m.endpoint], protocols) == decided)
                 {
-                    Some((_, list)) => list.push(socket.clone()),
-                    None => groups.push((def_ep, vec![socket.clone()])),
+                    Some((_, list)) => list.push(socket),
+                    None => groups.push((def_ep, vec![socket])),
                 }
             }
             let original = (groups.len() > 1).then(|| self.model.endpoints[m.endpoint].clone());
             for (n, (def_ep, sockets)) in groups.into_iter().enumerate() {
+                let shown: Vec<&str> = sockets
+                    .iter()
+                    .map(|s| s.trim_end_matches(" quic"))
+                    .collect();
                 let target = if n == 0 {
                     m.endpoint
                 } else {
                     let Some(mut e) = original.clone() else { break };
-                    let shown: Vec<&str> = sockets
-                        .iter()
-                        .map(|s| s.trim_end_matches(" quic"))
-                        .collect();
                     e.name = format!("{} on {}", e.name, shown.join(", ")).into();
                     e.key = self.unique_key(format!("{}@{}", e.key, shown.join(",")));
                     self.model.endpoints.push(e);
                     self.model.endpoints.len() - 1
                 };
-                self.model.endpoints[target].sockets.clone_from(&sockets);
+                let e = &mut self.model.endpoints[target];
+                e.sockets = sockets.iter().map(|s| (*s).to_owned()).collect();
                 if n == 0 && sockets.len() < m.sockets.len() {
-                    let shown: Vec<&str> = sockets
-                        .iter()
-                        .map(|s| s.trim_end_matches(" quic"))
-                        .collect();
-                    let e = &mut self.model.endpoints[target];
                     e.name = format!("{} on {}", e.name, shown.join(", ")).into();
                 }
-                if def_ep == m.endpoint {
-                    continue;
+                for socket in &sockets {
+                    at.insert((m.server, socket), target);
                 }
-                let def_server = server_of.get(&def_ep).copied().unwrap_or(m.server);
-                let socket = sockets[0].trim_end_matches(" quic").to_owned();
-                let label = servers[def_server].label.clone();
-                // One finding per ignored directive, however many sockets ignore it.
-                self.take_from_default(m, target, (def_ep, &label), &socket, protocols, &mut seen);
+                if def_ep != m.endpoint {
+                    work.push((m, target, def_ep, sockets[0]));
+                }
             }
+        }
+        let mut seen = HashSet::default();
+        for (m, target, def_ep, socket) in work {
+            let def_server = server_of.get(&def_ep).copied().unwrap_or(m.server);
+            let label = servers[def_server].label.clone();
+            // What OpenSSL checks before the server name is known is the default's.
+            self.model.endpoints[target].handshake_default = at.get(&(def_server, socket)).copied();
+            let shown = socket.trim_end_matches(" quic").to_owned();
+            // One finding per ignored directive, however many sockets ignore it.
+            self.take_from_default(
+                m,
+                target,
+                (&snap[&def_ep], &label),
+                &shown,
+                protocols,
+                &mut seen,
+            );
         }
     }
 
@@ -909,13 +948,13 @@ impl<'t> Extractor<'t> {
         &mut self,
         m: &Made,
         target: usize,
-        (def_ep, def_label): (usize, &str),
+        (def, def_label): (&Snapshot, &str),
         socket: &str,
         protocols: bool,
         seen: &mut HashSet<Span>,
     ) {
-        let def_span = self.model.endpoints[def_ep].span;
-        let def = self.model.endpoints[def_ep].tls.clone();
+        let def_span = def.span;
+        let def = def.clone();
         let version = self.target;
         let own_protocols = m.own_protocols.map(|id| self.d(id).span);
         let mut found: Vec<Observation> = Vec::new();
@@ -1154,6 +1193,7 @@ impl<'t> Extractor<'t> {
             server_names: Vec::new(),
             tls,
             negotiable: None,
+            handshake_default: None,
         });
         endpoint
     }

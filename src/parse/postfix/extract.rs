@@ -154,6 +154,7 @@ pub(crate) fn endpoint(
             server_names: Vec::new(),
             tls,
             negotiable: None,
+            handshake_default: None,
         },
         observations: cx.obs,
     }
