@@ -285,26 +285,5 @@ fn run(case: &Case, dir: &Path) -> Outcome {
     let start =
         live_mail::start_daemon(Command::new("postfix").arg("-c").arg(dir).arg("start"), dir);
     let log = dir.join("maillog");
-    let started =
-        if start.0.success() && live_mail::wait_any(&case.targets, Duration::from_secs(10)) {
-            Ok(())
-        } else {
-            Err(format!(
-                "postfix start exited {}: {} {}",
-                start.0,
-                start.1,
-                live_mail::log_evidence(&log).join(" | ")
-            ))
-        };
-    let live = if started.is_ok() {
-        live_mail::probe_all(&case.targets, live_mail::jobs())
-    } else {
-        Vec::new()
-    };
-    drop(instance);
-    Outcome {
-        started,
-        live,
-        log: live_mail::log_evidence(&log),
-    }
+    live_mail::outcome(case, "postfix start", start, &log, instance)
 }

@@ -677,6 +677,38 @@ pub struct Case {
 }
 
 /// The outcome of running one case live.
+/// Waits for a just-started daemon's ports, probes every target, then stops it (by
+/// dropping `instance`, its stop guard).
+pub fn outcome<G>(
+    case: &Case,
+    what: &str,
+    start: (std::process::ExitStatus, String),
+    log: &Path,
+    instance: G,
+) -> Outcome {
+    let started = if start.0.success() && wait_any(&case.targets, Duration::from_secs(10)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} exited {}: {} {}",
+            start.0,
+            start.1,
+            log_evidence(log).join(" | ")
+        ))
+    };
+    let live = if started.is_ok() {
+        probe_all(&case.targets, jobs())
+    } else {
+        Vec::new()
+    };
+    drop(instance);
+    Outcome {
+        started,
+        live,
+        log: log_evidence(log),
+    }
+}
+
 pub struct Outcome {
     /// The server started (config accepted).
     pub started: Result<(), String>,
