@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[path = "support/live_mail.rs"]
 pub mod live_mail;
@@ -266,5 +266,5 @@ fn run(case: &Case, dir: &Path) -> Outcome {
         dir,
     );
     let log = dir.join("dovecot.log");
-    live_mail::outcome(case, "dovecot", start, &log, instance)
+    live_mail::outcome(case, "dovecot", &start, &log, instance)
 }

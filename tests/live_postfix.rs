@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[path = "support/live_mail.rs"]
 pub mod live_mail;
@@ -285,5 +285,5 @@ fn run(case: &Case, dir: &Path) -> Outcome {
     let start =
         live_mail::start_daemon(Command::new("postfix").arg("-c").arg(dir).arg("start"), dir);
     let log = dir.join("maillog");
-    live_mail::outcome(case, "postfix start", start, &log, instance)
+    live_mail::outcome(case, "postfix start", &start, &log, instance)
 }

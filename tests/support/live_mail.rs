@@ -682,7 +682,7 @@ pub struct Case {
 pub fn outcome<G>(
     case: &Case,
     what: &str,
-    start: (std::process::ExitStatus, String),
+    start: &(std::process::ExitStatus, String),
     log: &Path,
     instance: G,
 ) -> Outcome {
