@@ -434,9 +434,27 @@ fn probe(point: Point, client_ciphers: &[String]) -> Probe {
     let all = format!("{}:@SECLEVEL=0", client_ciphers.join(":"));
     let mut protocols = Vec::new();
     let mut top12 = None;
+    // The group of a TLS 1.3 key share the server takes without a HelloRetryRequest: after
+    // a retry only TLS 1.3 suites in both the default and the virtual server's list work,
+    // while a client whose first key share suits the server gets the default's list.
+    let mut share = CLIENT_GROUPS.to_owned();
     for (name, flag) in PROTOCOLS {
         let suites = TLS13_SUITES.join(":");
-        if let Some(chosen) = handshake(&point, flag, &all, &suites) {
+        let mut done = handshake(&point, flag, &all, &suites, CLIENT_GROUPS);
+        if name == "TLSv1.3" {
+            if let Some((_, Some(g))) = &done {
+                share.clone_from(g);
+            } else if done.is_none() {
+                done = CLIENT_GROUPS.split(':').find_map(|g| {
+                    let r = handshake(&point, flag, &all, &suites, g);
+                    if r.is_some() {
+                        g.clone_into(&mut share);
+                    }
+                    r
+                });
+            }
+        }
+        if let Some((chosen, _)) = done {
             protocols.push(name.to_owned());
             if name != "TLSv1.3" {
                 top12 = Some((flag, chosen));
@@ -456,14 +474,15 @@ fn probe(point: Point, client_ciphers: &[String]) -> Probe {
                 break;
             }
             let list = format!("{}:@SECLEVEL=0", offer.join(":"));
-            chosen = handshake(&point, flag, &list, &TLS13_SUITES.join(":"));
+            chosen = handshake(&point, flag, &list, &TLS13_SUITES.join(":"), CLIENT_GROUPS)
+                .map(|(c, _)| c);
         }
         ciphers.sort();
     }
     let mut ciphersuites = Vec::new();
     if protocols.iter().any(|p| p == "TLSv1.3") {
         for suite in TLS13_SUITES {
-            if handshake(&point, "-tls1_3", CLIENT_CIPHERS, suite).is_some() {
+            if handshake(&point, "-tls1_3", CLIENT_CIPHERS, suite, &share).is_some() {
                 ciphersuites.push(suite.to_owned());
             }
         }
@@ -477,12 +496,19 @@ fn probe(point: Point, client_ciphers: &[String]) -> Probe {
     }
 }
 
-/// One `s_client` handshake; the suite chosen, or `None` when it failed.
-fn handshake(point: &Point, version: &str, ciphers: &str, suites: &str) -> Option<String> {
+/// One `s_client` handshake offering `groups` (a key share for the first); the suite chosen
+/// and the key-exchange group used (as `-groups` spells it), or `None` when it failed.
+fn handshake(
+    point: &Point,
+    version: &str,
+    ciphers: &str,
+    suites: &str,
+    groups: &str,
+) -> Option<(String, Option<String>)> {
     let mut child = Command::new("openssl")
         .args(["s_client", "-brief", "-connect", &point.socket])
         .args(["-servername", &point.sni, version, "-cipher", ciphers])
-        .args(["-ciphersuites", suites, "-groups", CLIENT_GROUPS])
+        .args(["-ciphersuites", suites, "-groups", groups])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -510,10 +536,27 @@ fn handshake(point: &Point, version: &str, ciphers: &str, suites: &str) -> Optio
     if !stderr.contains("CONNECTION ESTABLISHED") {
         return None;
     }
-    stderr
+    let suite = stderr
         .lines()
         .find_map(|l| l.strip_prefix("Ciphersuite: "))
-        .map(|s| s.trim().to_owned())
+        .map(|s| s.trim().to_owned())?;
+    // `Server Temp Key: X25519, 253 bits`, `ECDH, prime256v1, 256 bits`, `DH, 2048 bits`.
+    let group = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Server Temp Key: "))
+        .and_then(|k| {
+            let parts: Vec<&str> = k.split(", ").collect();
+            Some(match parts.as_slice() {
+                ["X25519", ..] => "X25519".to_owned(),
+                ["X448", ..] => "X448".to_owned(),
+                ["ECDH", "prime256v1", ..] => "P-256".to_owned(),
+                ["ECDH", "secp384r1", ..] => "P-384".to_owned(),
+                ["ECDH", "secp521r1", ..] => "P-521".to_owned(),
+                ["DH", bits] => format!("ffdhe{}", bits.trim_end_matches(" bits")),
+                _ => return None,
+            })
+        });
+    Some((suite, group))
 }
 
 /// What tlslint says about a config: `show --format json` and `check --format json`.
