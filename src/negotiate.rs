@@ -70,18 +70,40 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
         .iter()
         .map(|e| sanity_check(e, &cache, profile))
         .collect();
+    // The level of every endpoint whose settings another one's handshake starts with.
+    let mut levels: Vec<Option<u8>> = vec![None; model.endpoints.len()];
+    for e in &model.endpoints {
+        if let Some(d) = e.handshake_default
+            && let Some(def) = model.endpoints.get(d)
+        {
+            let expansion = match def.tls.ciphers.as_ref().map(|c| &c.value) {
+                Some(Ciphers::OpenSsl(cs)) => Some(cache.expand(&cs.text, profile)),
+                _ => None,
+            };
+            levels[d] = Some(
+                level_of(&def.tls, expansion.as_deref(), &default)
+                    .value
+                    .min(5),
+            );
+        }
+    }
     let mut observations = Vec::new();
     for (i, e) in model.endpoints.iter_mut().enumerate() {
         if e.dialect == Dialect::App {
             continue;
         }
         let at = e.handshake_default.unwrap_or(i);
-        let pre = sanity
-            .get(at)
-            .and_then(Option::as_ref)
-            .map(|(o, msg)| (o, msg.as_str(), at == i));
+        let before = Before {
+            refusal: sanity
+                .get(at)
+                .and_then(Option::as_ref)
+                .map(|(o, msg)| (o, msg.as_str(), at == i)),
+            level: (at != i)
+                .then(|| levels.get(at).copied().flatten())
+                .flatten(),
+        };
         let (mut negotiable, level, found) =
-            negotiate(e, facts, (targets, &default, pre), &cache, &mut shared);
+            negotiate(e, facts, (targets, &default, &before), &cache, &mut shared);
         e.tls.security_level = Some(level);
         if e.tls.protocols.is_none() {
             // Nothing known to negotiate over (a client whose protocols the config does
@@ -104,6 +126,14 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
 /// The version-run check's refusal that applies to an endpoint: the observation, OpenSSL's
 /// words, and whether the endpoint reports it (false: its default server does).
 type Pre<'a> = (&'a Observation, &'a str, bool);
+
+/// What is decided before the server name is known, by the default server's settings.
+struct Before<'a> {
+    /// The version-run check's refusal, if any.
+    refusal: Option<Pre<'a>>,
+    /// The security level in force when the version is chosen (`None`: the endpoint's own).
+    level: Option<u8>,
+}
 
 /// What decides the usable TLS ≤ 1.2 suites of a cipher string's expansion.
 type UsableKey = (usize, u8, bool, bool, Option<Vec<Au>>);
@@ -200,7 +230,7 @@ fn level_of(
 fn negotiate(
     e: &Endpoint,
     facts: &Facts,
-    (targets, default, pre): (&Targets, &Setting<u8>, Option<Pre<'_>>),
+    (targets, default, before): (&Targets, &Setting<u8>, &Before<'_>),
     cache: &cipher::Cache,
     shared: &mut Shared,
 ) -> (Negotiable, Setting<u8>, Vec<Observation>) {
@@ -245,8 +275,9 @@ fn negotiate(
 
     // The version-run check, made on the default server's settings (`pre`) when the
     // endpoint is a virtual server; reported once, by the endpoint whose settings fail it.
+    let pre_level = before.level;
     if out.refused.is_none()
-        && let Some((o, msg, own)) = pre
+        && let Some((o, msg, own)) = before.refusal
     {
         if own {
             found.push(o.clone());
@@ -256,7 +287,7 @@ fn negotiate(
     if out.refused.is_none() {
         let mut dead: Vec<(Protocol, Dead)> = Vec::new();
         for &p in &configured {
-            let why = dead_reason(p, lvl, openssl).or_else(|| {
+            let why = dead_reason(p, (lvl, pre_level.unwrap_or(lvl)), openssl).or_else(|| {
                 let ok = if p == Protocol::TLSv1_3 {
                     !usable13.is_empty()
                 } else {
@@ -706,21 +737,26 @@ enum Dead {
 }
 
 /// Why OpenSSL cannot negotiate `p` whatever the suites: not built, or below the level.
-fn dead_reason(p: Protocol, level: u8, openssl: crate::model::Version) -> Option<Dead> {
+/// `level` is the endpoint's own security level, `pre_level` the one in force before the
+/// server name is known (its default server's; the same for a default server).
+fn dead_reason(
+    p: Protocol,
+    (level, pre_level): (u8, u8),
+    openssl: crate::model::Version,
+) -> Option<Dead> {
     if p <= Protocol::SSLv3 {
         return Some(Dead::Build);
     }
     if p >= Protocol::TLSv1_2 {
         return None;
     }
-    // OpenSSL 3 rates SHA-1 and MD5-SHA1 signatures below 80 bits, which every handshake
-    // before TLS 1.2 needs; 1.1.1 only refuses TLS 1.0 from level 3 and TLS 1.1 from 4.
-    let refused = if openssl.0 >= 3 {
-        level >= 1
-    } else {
-        (p == Protocol::TLSv1 && level >= 3) || level >= 4
-    };
-    refused.then_some(Dead::Level)
+    // The version rule, applied when the version is chosen (before the server name):
+    // TLS 1.0 from level 3, TLS 1.1 from 4. OpenSSL 3 also rates the SHA-1 and MD5-SHA1
+    // signatures that every handshake before TLS 1.2 needs below 80 bits, checked later
+    // with the virtual server's level (live: nginx 1.22.1, OpenSSL 3.0).
+    let version = (p == Protocol::TLSv1 && pre_level >= 3) || pre_level >= 4;
+    let signatures = openssl.0 >= 3 && level >= 1;
+    (version || signatures).then_some(Dead::Level)
 }
 
 fn dead_protocols(
@@ -863,9 +899,13 @@ mod tests {
     fn levels_kill_old_protocols_in_openssl_3() {
         let v3 = crate::model::Version(3, 0, 0);
         let v1 = crate::model::Version(1, 1, 1);
-        assert_eq!(dead_reason(Protocol::TLSv1, 1, v3), Some(Dead::Level));
-        assert!(dead_reason(Protocol::TLSv1, 0, v3).is_none());
-        assert!(dead_reason(Protocol::TLSv1, 2, v1).is_none());
-        assert!(dead_reason(Protocol::TLSv1_2, 5, v3).is_none());
+        assert_eq!(dead_reason(Protocol::TLSv1, (1, 1), v3), Some(Dead::Level));
+        assert!(dead_reason(Protocol::TLSv1, (0, 0), v3).is_none());
+        assert!(dead_reason(Protocol::TLSv1, (2, 2), v1).is_none());
+        assert!(dead_reason(Protocol::TLSv1_2, (5, 5), v3).is_none());
+        // A virtual server at level 0 behind a default server at level 3: TLS 1.1 works,
+        // TLS 1.0 is refused when the version is chosen.
+        assert_eq!(dead_reason(Protocol::TLSv1, (0, 3), v3), Some(Dead::Level));
+        assert!(dead_reason(Protocol::TLSv1_1, (0, 3), v3).is_none());
     }
 }
