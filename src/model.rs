@@ -576,6 +576,15 @@ impl Endpoint {
             .as_ref()
             .is_some_and(|n| n.refused.is_some())
     }
+
+    /// Whether TLS is off here (Postfix level `none`, Dovecot `ssl = no`): its TLS
+    /// parameters never reach a handshake, so checks do not judge them.
+    pub fn tls_off(&self) -> bool {
+        self.tls
+            .mode
+            .as_ref()
+            .is_some_and(|m| m.value == TlsMode::Off)
+    }
 }
 
 /// What kind of dialect fact an [`Observation`] records.

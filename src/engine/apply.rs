@@ -54,8 +54,13 @@ fn run_threads(
     // Entries without a scope (most) share these lists instead of each building its own.
     // Endpoints the program refuses are reported by that refusal alone (an observation, or
     // `cipher-string-error` for a string OpenSSL rejects).
-    let every_endpoint: Vec<&Endpoint> = model.endpoints.iter().filter(|e| !e.refused()).collect();
-    let all_endpoints: Vec<&Endpoint> = model.endpoints.iter().collect();
+    // Endpoints whose TLS is off are not judged at all.
+    let every_endpoint: Vec<&Endpoint> = model
+        .endpoints
+        .iter()
+        .filter(|e| !e.refused() && !e.tls_off())
+        .collect();
+    let all_endpoints: Vec<&Endpoint> = model.endpoints.iter().filter(|e| !e.tls_off()).collect();
     let every_observation: Vec<&Observation> = model.observations.iter().collect();
     // One piece of work: part `k` of `n` of an entry's endpoints (the whole entry when
     // n is 1).
@@ -70,7 +75,9 @@ fn run_threads(
                     model
                         .endpoints
                         .iter()
-                        .filter(|e| (judges_refused || !e.refused()) && scope.matches(e))
+                        .filter(|e| {
+                            !e.tls_off() && (judges_refused || !e.refused()) && scope.matches(e)
+                        })
                         .collect(),
                     model
                         .observations
