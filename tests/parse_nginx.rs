@@ -876,7 +876,10 @@ fn include_outside_root_is_not_read() {
         ]
     );
     // with --allow-outside-root the include is read, and a missing file is nginx's error
-    let dir = std::env::temp_dir().join(format!("tlslint-nginx-outside-{}", std::process::id()));
+    // In a directory of its own, one level down, so `../*.conf` matches nothing of the
+    // machine's temp directory.
+    let base = std::env::temp_dir().join(format!("tlslint-nginx-outside-{}", std::process::id()));
+    let dir = base.join("conf");
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join("nginx.conf"), text).expect("write");
     let mut sources = Sources::new();
@@ -885,7 +888,7 @@ fn include_outside_root_is_not_read() {
         ..options("1.26")
     };
     let parsed = nginx::parse(&dir.join("nginx.conf"), &mut sources, &opts);
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&base);
     assert_eq!(
         parsed
             .errors
