@@ -565,6 +565,10 @@ pub struct Endpoint {
     /// virtual server's default server on the same socket).
     #[serde(skip)]
     pub handshake_default: Option<usize>,
+    /// An SMTP client delivering to MX hosts with opportunistic TLS (RFC 7435): no
+    /// certificate to verify against unless DANE or MTA-STS is used.
+    #[serde(skip)]
+    pub mx_delivery: bool,
 }
 
 impl Endpoint {

@@ -14,7 +14,12 @@ pub(super) const CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for e in cx.endpoints.iter().filter(|e| e.side == Side::Client) {
+    // Opportunistic delivery to MX hosts cannot verify (RFC 7435); not a finding.
+    for e in cx
+        .endpoints
+        .iter()
+        .filter(|e| e.side == Side::Client && !e.mx_delivery)
+    {
         let Some(v) = &e.tls.verify_peer else {
             continue;
         };
@@ -44,12 +49,17 @@ const EXPLAIN: &str = "\
 ## What it does
 Reports TLS client endpoints that do not verify the certificate of the server they connect
 to: nginx `proxy_ssl_verify off` (the default), Postfix `smtp_tls_security_level` below
-`verify`/`secure`/`dane`, Envoy upstream contexts without a validation context.
+`verify`/`secure`/`dane` when it sends SASL credentials to a `relayhost`, Envoy upstream
+contexts without a validation context.
+
+Postfix delivering to MX hosts with `may` or `encrypt` is not reported: opportunistic TLS
+(RFC 7435) has no name to verify a certificate against, so verification there needs DANE
+(`smtp_tls_security_level = dane` with `smtp_dns_support_level = dnssec`) or MTA-STS.
 
 ## Why is this bad
 Encryption without authentication only stops passive eavesdroppers: anyone on the path can
-present their own certificate and read or change the traffic (RFC 9325 §3.9 wants peer
-authentication; Mozilla's guidance assumes verified certificates).
+present their own certificate and read or change the traffic (RFC 9325 wants peer
+authentication, §7.1; Mozilla's guidance assumes verified certificates).
 
 ## Example
 ```nginx

@@ -280,6 +280,7 @@ impl Extractor<'_> {
             tls: TlsSettings::default(),
             negotiable: None,
             handshake_default: None,
+            mx_delivery: false,
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);

@@ -56,6 +56,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
             tls,
             negotiable: None,
             handshake_default: None,
+            mx_delivery: false,
         });
     }
     for (i, scope) in scopes.iter().enumerate() {

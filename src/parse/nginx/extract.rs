@@ -1194,6 +1194,7 @@ impl<'t> Extractor<'t> {
             tls,
             negotiable: None,
             handshake_default: None,
+            mx_delivery: false,
         });
         endpoint
     }

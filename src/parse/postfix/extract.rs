@@ -105,6 +105,7 @@ pub(crate) fn endpoint(
         Side::Client => cx.client_level(),
     };
     let tls_on = level.mode.as_ref().is_some_and(|m| m.value != TlsMode::Off);
+    let mut mx_delivery = false;
     let mut tls = TlsSettings {
         mode: level.mode.clone(),
         ..TlsSettings::default()
@@ -128,7 +129,20 @@ pub(crate) fn endpoint(
                 "verify" | "secure" | "dane" | "dane-only" | "fingerprint"
             );
             let v = scope.get("smtp_tls_security_level");
-            tls.verify_peer = Some(scope.setting(&v, verify));
+            let mut setting = scope.setting(&v, verify);
+            // Opportunistic TLS to MX hosts (RFC 7435) has nothing to verify against
+            // without DANE or MTA-STS; only a relayhost that gets SASL credentials over
+            // an unverified connection is a finding.
+            let relayed = !scope.get("relayhost").trimmed().is_empty();
+            let (sasl, _) = cx.bool_of("smtp_sasl_auth_enable");
+            let credentials_to_relay = relayed && sasl;
+            if tls_on && !verify && !credentials_to_relay {
+                mx_delivery = true;
+                setting.set_note(
+                    "opportunistic TLS for delivery to MX hosts: certificates cannot be verified without DANE (`dane` with `smtp_dns_support_level = dnssec`) or MTA-STS",
+                );
+            }
+            tls.verify_peer = Some(setting);
         }
     }
     tls.certificates = cx.certificates();
@@ -155,6 +169,7 @@ pub(crate) fn endpoint(
             tls,
             negotiable: None,
             handshake_default: None,
+            mx_delivery,
         },
         observations: cx.obs,
     }
