@@ -702,6 +702,51 @@ impl Model {
     }
 }
 
+/// The release series tlslint models per program, each with the newest patch release it
+/// knows (what `X.Y` stands for). A target outside these is an error, not a guess.
+const SERIES: [(&str, &[((u16, u16), u16)]); 4] = [
+    (
+        "nginx",
+        &[
+            ((1, 18), 0),
+            ((1, 20), 2),
+            ((1, 22), 1),
+            ((1, 24), 0),
+            ((1, 25), 5),
+            ((1, 26), 3),
+            ((1, 27), 5),
+            ((1, 28), 0),
+            ((1, 29), 2),
+        ],
+    ),
+    (
+        "postfix",
+        &[
+            ((3, 4), 0),
+            ((3, 5), 0),
+            ((3, 6), 0),
+            ((3, 7), 0),
+            ((3, 8), 0),
+            ((3, 9), 0),
+            ((3, 10), 0),
+        ],
+    ),
+    ("dovecot", &[((2, 3), 21), ((2, 4), 1)]),
+    (
+        "openssl",
+        &[
+            ((1, 0), 2),
+            ((1, 1), 1),
+            ((3, 0), 0),
+            ((3, 1), 0),
+            ((3, 2), 0),
+            ((3, 3), 0),
+            ((3, 4), 0),
+            ((3, 5), 0),
+        ],
+    ),
+];
+
 /// A program version, `X.Y` or `X.Y.Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version(pub u16, pub u16, pub u16);
@@ -782,7 +827,30 @@ impl Targets {
         }
         let v = Version::parse(version)
             .ok_or_else(|| format!("`{version}` is not a version (write X.Y or X.Y.Z)"))?;
-        match program.trim() {
+        let program = program.trim();
+        let v = if let Some(series) = SERIES.iter().find(|s| s.0 == program) {
+            let Some(&(_, newest)) = series.1.iter().find(|(mm, _)| *mm == (v.0, v.1)) else {
+                let known: Vec<String> = series
+                    .1
+                    .iter()
+                    .map(|((a, b), _)| format!("{a}.{b}"))
+                    .collect();
+                return Err(format!(
+                    "tlslint does not know {program} {version}; supported: {}",
+                    known.join(", ")
+                ));
+            };
+            // `X.Y` means the newest release of the series that tlslint knows (what
+            // distributions ship); `X.Y.Z` is taken as written.
+            if version.trim().matches('.').count() == 1 {
+                Version(v.0, v.1, newest)
+            } else {
+                v
+            }
+        } else {
+            v
+        };
+        match program {
             "nginx" => self.nginx = v,
             "postfix" => self.postfix = v,
             "dovecot" => self.dovecot = v,

@@ -65,10 +65,11 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
     let profile = Profile::for_version(targets.openssl.0, targets.openssl.1);
     // OpenSSL's version-run check runs before the server name is known: a virtual server
     // passes or fails it with its default server's settings.
-    let sanity: Vec<Option<(Observation, String)>> = model
+    let sanity: HashMap<usize, (Observation, String)> = model
         .endpoints
         .iter()
-        .map(|e| sanity_check(e, &cache, profile))
+        .enumerate()
+        .filter_map(|(i, e)| sanity_check(e, &cache, profile).map(|r| (i, r)))
         .collect();
     // The level of every endpoint whose settings another one's handshake starts with.
     let mut levels: Vec<Option<u8>> = vec![None; model.endpoints.len()];
@@ -94,10 +95,7 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
         }
         let at = e.handshake_default.unwrap_or(i);
         let before = Before {
-            refusal: sanity
-                .get(at)
-                .and_then(Option::as_ref)
-                .map(|(o, msg)| (o, msg.as_str(), at == i)),
+            refusal: sanity.get(&at).map(|(o, msg)| (o, msg.as_str(), at == i)),
             level: (at != i)
                 .then(|| levels.get(at).copied().flatten())
                 .flatten(),

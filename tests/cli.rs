@@ -398,3 +398,45 @@ fn pre_commit_fragment_is_judged_through_its_entry_file() {
     let o = run(t.path(), &["check", "--dialect", "nginx", "lonely.conf"]);
     assert_ne!(o.status.code(), Some(2), "{}", text(&o.stdout));
 }
+
+#[test]
+fn targets_are_versions_tlslint_knows() {
+    let t = tmp();
+    fs::write(
+        t.path().join("dovecot.conf"),
+        "ssl = required\nssl_cert = </etc/ssl/certs/mail.pem\nssl_key = </etc/ssl/private/mail.key\n",
+    )
+    .unwrap();
+    // A version tlslint does not model is an error naming the ones it does, never a guess.
+    for (target, supported) in [
+        ("openssl=9.9", "1.0, 1.1, 3.0"),
+        ("dovecot=2.2", "2.3, 2.4"),
+        ("nginx=0.7", "1.18"),
+    ] {
+        let o = run(t.path(), &["check", "--target", target, "dovecot.conf"]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{target}: {err}");
+        assert!(err.contains("does not know"), "{target}: {err}");
+        assert!(err.contains(supported), "{target}: {err}");
+    }
+    // `X.Y` is the newest release of the series tlslint knows: Dovecot 2.3.21, whose
+    // default minimum protocol is TLS 1.2 (2.3.0's was TLS 1.0).
+    let o = run(
+        t.path(),
+        &[
+            "show",
+            "--format",
+            "json",
+            "--target",
+            "dovecot=2.3",
+            "dovecot.conf",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let note = doc["endpoints"][0]["settings"]["protocols"].to_string();
+    assert!(note.contains("2.3.21"), "{note}");
+    assert_eq!(
+        doc["endpoints"][0]["configured_protocols"],
+        serde_json::json!(["TLSv1.2", "TLSv1.3"])
+    );
+}

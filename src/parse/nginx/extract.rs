@@ -846,16 +846,6 @@ impl<'t> Extractor<'t> {
             made.iter().map(|m| (m.server, m.endpoint)).collect();
         let server_of: HashMap<usize, usize> =
             made.iter().map(|m| (m.endpoint, m.server)).collect();
-        // The defaults' own settings, before this pass changes any endpoint.
-        let own: HashMap<usize, Decided> = made
-            .iter()
-            .map(|m| {
-                (
-                    m.endpoint,
-                    Decided::of(&self.model.endpoints[m.endpoint].tls),
-                )
-            })
-            .collect();
         let protocols = self.target < PER_SERVER_PROTOCOLS;
         // The default servers' settings as written, before any endpoint takes from another.
         let mut snap: HashMap<usize, Snapshot> = HashMap::default();
@@ -874,23 +864,41 @@ impl<'t> Extractor<'t> {
                 }
             }
         }
+        // What each default server decides, made once per default (a server's own values
+        // matter only for protocols from nginx 1.29.2).
+        let own: HashMap<usize, Decided> = snap
+            .keys()
+            .map(|&d| (d, Decided::of(&self.model.endpoints[d].tls)))
+            .collect();
         // Which endpoint serves each (server, socket) once servers are split.
         let mut at: HashMap<(usize, &str), usize> = HashMap::default();
         let mut work: Vec<(&Made, usize, usize, &str)> = Vec::new();
         for m in made {
             // Sockets grouped by what decides them: (default endpoint, sockets).
             let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
+            let mine = (!protocols).then(|| Decided::of(&self.model.endpoints[m.endpoint].tls));
+            // Whether two defaults decide the same for this server (its own protocols count
+            // only from nginx 1.29.2).
+            let same = |a: usize, b: usize| {
+                a == b
+                    || match (own.get(&a), own.get(&b)) {
+                        (Some(x), Some(y)) => match &mine {
+                            None => x == y,
+                            Some(mine) => x.with(mine, false) == y.with(mine, false),
+                        },
+                        _ => false,
+                    }
+            };
             for socket in &m.sockets {
                 let def_ep = default_of
                     .get(socket)
                     .and_then(|d| by_server.get(d))
                     .copied()
                     .unwrap_or(m.endpoint);
-                let decided = own[&def_ep].with(&own[&m.endpoint], protocols);
-                match groups
-                    .iter_mut()
-                    .find(|(d, _)| own[d].with(&own[&m.endpoint], protocols) == decided)
-                {
+                // One socket group per distinct decision (and the server's own sockets,
+                // where it is the default, decide by themselves).
+                let found = groups.iter_mut().find(|(d, _)| same(*d, def_ep));
+                match found {
                     Some((_, list)) => list.push(socket),
                     None => groups.push((def_ep, vec![socket])),
                 }
