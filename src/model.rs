@@ -702,9 +702,12 @@ impl Model {
     }
 }
 
+/// A release series `(major, minor)` and the newest patch release of it tlslint knows.
+type Series = ((u16, u16), u16);
+
 /// The release series tlslint models per program, each with the newest patch release it
 /// knows (what `X.Y` stands for). A target outside these is an error, not a guess.
-const SERIES: [(&str, &[((u16, u16), u16)]); 4] = [
+const SERIES: [(&str, &[Series]); 4] = [
     (
         "nginx",
         &[
