@@ -571,8 +571,6 @@ fn dh_usable(
                         // Loaded at a lower level than the handshake's: DHE cannot use it.
                         dhe = false;
                     } else if load > 0 && sec < load_bits && out.refused.is_none() {
-                        let lvl = load;
-                        let min_bits = load_bits;
                         let msg = refusal(
                             e.dialect,
                             "SSL_CTX_set_tmp_dh",
@@ -585,7 +583,7 @@ fn dh_usable(
                                 ObservationKind::InvalidValue,
                                 dh.span.unwrap_or(e.span),
                                 format!(
-                                    "these {bits}-bit DH parameters are below security level {lvl} ({min_bits} bits): {msg}"
+                                    "these {bits}-bit DH parameters are below security level {load} ({load_bits} bits): {msg}"
                                 ),
                             )
                             .help("use 2048-bit (level 2) or 3072-bit (level 3) DH parameters, or remove them"),
@@ -630,8 +628,6 @@ fn startup(
                         list.push(a);
                     }
                     if load > 0 && bits < load_bits && out.refused.is_none() {
-                        let lvl = load;
-                        let min_bits = load_bits;
                         let msg = refusal(
                             e.dialect,
                             "SSL_CTX_use_certificate",
@@ -644,12 +640,12 @@ fn startup(
                                 ObservationKind::InvalidValue,
                                 c.span.unwrap_or(e.span),
                                 format!(
-                                    "the {}-bit {} key of this certificate is below security level {lvl} ({min_bits} bits): {msg}",
+                                    "the {}-bit {} key of this certificate is below security level {load} ({load_bits} bits): {msg}",
                                     cert.bits, cert.key_type
                                 ),
                             )
                             .help(format!(
-                                "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {lvl}"
+                                "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {load}"
                             )),
                         );
                     } else if bits < min_bits && out.refused.is_none() {

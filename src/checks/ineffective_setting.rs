@@ -14,6 +14,7 @@ pub(super) const CHECK: Check = Check {
         label: "has no effect here",
     },
     per_endpoint: false,
+    judges_refused: false,
 };
 
 const EXPLAIN: &str = "\

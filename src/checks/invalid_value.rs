@@ -14,6 +14,7 @@ pub(super) const CHECK: Check = Check {
         label: "not a value the program accepts",
     },
     per_endpoint: false,
+    judges_refused: false,
 };
 
 const EXPLAIN: &str = "\

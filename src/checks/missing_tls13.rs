@@ -11,6 +11,7 @@ pub(super) const CHECK: Check = Check {
     explain: EXPLAIN,
     source: FindingSource::Run(run),
     per_endpoint: true,
+    judges_refused: false,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -104,6 +104,9 @@ pub struct Check {
     /// the next but memos, no observations): the engine may then split the endpoints
     /// between threads and join the results in order.
     pub per_endpoint: bool,
+    /// True when the check also judges endpoints the program refuses (their refusal is
+    /// what it reports, as a cipher string OpenSSL rejects); other checks leave them alone.
+    pub judges_refused: bool,
 }
 
 /// Where a check's findings come from: a declared property, so the engine knows which

@@ -10,6 +10,7 @@ pub(super) const CHECK: Check = Check {
     explain: EXPLAIN,
     source: FindingSource::Run(run),
     per_endpoint: false,
+    judges_refused: false,
 };
 
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -13,6 +13,7 @@ pub(super) const CHECK: Check = Check {
     explain: EXPLAIN,
     source: FindingSource::Suppressions,
     per_endpoint: false,
+    judges_refused: false,
 };
 
 const EXPLAIN: &str = "\

@@ -25,6 +25,7 @@ pub(super) const CHECK: Check = Check {
     explain: EXPLAIN,
     source: FindingSource::Run(run),
     per_endpoint: true,
+    judges_refused: false,
 };
 
 /// The classes `forbid` may name, as `Suite::weaknesses` spells them.

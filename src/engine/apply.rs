@@ -67,7 +67,7 @@ fn run_threads(
     let run_entry = |&(entry, severity): &(&crate::policy::Entry, Severity),
                      (k, n): (usize, usize),
                      ciphers: &cipher::Cache| {
-        let judges_refused = entry.check.name == "cipher-string-error";
+        let judges_refused = entry.check.judges_refused;
         let (scoped_endpoints, scoped_observations): (Vec<&Endpoint>, Vec<&Observation>) =
             match &entry.scope {
                 None => (Vec::new(), Vec::new()),
