@@ -115,6 +115,10 @@ pub struct CheckArgs {
     /// Also read includes, certificates and key files outside the checked root.
     #[arg(long)]
     pub allow_outside_root: bool,
+    /// Judge settings that an unread include (outside the checked root) may set as the
+    /// program's defaults, instead of leaving them unknown and unjudged.
+    #[arg(long)]
+    pub strict_unknown: bool,
     /// Write the report to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -691,6 +691,7 @@ fn parse_options(
     let mut options = parse::Options {
         targets,
         allow_outside_root: args.allow_outside_root,
+        strict_unknown: args.strict_unknown || cfg.strict_unknown.unwrap_or(false),
         app_rules: cfg
             .app_rules
             .iter()

@@ -69,6 +69,8 @@ pub(crate) struct Config {
     pub app_rules: Vec<PathBuf>,
     /// Whether inline suppressions need `reason="..."` (default true).
     pub require_reason: Option<bool>,
+    /// `strict-unknown`: judge what unread includes may set as defaults.
+    pub strict_unknown: Option<bool>,
     /// Where `policy` is written in the file (for errors about the path it names).
     pub policy_span: Option<Range<usize>>,
     /// Where each `app-rules` entry is written, in the order of `app_rules`.
@@ -239,7 +241,7 @@ fn confine_paths(c: &Config) -> Result<(), Fail> {
 
 type Fail = (String, Range<usize>, Option<String>);
 
-const KEYS: &str = "policy, fail-level, require-reason, select, ignore, app-rules, [targets], \
+const KEYS: &str = "policy, fail-level, require-reason, strict-unknown, select, ignore, app-rules, [targets], \
                     [checks], [[overrides]]";
 
 /// Parses a config's text; `file` names it in errors, `dir` resolves relative paths.
@@ -281,6 +283,7 @@ fn read_key(
         }
         "fail-level" => c.fail_level = Some(severity(v)?),
         "require-reason" => c.require_reason = Some(boolean(v)?),
+        "strict-unknown" => c.strict_unknown = Some(boolean(v)?),
         "select" => c.select = check_names(v)?,
         "ignore" => c.ignore = check_names(v)?,
         "app-rules" => {
@@ -530,6 +533,11 @@ impl Config {
             s,
             "require-reason = {}",
             self.require_reason.unwrap_or(true)
+        );
+        let _ = writeln!(
+            s,
+            "strict-unknown = {}",
+            self.strict_unknown.unwrap_or(false)
         );
         let _ = writeln!(s, "select = [{}]", list(&self.select));
         let _ = writeln!(s, "ignore = [{}]", list(&self.ignore));

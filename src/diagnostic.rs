@@ -292,6 +292,15 @@ pub fn sort(findings: &mut [Finding]) {
     }
 }
 
+/// `a`, `a and b`, `a, b and c`: a list in a message.
+pub fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

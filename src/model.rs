@@ -529,6 +529,75 @@ pub struct TlsSettings {
     pub security_level: Option<Setting<u8>>,
 }
 
+impl TlsSettings {
+    /// The settings one source may set (all but the mode and the derived security level),
+    /// by name, each as its provenance; absent ones are `None`.
+    pub fn each_mut(&mut self) -> [(&'static str, Option<&mut dyn Provenance>); 11] {
+        fn dyn_of<T>(s: &mut Option<Setting<T>>) -> Option<&mut dyn Provenance> {
+            s.as_mut().map(|s| s as &mut dyn Provenance)
+        }
+        [
+            ("protocols", dyn_of(&mut self.protocols)),
+            ("ciphers", dyn_of(&mut self.ciphers)),
+            ("ciphersuites", dyn_of(&mut self.ciphersuites)),
+            (
+                "prefer_server_ciphers",
+                dyn_of(&mut self.prefer_server_ciphers),
+            ),
+            ("compression", dyn_of(&mut self.compression)),
+            ("session_tickets", dyn_of(&mut self.session_tickets)),
+            ("ticket_keys", dyn_of(&mut self.ticket_keys)),
+            ("session_timeout", dyn_of(&mut self.session_timeout)),
+            ("curves", dyn_of(&mut self.curves)),
+            ("dh_params", dyn_of(&mut self.dh_params)),
+            ("verify_peer", dyn_of(&mut self.verify_peer)),
+        ]
+    }
+
+    /// The names of the settings present (of [`SETTINGS`]).
+    pub fn present(&self) -> Vec<&'static str> {
+        let has = [
+            self.protocols.is_some(),
+            self.ciphers.is_some(),
+            self.ciphersuites.is_some(),
+            self.prefer_server_ciphers.is_some(),
+            self.compression.is_some(),
+            self.session_tickets.is_some(),
+            self.ticket_keys.is_some(),
+            self.session_timeout.is_some(),
+            self.curves.is_some(),
+            self.dh_params.is_some(),
+            self.verify_peer.is_some(),
+            !self.certificates.is_empty(),
+        ];
+        SETTINGS
+            .iter()
+            .zip(has)
+            .filter_map(|(s, h)| h.then_some(*s))
+            .collect()
+    }
+
+    /// Drops a setting by its [`TlsSettings::each_mut`] name (`certificates` empties the
+    /// list).
+    pub fn forget(&mut self, setting: &str) {
+        match setting {
+            "protocols" => self.protocols = None,
+            "ciphers" => self.ciphers = None,
+            "ciphersuites" => self.ciphersuites = None,
+            "prefer_server_ciphers" => self.prefer_server_ciphers = None,
+            "compression" => self.compression = None,
+            "session_tickets" => self.session_tickets = None,
+            "ticket_keys" => self.ticket_keys = None,
+            "session_timeout" => self.session_timeout = None,
+            "curves" => self.curves = None,
+            "dh_params" => self.dh_params = None,
+            "verify_peer" => self.verify_peer = None,
+            "certificates" => self.certificates.clear(),
+            _ => {}
+        }
+    }
+}
+
 /// One TLS context.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Endpoint {
@@ -569,6 +638,79 @@ pub struct Endpoint {
     /// certificate to verify against unless DANE or MTA-STS is used.
     #[serde(skip)]
     pub mx_delivery: bool,
+    /// Settings an unread source (an include outside the checked root) may set: left out
+    /// of [`Endpoint::tls`] and not judged, unless the run asked for defaults to be assumed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<Unknown>,
+}
+
+/// A setting of an endpoint that an unread source may set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Unknown {
+    /// The setting, as [`TlsSettings`] names it (`protocols`, `ciphers`, `certificates`).
+    pub setting: &'static str,
+    /// The directive that would set it.
+    pub directive: Arc<str>,
+    /// The unread source (the include directive).
+    #[serde(skip)]
+    pub source: Span,
+}
+
+/// The settings one source may set, by the names [`TlsSettings::each_mut`] and
+/// [`Unknown::setting`] use.
+pub const SETTINGS: [&str; 12] = [
+    "protocols",
+    "ciphers",
+    "ciphersuites",
+    "prefer_server_ciphers",
+    "compression",
+    "session_tickets",
+    "ticket_keys",
+    "session_timeout",
+    "curves",
+    "dh_params",
+    "verify_peer",
+    "certificates",
+];
+
+/// How messages name a setting of [`SETTINGS`].
+pub fn setting_words(setting: &str) -> &str {
+    match setting {
+        "ciphers" => "cipher suites",
+        "ciphersuites" => "TLS 1.3 suites",
+        "prefer_server_ciphers" => "server cipher order",
+        "session_tickets" => "session tickets",
+        "ticket_keys" => "ticket keys",
+        "session_timeout" => "session lifetime",
+        "curves" => "key-exchange groups",
+        "dh_params" => "DH parameters",
+        "verify_peer" => "peer verification",
+        other => other,
+    }
+}
+
+/// What [`TlsSettings::each_mut`] gives for every setting: provenance without the value.
+pub trait Provenance {
+    /// Where the value comes from.
+    fn origin(&self) -> &Origin;
+    /// The directive that sets (or would set) it.
+    fn directive_name(&self) -> Option<&Arc<str>>;
+    /// Sets the note, replacing any earlier one.
+    fn note_that(&mut self, note: String);
+}
+
+impl<T> Provenance for Setting<T> {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    fn directive_name(&self) -> Option<&Arc<str>> {
+        self.directive.as_ref()
+    }
+
+    fn note_that(&mut self, note: String) {
+        self.set_note(note);
+    }
 }
 
 impl Endpoint {
@@ -579,6 +721,11 @@ impl Endpoint {
         self.negotiable
             .as_ref()
             .is_some_and(|n| n.refused.is_some())
+    }
+
+    /// Whether an unread source may set one of its settings.
+    pub fn has_unknown(&self) -> bool {
+        !self.unknown.is_empty()
     }
 
     /// Whether TLS is off here (Postfix level `none`, Dovecot `ssl = no`): its TLS

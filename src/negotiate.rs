@@ -90,7 +90,9 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
     }
     let mut observations = Vec::new();
     for (i, e) in model.endpoints.iter_mut().enumerate() {
-        if e.dialect == Dialect::App {
+        // Nothing to negotiate over when an unread include may set what decides it: the
+        // endpoint keeps its configured view (what is written is still judged).
+        if e.dialect == Dialect::App || e.has_unknown() {
             continue;
         }
         let at = e.handshake_default.unwrap_or(i);

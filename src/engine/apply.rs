@@ -226,6 +226,7 @@ mod tests {
         let options = crate::parse::Options {
             targets: Targets::default(),
             allow_outside_root: false,
+            strict_unknown: false,
             root: Some(dir.path().to_path_buf()),
             app_rules: Vec::new(),
             app_versions: BTreeMap::new(),

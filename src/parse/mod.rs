@@ -19,6 +19,7 @@ pub mod app;
 pub mod dovecot;
 pub mod nginx;
 pub mod postfix;
+pub(crate) mod unknown;
 
 /// A problem that stops a file from being judged: unreadable, or not valid syntax.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +82,9 @@ pub struct Options {
     pub targets: Targets,
     /// Read includes and key material outside the checked root.
     pub allow_outside_root: bool,
+    /// Judge settings an unread include may set as the program's defaults (instead of
+    /// leaving them unknown and unjudged).
+    pub strict_unknown: bool,
     /// The checked root, when the caller knows it; [`check_paths`](crate::check_paths)
     /// computes it from the paths otherwise and confines [`Options::gateway`] to it.
     pub root: Option<PathBuf>,

@@ -147,7 +147,9 @@ pub const MODEL_VERSION: u32 = 2;
 /// `{"version":2,"endpoints":[{"dialect","app","file","line","name","key","side","sockets",
 /// "server_names","security_level","protocols","ciphers","ciphersuites",
 /// "configured_protocols","configured_ciphers","configured_ciphersuites","negotiable_exact",
-/// "upper_bound","refused","settings":{...}}]}`. `ciphers` are OpenSSL names of TLS ≤ 1.2
+/// "upper_bound","refused","unknown","settings":{...}}]}`. `unknown` lists the settings an
+/// unread include may set (`setting`, `directive`, and the include's `file` and `line`);
+/// they are absent from the other fields. `ciphers` are OpenSSL names of TLS ≤ 1.2
 /// suites in preference order, expanded for `profile`. For applications (no OpenSSL
 /// model) the negotiable lists are the configured ones and `negotiable_exact` is false.
 pub fn emit_model(
@@ -221,6 +223,15 @@ pub fn emit_model(
                 "negotiable_exact": exact,
                 "upper_bound": bound,
                 "refused": refused,
+                "unknown": e.unknown.iter().map(|u| {
+                    let at = sources.start(u.source);
+                    json!({
+                        "setting": u.setting,
+                        "directive": u.directive,
+                        "file": sources.get(u.source.file).name,
+                        "line": at.line,
+                    })
+                }).collect::<Vec<_>>(),
                 "settings": &e.tls,
             })
         })

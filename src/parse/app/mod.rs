@@ -281,6 +281,7 @@ impl Extractor<'_> {
             negotiable: None,
             handshake_default: None,
             mx_delivery: false,
+            unknown: Vec::new(),
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);

@@ -90,6 +90,9 @@ pub(crate) struct Collected {
     pub(crate) files: Vec<FileId>,
     /// `<file` values not read because they are outside the checked root.
     pub(crate) outside: Vec<Observation>,
+    /// Includes not read, each with its scope and the number of entries before it (what
+    /// it may override).
+    pub(crate) unread: Vec<(Cond, usize, Span, String)>,
 }
 
 /// TLS settings whose `<file` value is read (they hold words, not secrets or PEM).
@@ -184,6 +187,12 @@ impl Walker<'_> {
             match item {
                 Item::Assign(a) => self.assign(a, cond, prefix),
                 Item::Section(s) => self.section(s, cond, prefix, innermost),
+                Item::Unread(span, line) => {
+                    let at = self.out.entries.len();
+                    self.out
+                        .unread
+                        .push((cond.clone(), at, *span, line.clone()));
+                }
             }
         }
     }

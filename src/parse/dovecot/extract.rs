@@ -27,7 +27,7 @@ const OPENSSL_TLS13: [&str; 3] = [
 ];
 
 /// Builds the model. `entry_span` stands for the global scope (start of the entry file).
-pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
+pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span, strict: bool) -> Model {
     let mut model = Model::default();
     let valid = validate(c, dv, &mut model);
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -43,7 +43,15 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
     let mut scopes = vec![Cond::default()];
     scopes.extend(c.scopes.iter().filter(|s| !s.is_global()).cloned());
     for scope in &scopes {
-        let tls = x.settings(scope, &mut model);
+        let mut tls = x.settings(scope, &mut model);
+        let certificate = if dv.is24 {
+            "ssl_server_cert_file"
+        } else {
+            "ssl_cert"
+        };
+        let unknown = crate::parse::unknown::mark(&mut tls, certificate, strict, &mut |key| {
+            x.unread_over(scope, key)
+        });
         model.endpoints.push(Endpoint {
             dialect: Dialect::Dovecot,
             app: None,
@@ -57,6 +65,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span) -> Model {
             negotiable: None,
             handshake_default: None,
             mx_delivery: false,
+            unknown,
         });
     }
     for (i, scope) in scopes.iter().enumerate() {
@@ -258,18 +267,51 @@ impl Resolver<'_> {
     /// The effective entry for `key` at `scope`: the most specific matching filter; the
     /// later one among equally specific blocks.
     fn lookup(&self, scope: &Cond, key: &str) -> Option<&Entry> {
-        let mut best: Option<&Entry> = None;
+        self.lookup_at(scope, key).map(|i| &self.c.entries[i])
+    }
+
+    /// [`Resolver::lookup`] as an index into the entries (their file order).
+    fn lookup_at(&self, scope: &Cond, key: &str) -> Option<usize> {
+        let mut best: Option<usize> = None;
         for &i in self.by_key.get(key).map_or(&[][..], Vec::as_slice) {
             let e = &self.c.entries[i];
             if !self.valid[i] || !scope.within(&e.cond) {
                 continue;
             }
             best = match best {
-                Some(b) if b.cond.within(&e.cond) && !e.cond.within(&b.cond) => Some(b),
-                _ => Some(e),
+                Some(b)
+                    if self.c.entries[b].cond.within(&e.cond)
+                        && !e.cond.within(&self.c.entries[b].cond) =>
+                {
+                    Some(b)
+                }
+                _ => Some(i),
             };
         }
         best
+    }
+
+    /// The unread include that may set `key` at `scope`: one whose filter applies there and
+    /// would win over the effective entry (more specific, or as specific and later), or
+    /// any that applies when nothing sets `key`.
+    fn unread_over(&self, scope: &Cond, key: &str) -> Option<(Span, String)> {
+        if self.c.unread.is_empty() {
+            return None;
+        }
+        let best = self.lookup_at(scope, key);
+        self.c
+            .unread
+            .iter()
+            .filter(|(cond, ..)| scope.within(cond))
+            .find(|(cond, at, ..)| match best {
+                None => true,
+                Some(i) => {
+                    let e = &self.c.entries[i].cond;
+                    let inner = cond.within(e);
+                    inner && (!e.within(cond) || *at > i)
+                }
+            })
+            .map(|(_, _, span, line)| (*span, line.clone()))
     }
 
     fn setting<T>(scope: &Cond, e: &Entry, value: T) -> Setting<T> {

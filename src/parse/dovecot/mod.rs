@@ -98,8 +98,20 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let mut errors = tree.errors;
     let dv = detect_version(&tree.items, options, &mut errors);
     let collected = collect::collect(&tree.items, dv, sources, &options.gateway);
-    let mut model = extract::extract(&collected, dv, Span::new(entry, 0, 0));
-    model.observations.extend(tree.outside);
+    let mut model = extract::extract(
+        &collected,
+        dv,
+        Span::new(entry, 0, 0),
+        options.strict_unknown,
+    );
+    let mut unread = tree.outside;
+    crate::parse::unknown::describe(
+        &mut unread,
+        &model.endpoints,
+        "Dovecot",
+        options.strict_unknown,
+    );
+    model.observations.extend(unread);
     model.observations.extend(collected.outside.iter().cloned());
     errors.extend(collected.errors);
     let mut files = tree.files;
@@ -187,6 +199,7 @@ fn walk(items: &[Item], f: &mut dyn FnMut(&str, &str, Span)) {
                 f(&s.kind, "", s.span);
                 walk(&s.items, f);
             }
+            Item::Unread(..) => {}
         }
     }
 }

@@ -89,6 +89,9 @@ pub(crate) enum Item {
     Assign(Assign),
     /// A nested section.
     Section(Section),
+    /// An `!include` that was not read (outside the checked root): it may set anything
+    /// from here on. With the line as written (`!include /etc/dovecot/local.conf`).
+    Unread(Span, String),
 }
 
 /// The result of reading an entry file and its includes.
@@ -487,23 +490,13 @@ impl Reader<'_> {
             && let Err(why) = self.gateway.resolve(&full)
             && crate::parse::is_unseen(&why)
         {
-            self.outside.push(crate::parse::refused_note(
-                span,
-                &full,
-                &why,
-                "the settings it holds",
-            ));
+            self.unread(span, &full, &why, pattern);
             return;
         }
         let found = glob::expand(&full, self.gateway);
         for (dir, why) in &found.refused {
             if crate::parse::is_unseen(why) {
-                self.outside.push(crate::parse::refused_note(
-                    span,
-                    dir,
-                    why,
-                    "the settings it holds",
-                ));
+                self.unread(span, dir, why, pattern);
             } else {
                 self.error(span, format!("!include {pattern}: {why}"));
             }
@@ -561,15 +554,27 @@ impl Reader<'_> {
     /// an error (a missing file only for `!include`, not `!include_try`).
     fn refused(&mut self, span: Span, path: &Path, why: &Refusal, try_only: bool) {
         if crate::parse::is_unseen(why) {
-            self.outside.push(crate::parse::refused_note(
-                span,
-                path,
-                why,
-                "the settings it holds",
-            ));
+            self.unread(span, path, why, &path.to_string_lossy());
         } else if !try_only || !matches!(why, Refusal::Missing { .. }) {
             self.error(span, crate::parse::refused_message(path, why));
         }
+    }
+
+    /// An include the gateway keeps out of sight: noted once per include line, and left
+    /// in the tree where it stands, since it may set anything from there on.
+    fn unread(&mut self, span: Span, path: &Path, why: &Refusal, pattern: &str) {
+        // A glob's refused matches come one after another: one note and one item for all.
+        if self.outside.last().is_some_and(|o| o.span == span) {
+            return;
+        }
+        self.outside.push(crate::parse::refused_note(
+            span,
+            path,
+            why,
+            "the settings it holds",
+        ));
+        let line = format!("!include {}", crate::escape::short(pattern));
+        self.push(Item::Unread(span, line));
     }
 
     fn push(&mut self, item: Item) {
@@ -662,7 +667,7 @@ mod tests {
     fn assign(item: &Item) -> &Assign {
         match item {
             Item::Assign(a) => a,
-            Item::Section(_) => panic!("expected an assignment"),
+            _ => panic!("expected an assignment"),
         }
     }
 

@@ -20,7 +20,7 @@ use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
 use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, Protocol,
-    Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
+    Setting, Side, TicketKeys, TlsMode, TlsSettings, Unknown, Version,
 };
 use crate::parse::{Options, ParseError};
 use crate::source::Span;
@@ -70,6 +70,9 @@ struct Scope<'t> {
     /// One bit per name (see [`name_bit`]): most lookups ask for a name the block does not
     /// have, and this answers them without comparing strings.
     mask: u64,
+    /// The first include of the block that was not read (outside the checked root): it may
+    /// set any directive.
+    unread: Option<DirId>,
 }
 
 /// A cheap 1-of-64 signature of a directive name (length and two bytes); a clear bit
@@ -88,7 +91,8 @@ fn name_bit(name: &str) -> u64 {
 }
 
 impl<'t> Scope<'t> {
-    fn of(tree: &'t Tree, children: &[DirId]) -> Self {
+    /// The block of `children`; `unread` lists (sorted) the includes that were not read.
+    fn of(tree: &'t Tree, children: &[DirId], unread: &[DirId]) -> Self {
         let mut pairs: Vec<(&'t str, DirId)> = children
             .iter()
             .map(|&id| (tree.get(id).name(), id))
@@ -96,7 +100,20 @@ impl<'t> Scope<'t> {
         pairs.sort_by(|a, b| a.0.cmp(b.0));
         let mask = pairs.iter().fold(0, |m, (n, _)| m | name_bit(n));
         let (names, ids) = pairs.into_iter().unzip();
-        Scope { names, ids, mask }
+        let mut scope = Scope {
+            names,
+            ids,
+            mask,
+            unread: None,
+        };
+        if !unread.is_empty() {
+            scope.unread = scope
+                .get("include")
+                .iter()
+                .copied()
+                .find(|id| unread.binary_search(id).is_ok());
+        }
+        scope
     }
 
     fn get(&self, name: &str) -> &[DirId] {
@@ -137,6 +154,27 @@ impl<'s> Chain<'s, '_> {
                 own: i == last,
             })
         })
+    }
+
+    /// The unread include that may set `name` for this chain's endpoint: one in a block
+    /// inside the innermost block that has `name` (or in any block, when none has it). An
+    /// unread include beside the directive cannot override it (nginx refuses a duplicate).
+    fn unread_over(&self, name: &str) -> Option<DirId> {
+        let bit = name_bit(name);
+        for s in self.scopes.iter().rev() {
+            if !s.get_with(name, bit).is_empty() {
+                return None;
+            }
+            if s.unread.is_some() {
+                return s.unread;
+            }
+        }
+        None
+    }
+
+    /// Whether any block of the chain has an unread include.
+    fn has_unread(&self) -> bool {
+        self.scopes.iter().any(|s| s.unread.is_some())
     }
 
     fn any_prefixed(&self, prefix: &str) -> bool {
@@ -247,6 +285,10 @@ struct Extractor<'t> {
     /// For each reported error (false) and observation (true), in order: how a fork's
     /// results are replayed by [`Extractor::merge`].
     log: Vec<bool>,
+    /// Includes not read (outside the checked root), sorted.
+    unread: Vec<DirId>,
+    /// Judge what unread includes may set as nginx's defaults.
+    strict_unknown: bool,
 }
 
 /// Servers of at least this count are extracted on two threads.
@@ -277,6 +319,18 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         fixed: HashMap::default(),
         no_dhparam: None,
         log: Vec::new(),
+        unread: {
+            let mut u: Vec<DirId> = tree
+                .outside_root
+                .iter()
+                .filter(|(_, path, _)| !stock_without_tls(path))
+                .map(|(id, _, _)| *id)
+                .collect();
+            u.sort_unstable();
+            u.dedup();
+            u
+        },
+        strict_unknown: options.strict_unknown,
     };
     let is_main = tree.root.iter().any(|&id| {
         let d = tree.get(id);
@@ -299,25 +353,7 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         // A fragment (a site file, a `conf.d` snippet): its top level is `http` context.
         x.module(&tree.root, Module::Http);
     }
-    for (id, path, why) in &tree.outside_root {
-        let d = tree.get(*id);
-        let written = d.args.first().map_or("", |a| a.value.as_str());
-        let message = match why {
-            crate::gateway::Refusal::Outside { .. } => format!(
-                "`include {written}` points outside the checked root ({}); it was not read, so its settings are not seen",
-                path.display()
-            ),
-            other => format!(
-                "`include {written}` was not read ({}: {other}), so its settings are not seen",
-                path.display()
-            ),
-        };
-        x.observe(
-            Observation::new(ObservationKind::OutsideRoot, d.span, message)
-            .help("run with `--allow-outside-root` to read it, or keep included files next to the main config")
-            .key("include"),
-        );
-    }
+    x.unread_notes();
     (x.model, x.errors)
 }
 
@@ -416,7 +452,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn module(&mut self, children: &'t [DirId], module: Module) {
-        let top = Scope::of(self.tree, children);
+        let top = Scope::of(self.tree, children, &self.unread);
         if module != Module::Stream {
             for &id in top.get("ssl") {
                 self.ssl_directive(id, None, module.as_str());
@@ -432,7 +468,7 @@ impl<'t> Extractor<'t> {
             if block.kind != BodyKind::Directives {
                 continue;
             }
-            let scope = Scope::of(self.tree, &block.children);
+            let scope = Scope::of(self.tree, &block.children, &self.unread);
             let listens = self.listens(&scope, module);
             let label = self.server_label(&scope, &listens);
             servers.push(ServerInfo {
@@ -548,6 +584,8 @@ impl<'t> Extractor<'t> {
             fixed: self.fixed.clone(),
             no_dhparam: self.no_dhparam.clone(),
             log: Vec::new(),
+            unread: self.unread.clone(),
+            strict_unknown: self.strict_unknown,
         }
     }
 
@@ -1147,7 +1185,7 @@ impl<'t> Extractor<'t> {
             if b.kind != BodyKind::Directives {
                 continue;
             }
-            let inner = Scope::of(self.tree, &b.children);
+            let inner = Scope::of(self.tree, &b.children, &self.unread);
             let mut scopes = chain.scopes.clone();
             scopes.push(&inner);
             let sub = Chain { scopes };
@@ -1190,6 +1228,11 @@ impl<'t> Extractor<'t> {
         let endpoint = self.model.endpoints.len();
         let mut tls = self.settings(chain, family, endpoint, &key);
         tls.mode = Some(mode);
+        let unknown = if chain.has_unread() {
+            self.unknown(chain, family.prefix, &mut tls)
+        } else {
+            Vec::new()
+        };
         self.model.endpoints.push(Endpoint {
             dialect: Dialect::Nginx,
             app: None,
@@ -1203,8 +1246,88 @@ impl<'t> Extractor<'t> {
             negotiable: None,
             handshake_default: None,
             mx_delivery: false,
+            unknown,
         });
         endpoint
+    }
+
+    /// The settings of an endpoint that unread includes in its blocks may set (see
+    /// [`crate::parse::unknown::mark`]).
+    fn unknown(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        prefix: &'static str,
+        tls: &mut TlsSettings,
+    ) -> Vec<Unknown> {
+        let certificate = self.name(prefix, "_certificate");
+        crate::parse::unknown::mark(tls, &certificate, self.strict_unknown, &mut |d| {
+            let include = chain.unread_over(d)?;
+            Some((self.d(include).span, self.include_text(include)))
+        })
+    }
+
+    /// One `outside-root` note per unread include, naming the settings of the endpoints it
+    /// leaves unknown.
+    fn unread_notes(&mut self) {
+        let tree = self.tree;
+        let mut by_include: Vec<(DirId, &PathBuf, &crate::gateway::Refusal, usize)> = Vec::new();
+        let mut index: HashMap<DirId, usize> = HashMap::default();
+        for (id, path, why) in &tree.outside_root {
+            if stock_without_tls(path) {
+                continue;
+            }
+            match index.get(id) {
+                Some(&k) => by_include[k].3 += 1,
+                None => {
+                    index.insert(*id, by_include.len());
+                    by_include.push((*id, path, why, 1));
+                }
+            }
+        }
+        let affected = crate::parse::unknown::affected(&self.model.endpoints);
+        for (id, path, why, count) in by_include {
+            let d = self.d(id);
+            let written = self.include_text(id);
+            let more = if count > 1 {
+                format!(" and {} more files", count - 1)
+            } else {
+                String::new()
+            };
+            let read = match why {
+                crate::gateway::Refusal::Outside { .. } => format!(
+                    "`{written}` points outside the checked root ({}{more}); it was not read",
+                    path.display()
+                ),
+                other => format!(
+                    "`{written}` was not read ({}{more}: {other})",
+                    path.display()
+                ),
+            };
+            let clause = crate::parse::unknown::clause(
+                &self.model.endpoints,
+                &affected,
+                d.span,
+                "nginx",
+                self.strict_unknown,
+            );
+            let mut o = Observation::new(
+                ObservationKind::OutsideRoot,
+                d.span,
+                format!("{read}{clause}"),
+            )
+            .help(crate::parse::unknown::help("nginx"))
+            .key("include");
+            if let Some([only]) = affected.get(&d.span).map(Vec::as_slice) {
+                o.endpoint = Some(*only);
+            }
+            self.observe(o);
+        }
+    }
+    /// An include directive as written (`include /etc/nginx/ssl.conf`).
+    fn include_text(&self, include: DirId) -> String {
+        let d = self.d(include);
+        let written = d.args.first().map_or("", |a| a.value.as_str());
+        format!("include {}", short(written))
     }
 
     /// A shared text, made by `make` the first time `parts` are asked for.
@@ -1848,6 +1971,26 @@ impl<'t> Extractor<'t> {
 /// Texts made from two fixed words, cached by where the words live: asked for several
 /// times per endpoint, these must not hash and compare strings. (Equal words at different
 /// addresses only cost a second entry.)
+/// Files nginx and Debian ship that hold no TLS directive (MIME types, FastCGI/uwsgi/SCGI
+/// parameters, `proxy_set_header` lines, charset maps): not reading one hides nothing this
+/// tool judges, so it neither leaves settings unknown nor gets a note.
+fn stock_without_tls(path: &std::path::Path) -> bool {
+    const STOCK: [&str; 9] = [
+        "mime.types",
+        "fastcgi_params",
+        "fastcgi.conf",
+        "proxy_params",
+        "uwsgi_params",
+        "scgi_params",
+        "koi-utf",
+        "koi-win",
+        "win-utf",
+    ];
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| STOCK.contains(&n))
+}
+
 fn by_address(
     map: &mut HashMap<(usize, usize, usize, usize), Arc<str>>,
     a: &'static str,

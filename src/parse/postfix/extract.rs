@@ -170,6 +170,7 @@ pub(crate) fn endpoint(
             negotiable: None,
             handshake_default: None,
             mx_delivery,
+            unknown: Vec::new(),
         },
         observations: cx.obs,
     }
