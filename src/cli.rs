@@ -115,6 +115,11 @@ pub struct CheckArgs {
     /// Also read includes, certificates and key files outside the checked root.
     #[arg(long)]
     pub allow_outside_root: bool,
+    /// Read an absolute deploy path from a directory of the tree instead
+    /// (`--map /etc/nginx=deploy/nginx`; repeatable, the longest match wins). Includes,
+    /// certificates and `<file` values under DEPLOY are read from DIR, confined as usual.
+    #[arg(long = "map", value_name = "DEPLOY=DIR")]
+    pub maps: Vec<String>,
     /// Judge settings that an unread include (outside the checked root) may set as the
     /// program's defaults, instead of leaving them unknown and unjudged.
     #[arg(long)]

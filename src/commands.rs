@@ -532,6 +532,28 @@ fn targets(
     Ok((t, apps))
 }
 
+/// Deploy paths mapped into the tree: `--map` flags (which win over the config's for the
+/// same path), then the config's `[paths]`.
+fn maps(args: &CheckArgs, cfg: &config::Config) -> Result<Vec<(PathBuf, PathBuf)>, String> {
+    let mut out = Vec::new();
+    for spec in &args.maps {
+        let Some((from, to)) = spec.split_once('=') else {
+            return Err(format!(
+                "--map {spec}: write DEPLOY=DIR, e.g. --map /etc/nginx=deploy/nginx"
+            ));
+        };
+        let from = PathBuf::from(from.trim());
+        if !from.is_absolute() || to.trim().is_empty() {
+            return Err(format!(
+                "--map {spec}: DEPLOY must be an absolute path and DIR a directory, e.g. --map /etc/nginx=deploy/nginx"
+            ));
+        }
+        out.push((from, PathBuf::from(to.trim())));
+    }
+    out.extend(cfg.maps.iter().cloned());
+    Ok(out)
+}
+
 /// The policy for a run: the flag (a path there may be anywhere), else the config's (a file
 /// relative to the config's directory and confined to it), else the default. Also returns
 /// the policy file, when it is not a built-in policy.
@@ -598,6 +620,13 @@ fn settings(
             return Ok(Err(EXIT_ERROR));
         }
     };
+    let maps = match maps(args, &cfg) {
+        Ok(m) => m,
+        Err(e) => {
+            writeln!(err, "error: {}", escape::escape(&e))?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
     let Ok(dialect) = check_names_and_dialect(args, err)? else {
         return Ok(Err(EXIT_ERROR));
     };
@@ -609,7 +638,8 @@ fn settings(
             None
         }
     };
-    let options = parse_options(args, &cfg, targets, app_versions, errors, sources);
+    let mut options = parse_options(args, &cfg, targets, app_versions, errors, sources);
+    options.maps = maps;
     let flags = settings::Flags {
         fail_level: args.fail_level.map(|l| match l {
             Level::Note => Severity::Note,
@@ -692,6 +722,7 @@ fn parse_options(
         targets,
         allow_outside_root: args.allow_outside_root,
         strict_unknown: args.strict_unknown || cfg.strict_unknown.unwrap_or(false),
+        maps: Vec::new(),
         app_rules: cfg
             .app_rules
             .iter()

@@ -71,6 +71,8 @@ pub(crate) struct Config {
     pub require_reason: Option<bool>,
     /// `strict-unknown`: judge what unread includes may set as defaults.
     pub strict_unknown: Option<bool>,
+    /// `[paths]`: deploy paths mapped into the tree (directories relative to the config's).
+    pub maps: Vec<(PathBuf, PathBuf)>,
     /// Where `policy` is written in the file (for errors about the path it names).
     pub policy_span: Option<Range<usize>>,
     /// Where each `app-rules` entry is written, in the order of `app_rules`.
@@ -241,8 +243,8 @@ fn confine_paths(c: &Config) -> Result<(), Fail> {
 
 type Fail = (String, Range<usize>, Option<String>);
 
-const KEYS: &str = "policy, fail-level, require-reason, strict-unknown, select, ignore, app-rules, [targets], \
-                    [checks], [[overrides]]";
+const KEYS: &str = "policy, fail-level, require-reason, strict-unknown, select, ignore, app-rules, \
+                    [targets], [paths], [checks], [[overrides]]";
 
 /// Parses a config's text; `file` names it in errors, `dir` resolves relative paths.
 pub(crate) fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, LoadError> {
@@ -312,6 +314,22 @@ fn read_key(
             }
         }
         "checks" => c.checks = levels(v)?,
+        "paths" => {
+            for (pk, pv) in table(v)? {
+                let from = PathBuf::from(pk.get_ref().as_ref());
+                if !from.is_absolute() {
+                    return Err((
+                        format!(
+                            "[paths] `{}`: a deploy path must be absolute",
+                            from.display()
+                        ),
+                        pk.span(),
+                        Some("write `\"/etc/nginx\" = \"deploy/nginx\"`".to_owned()),
+                    ));
+                }
+                c.maps.push((from, dir.join(string(pv)?)));
+            }
+        }
         "overrides" => {
             let DeValue::Array(items) = v.get_ref() else {
                 return Err((
@@ -552,6 +570,15 @@ impl Config {
             if let Some((k, v)) = t.split_once('=') {
                 let _ = writeln!(s, "{k} = {}", q(v));
             }
+        }
+        s.push_str("\n[paths]\n");
+        for (from, to) in &self.maps {
+            let _ = writeln!(
+                s,
+                "{} = {}",
+                q(&from.to_string_lossy()),
+                q(&to.to_string_lossy())
+            );
         }
         s.push_str("\n[checks]\n");
         for (k, l) in &self.checks {

@@ -22,6 +22,7 @@
 //! What is not here: deciding which files a run looks at (discovery), and what a refusal
 //! means to the user (each caller turns it into a note or an error at the right place).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fmt;
@@ -229,6 +230,8 @@ pub struct Gateway {
     dirs: Mutex<HashMap<PathBuf, Result<PathBuf, Refusal>, foldhash::fast::RandomState>>,
     /// Directory listings by resolved path.
     listings: Mutex<HashMap<PathBuf, Result<Listing, Refusal>, foldhash::fast::RandomState>>,
+    /// Deploy paths mapped into the tree (`--map /etc/nginx=deploy/nginx`), longest first.
+    maps: Vec<(PathBuf, PathBuf)>,
 }
 
 impl fmt::Debug for Gateway {
@@ -267,7 +270,41 @@ impl Gateway {
             exhausted: AtomicBool::new(false),
             dirs: Mutex::default(),
             listings: Mutex::default(),
+            maps: Vec::new(),
         }
+    }
+
+    /// The same gateway reading an absolute path under each `from` from the same place
+    /// under `to` instead (a deploy path mapped into the repository). The mapped path is
+    /// then confined like any other; the longest `from` wins.
+    #[must_use]
+    pub fn with_maps(mut self, maps: &[(PathBuf, PathBuf)]) -> Self {
+        self.maps = maps
+            .iter()
+            .map(|(from, to)| (lexically_normal(from), absolute(to)))
+            .collect();
+        self.maps
+            .sort_by_key(|(from, _)| std::cmp::Reverse(from.components().count()));
+        self
+    }
+
+    /// The deploy-path maps in force.
+    pub fn maps(&self) -> &[(PathBuf, PathBuf)] {
+        &self.maps
+    }
+
+    /// Where an absolute path is read from: itself, or its mapped place in the tree.
+    pub fn mapped<'p>(&self, p: &'p Path) -> Cow<'p, Path> {
+        if self.maps.is_empty() || !p.is_absolute() {
+            return Cow::Borrowed(p);
+        }
+        let normal = lexically_normal(p);
+        for (from, to) in &self.maps {
+            if let Ok(rest) = normal.strip_prefix(from) {
+                return Cow::Owned(to.join(rest));
+            }
+        }
+        Cow::Borrowed(p)
     }
 
     /// A gateway confined to `root` with the default limits.
@@ -542,7 +579,7 @@ impl Gateway {
     /// exist (the rest is appended by spelling) so a dangling link is judged by where it
     /// would lead. The parent directory's resolution is cached.
     fn walk(&self, p: &Path) -> Result<Walked, Refusal> {
-        let abs = absolute(p);
+        let abs = absolute(&self.mapped(p));
         if let (Some(parent), Some(Component::Normal(name))) =
             (abs.parent(), abs.components().next_back())
         {

@@ -262,9 +262,11 @@ impl Sources {
             gateway.read_config(path)?
         };
         let key = loaded.key;
+        // A deploy path mapped into the tree is shown where it was read from.
+        let shown = gateway.mapped(path);
         let file = SourceFile::new(
-            path.to_path_buf(),
-            display_name(path),
+            shown.to_path_buf(),
+            display_name(&shown),
             decode(loaded.bytes).into(),
         );
         Ok(self.add_file(key, file))

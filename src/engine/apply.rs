@@ -227,6 +227,7 @@ mod tests {
             targets: Targets::default(),
             allow_outside_root: false,
             strict_unknown: false,
+            maps: Vec::new(),
             root: Some(dir.path().to_path_buf()),
             app_rules: Vec::new(),
             app_versions: BTreeMap::new(),

@@ -278,7 +278,9 @@ fn run_options(options: &parse::Options, paths: &[PathBuf]) -> parse::Options {
         )
     };
     parse::Options {
-        gateway: Arc::new(gateway::Gateway::new(root, options.gateway.limits())),
+        gateway: Arc::new(
+            gateway::Gateway::new(root, options.gateway.limits()).with_maps(&options.maps),
+        ),
         ..options.clone()
     }
 }

@@ -85,6 +85,8 @@ pub struct Options {
     /// Judge settings an unread include may set as the program's defaults (instead of
     /// leaving them unknown and unjudged).
     pub strict_unknown: bool,
+    /// Absolute deploy paths read from directories of the tree instead (`--map`).
+    pub maps: Vec<(PathBuf, PathBuf)>,
     /// The checked root, when the caller knows it; [`check_paths`](crate::check_paths)
     /// computes it from the paths otherwise and confines [`Options::gateway`] to it.
     pub root: Option<PathBuf>,
@@ -188,7 +190,9 @@ pub(crate) fn confined_for<'o>(options: &'o Options, entry: &Path) -> Cow<'o, Op
     }
     let root = crate::gateway::checked_root(&[entry.to_path_buf()]);
     Cow::Owned(Options {
-        gateway: Arc::new(Gateway::new(Some(root), options.gateway.limits())),
+        gateway: Arc::new(
+            Gateway::new(Some(root), options.gateway.limits()).with_maps(&options.maps),
+        ),
         ..options.clone()
     })
 }

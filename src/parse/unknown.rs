@@ -4,6 +4,9 @@
 //! [`Unknown`] list and into the words of the include's one `outside-root` note.
 
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::gateway::Gateway;
 
 use crate::model::{Endpoint, Observation, TlsSettings, Unknown, setting_words};
 use crate::source::Span;
@@ -156,4 +159,120 @@ fn words(e: &Endpoint, include: Span) -> String {
     }
     let words: Vec<&str> = mine.iter().map(|u| setting_words(u.setting)).collect();
     format!("the {}", crate::diagnostic::and_list(&words))
+}
+
+/// Unread includes for which a mapping is looked for, per entry file (each look is a few
+/// dozen `stat` calls).
+const MAX_SUGGESTIONS: usize = 32;
+
+/// Directories looked in for one include's file.
+const MAX_PLACES: usize = 128;
+
+/// Gives the note of each unread include (by span) whose file or directory also exists in
+/// the tree a help line with the exact `--map` that reads it: the include's directory mapped
+/// to the tree directory holding the longest matching tail of its path, looked for from
+/// the entry file's directory up to the checked root (`/config/nginx/ssl.conf` and
+/// `./nginx/ssl.conf` give `--map /config/nginx=nginx`).
+pub(crate) fn suggest_maps(
+    notes: &mut [Observation],
+    unread: &[(Span, &Path)],
+    entry: &Path,
+    gateway: &Gateway,
+) {
+    let mut seen: Vec<Span> = Vec::new();
+    for &(span, path) in unread {
+        if seen.len() >= MAX_SUGGESTIONS {
+            break;
+        }
+        if seen.contains(&span) {
+            continue;
+        }
+        seen.push(span);
+        let Some((from, to)) = suggestion(path, entry, gateway) else {
+            continue;
+        };
+        let (from, to) = (from.display(), crate::source::display_name(&to));
+        let to = if to.is_empty() { ".".to_owned() } else { to };
+        for o in notes.iter_mut().filter(|o| o.span == span) {
+            o.help = Some(format!(
+                "the tree has this file under `{to}`: run with `--map {from}={to}` (or \
+                 `\"{from}\" = \"{to}\"` under `[paths]` in .tlslint.toml) to read it there"
+            ));
+        }
+    }
+}
+
+/// The mapping (deploy directory, tree directory) that makes `path` readable in the tree,
+/// if its tail exists there.
+fn suggestion(path: &Path, entry: &Path, gateway: &Gateway) -> Option<(PathBuf, PathBuf)> {
+    if !path.is_absolute() {
+        return None;
+    }
+    // A glob's directory part: the include reads a directory's files.
+    let names: Vec<&std::ffi::OsStr> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let plain = names
+        .iter()
+        .position(|n| crate::glob::is_pattern(&n.to_string_lossy()))
+        .unwrap_or(names.len());
+    let (names, is_dir) = (&names[..plain], plain < names.len());
+    if names.is_empty() {
+        return None;
+    }
+    let root = gateway.root()?;
+    let parent = entry.parent().unwrap_or(Path::new("."));
+    let start = parent
+        .canonicalize()
+        .unwrap_or_else(|_| crate::gateway::absolute(parent));
+    // The entry's directory and those above it up to the root, then their subdirectories
+    // (a snippet often sits beside the config's directory: `nginx/` and `snippets/`).
+    let ancestors: Vec<&Path> = start
+        .ancestors()
+        .take_while(|d| d.starts_with(root))
+        .take(16)
+        .collect();
+    let mut dirs: Vec<PathBuf> = ancestors.iter().map(|d| d.to_path_buf()).collect();
+    for d in &ancestors {
+        let Ok(names) = gateway.list(d) else { continue };
+        for n in names.iter() {
+            if dirs.len() >= MAX_PLACES {
+                break;
+            }
+            let child = d.join(n);
+            if !n.to_string_lossy().starts_with('.')
+                && !dirs.contains(&child)
+                && gateway.is_dir(&child)
+            {
+                dirs.push(child);
+            }
+        }
+    }
+    // Longest tail first: more matching names, more certainly the same file.
+    for keep in (1..=names.len()).rev() {
+        let tail: PathBuf = names[names.len() - keep..].iter().collect();
+        for d in &dirs {
+            let here = d.join(&tail);
+            let found = if is_dir {
+                gateway.is_dir(&here)
+            } else {
+                gateway.is_file(&here)
+            };
+            if found {
+                let deploy: PathBuf = std::iter::once(std::ffi::OsStr::new("/"))
+                    .chain(names.iter().copied())
+                    .collect();
+                return Some(if is_dir {
+                    (deploy, here)
+                } else {
+                    (deploy.parent()?.to_path_buf(), here.parent()?.to_path_buf())
+                });
+            }
+        }
+    }
+    None
 }

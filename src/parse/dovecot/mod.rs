@@ -111,6 +111,8 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         "Dovecot",
         options.strict_unknown,
     );
+    let paths: Vec<(Span, &Path)> = tree.unread.iter().map(|(s, p)| (*s, p.as_path())).collect();
+    crate::parse::unknown::suggest_maps(&mut unread, &paths, path, &options.gateway);
     model.observations.extend(unread);
     model.observations.extend(collected.outside.iter().cloned());
     errors.extend(collected.errors);

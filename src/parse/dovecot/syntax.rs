@@ -104,6 +104,8 @@ pub(crate) struct Tree {
     pub(crate) errors: Vec<ParseError>,
     /// Includes not read because they are outside the checked root.
     pub(crate) outside: Vec<crate::model::Observation>,
+    /// The path of each include not read, by the include's span.
+    pub(crate) unread: Vec<(Span, PathBuf)>,
     /// Included files that do not parse: their text is withdrawn from every output.
     pub(crate) opaque: Vec<FileId>,
 }
@@ -115,6 +117,7 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tre
         gateway,
         opaque: Vec::new(),
         outside: Vec::new(),
+        unread: Vec::new(),
         sources,
         stack: vec![Section {
             kind: String::new(),
@@ -169,6 +172,7 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tre
         files: r.files,
         errors: r.errors,
         outside: r.outside,
+        unread: r.unread,
         opaque: r.opaque,
     }
 }
@@ -177,6 +181,7 @@ struct Reader<'a> {
     gateway: &'a Gateway,
     opaque: Vec<FileId>,
     outside: Vec<crate::model::Observation>,
+    unread: Vec<(Span, PathBuf)>,
     sources: &'a mut Sources,
     /// Open sections; `stack[0]` is the top level. Shared across includes because an
     /// include keeps the current section context.
@@ -573,6 +578,7 @@ impl Reader<'_> {
             why,
             "the settings it holds",
         ));
+        self.unread.push((span, path.to_path_buf()));
         let line = format!("!include {}", crate::escape::short(pattern));
         self.push(Item::Unread(span, line));
     }

@@ -218,6 +218,8 @@ struct Snapshot {
     protocols: Option<Setting<Vec<Protocol>>>,
     ciphersuites: Option<Setting<Vec<Named>>>,
     curves: Option<Setting<Vec<Named>>>,
+    /// What an unread include may set in the default server.
+    unknown: Vec<Unknown>,
 }
 
 /// What the default server of a socket decides for every server on it (values only).
@@ -897,6 +899,7 @@ impl<'t> Extractor<'t> {
                             protocols: e.tls.protocols.clone(),
                             ciphersuites: e.tls.ciphersuites.clone(),
                             curves: e.tls.curves.clone(),
+                            unknown: e.unknown.clone(),
                         }
                     });
                 }
@@ -1005,6 +1008,18 @@ impl<'t> Extractor<'t> {
         let own_protocols = m.own_protocols.map(|id| self.d(id).span);
         let mut found: Vec<Observation> = Vec::new();
         let ep = &mut self.model.endpoints[target];
+        // What the default server leaves unknown is unknown here too.
+        for u in &def.unknown {
+            let decided = match u.setting {
+                "protocols" => protocols,
+                "ciphersuites" | "curves" => true,
+                _ => false,
+            };
+            if decided && !ep.unknown.iter().any(|mine| mine.setting == u.setting) {
+                ep.tls.forget(u.setting);
+                ep.unknown.push(u.clone());
+            }
+        }
         let related = format!("default server for {socket}");
         if protocols && let Some(theirs) = def.protocols {
             let mine = ep.tls.protocols.clone();

@@ -64,7 +64,20 @@ pub fn looks_like(text: &str) -> bool {
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let options = &*crate::parse::confined_for(options, path);
     let tree = tree::parse(path, sources, options);
-    let (model, extra) = extract::extract(&tree, options);
+    let (mut model, extra) = extract::extract(&tree, options);
+    if !tree.outside_root.is_empty() {
+        let unread: Vec<(crate::source::Span, &Path)> = tree
+            .outside_root
+            .iter()
+            .map(|(id, p, _)| (tree.get(*id).span, p.as_path()))
+            .collect();
+        crate::parse::unknown::suggest_maps(
+            &mut model.observations,
+            &unread,
+            path,
+            &options.gateway,
+        );
+    }
     let mut tree = tree;
     let mut errors = std::mem::take(&mut tree.errors);
     errors.extend(extra);
