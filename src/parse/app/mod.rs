@@ -16,7 +16,7 @@ use std::path::Path as FsPath;
 use std::sync::OnceLock;
 
 use super::{Options, ParseError, Parsed};
-use crate::model::{Dialect, Endpoint, Model, TlsSettings};
+use crate::model::{Dialect, Endpoint, Model, PathBase, TlsSettings};
 use crate::source::{FileId, Sources, Span};
 use path::{KeyCase, Match};
 use rules::AppRules;
@@ -281,6 +281,7 @@ impl Extractor<'_> {
             negotiable: None,
             handshake_default: None,
             mx_delivery: false,
+            relative_paths: PathBase::NamingFile,
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);

@@ -19,11 +19,11 @@ use super::lexer::Arg;
 use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
 use crate::escape::short;
 use crate::model::{
-    CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, Protocol,
-    Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
+    CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, PathBase,
+    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
 };
 use crate::parse::{Options, ParseError};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// Maps keyed by config text: a seeded fast hasher (no SipHash cost, still per-process keys).
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -244,6 +244,8 @@ struct Extractor<'t> {
     fixed: HashMap<(usize, usize, usize, usize), Arc<str>>,
     /// The setting of every server without `ssl_dhparam`.
     no_dhparam: Option<Setting<Option<PathBuf>>>,
+    /// The conf prefix every endpoint's relative key-material paths resolve against.
+    relative_paths: PathBase,
     /// For each reported error (false) and observation (true), in order: how a fork's
     /// results are replayed by [`Extractor::merge`].
     log: Vec<bool>,
@@ -276,6 +278,10 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         names: HashMap::default(),
         fixed: HashMap::default(),
         no_dhparam: None,
+        relative_paths: PathBase::Dir {
+            dir: tree.prefix.as_path().into(),
+            by: tree.files.first().copied().unwrap_or(FileId(0)),
+        },
         log: Vec::new(),
     };
     let is_main = tree.root.iter().any(|&id| {
@@ -547,6 +553,7 @@ impl<'t> Extractor<'t> {
             names: self.names.clone(),
             fixed: self.fixed.clone(),
             no_dhparam: self.no_dhparam.clone(),
+            relative_paths: self.relative_paths.clone(),
             log: Vec::new(),
         }
     }
@@ -1203,6 +1210,7 @@ impl<'t> Extractor<'t> {
             negotiable: None,
             handshake_default: None,
             mx_delivery: false,
+            relative_paths: self.relative_paths.clone(),
         });
         endpoint
     }

@@ -13,8 +13,8 @@ use super::scope::{Scope, Val};
 use super::text::tokens;
 use crate::escape::short;
 use crate::model::{
-    CipherString, Ciphers, Dialect, Endpoint, Named, Observation, ObservationKind, Protocol,
-    Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
+    CipherString, Ciphers, Dialect, Endpoint, Named, Observation, ObservationKind, PathBase,
+    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
 };
 use crate::source::Span;
 
@@ -170,10 +170,27 @@ pub(crate) fn endpoint(
             negotiable: None,
             handshake_default: None,
             mx_delivery,
+            relative_paths: queue_directory(scope, span),
         },
         observations: cx.obs,
     }
 }
+
+/// Postfix daemons `chdir` to `queue_directory` before they load certificates and DH
+/// parameters, so a relative path names a file there, never one beside main.cf.
+fn queue_directory(scope: &Scope<'_>, span: Span) -> PathBase {
+    let v = scope.get_main("queue_directory");
+    let dir = Some(v.trimmed())
+        .filter(|d| d.starts_with('/'))
+        .unwrap_or(DEFAULT_QUEUE_DIRECTORY);
+    PathBase::Dir {
+        dir: std::path::Path::new(dir).into(),
+        by: span.file,
+    }
+}
+
+/// `queue_directory`'s compiled-in default (postconf(5)).
+const DEFAULT_QUEUE_DIRECTORY: &str = "/var/spool/postfix";
 
 struct Cx<'s, 'a> {
     scope: &'s Scope<'a>,
