@@ -14,7 +14,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
 use crate::gateway::{Gateway, Refusal};
-use crate::model::{Endpoint, Model, Observation, ObservationKind};
+use crate::model::{Dialect, Endpoint, Model, Observation, ObservationKind, PathBase};
 use crate::source::{FileId, Sources, Span};
 
 /// What could be learnt about one file.
@@ -24,8 +24,20 @@ pub enum Fact<T> {
     Known(T),
     /// Not read: outside the checked root.
     Outside,
+    /// Not there: the path leads into the checked tree, but no file is at its end
+    /// (certificates and keys are rarely committed, so this is normal in a repository).
+    Missing,
+    /// Read, but the program cannot load it: empty, or without the PEM block it reads.
+    Rejected(Rejection),
     /// Read failed or the content was not understood (the message holds no contents).
     Unreadable(String),
+}
+
+/// Why a program cannot load a key-material file, in words that hold no contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// What is wrong: `is empty`, `holds no PEM certificate`, ...
+    pub why: &'static str,
 }
 
 /// A certificate's properties.
@@ -62,21 +74,41 @@ pub type Table<T> = FastMap<FileId, FastMap<Box<[u8]>, Fact<T>>>;
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl Facts {
-    /// The fact about a path an endpoint names.
-    pub fn get<'a, T>(map: &'a Table<T>, e: &Endpoint, written: &Path) -> Option<&'a Fact<T>> {
-        map.get(&e.span.file)?
+    /// The fact about a path an endpoint names in the setting at `span`.
+    pub fn get<'a, T>(
+        map: &'a Table<T>,
+        e: &Endpoint,
+        span: Option<Span>,
+        written: &Path,
+    ) -> Option<&'a Fact<T>> {
+        map.get(&base_file(e, span))?
             .get(written.as_os_str().as_encoded_bytes())
     }
 
-    /// Resolves a path as written in a config, relative to the file that names it.
-    pub fn resolve(written: &Path, config_file: &Path) -> PathBuf {
+    /// Where the program looks for a path as written in the setting at `span`: against
+    /// the endpoint's [`PathBase`] (nginx's conf prefix, Postfix's `queue_directory`, the
+    /// directory of the file naming it).
+    pub fn resolve(e: &Endpoint, span: Option<Span>, written: &Path, sources: &Sources) -> PathBuf {
         if written.is_absolute() {
-            written.to_path_buf()
-        } else {
-            config_file
-                .parent()
-                .map_or_else(|| written.to_path_buf(), |d| d.join(written))
+            return written.to_path_buf();
         }
+        match &e.relative_paths {
+            PathBase::Dir { dir, .. } => dir.join(written),
+            PathBase::NamingFile => sources
+                .get(base_file(e, span))
+                .path
+                .parent()
+                .map_or_else(|| written.to_path_buf(), |d| d.join(written)),
+        }
+    }
+}
+
+/// The file that decides where a relative path leads: facts are kept per such file, so
+/// the same words written under two bases stay two facts.
+fn base_file(e: &Endpoint, span: Option<Span>) -> FileId {
+    match &e.relative_paths {
+        PathBase::Dir { by, .. } => *by,
+        PathBase::NamingFile => span.map_or(e.span.file, |s| s.file),
     }
 }
 
@@ -149,22 +181,20 @@ fn gather_part<'m>(
     let mut notes = Notes::default();
     let paths = Resolver { gateway };
     for e in endpoints {
-        let config = &sources.get(e.span.file).path;
-        let file = e.span.file;
         if let Some(dh) = &e.tls.dh_params
             && let Some(p) = &dh.value
         {
-            let fact = fact(&mut facts.dh, file, p, || {
+            let fact = fact(&mut facts.dh, base_file(e, dh.span), p, || {
                 paths
-                    .read(&Facts::resolve(p, config))
+                    .read(&Facts::resolve(e, dh.span, p, sources))
                     .and_then(|b| dh_bits(&b))
             });
             notes.add(fact, e, dh.span, p, "dh_params", "its DH group size");
         }
         for c in &e.tls.certificates {
-            let fact = fact(&mut facts.certs, file, &c.value, || {
+            let fact = fact(&mut facts.certs, base_file(e, c.span), &c.value, || {
                 paths
-                    .read(&Facts::resolve(&c.value, config))
+                    .read(&Facts::resolve(e, c.span, &c.value, sources))
                     .and_then(|b| cert(&b))
             });
             notes.add(
@@ -180,8 +210,8 @@ fn gather_part<'m>(
             && let crate::model::TicketKeys::Files { files } = &k.value
         {
             for f in files {
-                let fact = fact(&mut facts.key_age, file, f, || {
-                    paths.age(&Facts::resolve(f, config))
+                let fact = fact(&mut facts.key_age, base_file(e, k.span), f, || {
+                    paths.age(&Facts::resolve(e, k.span, f, sources))
                 });
                 notes.add(fact, e, k.span, f, "ticket_keys", "its age");
             }
@@ -209,22 +239,61 @@ impl<'m> Notes<'m> {
         what: &str,
     ) {
         let path = written.as_os_str().as_encoded_bytes();
-        if !matches!(fact, Fact::Outside) || !self.seen.insert(path) {
+        let missing = match fact {
+            Fact::Outside => false,
+            Fact::Missing => true,
+            _ => return,
+        };
+        if !self.seen.insert(path) {
             return;
         }
+        let (message, help) = if missing {
+            (
+                format!(
+                    "{}{} is not in the checked tree; {what} could not be checked",
+                    written.display(),
+                    relative_to(e, written)
+                ),
+                "nothing to fix if the file is deployed separately (certificates and keys are rarely committed); keep a copy of a certificate or DH file in the tree to have it checked",
+            )
+        } else {
+            (
+                format!(
+                    "{}{} is outside the checked root and was not read; {what} could not be checked",
+                    written.display(),
+                    relative_to(e, written)
+                ),
+                "pass --allow-outside-root to read files outside the checked tree",
+            )
+        };
         self.list.push((
             path,
             Observation::new(
                 ObservationKind::OutsideRoot,
                 span.unwrap_or(e.span),
-                format!(
-                    "{} is outside the checked root and was not read; {what} could not be checked",
-                    written.display()
-                ),
+                message,
             )
-            .help("pass --allow-outside-root to read files outside the checked tree")
+            .help(help)
             .key(format!("{}/{setting}", e.key)),
         ));
+    }
+}
+
+/// How a relative path was resolved, for notes: the program's rule (never a path of this
+/// machine, so outputs are the same everywhere).
+fn relative_to(e: &Endpoint, written: &Path) -> String {
+    if written.is_absolute() {
+        return String::new();
+    }
+    match (&e.relative_paths, e.dialect) {
+        (PathBase::Dir { .. }, Dialect::Nginx) => {
+            " (relative to nginx's conf prefix, the directory of the main config)".to_owned()
+        }
+        (PathBase::Dir { dir, .. }, Dialect::Postfix) => format!(
+            " (Postfix reads it relative to `queue_directory`, {})",
+            dir.display()
+        ),
+        _ => " (relative to the directory of the file naming it)".to_owned(),
     }
 }
 
@@ -233,6 +302,8 @@ impl<T> Fact<T> {
         match self {
             Fact::Known(t) => f(t),
             Fact::Outside => Fact::Outside,
+            Fact::Missing => Fact::Missing,
+            Fact::Rejected(r) => Fact::Rejected(r),
             Fact::Unreadable(e) => Fact::Unreadable(e),
         }
     }
@@ -267,24 +338,37 @@ impl Resolver<'_> {
 fn refused<T>(r: &Refusal) -> Fact<T> {
     match r {
         Refusal::Outside { .. } => Fact::Outside,
-        Refusal::Missing { dangling: false } => Fact::Unreadable("no such file".to_owned()),
+        Refusal::Missing { dangling: false } => Fact::Missing,
         other => Fact::Unreadable(other.to_string()),
     }
 }
 
-/// The first PEM block with `label`.
-fn pem(bytes: &[u8], label: &str) -> Option<Vec<u8>> {
+/// The first PEM block with one of `labels`.
+fn pem(bytes: &[u8], labels: &[&str]) -> Option<Vec<u8>> {
     x509_parser::pem::Pem::iter_from_buffer(bytes)
         .filter_map(Result::ok)
-        .find(|p| p.label == label)
+        .find(|p| labels.contains(&p.label.as_str()))
         .map(|p| p.contents)
 }
 
+/// Why a file without the PEM block a program reads is refused: it is empty (a
+/// placeholder), or holds something else (`otherwise`).
+fn rejection(bytes: &[u8], otherwise: &'static str) -> Rejection {
+    let why = if bytes.iter().all(u8::is_ascii_whitespace) {
+        "is empty"
+    } else {
+        otherwise
+    };
+    Rejection { why }
+}
+
+/// The labels OpenSSL's `PEM_read_bio_X509_AUX` (nginx, Postfix, Dovecot) accepts.
+const CERT_LABELS: [&str; 3] = ["CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE"];
+
 /// Size of the prime in a PEM `DH PARAMETERS` block (PKCS #3: SEQUENCE { p, g, ... }).
 fn dh_bits(bytes: &[u8]) -> Fact<u32> {
-    let Some(der) = pem(bytes, "DH PARAMETERS").or_else(|| pem(bytes, "X9.42 DH PARAMETERS"))
-    else {
-        return Fact::Unreadable("no `DH PARAMETERS` PEM block".to_owned());
+    let Some(der) = pem(bytes, &["DH PARAMETERS", "X9.42 DH PARAMETERS"]) else {
+        return Fact::Rejected(rejection(bytes, "holds no PEM `DH PARAMETERS` block"));
     };
     match der_integer_bits(&der) {
         Some(bits) => Fact::Known(bits),
@@ -330,7 +414,10 @@ fn der_integer_bits(d: &[u8]) -> Option<u32> {
 }
 
 fn cert(bytes: &[u8]) -> Fact<CertFacts> {
-    let der = pem(bytes, "CERTIFICATE").unwrap_or_else(|| bytes.to_vec());
+    // The programs read PEM only: a DER file or a key alone stops them as an empty one.
+    let Some(der) = pem(bytes, &CERT_LABELS) else {
+        return Fact::Rejected(rejection(bytes, "holds no PEM certificate"));
+    };
     let Ok((_, c)) = X509Certificate::from_der(&der) else {
         return Fact::Unreadable("not an X.509 certificate".to_owned());
     };

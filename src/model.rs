@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -642,6 +642,10 @@ pub struct Endpoint {
     /// of [`Endpoint::tls`] and not judged, unless the run asked for defaults to be assumed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown: Vec<Unknown>,
+    /// Where the program looks for a key-material file (certificate, DH parameters, ticket
+    /// key) named by a relative path.
+    #[serde(skip)]
+    pub relative_paths: PathBase,
 }
 
 /// A setting of an endpoint that an unread source may set.
@@ -711,6 +715,23 @@ impl<T> Provenance for Setting<T> {
     fn note_that(&mut self, note: String) {
         self.set_note(note);
     }
+}
+
+/// The directory a program resolves a relative key-material path against.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PathBase {
+    /// The directory of the file that names the path (Dovecot `<file`, applications).
+    #[default]
+    NamingFile,
+    /// One directory for the whole config: nginx's conf prefix (the directory of the main
+    /// config), Postfix's `queue_directory` (its daemons run there). `by` is the file that
+    /// decides it, so facts about the same written path stay apart per config.
+    Dir {
+        /// The directory.
+        dir: Arc<Path>,
+        /// The file that decides it (the nginx entry file, the Postfix `main.cf`).
+        by: FileId,
+    },
 }
 
 impl Endpoint {

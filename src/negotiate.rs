@@ -566,7 +566,7 @@ fn dh_usable(
     if server && let Some(dh) = &tls.dh_params {
         match &dh.value {
             None => dhe = e.dialect == Dialect::Postfix,
-            Some(path) => match Facts::get(&facts.dh, e, path) {
+            Some(path) => match Facts::get(&facts.dh, e, dh.span, path) {
                 Some(Fact::Known(bits)) => {
                     let sec = ff_security_bits(*bits);
                     if sec >= load_bits && sec < min_bits {
@@ -591,6 +591,14 @@ fn dh_usable(
                             .help("use 2048-bit (level 2) or 3072-bit (level 3) DH parameters, or remove them"),
                         );
                     }
+                }
+                Some(Fact::Rejected(r)) => {
+                    if out.refused.is_none() {
+                        let o = unloadable(e, dh.span, path, *r, Material::Dh, out);
+                        found.push(o);
+                    }
+                    // Postfix falls back to its built-in group; the others stop.
+                    dhe = e.dialect == Dialect::Postfix;
                 }
                 _ => out.upper_bound.push(
                     format!(
@@ -621,7 +629,7 @@ fn startup(
     let mut auths: Option<Vec<Au>> = Some(Vec::new());
     if server {
         for c in &tls.certificates {
-            match Facts::get(&facts.certs, e, &c.value) {
+            match Facts::get(&facts.certs, e, c.span, &c.value) {
                 Some(Fact::Known(cert)) => {
                     let (au, bits) = cert_security(&cert.key_type, cert.bits);
                     if let Some(a) = au
@@ -666,6 +674,13 @@ fn startup(
                                 "use a stronger key (RSA 3072+ or ECDSA P-256+ for level 3), or a lower security level than {lvl}"
                             )),
                         );
+                    }
+                }
+                Some(Fact::Rejected(r)) => {
+                    auths = None;
+                    if out.refused.is_none() {
+                        let o = unloadable(e, c.span, &c.value, *r, Material::Certificate, out);
+                        found.push(o);
                     }
                 }
                 _ => {
@@ -868,6 +883,73 @@ fn groups_usable(curves: Option<&[crate::model::Named]>, min_bits: u32) -> (bool
 }
 
 /// What the program says when OpenSSL refuses a key, and what happens then.
+/// Kinds of key-material file a program loads at start.
+#[derive(Clone, Copy)]
+enum Material {
+    Certificate,
+    Dh,
+}
+
+/// A certificate or DH file inside the tree that the program cannot load (empty, or not
+/// PEM): nginx does not start, Postfix runs the service without TLS (a DH file: it logs a
+/// warning and keeps its built-in group), Dovecot fails TLS set-up. Sets the refusal when
+/// the program refuses; the observation says what happens, never what the file holds.
+fn unloadable(
+    e: &Endpoint,
+    span: Option<crate::source::Span>,
+    path: &std::path::Path,
+    r: crate::material::Rejection,
+    what: Material,
+    out: &mut Negotiable,
+) -> Observation {
+    let span = span.unwrap_or(e.span);
+    let (noun, nginx) = match what {
+        // Measured with nginx 1.22.1 / OpenSSL 3.0.19 (`nginx -t`).
+        Material::Certificate => (
+            "certificate",
+            format!(
+                "nginx refuses to start: cannot load certificate \"{}\": PEM_read_bio_X509_AUX() failed (SSL: error:0480006C:PEM routines::no start line:Expecting: TRUSTED CERTIFICATE)",
+                path.display()
+            ),
+        ),
+        Material::Dh => (
+            "DH parameter",
+            refusal(
+                Dialect::Nginx,
+                "PEM_read_bio_DHparams",
+                path,
+                "error:0480006C:PEM routines::no start line:Expecting: DH PARAMETERS",
+            ),
+        ),
+    };
+    let head = format!("this {noun} file {}", r.why);
+    let help =
+        format!("put the PEM {noun} file the program should load here, or point the setting at it");
+    if e.dialect == Dialect::Postfix && matches!(what, Material::Dh) {
+        // tls_dh.c: "cannot load ... DH parameters from file ... -- using compiled-in defaults".
+        return Observation::new(
+            ObservationKind::Ineffective,
+            span,
+            format!("{head}: Postfix logs a warning and uses its built-in DH parameters instead"),
+        )
+        .help(help);
+    }
+    let msg = match e.dialect {
+        Dialect::Nginx => nginx,
+        other => format!(
+            "{}: it cannot load this {noun} file",
+            other.on_rejected_ciphers()
+        ),
+    };
+    out.refused = Some(msg.clone());
+    Observation::new(
+        ObservationKind::InvalidValue,
+        span,
+        format!("{head}: {msg}"),
+    )
+    .help(help)
+}
+
 fn refusal(dialect: Dialect, call: &str, path: &std::path::Path, reason: &str) -> String {
     match dialect {
         Dialect::Nginx => format!(

@@ -524,3 +524,46 @@ fn classification() {
         "0xC0,0x2F"
     );
 }
+
+/// Inclusion terms of known words that select nothing the build has are recorded (OpenSSL
+/// skips them silently); exclusions, reorderings, unknown words and built-in rules are not.
+#[test]
+fn empty_inclusion_terms() {
+    let terms = |s: &str, p: Profile| -> Vec<(String, std::ops::Range<usize>)> {
+        expand(s, p)
+            .empty_terms
+            .into_iter()
+            .map(|t| (t.term, t.range))
+            .collect()
+    };
+    let v3 = Profile::V3_0;
+    assert_eq!(
+        terms("ECDHE+AESGCM:RSA+3DES", v3),
+        [("RSA+3DES".to_owned(), 13..21)]
+    );
+    assert_eq!(
+        terms("HIGH:MEDIUM aECDSA+kRSA", v3),
+        [
+            ("MEDIUM".to_owned(), 5..11),
+            ("aECDSA+kRSA".to_owned(), 12..23)
+        ]
+    );
+    // Exclusions, moves, unknown words, a term whose suites were removed earlier, and
+    // words of the built-in `DEFAULT` / Suite B rules.
+    for s in [
+        "HIGH:!RC4:-3DES:!DES:+3DES",
+        "HIGH:FOO:RSA+FOO",
+        "HIGH:!kRSA:kRSA",
+        "DEFAULT",
+        "SUITEB128",
+    ] {
+        assert!(terms(s, v3).is_empty(), "{s}");
+    }
+    // `DEFAULT:` is read by the built-in rules; what follows it is the user's.
+    assert_eq!(terms("DEFAULT:3DES", v3), [("3DES".to_owned(), 8..12)]);
+    // The list itself is unchanged by the bookkeeping.
+    assert_eq!(
+        list("ECDHE-RSA-AES128-GCM-SHA256:RSA+3DES"),
+        ["ECDHE-RSA-AES128-GCM-SHA256"]
+    );
+}

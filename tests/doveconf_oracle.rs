@@ -16,14 +16,18 @@ pub mod support;
 
 /// The installed doveconf's version, when it is 2.3.
 fn doveconf_23() -> Option<String> {
-    let empty = std::env::temp_dir().join(format!("tlslint-doveconf-{}.conf", std::process::id()));
+    // In a directory of its own, removed after use: no `*.conf` is left in the temp dir.
+    let dir = std::env::temp_dir().join(format!("tlslint-doveconf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let empty = dir.join("empty.conf");
     std::fs::write(&empty, "").ok()?;
     let out = Command::new("doveconf")
         .arg("-c")
         .arg(&empty)
         .arg("-n")
-        .output()
-        .ok()?;
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = out.ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let version = text
         .lines()

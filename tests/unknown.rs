@@ -51,12 +51,18 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// `check --format concise` lines, with the run summary left out.
+/// `check --format concise` lines, less the notes about certificates that are not in the
+/// repository (as in most repositories).
 fn concise(dir: &Path, extra: &[&str]) -> (i32, Vec<String>) {
     let mut args = vec!["check", "--format", "concise", "--no-config"];
     args.extend_from_slice(extra);
     let (code, out, _) = run(dir, &args);
-    (code, out.lines().map(str::to_owned).collect())
+    let lines = out
+        .lines()
+        .filter(|l| !l.contains("its key, signature and lifespan could not be checked"))
+        .map(str::to_owned)
+        .collect();
+    (code, lines)
 }
 
 #[test]
@@ -133,7 +139,10 @@ fn map_reads_the_snippet_from_the_tree() {
     )
     .unwrap();
     let (_, out, _) = run(t.path(), &["check", "--format", "concise", "."]);
-    let from_config: Vec<&str> = out.lines().collect();
+    let from_config: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.contains("its key, signature"))
+        .collect();
     assert_eq!(from_config, lines, "{out}");
     let (_, out, _) = run(t.path(), &["check", "--print-config"]);
     assert!(out.contains("[paths]\n\"/config/nginx\" = "), "{out}");
@@ -178,7 +187,11 @@ fn strict_unknown_judges_the_defaults() {
     );
     fs::write(t.path().join(".tlslint.toml"), "strict-unknown = true\n").unwrap();
     let (_, out, _) = run(t.path(), &["check", "--format", "concise", "."]);
-    assert_eq!(out.lines().collect::<Vec<_>>(), lines);
+    let from_config: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.contains("its key, signature"))
+        .collect();
+    assert_eq!(from_config, lines);
 }
 
 #[test]

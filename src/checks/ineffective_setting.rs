@@ -30,7 +30,15 @@ reader sees is not the value in force:
   `ssl_session_tickets`, so a `MinProtocol`, `CipherString` or `Options` command overrides them;
 - protocols the TLS library cannot negotiate: SSL 2 and 3 (not built into OpenSSL 1.1.0 and
   later), TLS 1.0 and 1.1 at security level 1 and up with OpenSSL 3 (their handshakes need
-  SHA-1 signatures), and versions no enabled suite works with. One finding per cause.
+  SHA-1 signatures), and versions no enabled suite works with. One finding per cause;
+- Postfix master.cf `-o` overrides of the parameter set the service's TLS level does not read:
+  mandatory TLS (`encrypt`, or wrapper mode as on `smtps`/`submissions`) uses
+  `smtpd_tls_mandatory_ciphers`, `_mandatory_protocols` and `_mandatory_exclude_ciphers`, so
+  `-o smtpd_tls_ciphers=high` there does nothing; opportunistic TLS (`may`) ignores the
+  `mandatory` ones. The same holds for the `smtp_tls_*` client parameters, except at level
+  `dane`, which uses both sets (mandatory with TLSA records, opportunistic without);
+- a Postfix DH parameter file that is empty or not PEM: Postfix logs a warning and keeps its
+  built-in group.
 
 ## Why is this bad
 A reviewer reads `ssl_protocols TLSv1.2 TLSv1.3;` in a virtual host and believes TLS 1.0 is
@@ -42,7 +50,14 @@ server { listen 443 ssl default_server; ssl_protocols TLSv1 TLSv1.2; }
 server { listen 443 ssl; server_name app.example; ssl_protocols TLSv1.2 TLSv1.3; }
 ```
 
+```text
+# master.cf: wrapper mode is mandatory TLS, so this grade is never read
+submissions inet n - n - - smtpd
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_ciphers=high
+```
+
 ## Fix
-Set protocols on the default server of each address:port (or upgrade to nginx 1.29.2 or newer
+Override the parameter the service reads (`-o smtpd_tls_mandatory_ciphers=high` above). Set protocols on the default server of each address:port (or upgrade to nginx 1.29.2 or newer
 with OpenSSL 1.1.1 or newer), and keep one source of truth: either the dedicated directive or
 `ssl_conf_command`, not both.";

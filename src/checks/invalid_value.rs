@@ -36,7 +36,14 @@ the real programs do (checked by live handshakes against nginx, Postfix and Dove
   TLSv1.2; ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;`: \"No ciphers enabled for max supported
   SSL/TLS version\"), or when no configured protocol can be negotiated at all;
 - an nginx `ssl_ciphers` that OpenSSL rejects, even when `ssl_conf_command CipherString`
-  replaces it (nginx sets it first).
+  replaces it (nginx sets it first);
+- a certificate or DH parameter file inside the checked tree that is empty or holds no PEM
+  block of its kind (a placeholder, a DER file, a certificate named as DH parameters): nginx
+  stops with `cannot load certificate ...: PEM_read_bio_X509_AUX() failed` or
+  `PEM_read_bio_DHparams(...) failed`, Dovecot fails TLS set-up, Postfix runs the service
+  without TLS (a bad DH file only costs its own group: `ineffective-setting`). A file that is
+  not in the tree at all is an `outside-root` note instead: certificates and keys are rarely
+  committed. The file's contents are never printed.
 Other checks then leave such an endpoint alone: its settings never take effect.
 
 ## Why is this bad

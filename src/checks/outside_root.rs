@@ -23,6 +23,12 @@ Notes includes and `<file` values that point outside the checked root (the repos
 common directory of the given paths). tlslint does not read them unless
 `--allow-outside-root` is given, and says which TLS settings it therefore could not see.
 
+It also notes certificate, DH and ticket-key files that a config names inside the tree but
+that are not there (deployed separately, as certificates and keys usually are). Relative paths
+are resolved as each program does: nginx against its conf prefix (the directory of the main
+config, not of the included file), Postfix against `queue_directory` (its daemons run there,
+default `/var/spool/postfix`), Dovecot against the directory of the file holding the `<file`.
+
 ## Why is this bad
 It is not a problem in itself — system files such as `/etc/nginx/mime.types` usually live
 outside a repository — but a config under review must not make the linter read (and print)

@@ -66,7 +66,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             TicketKeys::Files { files } => {
                 let ages: Vec<String> = files
                     .iter()
-                    .filter_map(|f| match Facts::get(&cx.facts.key_age, e, f)? {
+                    .filter_map(|f| match Facts::get(&cx.facts.key_age, e, keys.span, f)? {
                         Fact::Known(a) => Some(format!("{} is {} old", f.display(), human(*a))),
                         _ => None,
                     })

@@ -2,7 +2,7 @@
 
 use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
 use crate::cipher;
-use crate::model::Ciphers;
+use crate::model::{CipherString, Ciphers, Endpoint, Setting};
 
 pub(super) const CHECK: Check = Check {
     name: "unknown-cipher-word",
@@ -64,6 +64,9 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         _ => f.help("remove the word or correct it; `tlslint ciphers -v` lists the known names"),
                     });
                 }
+                if report_unavailable {
+                    empty_terms(cx, e, setting, cs, &exp, out);
+                }
             }
             Ciphers::List(names) => {
                 for n in names.iter().filter(|n| cipher::lookup(&n.name).is_none()) {
@@ -86,10 +89,48 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Inclusion terms of known words that select no suite this OpenSSL has (`RSA+3DES` in
+/// 3.0, whose default build has no 3DES): skipped as silently as an unknown word.
+fn empty_terms(
+    cx: &Context<'_>,
+    e: &Endpoint,
+    setting: &Setting<Ciphers>,
+    cs: &CipherString,
+    exp: &cipher::Expansion,
+    out: &mut Vec<Finding>,
+) {
+    for t in &exp.empty_terms {
+        let span = cs.span_of(t.range.clone());
+        if span.is_none() && (setting.is_default() || cs.pieces.len() > 1) {
+            continue;
+        }
+        let mut f = Finding::for_setting(
+            e,
+            setting,
+            "ciphers",
+            format!(
+                "`{}` matches no suite in OpenSSL {}; it is ignored and enables nothing",
+                t.term,
+                cx.profile()
+            ),
+        )
+        .narrow(span)
+        .label("matches no suite in this OpenSSL")
+        .help("remove the term; `tlslint ciphers -v` lists the suites this OpenSSL has");
+        f.key = format!("{}/ciphers/{}", e.key, t.term);
+        out.push(f);
+    }
+}
+
 const EXPLAIN: &str = "\
 ## What it does
 Reports words in a cipher string that OpenSSL does not know and skips without any error, and
-suite names in an application's list that match no known suite. The label points at the word
+suite names in an application's list that match no known suite. An inclusion term of known
+words that selects no suite the target OpenSSL has is skipped just as silently, so it is
+reported too: `RSA+3DES`, `3DES` or `MEDIUM` on OpenSSL 3.0 (its default build has no 3DES),
+or `aECDSA+kRSA` (no suite has both). Exclusions of what the build lacks (`!RC4`, `-3DES`)
+are correct and stay quiet, and so does a term whose suites an earlier `!` removed.
+`report-unavailable = false` silences words and terms about suites the build lacks. The label points at the word
 inside the value, and the help suggests the alias or suite most likely meant.
 
 ## Why is this bad

@@ -43,7 +43,7 @@ pub(super) const CHECK: Check = Check {
 fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for e in cx.endpoints {
         for c in &e.tls.certificates {
-            let Some(Fact::Known(cert)) = Facts::get(&cx.facts.certs, e, &c.value) else {
+            let Some(Fact::Known(cert)) = Facts::get(&cx.facts.certs, e, c.span, &c.value) else {
                 continue;
             };
             let mut problems = Vec::new();
@@ -115,7 +115,9 @@ const EXPLAIN: &str = "\
 ## What it does
 For each certificate file an endpoint names that lies inside the checked tree, reads the
 certificate (never the private key) and compares its key type and size, curve, signature
-algorithm and validity period with the policy.
+algorithm and validity period with the policy. A relative path is resolved as the program
+does: nginx against its conf prefix (the directory of the main config), Postfix against
+`queue_directory`, Dovecot against the directory of the file that names it.
 
 ## Why is this bad
 RSA keys under 2048 bits and SHA-1 or MD5 signatures are forbidden by RFC 9325 §4.5 and

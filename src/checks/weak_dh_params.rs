@@ -33,7 +33,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(path) = &dh.value else {
             continue;
         };
-        let Some(fact) = Facts::get(&cx.facts.dh, e, path) else {
+        let Some(fact) = Facts::get(&cx.facts.dh, e, dh.span, path) else {
             continue;
         };
         if let Fact::Known(bits) = fact

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use super::alias::{ALIASES, Alias};
 use super::table::{Au, Avail, CCM8_V3_2, Enc, Kx, Mac, MinTls, SUITES, class};
-use super::{CipherError, Expansion, Profile, Suite, UnknownWord, names};
+use super::{CipherError, EmptyTerm, Expansion, Profile, Suite, UnknownWord, names};
 
 /// The string OpenSSL 1.1.0 – 3.6 processes for a leading `DEFAULT` (§1.5).
 const DEFAULT_RULES: &str = "ALL:!COMPLEMENTOFDEFAULT:!eNULL";
@@ -404,6 +404,7 @@ impl Pattern {
 /// What parsing found besides the list.
 struct Parse {
     unknown: Vec<UnknownWord>,
+    empty: Vec<EmptyTerm>,
     error: Option<CipherError>,
     level: Option<u8>,
 }
@@ -450,8 +451,10 @@ impl Run<'_> {
             }
             let mut pattern = Pattern::default();
             let mut found = false;
+            let mut unknown = false;
             let mut special: &[u8] = &[];
             let mut special_start = 0;
+            let term_start = l;
             loop {
                 let start = l;
                 while l < end && data.is_word_char(s[l]) {
@@ -487,6 +490,7 @@ impl Run<'_> {
                     }
                 } else {
                     found = false;
+                    unknown = true;
                     if report {
                         self.unknown(s, start, word.len(), base);
                     }
@@ -494,6 +498,23 @@ impl Run<'_> {
                 }
                 if !multi {
                     break;
+                }
+            }
+            if report && rule == Rule::Add && !unknown {
+                // Every word is known, yet the term may select nothing this build has
+                // (`3DES`, `RSA+3DES`, `MEDIUM` in 3.0, `aECDSA+kRSA`): OpenSSL skips it
+                // silently. Judged against the build, not the list so far, so a term whose
+                // suites an earlier `!` removed is not reported.
+                let u = &data.universe;
+                if !found || !u.iter().any(|x| pattern.matches(x)) {
+                    let mut term_end = l;
+                    while term_end < end && !is_sep(s[term_end]) {
+                        term_end += 1;
+                    }
+                    self.parse.empty.push(EmptyTerm {
+                        term: String::from_utf8_lossy(&s[term_start..term_end]).into_owned(),
+                        range: base + term_start..base + term_end,
+                    });
                 }
             }
             if rule == Rule::Special {
@@ -625,6 +646,7 @@ pub(crate) fn expand(s: &str, profile: Profile, default_level: u8) -> Expansion 
         },
         parse: Parse {
             unknown: Vec::new(),
+            empty: Vec::new(),
             error: None,
             level: None,
         },
@@ -657,6 +679,7 @@ pub(crate) fn expand(s: &str, profile: Profile, default_level: u8) -> Expansion 
         level_set: parse.level,
         usable: Vec::new(),
         unknown: parse.unknown,
+        empty_terms: parse.empty,
         error: parse.error,
     };
     if !ok {

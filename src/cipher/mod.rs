@@ -288,6 +288,15 @@ pub struct UnknownWord {
     pub suggestion: Option<String>,
 }
 
+/// An inclusion term of known words that matches no suite of the profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyTerm {
+    /// The term as written, without separators (`RSA+3DES`).
+    pub term: String,
+    /// Byte range inside the cipher string.
+    pub range: Range<usize>,
+}
+
 /// Why OpenSSL rejects a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CipherError {
@@ -310,6 +319,9 @@ pub struct Expansion {
     pub usable: Vec<&'static Suite>,
     /// Words OpenSSL skips.
     pub unknown: Vec<UnknownWord>,
+    /// Inclusion terms made of known words that select no suite this OpenSSL has
+    /// (`RSA+3DES` in 3.0): OpenSSL skips them silently too.
+    pub empty_terms: Vec<EmptyTerm>,
     /// Set when OpenSSL would reject the string.
     pub error: Option<CipherError>,
 }

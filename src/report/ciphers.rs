@@ -4,7 +4,7 @@
 //! `openssl ciphers -ciphersuites '' -- STRING` prints for the chosen profile (`-s`: the list
 //! after the security-level filter, like `-s -psk -srp`); `-v` prints a table with each
 //! suite's attributes and classification instead. Unknown words and rejections go to `err`
-//! as plain text. `--format json` prints one versioned object. No miette here: this output
+//! as plain text, and so do inclusion terms that match no suite of the profile. `--format json` prints one versioned object. No miette here: this output
 //! is meant to be diffed against OpenSSL's.
 
 use std::io::{self, Write};
@@ -38,7 +38,7 @@ pub fn run(
     if args.json {
         write_json(args, profile, &expansion, out)?;
     } else {
-        write_text(args, &expansion, out, err)?;
+        write_text(args, profile, &expansion, out, err)?;
     }
     Ok(code)
 }
@@ -50,6 +50,7 @@ fn shown<'a>(args: &Request, e: &'a Expansion) -> &'a [&'static Suite] {
 
 fn write_text(
     args: &Request,
+    profile: Profile,
     e: &Expansion,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -64,6 +65,13 @@ fn write_text(
             Some(s) => writeln!(err, " (did you mean \"{s}\"?)")?,
             None => writeln!(err)?,
         }
+    }
+    for t in &e.empty_terms {
+        writeln!(
+            err,
+            "warning: \"{}\" matches no suite in OpenSSL {profile}; ignored",
+            crate::escape::escape(&t.term)
+        )?;
     }
     if let Some(error) = &e.error {
         write!(

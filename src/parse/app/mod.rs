@@ -16,7 +16,7 @@ use std::path::Path as FsPath;
 use std::sync::OnceLock;
 
 use super::{Options, ParseError, Parsed};
-use crate::model::{Dialect, Endpoint, Model, TlsSettings};
+use crate::model::{Dialect, Endpoint, Model, PathBase, TlsSettings};
 use crate::source::{FileId, Sources, Span};
 use path::{KeyCase, Match};
 use rules::AppRules;
@@ -282,6 +282,7 @@ impl Extractor<'_> {
             handshake_default: None,
             mx_delivery: false,
             unknown: Vec::new(),
+            relative_paths: PathBase::NamingFile,
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);

@@ -11,7 +11,7 @@ use super::filter::Cond;
 use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind as Kind,
-    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings,
+    PathBase, Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings,
 };
 use crate::source::Span;
 
@@ -66,6 +66,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span, strict: bool) -> 
             handshake_default: None,
             mx_delivery: false,
             unknown,
+            relative_paths: PathBase::NamingFile,
         });
     }
     for (i, scope) in scopes.iter().enumerate() {

@@ -19,11 +19,11 @@ use super::lexer::Arg;
 use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
 use crate::escape::short;
 use crate::model::{
-    CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, Protocol,
-    Setting, Side, TicketKeys, TlsMode, TlsSettings, Unknown, Version,
+    CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, PathBase,
+    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Unknown, Version,
 };
 use crate::parse::{Options, ParseError};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// Maps keyed by config text: a seeded fast hasher (no SipHash cost, still per-process keys).
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -284,6 +284,8 @@ struct Extractor<'t> {
     fixed: HashMap<(usize, usize, usize, usize), Arc<str>>,
     /// The setting of every server without `ssl_dhparam`.
     no_dhparam: Option<Setting<Option<PathBuf>>>,
+    /// The conf prefix every endpoint's relative key-material paths resolve against.
+    relative_paths: PathBase,
     /// For each reported error (false) and observation (true), in order: how a fork's
     /// results are replayed by [`Extractor::merge`].
     log: Vec<bool>,
@@ -320,6 +322,10 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         names: HashMap::default(),
         fixed: HashMap::default(),
         no_dhparam: None,
+        relative_paths: PathBase::Dir {
+            dir: tree.prefix.as_path().into(),
+            by: tree.files.first().copied().unwrap_or(FileId(0)),
+        },
         log: Vec::new(),
         unread: {
             let mut u: Vec<DirId> = tree
@@ -585,6 +591,7 @@ impl<'t> Extractor<'t> {
             names: self.names.clone(),
             fixed: self.fixed.clone(),
             no_dhparam: self.no_dhparam.clone(),
+            relative_paths: self.relative_paths.clone(),
             log: Vec::new(),
             unread: self.unread.clone(),
             strict_unknown: self.strict_unknown,
@@ -1262,6 +1269,7 @@ impl<'t> Extractor<'t> {
             handshake_default: None,
             mx_delivery: false,
             unknown,
+            relative_paths: self.relative_paths.clone(),
         });
         endpoint
     }

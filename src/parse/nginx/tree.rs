@@ -120,6 +120,8 @@ pub struct Tree {
     pub root: Vec<DirId>,
     /// Every file read, entry first, each once.
     pub files: Vec<FileId>,
+    /// nginx's conf prefix: relative includes and key-material paths resolve against it.
+    pub prefix: PathBuf,
     /// Syntax and include errors.
     pub errors: Vec<ParseError>,
     /// Includes not read because they lead outside the checked root (or into `/proc`,
@@ -387,6 +389,7 @@ pub fn parse(entry: &Path, sources: &mut Sources, options: &crate::parse::Option
     parser.run();
     let mut tree = parser.tree;
     tree.files = parser.loader.files;
+    tree.prefix = parser.loader.prefix;
     tree
 }
 

@@ -13,8 +13,8 @@ use super::scope::{Scope, Val};
 use super::text::tokens;
 use crate::escape::short;
 use crate::model::{
-    CipherString, Ciphers, Dialect, Endpoint, Named, Observation, ObservationKind, Protocol,
-    Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
+    CipherString, Ciphers, Dialect, Endpoint, Named, Observation, ObservationKind, PathBase,
+    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Version,
 };
 use crate::source::Span;
 
@@ -105,6 +105,9 @@ pub(crate) fn endpoint(
         Side::Client => cx.client_level(),
     };
     let tls_on = level.mode.as_ref().is_some_and(|m| m.value != TlsMode::Off);
+    if tls_on {
+        cx.ineffective_overrides(&level);
+    }
     let mut mx_delivery = false;
     let mut tls = TlsSettings {
         mode: level.mode.clone(),
@@ -171,10 +174,27 @@ pub(crate) fn endpoint(
             handshake_default: None,
             mx_delivery,
             unknown: Vec::new(),
+            relative_paths: queue_directory(scope, span),
         },
         observations: cx.obs,
     }
 }
+
+/// Postfix daemons `chdir` to `queue_directory` before they load certificates and DH
+/// parameters, so a relative path names a file there, never one beside main.cf.
+fn queue_directory(scope: &Scope<'_>, span: Span) -> PathBase {
+    let v = scope.get_main("queue_directory");
+    let dir = Some(v.trimmed())
+        .filter(|d| d.starts_with('/'))
+        .unwrap_or(DEFAULT_QUEUE_DIRECTORY);
+    PathBase::Dir {
+        dir: std::path::Path::new(dir).into(),
+        by: span.file,
+    }
+}
+
+/// `queue_directory`'s compiled-in default (postconf(5)).
+const DEFAULT_QUEUE_DIRECTORY: &str = "/var/spool/postfix";
 
 struct Cx<'s, 'a> {
     scope: &'s Scope<'a>,
@@ -201,6 +221,66 @@ impl Cx<'_, '_> {
     }
 
     /// An invalid value of `v`, at its use.
+    /// master.cf `-o` overrides of the parameter set this service's TLS level does not use:
+    /// mandatory TLS (`encrypt` and up, wrapper mode) reads the `*_mandatory_*` protocols,
+    /// grade and exclusions, opportunistic TLS (`may`) the others (mail.md §3). The client's
+    /// `dane` uses both (mandatory with TLSA records, `may` without), so nothing is ignored.
+    fn ineffective_overrides(&mut self, level: &Level) {
+        if self.scope.service.is_none() || (self.side == Side::Client && level.word == "dane") {
+            return;
+        }
+        let p = prefix(self.side);
+        let pairs = [
+            (
+                format!("{p}_tls_ciphers"),
+                format!("{p}_tls_mandatory_ciphers"),
+            ),
+            (
+                format!("{p}_tls_protocols"),
+                format!("{p}_tls_mandatory_protocols"),
+            ),
+            (
+                format!("{p}_tls_exclude_ciphers"),
+                format!("{p}_tls_mandatory_exclude_ciphers"),
+            ),
+        ];
+        let (why, kind) = if level.mandatory {
+            let why = if level.word == "wrapper" {
+                "wrapper mode (implicit TLS)".to_owned()
+            } else {
+                format!("TLS level `{}`", level.word)
+            };
+            (why, "mandatory")
+        } else {
+            (format!("TLS level `{}`", level.word), "opportunistic")
+        };
+        let service = self.scope.service.clone().unwrap_or_default();
+        let mut found = Vec::new();
+        for (opportunistic, mandatory) in &pairs {
+            // The exclusions of opportunistic TLS also apply to mandatory TLS.
+            let (ignored, used) = if level.mandatory {
+                if opportunistic.ends_with("exclude_ciphers") {
+                    continue;
+                }
+                (opportunistic, mandatory)
+            } else {
+                (mandatory, opportunistic)
+            };
+            let Some(def) = self.scope.overrides.get(ignored.as_str()) else {
+                continue;
+            };
+            let msg = format!(
+                "`-o {ignored}` has no effect on {service}: its {why} makes Postfix use the {kind} `{used}`"
+            );
+            let help = format!("set `-o {used}=...` instead, or remove this override");
+            found.push((def.name_span, ignored.clone(), msg, help));
+        }
+        for (span, name, msg, help) in found {
+            let topic = format!("{name}/ineffective");
+            self.observe(ObservationKind::Ineffective, Some(span), &topic, msg, &help);
+        }
+    }
+
     fn invalid(&mut self, v: &Val, msg: String, help: &str) {
         let topic = format!("{}/invalid", v.name);
         self.observe(ObservationKind::InvalidValue, v.span, &topic, msg, help);
