@@ -215,7 +215,16 @@ fn consider(
         Err(why) => return refused(path, why, explicit, sources, found),
     };
     let text = std::sync::Arc::clone(&sources.get(id).text);
-    match forced.or_else(|| parse::detect_with(path, &text, options)) {
+    // A `master.cf` named on its own is read as Postfix (with its `main.cf` when there is
+    // one); walks reach it through its `main.cf`.
+    let named_master = explicit
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with("master.cf"));
+    let detected = forced
+        .or_else(|| parse::detect_with(path, &text, options))
+        .or(named_master.then_some(Dialect::Postfix));
+    match detected {
         Some(dialect) => found.entries.push(Candidate {
             path: path.to_path_buf(),
             dialect,

@@ -51,6 +51,9 @@ pub struct Negotiable {
     pub upper_bound: Vec<Arc<str>>,
     /// Why every handshake fails (or the program does not start), in the program's words.
     pub refused: Option<String>,
+    /// True when only the protocols are known (an unread source may set what decides the
+    /// suites): `ciphers` and `ciphersuites` are then empty, not "none".
+    pub suites_unknown: bool,
 }
 
 /// Computes [`Endpoint::negotiable`] for every endpoint of an OpenSSL-based program and
@@ -90,9 +93,20 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
     }
     let mut observations = Vec::new();
     for (i, e) in model.endpoints.iter_mut().enumerate() {
-        // Nothing to negotiate over when an unread include may set what decides it: the
-        // endpoint keeps its configured view (what is written is still judged).
-        if e.dialect == Dialect::App || e.has_unknown() {
+        if e.dialect == Dialect::App {
+            continue;
+        }
+        if e.has_unknown() {
+            // What an unread include (or a snippet's including config) may set decides the
+            // suites: only what the build and the level decide whatever it sets is kept.
+            if let Some((negotiable, found)) = partial(e, &cache, &default, targets) {
+                for mut o in found {
+                    o.endpoint = Some(i);
+                    o.key.clone_from(&e.key);
+                    observations.push(o);
+                }
+                e.negotiable = Some(Box::new(negotiable));
+            }
             continue;
         }
         let at = e.handshake_default.unwrap_or(i);
@@ -121,6 +135,41 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
         e.negotiable = Some(Box::new(negotiable));
     }
     model.observations.extend(observations);
+}
+
+/// The negotiable protocols of an endpoint some of whose settings are unknown: those the
+/// build has and the security level allows (the level as written, or the build's). Its
+/// suites are left to the configured view. `None` when its protocols are not written.
+fn partial(
+    e: &Endpoint,
+    cache: &cipher::Cache,
+    default: &Setting<u8>,
+    targets: &Targets,
+) -> Option<(Negotiable, Vec<Observation>)> {
+    let ps = e.tls.protocols.as_ref().filter(|p| !p.is_default())?;
+    let profile = Profile::for_version(targets.openssl.0, targets.openssl.1);
+    let expansion = match e.tls.ciphers.as_ref().map(|c| &c.value) {
+        Some(Ciphers::OpenSsl(cs)) => Some(cache.expand(&cs.text, profile)),
+        _ => None,
+    };
+    let lvl = level_of(&e.tls, expansion.as_deref(), default).value.min(5);
+    let mut out = Negotiable {
+        suites_unknown: true,
+        ..Negotiable::default()
+    };
+    let mut dead = Vec::new();
+    for &p in &ps.value {
+        match dead_reason(p, (lvl, lvl), targets.openssl) {
+            None => out.protocols.push(p),
+            Some(d) => dead.push((p, d)),
+        }
+    }
+    let mut found = Vec::new();
+    report_dead(&e.tls, &dead, lvl, targets.openssl, e.span, &mut found);
+    out.upper_bound.push(
+        "settings that decide the suites are not known (an unread include may set them)".into(),
+    );
+    Some((out, found))
 }
 
 /// The version-run check's refusal that applies to an endpoint: the observation, OpenSSL's

@@ -231,8 +231,11 @@ fn agrees_with_doveconf() {
         dovecot: Version::parse(&version).unwrap_or(Version(2, 3, 19)),
         ..Targets::default()
     };
+    // doveconf reads each input as a whole configuration, a `conf.d` fragment too, so
+    // Dovecot's defaults are assumed for what it leaves out.
     let options = Options {
         targets,
+        strict_unknown: true,
         ..Options::default()
     };
     let mut diffs = Vec::new();

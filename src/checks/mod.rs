@@ -430,9 +430,13 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
     let suites = match &setting.value {
         // PSK and SRP suites need a key or verifier callback that none of the configured
         // servers set up, so OpenSSL never negotiates them (`openssl ciphers -psk -srp`).
-        Ciphers::OpenSsl(cs) => {
-            cx.enabled_of(&cx.expand(cs), e.negotiable.as_ref().map(|n| &n.ciphers))
-        }
+        Ciphers::OpenSsl(cs) => cx.enabled_of(
+            &cx.expand(cs),
+            e.negotiable
+                .as_ref()
+                .filter(|n| !n.suites_unknown)
+                .map(|n| &n.ciphers),
+        ),
         Ciphers::List(names) => names
             .iter()
             .filter_map(|n| {

@@ -142,6 +142,16 @@ pub fn check_paths_with(
     let confined = run_options(options, &paths);
     let options = &confined;
     let gateway = Arc::clone(&options.gateway);
+    // Fragments first: a named fragment that an entry includes is judged through it, even
+    // when the fragment alone is no recognisable config (pre-commit's
+    // `--ignore-unknown-files` must not drop an edited include).
+    let focus = if extras.fragments {
+        let plan = fragment::plan(&paths, input.dialect, options);
+        paths = plan.paths;
+        plan.focus
+    } else {
+        None
+    };
     if extras.skip_unknown && input.dialect.is_none() {
         paths.retain(|p| recognised_or_entry(p, options));
         if paths.is_empty() {
@@ -156,13 +166,6 @@ pub fn check_paths_with(
             };
         }
     }
-    let focus = if extras.fragments {
-        let plan = fragment::plan(&paths, input.dialect, options);
-        paths = plan.paths;
-        plan.focus
-    } else {
-        None
-    };
     let found = discover::discover(&paths, input.dialect, input.stdin, &mut sources, options);
     errors.extend(found.errors.into_iter().map(parse_error));
     model.observations.extend(found.notes);

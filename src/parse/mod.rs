@@ -146,7 +146,7 @@ pub fn detect_with(path: &Path, text: &str, options: &Options) -> Option<Dialect
     if name.ends_with("master.cf") {
         return None;
     }
-    if name == "nginx.conf" || nginx::looks_like(text) {
+    if name == "nginx.conf" || nginx::looks_like(text) || nginx::looks_like_snippet(text) {
         return Some(Dialect::Nginx);
     }
     if dovecot::looks_like(text) {

@@ -276,3 +276,34 @@ fn suggestion(path: &Path, entry: &Path, gateway: &Gateway) -> Option<(PathBuf, 
     }
     None
 }
+
+/// Makes `e` a snippet endpoint: a file read without the config that includes it (or, for
+/// a lone `master.cf`, without its `main.cf`), so the program's defaults are not known to
+/// apply: every defaulted setting becomes unknown (`source`: the snippet's start). What
+/// the snippet writes is judged as usual. With `strict` (`--strict-unknown`) the defaults
+/// stay and are judged.
+pub(crate) fn as_snippet(e: &mut Endpoint, source: Span, strict: bool) {
+    if strict {
+        return;
+    }
+    let mut found = Vec::new();
+    for (setting, s) in e.tls.each_mut() {
+        let Some(s) = s else { continue };
+        if !matches!(s.origin(), crate::model::Origin::Default { .. }) {
+            continue;
+        }
+        let directive = s
+            .directive_name()
+            .cloned()
+            .unwrap_or_else(|| setting.into());
+        found.push(Unknown {
+            setting,
+            directive,
+            source,
+        });
+    }
+    for u in found {
+        e.tls.forget(u.setting);
+        e.unknown.push(u);
+    }
+}

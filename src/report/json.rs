@@ -186,6 +186,14 @@ pub fn emit_model(
             let configured_suites = ciphersuites(e);
             let (protocols, negotiable_ciphers, suites, exact, bound, refused) = match &e.negotiable
             {
+                Some(n) if n.suites_unknown => (
+                    json!(n.protocols),
+                    json!(ciphers),
+                    json!(configured_suites),
+                    false,
+                    json!(n.upper_bound),
+                    Value::Null,
+                ),
                 Some(n) => (
                     json!(n.protocols),
                     json!(n.ciphers.iter().map(|s| s.openssl_name).collect::<Vec<_>>()),

@@ -104,6 +104,13 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         Span::new(entry, 0, 0),
         options.strict_unknown,
     );
+    if is_fragment(path) {
+        // A `conf.d` fragment read without the `dovecot.conf` that includes it: Dovecot's
+        // defaults are not known to apply to what it leaves out.
+        for e in &mut model.endpoints {
+            crate::parse::unknown::as_snippet(e, Span::new(entry, 0, 0), options.strict_unknown);
+        }
+    }
     let mut unread = tree.outside;
     crate::parse::unknown::describe(
         &mut unread,
@@ -128,6 +135,26 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         files,
         opaque: tree.opaque,
     }
+}
+
+/// A file of Dovecot's `conf.d` layout (`conf.d/10-ssl.conf`, `10-ssl-keys.try`,
+/// `*.conf.ext`), which `dovecot.conf` includes: not a whole configuration.
+fn is_fragment(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name == "dovecot.conf" {
+        return false;
+    }
+    let in_conf_d = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "conf.d");
+    let numbered = name.len() > 3
+        && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
+        && name.as_bytes()[2] == b'-';
+    in_conf_d || numbered || name.ends_with(".try") || name.ends_with(".ext")
 }
 
 /// 2.4 when `dovecot_config_version` is set (it must be the first setting); otherwise

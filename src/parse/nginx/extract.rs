@@ -293,6 +293,8 @@ struct Extractor<'t> {
     unread: Vec<DirId>,
     /// Judge what unread includes may set as nginx's defaults.
     strict_unknown: bool,
+    /// The file is a fragment (its top level is `http` context), not a main config.
+    fragment: bool,
 }
 
 /// Servers of at least this count are extracted on two threads.
@@ -339,6 +341,7 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
             u
         },
         strict_unknown: options.strict_unknown,
+        fragment: false,
     };
     let is_main = tree.root.iter().any(|&id| {
         let d = tree.get(id);
@@ -359,6 +362,7 @@ pub fn extract(tree: &Tree, options: &Options) -> (Model, Vec<ParseError>) {
         }
     } else {
         // A fragment (a site file, a `conf.d` snippet): its top level is `http` context.
+        x.fragment = true;
         x.module(&tree.root, Module::Http);
     }
     x.unread_notes();
@@ -548,6 +552,48 @@ impl<'t> Extractor<'t> {
                 .collect();
             self.default_server_rule(&made, &default_of, &servers);
         }
+        if module == Module::Http && made.is_empty() {
+            self.snippet_endpoint(&top);
+        }
+    }
+
+    /// The `http`-level TLS settings of a file whose servers are not seen (a snippet read
+    /// alone, or a main config whose servers come from an unread include such as Debian's
+    /// `sites-enabled/*`), as one snippet endpoint: what is written is judged, nothing is
+    /// assumed about the rest.
+    fn snippet_endpoint(&mut self, top: &Scope<'t>) {
+        if !self.fragment && top.unread.is_none() {
+            // Every server of a fully read config is seen: settings no server uses are not
+            // a TLS endpoint.
+            return;
+        }
+        let first_tls = top
+            .names
+            .iter()
+            .zip(&top.ids)
+            .filter(|(n, _)| n.starts_with("ssl_") && !n.starts_with("ssl_certificate"))
+            .map(|(_, &id)| id)
+            .min();
+        let Some(first) = first_tls else { return };
+        let span = self.d(first).span;
+        let (name, key) = if self.fragment {
+            ("snippet", "snippet")
+        } else {
+            ("http-level settings", "http")
+        };
+        let mode = Setting::defaulted(
+            TlsMode::Required,
+            "the servers that take these settings turn TLS on with `listen ... ssl`",
+        );
+        let chain = Chain { scopes: vec![top] };
+        let family = Family {
+            prefix: "ssl",
+            side: Side::Server,
+        };
+        let key = self.unique_key(key.to_owned());
+        let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode);
+        let start = Span::new(span.file, 0, 0);
+        crate::parse::unknown::as_snippet(&mut self.model.endpoints[i], start, self.strict_unknown);
     }
 
     /// One server: its endpoint (when it speaks TLS), its facts, its upstream endpoints.
@@ -595,6 +641,7 @@ impl<'t> Extractor<'t> {
             log: Vec::new(),
             unread: self.unread.clone(),
             strict_unknown: self.strict_unknown,
+            fragment: self.fragment,
         }
     }
 

@@ -60,6 +60,39 @@ pub fn looks_like(text: &str) -> bool {
     }
 }
 
+/// True when the text is an nginx TLS snippet: simple directives only (`name args;`, no
+/// blocks, no `=` as in `key = value` formats), at least one of them a TLS directive
+/// (`ssl_*`, `proxy_ssl_*`, ...). Such a file is included into a block elsewhere.
+pub fn looks_like_snippet(text: &str) -> bool {
+    let mut lexer = lexer::Lexer::new(text, FileId(0), 0, text.len());
+    let mut args = Vec::new();
+    let mut errors = Vec::new();
+    let mut tls = false;
+    // A snippet is a few dozen lines; a long file without a block is something else.
+    for _ in 0..512 {
+        match lexer.statement(&mut args, &mut errors) {
+            lexer::End::Eof => return tls && errors.is_empty(),
+            lexer::End::Semicolon(_) => {
+                if args.iter().skip(1).any(|a| a.value == "=") {
+                    return false;
+                }
+                let name = args
+                    .first()
+                    .map_or("", |a| a.value.trim_start_matches('\u{feff}'));
+                tls |= name.starts_with("ssl_")
+                    || ["proxy_ssl_", "grpc_ssl_", "uwsgi_ssl_"]
+                        .iter()
+                        .any(|p| name.starts_with(p));
+            }
+            lexer::End::BlockStart(_) | lexer::End::BlockEnd(_) => return false,
+        }
+        if !errors.is_empty() {
+            return false;
+        }
+    }
+    false
+}
+
 /// Parses an nginx entry file and everything it includes.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let options = &*crate::parse::confined_for(options, path);

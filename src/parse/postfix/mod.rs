@@ -98,6 +98,15 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     let options = &*crate::parse::confined_for(options, path);
     let mut parsed = Parsed::default();
     let gateway = &options.gateway;
+    // A `master.cf` without a `main.cf` beside it (a fragment named on its own): its
+    // `-o` overrides are judged, and what `main.cf` could set is unknown.
+    let lone_master = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with("master.cf"))
+        && !sibling(path, "master.cf", "main.cf").is_some_and(|m| gateway.is_file(&m));
+    if lone_master {
+        return lone_master_cf(path, sources, options);
+    }
     let main_path = match sibling(path, "master.cf", "main.cf") {
         Some(main) if gateway.is_file(&main) => main,
         _ => path.to_path_buf(),
@@ -164,6 +173,72 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
     parsed.model = model;
     parsed.model.observations.extend(notes);
     parsed.errors.extend(errors);
+    parsed
+}
+
+/// A `master.cf` read without its `main.cf`: an empty `main.cf` stands in for the missing
+/// one, the endpoints that only `main.cf` defines are dropped, and every setting a service
+/// does not override is unknown (snippet endpoints).
+fn lone_master_cf(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
+    let mut parsed = Parsed::default();
+    let master = match sources.load(path, &options.gateway) {
+        Ok(id) => id,
+        Err(why) => {
+            let file = sources.add(path.to_path_buf(), crate::source::display_name(path), "");
+            parsed.files.push(file);
+            parsed.errors.push(ParseError::new(
+                Span::new(file, 0, 0),
+                crate::parse::refused_message(path, &why),
+            ));
+            return parsed;
+        }
+    };
+    parsed.files.push(master);
+    let stand_in = sources.add(
+        path.with_file_name("main.cf"),
+        "main.cf (not in the tree)".to_owned(),
+        "",
+    );
+    let text = sources.get(master).text.clone();
+    let (services, problems) = syntax::master_cf(master, &text);
+    let mut model = Model::default();
+    for p in problems {
+        let file = sources.get(p.span.file);
+        problem(p, file, &mut parsed.errors, &mut model);
+    }
+    let input = Input {
+        main: stand_in,
+        defs: &[],
+        services: &services,
+        options,
+    };
+    let (mut m, errors) = input.extract();
+    // Observations and endpoints of the stand-in main.cf say nothing about the tree.
+    let keep: Vec<bool> = m.endpoints.iter().map(|e| e.span.file == master).collect();
+    let mut index = Vec::with_capacity(keep.len());
+    let mut next = 0;
+    for &k in &keep {
+        index.push(k.then(|| {
+            next += 1;
+            next - 1
+        }));
+    }
+    let mut kept = keep.iter();
+    m.endpoints
+        .retain(|_| kept.next().copied().unwrap_or(false));
+    m.observations.retain(|o| o.span.file == master);
+    for o in &mut m.observations {
+        o.endpoint = o.endpoint.and_then(|i| index.get(i).copied().flatten());
+    }
+    for e in &mut m.endpoints {
+        e.handshake_default = None;
+        crate::parse::unknown::as_snippet(e, Span::new(master, 0, 0), options.strict_unknown);
+    }
+    model.extend(m);
+    parsed.model = model;
+    parsed
+        .errors
+        .extend(errors.into_iter().filter(|e| e.span.file == master));
     parsed
 }
 
