@@ -409,7 +409,8 @@ fn targets_are_versions_tlslint_knows() {
     .unwrap();
     // A version tlslint does not model is an error naming the ones it does, never a guess.
     for (target, supported) in [
-        ("openssl=9.9", "1.0, 1.1, 3.0"),
+        ("openssl=9.9", "1.0.2, 1.1, 3.0"),
+        ("openssl=1.0.1", "1.0.2, 1.1"),
         ("dovecot=2.2", "2.3, 2.4"),
         ("nginx=0.7", "1.18"),
     ] {
