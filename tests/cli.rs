@@ -411,7 +411,7 @@ fn targets_are_versions_tlslint_knows() {
     for (target, supported) in [
         ("openssl=9.9", "1.0.2, 1.1, 3.0"),
         ("openssl=1.0.1", "1.0.2, 1.1"),
-        ("dovecot=2.2", "2.3, 2.4"),
+        ("dovecot=2.1", "2.2, 2.3, 2.4"),
         ("nginx=0.7", "1.18"),
     ] {
         let o = run(t.path(), &["check", "--target", target, "dovecot.conf"]);
