@@ -441,3 +441,48 @@ fn targets_are_versions_tlslint_knows() {
         serde_json::json!(["TLSv1.2", "TLSv1.3"])
     );
 }
+
+#[test]
+fn default_versions_hint_only_when_no_target_is_given() {
+    let t = tmp();
+    fs::write(
+        t.path().join("nginx.conf"),
+        "http {\n  server {\n    listen 443 ssl;\n    server_name a.example;\n    ssl_certificate c.pem;\n    ssl_certificate_key k.pem;\n  }\n}\n",
+    )
+    .unwrap();
+    let hint = "hint: findings assume nginx";
+    // No `ssl_protocols`, ciphers or tickets: the findings rest on nginx's defaults.
+    let o = run(t.path(), &["check", "--no-config", "nginx.conf"]);
+    let out = text(&o.stdout);
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.starts_with(hint), "{out}");
+    assert!(
+        last.contains("OpenSSL") && last.contains("--target"),
+        "{last}"
+    );
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "--no-config",
+            "--target",
+            "nginx=1.22",
+            "nginx.conf",
+        ],
+    );
+    assert!(!text(&o.stdout).contains(hint));
+    // The machine formats are stdout contracts: no hint there.
+    let o = run(
+        t.path(),
+        &["check", "--no-config", "--format", "json", "nginx.conf"],
+    );
+    assert!(!text(&o.stdout).contains(hint));
+    // `[targets]` in the config counts as a given target.
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "[targets]\nnginx = \"1.26\"\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "nginx.conf"]);
+    assert!(!text(&o.stdout).contains(hint), "{}", text(&o.stdout));
+}
