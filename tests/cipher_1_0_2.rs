@@ -16,27 +16,15 @@
 //!    strings of `tests/data/cipher-strings.txt` matched on all 967 that both accept, and
 //!    both rejected the other 807.
 
-use tlslint::cipher::{Profile, Suite, expand};
+use tlslint::cipher::{Profile, expand};
 
-fn names(v: &[&Suite]) -> Vec<&'static str> {
-    v.iter().map(|s| s.openssl_name).collect()
-}
+pub mod support;
+use support::{decode, names};
 
 fn list(s: &str) -> Vec<&'static str> {
     let e = expand(s, Profile::V1_0_2);
     assert!(e.error.is_none(), "{s:?} rejected: {:?}", e.error);
     names(&e.suites)
-}
-
-fn decode(field: &str) -> String {
-    if field == "\\e" {
-        return String::new();
-    }
-    field
-        .replace("\\s", " ")
-        .replace("\\t", "\t")
-        .replace("\\n", "\n")
-        .replace("\\\\", "\\")
 }
 
 /// Suites whose presence or class differs between 1.0.2e and 1.0.2u builds.

@@ -63,6 +63,16 @@ const fn new_in_3_0(alias: Alias) -> Alias {
 }
 
 const K_DHE: u32 = Kx::Dhe.bit();
+const SHA1: u32 = Mac::Sha1.bit();
+
+/// A name alias of a DHE 3DES suite. OpenSSL classes it HIGH|FIPS, so since 3DES became
+/// MEDIUM (1.0.2i) it matches the 3DES suites only through their FIPS flag.
+const fn dhe_3des(name: &'static str, auth: Au) -> Alias {
+    Alias {
+        strength: class::HIGH | class::FIPS,
+        ..a(name, K_DHE, auth.bit(), Enc::TripleDes.bit(), SHA1)
+    }
+}
 const K_ECDHE: u32 = Kx::Ecdhe.bit();
 const K_PSK_ALL: u32 = Kx::Psk.bit() | Kx::RsaPsk.bit() | Kx::EcdhePsk.bit() | Kx::DhePsk.bit();
 const A_NULL: u32 = Au::Null.bit();
@@ -203,26 +213,8 @@ pub(crate) static ALIASES: &[Alias] = &[
         ..a("FIPS", 0, 0, NOT_E_NULL, 0)
     },
     // Old names of the DHE-3DES suites, kept by OpenSSL as aliases.
-    Alias {
-        strength: class::HIGH | class::FIPS,
-        ..a(
-            "EDH-DSS-DES-CBC3-SHA",
-            K_DHE,
-            Au::Dss.bit(),
-            Enc::TripleDes.bit(),
-            Mac::Sha1.bit(),
-        )
-    },
-    Alias {
-        strength: class::HIGH | class::FIPS,
-        ..a(
-            "EDH-RSA-DES-CBC3-SHA",
-            K_DHE,
-            Au::Rsa.bit(),
-            Enc::TripleDes.bit(),
-            Mac::Sha1.bit(),
-        )
-    },
+    dhe_3des("EDH-DSS-DES-CBC3-SHA", Au::Dss),
+    dhe_3des("EDH-RSA-DES-CBC3-SHA", Au::Rsa),
 ];
 
 /// Words that were aliases in older OpenSSL releases (1.0.2 and before) and are unknown now.
@@ -376,34 +368,16 @@ pub(crate) static ALIASES_1_0_2: &[Alias] = &[
         K_DHE,
         Au::Dss.bit(),
         Enc::Des.bit(),
-        Mac::Sha1.bit(),
+        SHA1,
     ),
-    Alias {
-        strength: class::HIGH | class::FIPS,
-        ..a(
-            "DHE-DSS-DES-CBC3-SHA",
-            K_DHE,
-            Au::Dss.bit(),
-            Enc::TripleDes.bit(),
-            Mac::Sha1.bit(),
-        )
-    },
+    dhe_3des("DHE-DSS-DES-CBC3-SHA", Au::Dss),
     unbuilt("EXP-DHE-RSA-DES-CBC-SHA"),
     a(
         "DHE-RSA-DES-CBC-SHA",
         K_DHE,
         Au::Rsa.bit(),
         Enc::Des.bit(),
-        Mac::Sha1.bit(),
+        SHA1,
     ),
-    Alias {
-        strength: class::HIGH | class::FIPS,
-        ..a(
-            "DHE-RSA-DES-CBC3-SHA",
-            K_DHE,
-            Au::Rsa.bit(),
-            Enc::TripleDes.bit(),
-            Mac::Sha1.bit(),
-        )
-    },
+    dhe_3des("DHE-RSA-DES-CBC3-SHA", Au::Rsa),
 ];

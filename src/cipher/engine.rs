@@ -193,12 +193,7 @@ impl ProfileData {
     /// GCM); MD5, anonymous, static-ECDH, RSA-key-transport, PSK and RC4 suites moved to the
     /// end in that order; then a stable sort by strength bits. No AEAD/FS/TLS 1.2 bumps.
     fn default_order_1_0_2(&self) -> Vec<u8> {
-        let n = self.universe.len();
-        let mut list = List {
-            order: (0..n).map(|i| u8::try_from(i).unwrap_or(u8::MAX)).collect(),
-            active: vec![false; n],
-            scratch: Vec::with_capacity(n),
-        };
+        let mut list = List::physical(self.universe.len());
         let u = &self.universe;
         let aes =
             Enc::Aes128.bit() | Enc::Aes256.bit() | Enc::AesGcm128.bit() | Enc::AesGcm256.bit();
@@ -219,12 +214,7 @@ impl ProfileData {
 
     /// §1.1 step 2: the default preference order, built with the rule primitives.
     fn compute_default_order(&self) -> Vec<u8> {
-        let n = self.universe.len();
-        let mut list = List {
-            order: (0..n).map(|i| u8::try_from(i).unwrap_or(u8::MAX)).collect(),
-            active: vec![false; n],
-            scratch: Vec::with_capacity(n),
-        };
+        let mut list = List::physical(self.universe.len());
         let u = &self.universe;
         let kx = |i: usize, m: u32| u[i].key_exchange.bit() & m != 0;
         let ecdhe = Kx::Ecdhe.bit();
@@ -294,6 +284,15 @@ struct List {
 }
 
 impl List {
+    /// The universe in physical order, nothing active (where the default order starts).
+    fn physical(n: usize) -> List {
+        List {
+            order: (0..n).map(|i| u8::try_from(i).unwrap_or(u8::MAX)).collect(),
+            active: vec![false; n],
+            scratch: Vec::with_capacity(n),
+        }
+    }
+
     /// `ssl_cipher_apply_rule`: one pass over the list as it was when the rule started.
     fn apply(&mut self, rule: Rule, matches: impl Fn(usize) -> bool) {
         let active = &mut self.active;
@@ -575,17 +574,7 @@ impl Run<'_> {
         let range = at - 1..at + word.len();
         if word == b"STRENGTH" {
             self.list.strength_sort(&self.data.universe);
-        } else if self.data.legacy {
-            let text = String::from_utf8_lossy(word);
-            let hint = if text.starts_with("SECLEVEL") {
-                " (OpenSSL 1.0.2 has no security levels; they came in 1.1.0)"
-            } else if text.eq_ignore_ascii_case("STRENGTH") {
-                " (did you mean \"@STRENGTH\"?)"
-            } else {
-                " (OpenSSL 1.0.2 knows only @STRENGTH)"
-            };
-            self.error(format!("unknown command \"@{text}\"{hint}"), range);
-        } else if word.len() == 10 && word.starts_with(b"SECLEVEL=") {
+        } else if !self.data.legacy && word.len() == 10 && word.starts_with(b"SECLEVEL=") {
             let level = word[9].wrapping_sub(b'0');
             if level <= 5 {
                 self.parse.level = Some(level);
@@ -600,10 +589,15 @@ impl Run<'_> {
             }
         } else {
             let text = String::from_utf8_lossy(word);
-            let hint = if text.starts_with("SECLEVEL") {
+            let legacy = self.data.legacy;
+            let hint = if text.starts_with("SECLEVEL") && legacy {
+                " (OpenSSL 1.0.2 has no security levels; they came in 1.1.0)"
+            } else if text.starts_with("SECLEVEL") {
                 " (must be @SECLEVEL=0 to @SECLEVEL=5)"
             } else if text.eq_ignore_ascii_case("STRENGTH") {
                 " (did you mean \"@STRENGTH\"?)"
+            } else if legacy {
+                " (OpenSSL 1.0.2 knows only @STRENGTH)"
             } else {
                 " (only @STRENGTH and @SECLEVEL=n exist)"
             };

@@ -194,6 +194,23 @@ fn options_error(v: &str, dv: Dv) -> Option<(String, String)> {
     None
 }
 
+/// Splits an `ssl_protocols` list into the versions it names and the `!`-excluded ones;
+/// `Err(name)` for the first name not in `known`.
+fn protocol_list(v: &str, known: &[Protocol]) -> Result<(Vec<Protocol>, Vec<Protocol>), String> {
+    let (mut pos, mut neg) = (Vec::new(), Vec::new());
+    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
+        let (list, name) = match tok.strip_prefix('!') {
+            Some(n) => (&mut neg, n),
+            None => (&mut pos, tok),
+        };
+        match Protocol::parse(name).filter(|p| known.contains(p)) {
+            Some(p) => list.push(p),
+            None => return Err(name.to_owned()),
+        }
+    }
+    Ok((pos, neg))
+}
+
 /// The protocols a Dovecot 2.2 `ssl_protocols` list leaves on (`openssl_get_protocol_options`):
 /// the listed versions if any are listed, else every version the library has, minus the
 /// `!`-excluded ones. SSLv2 counts only when listed (no current build has it); TLS 1.3
@@ -206,23 +223,11 @@ fn protocols_22(v: &str, dv: Dv) -> Result<Vec<Protocol>, String> {
         Protocol::TLSv1_1,
         Protocol::TLSv1_2,
     ];
-    let (mut pos, mut neg) = (Vec::new(), Vec::new());
-    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
-        let (list, name) = match tok.strip_prefix('!') {
-            Some(n) => (&mut neg, n),
-            None => (&mut pos, tok),
-        };
-        match Protocol::parse(name)
-            .filter(|p| KNOWN.contains(p) && !name.eq_ignore_ascii_case("TLSv1.0"))
-        {
-            Some(p) => list.push(p),
-            None => {
-                return Err(format!(
-                    "Dovecot 2.2 fails to set up TLS with `ssl_protocols = {v}`: unknown protocol '{name}'"
-                ));
-            }
-        }
-    }
+    let (pos, neg) = protocol_list(v, &KNOWN).map_err(|name| {
+        format!(
+            "Dovecot 2.2 fails to set up TLS with `ssl_protocols = {v}`: unknown protocol '{name}'"
+        )
+    })?;
     let base: Vec<Protocol> = if pos.is_empty() {
         let mut all = KNOWN[1..].to_vec();
         if dv.tls13 {
@@ -246,21 +251,9 @@ fn convert_protocols(v: &str) -> Result<Protocol, String> {
         Protocol::TLSv1_1,
         Protocol::TLSv1_2,
     ];
-    let (mut pos, mut neg) = (Vec::new(), Vec::new());
-    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
-        let (list, name) = match tok.strip_prefix('!') {
-            Some(n) => (&mut neg, n),
-            None => (&mut pos, tok),
-        };
-        match Protocol::parse(name).filter(|p| KNOWN.contains(p)) {
-            Some(p) => list.push(p),
-            None => {
-                return Err(format!(
-                    "Dovecot 2.3 drops `ssl_protocols = {v}`: Unrecognized protocol '{name}'"
-                ));
-            }
-        }
-    }
+    let (pos, neg) = protocol_list(v, &KNOWN).map_err(|name| {
+        format!("Dovecot 2.3 drops `ssl_protocols = {v}`: Unrecognized protocol '{name}'")
+    })?;
     let base = if pos.is_empty() { KNOWN.to_vec() } else { pos };
     base.into_iter()
         .filter(|p| !neg.contains(p))
