@@ -22,8 +22,10 @@ fn doveconf_23() -> Option<String> {
         .arg("-c")
         .arg(&empty)
         .arg("-n")
-        .output()
-        .ok()?;
+        .output();
+    // Leave no config file behind in the shared temporary directory.
+    let _ = std::fs::remove_file(&empty);
+    let out = out.ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let version = text
         .lines()
