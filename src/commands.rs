@@ -179,16 +179,27 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
         writeln!(err, "{}", info.line())?;
     }
+    let hint = matches!(args.format, cli::Format::Human)
+        .then(|| targets_hint(args, &settings, &run.model, &all))
+        .flatten();
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
             report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
+            if let Some(h) = &hint {
+                writeln!(buf, "{h}")?;
+            }
             if let Err(e) = write::write_atomically(path, &buf) {
                 writeln!(err, "error: cannot write {}: {e}", shown(path))?;
                 return Ok(EXIT_ERROR);
             }
         }
-        None => report::emit(format(args), &all, &summary, &run.sources, &info, out)?,
+        None => {
+            report::emit(format(args), &all, &summary, &run.sources, &info, out)?;
+            if let Some(h) = &hint {
+                writeln!(out, "{h}")?;
+            }
+        }
     }
     // Freeing millions of small allocations one by one takes a while: do it off the
     // critical path (when the process exits first, the OS reclaims everything at once).
@@ -200,6 +211,41 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The human output's closing hint when no target version was given (no `--target`, no
+/// `[targets]`) and a reported finding rests on a version default: which versions were
+/// assumed, and how to say which ones run.
+fn targets_hint(
+    args: &CheckArgs,
+    settings: &Settings,
+    model: &model::Model,
+    findings: &[Finding],
+) -> Option<String> {
+    if !args.targets.is_empty()
+        || !settings.config.targets.is_empty()
+        || !findings.iter().any(|f| f.assumes_default)
+    {
+        return None;
+    }
+    let t = &settings.options.targets;
+    let mut assumed: Vec<(&str, String, &str)> = Vec::new();
+    for (dialect, name, version, example) in [
+        (Dialect::Nginx, "nginx", t.nginx, "nginx=1.22"),
+        (Dialect::Postfix, "Postfix", t.postfix, "postfix=3.7"),
+        (Dialect::Dovecot, "Dovecot", t.dovecot, "dovecot=2.3"),
+    ] {
+        if model.endpoints.iter().any(|e| e.dialect == dialect) {
+            assumed.push((name, version.to_string(), example));
+        }
+    }
+    assumed.push(("OpenSSL", t.openssl.to_string(), "openssl=1.1"));
+    let names: Vec<String> = assumed.iter().map(|(n, v, _)| format!("{n} {v}")).collect();
+    Some(format!(
+        "hint: findings assume {} defaults; set [targets] in .tlslint.toml or pass --target {} to match what you run",
+        names.join(", "),
+        assumed[0].2
+    ))
 }
 
 /// `--print-config`: the run's resolved settings, without reading any config it checks.

@@ -77,6 +77,11 @@ pub struct Finding {
     pub endpoint: Option<Arc<str>>,
     /// Stable key for baselines: endpoint key plus setting.
     pub key: String,
+    /// The finding rests on a program's built-in default for the target version (a setting
+    /// with `Origin::Default`), so a different version could change it. Not serialised:
+    /// it drives the human output's closing hint only.
+    #[serde(skip)]
+    pub assumes_default: bool,
 }
 
 impl Finding {
@@ -93,6 +98,7 @@ impl Finding {
             help: None,
             endpoint: None,
             key: String::new(),
+            assumes_default: false,
         }
     }
 
@@ -108,6 +114,7 @@ impl Finding {
         let mut f = Finding::at(s.span.unwrap_or(e.span), message);
         f.endpoint = Some(e.name.clone());
         f.key = format!("{}/{setting}", e.key);
+        f.assumes_default = s.is_default();
         match (&s.origin, s.span) {
             (crate::model::Origin::Default { .. }, _) | (_, None) => {
                 f.label = match &s.origin {

@@ -902,7 +902,7 @@ const SERIES: [(&str, &[Series]); 4] = [
             ((3, 10), 0),
         ],
     ),
-    ("dovecot", &[((2, 3), 21), ((2, 4), 1)]),
+    ("dovecot", &[((2, 2), 36), ((2, 3), 21), ((2, 4), 1)]),
     (
         "openssl",
         &[
@@ -1000,11 +1000,24 @@ impl Targets {
             .ok_or_else(|| format!("`{version}` is not a version (write X.Y or X.Y.Z)"))?;
         let program = program.trim();
         let v = if let Some(series) = SERIES.iter().find(|s| s.0 == program) {
-            let Some(&(_, newest)) = series.1.iter().find(|(mm, _)| *mm == (v.0, v.1)) else {
+            // OpenSSL 1.0.0 and 1.0.1 were releases of their own, not patches of 1.0.2:
+            // only 1.0.2 is modelled in the 1.0 line.
+            let old_openssl = program == "openssl"
+                && (v.0, v.1) == (1, 0)
+                && v.2 < 2
+                && version.trim().matches('.').count() == 2;
+            let found = series.1.iter().find(|(mm, _)| *mm == (v.0, v.1));
+            let Some(&(_, newest)) = found.filter(|_| !old_openssl) else {
                 let known: Vec<String> = series
                     .1
                     .iter()
-                    .map(|((a, b), _)| format!("{a}.{b}"))
+                    .map(|&((a, b), newest)| {
+                        if program == "openssl" && (a, b) == (1, 0) {
+                            format!("{a}.{b}.{newest}")
+                        } else {
+                            format!("{a}.{b}")
+                        }
+                    })
                     .collect();
                 return Err(format!(
                     "tlslint does not know {program} {version}; supported: {}",
@@ -1066,5 +1079,9 @@ mod tests {
         assert_eq!(t.nginx, Version(1, 24, 0));
         assert!(t.set("apache=2.4").is_err());
         assert!(t.set("nginx=x").is_err());
+        t.set("openssl=1.0").unwrap();
+        assert_eq!(t.openssl, Version(1, 0, 2));
+        assert!(t.set("openssl=1.0.1").is_err());
+        assert!(t.set("openssl=9.9").is_err());
     }
 }

@@ -247,6 +247,16 @@ impl Shared {
 
 /// The security level OpenSSL uses when nothing in the config sets one.
 pub fn default_level(targets: &Targets) -> (u8, String) {
+    if targets.openssl < crate::model::Version(1, 1, 0) {
+        // Security levels came in 1.1.0: nothing is filtered or refused for them.
+        return (
+            0,
+            format!(
+                "OpenSSL {} has no security levels (they came in 1.1.0)",
+                targets.openssl
+            ),
+        );
+    }
     match targets.seclevel {
         Some(l) => (l, format!("OpenSSL built with security level {l} (target)")),
         None => {
@@ -560,7 +570,9 @@ fn sanity_check(
     profile: Profile,
 ) -> Option<(Observation, String)> {
     let tls = &e.tls;
-    if e.dialect == Dialect::App {
+    // The version-run check came with 1.1.0's min/max protocol versions; 1.0.2 picks the
+    // client's version if its `SSL_OP_NO_*` bit is clear, whatever the others.
+    if e.dialect == Dialect::App || profile == Profile::V1_0_2 {
         return None;
     }
     let configured = &tls.protocols.as_ref()?.value;
@@ -685,6 +697,10 @@ fn startup(
                         && let Some(list) = auths.as_mut()
                     {
                         list.push(a);
+                        if a == Au::Ecdsa {
+                            // An EC key also serves 1.0.2's static ECDH suites.
+                            list.push(Au::Ecdh);
+                        }
                     }
                     if load > 0 && bits < load_bits && out.refused.is_none() {
                         let msg = refusal(
@@ -804,7 +820,13 @@ fn dead_reason(
     (level, pre_level): (u8, u8),
     openssl: crate::model::Version,
 ) -> Option<Dead> {
-    if p <= Protocol::SSLv3 {
+    let built = if openssl < crate::model::Version(1, 1, 0) {
+        // 1.0.2 builds SSLv3 (SSLv2 only with enable-ssl2 since 1.0.2g), no TLS 1.3.
+        p != Protocol::SSLv2 && p != Protocol::TLSv1_3
+    } else {
+        p > Protocol::SSLv3 && (p != Protocol::TLSv1_3 || openssl >= crate::model::Version(1, 1, 1))
+    };
+    if !built {
         return Some(Dead::Build);
     }
     if p >= Protocol::TLSv1_2 {
@@ -841,7 +863,15 @@ fn dead_protocols(
     };
     let reason = match cause {
         Dead::Build => {
-            format!("OpenSSL {openssl} has no support for {list} (not built since 1.1.0)")
+            let why =
+                if dead.contains(&Protocol::TLSv1_3) && openssl < crate::model::Version(1, 1, 1) {
+                    "TLS 1.3 came in 1.1.1"
+                } else if openssl < crate::model::Version(1, 1, 0) {
+                    "SSLv2 is not built by default since 1.0.2g"
+                } else {
+                    "not built since 1.1.0"
+                };
+            format!("OpenSSL {openssl} has no support for {list} ({why})")
         }
         Dead::Level => format!(
             "OpenSSL {openssl} refuses {list} at security level {level}; {pronoun} would become negotiable only if the level were lowered to 0 (`@SECLEVEL=0`)"
@@ -1034,5 +1064,20 @@ mod tests {
         // TLS 1.0 is refused when the version is chosen.
         assert_eq!(dead_reason(Protocol::TLSv1, (0, 3), v3), Some(Dead::Level));
         assert!(dead_reason(Protocol::TLSv1_1, (0, 3), v3).is_none());
+    }
+
+    #[test]
+    fn openssl_1_0_2_has_sslv3_and_no_tls13() {
+        let v = crate::model::Version(1, 0, 2);
+        assert!(dead_reason(Protocol::SSLv3, (0, 0), v).is_none());
+        assert!(dead_reason(Protocol::TLSv1, (0, 0), v).is_none());
+        assert_eq!(dead_reason(Protocol::TLSv1_3, (0, 0), v), Some(Dead::Build));
+        assert_eq!(dead_reason(Protocol::SSLv2, (0, 0), v), Some(Dead::Build));
+        let t = Targets {
+            openssl: v,
+            seclevel: Some(2),
+            ..Targets::default()
+        };
+        assert_eq!(default_level(&t).0, 0);
     }
 }

@@ -4,30 +4,18 @@
 
 use std::collections::BTreeSet;
 
+pub mod support;
+use support::{decode, names};
+
 use tlslint::cipher::{
     Au, Enc, Kx, Mac, MinTls, Profile, Suite, Vocabulary, expand, expand_with_default_level,
     lookup, lookup_with_vocabulary, parse_boringssl_list, tls13_lookup,
 };
 
-fn names(v: &[&Suite]) -> Vec<&'static str> {
-    v.iter().map(|s| s.openssl_name).collect()
-}
-
 fn list(s: &str) -> Vec<&'static str> {
     let e = expand(s, Profile::V3_0);
     assert!(e.error.is_none(), "{s:?} rejected: {:?}", e.error);
     names(&e.suites)
-}
-
-fn decode(field: &str) -> String {
-    if field == "\\e" {
-        return String::new();
-    }
-    field
-        .replace("\\s", " ")
-        .replace("\\t", "\t")
-        .replace("\\n", "\n")
-        .replace("\\\\", "\\")
 }
 
 #[test]

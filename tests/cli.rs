@@ -409,8 +409,9 @@ fn targets_are_versions_tlslint_knows() {
     .unwrap();
     // A version tlslint does not model is an error naming the ones it does, never a guess.
     for (target, supported) in [
-        ("openssl=9.9", "1.0, 1.1, 3.0"),
-        ("dovecot=2.2", "2.3, 2.4"),
+        ("openssl=9.9", "1.0.2, 1.1, 3.0"),
+        ("openssl=1.0.1", "1.0.2, 1.1"),
+        ("dovecot=2.1", "2.2, 2.3, 2.4"),
         ("nginx=0.7", "1.18"),
     ] {
         let o = run(t.path(), &["check", "--target", target, "dovecot.conf"]);
@@ -439,4 +440,49 @@ fn targets_are_versions_tlslint_knows() {
         doc["endpoints"][0]["configured_protocols"],
         serde_json::json!(["TLSv1.2", "TLSv1.3"])
     );
+}
+
+#[test]
+fn default_versions_hint_only_when_no_target_is_given() {
+    let t = tmp();
+    fs::write(
+        t.path().join("nginx.conf"),
+        "http {\n  server {\n    listen 443 ssl;\n    server_name a.example;\n    ssl_certificate c.pem;\n    ssl_certificate_key k.pem;\n  }\n}\n",
+    )
+    .unwrap();
+    let hint = "hint: findings assume nginx";
+    // No `ssl_protocols`, ciphers or tickets: the findings rest on nginx's defaults.
+    let o = run(t.path(), &["check", "--no-config", "nginx.conf"]);
+    let out = text(&o.stdout);
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.starts_with(hint), "{out}");
+    assert!(
+        last.contains("OpenSSL") && last.contains("--target"),
+        "{last}"
+    );
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "--no-config",
+            "--target",
+            "nginx=1.22",
+            "nginx.conf",
+        ],
+    );
+    assert!(!text(&o.stdout).contains(hint));
+    // The machine formats are stdout contracts: no hint there.
+    let o = run(
+        t.path(),
+        &["check", "--no-config", "--format", "json", "nginx.conf"],
+    );
+    assert!(!text(&o.stdout).contains(hint));
+    // `[targets]` in the config counts as a given target.
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "[targets]\nnginx = \"1.26\"\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "nginx.conf"]);
+    assert!(!text(&o.stdout).contains(hint), "{}", text(&o.stdout));
 }

@@ -12,12 +12,17 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::alias::{ALIASES, Alias};
+use super::alias::{ALIASES, ALIASES_1_0_2, Alias};
 use super::table::{Au, Avail, CCM8_V3_2, Enc, Kx, Mac, MinTls, SUITES, class};
+use super::table_1_0_2::SUITES_1_0_2;
 use super::{CipherError, EmptyTerm, Expansion, Profile, Suite, UnknownWord, names};
 
 /// The string OpenSSL 1.1.0 – 3.6 processes for a leading `DEFAULT` (§1.5).
 const DEFAULT_RULES: &str = "ALL:!COMPLEMENTOFDEFAULT:!eNULL";
+
+/// 1.0.2u's `SSL_DEFAULT_CIPHER_LIST` (ssl/ssl.h; since 1.0.2h). It keeps RC4, 3DES, SEED,
+/// IDEA, Camellia and the static DH/ECDH suites.
+const DEFAULT_RULES_1_0_2: &str = "ALL:!EXPORT:!LOW:!aNULL:!eNULL:!SSLv2";
 
 /// What a word in a cipher string resolves to.
 #[derive(Clone, Copy, Debug)]
@@ -38,16 +43,21 @@ pub(crate) struct ProfileData {
     words: HashMap<&'static [u8], Word>,
     /// Whether `_` is a word character (3.2+).
     underscore: bool,
+    /// OpenSSL 1.0.2's parser: `=` is no word character, only `@STRENGTH` exists, a suite
+    /// name selects by its algorithms (not its code), and `NOT_DEFAULT` survives a `+`.
+    legacy: bool,
     /// Default security level when the string sets none.
     pub(crate) default_level: u8,
 }
 
 /// The data for `profile`, built on first use.
 pub(crate) fn profile_data(profile: Profile) -> &'static ProfileData {
+    static V1_0_2: OnceLock<ProfileData> = OnceLock::new();
     static V1_1_1: OnceLock<ProfileData> = OnceLock::new();
     static V3_0: OnceLock<ProfileData> = OnceLock::new();
     static V3_2: OnceLock<ProfileData> = OnceLock::new();
     let cell = match profile {
+        Profile::V1_0_2 => &V1_0_2,
         Profile::V1_1_1 => &V1_1_1,
         Profile::V3_0 => &V3_0,
         Profile::V3_2 => &V3_2,
@@ -71,8 +81,8 @@ impl Disabled {
             | Enc::Magma.bit()
             | Enc::Kuznyechik.bit();
         let legacy_enc = match profile {
-            // 1.1.1 has every classic cipher in libcrypto.
-            Profile::V1_1_1 => 0,
+            // 1.0.2 and 1.1.1 have every classic cipher in libcrypto.
+            Profile::V1_0_2 | Profile::V1_1_1 => 0,
             // 3.x: DES, RC4, RC2, IDEA and SEED live in the legacy provider only.
             Profile::V3_0 | Profile::V3_2 => {
                 Enc::Des.bit() | Enc::Rc4.bit() | Enc::Rc2.bit() | Enc::Idea.bit() | Enc::Seed.bit()
@@ -106,15 +116,17 @@ fn available(profile: Profile, suite: &Suite) -> bool {
     match suite.availability {
         Avail::Default => true,
         Avail::Legacy => profile == Profile::V1_1_1,
-        Avail::Weak | Avail::Gost | Avail::Tls13 => false,
+        Avail::Weak | Avail::Gost | Avail::Tls13 | Avail::Removed => false,
     }
 }
 
 impl ProfileData {
     fn build(profile: Profile) -> ProfileData {
-        let mut universe: Vec<&'static Suite> = SUITES
+        let legacy = profile == Profile::V1_0_2;
+        let table: &'static [Suite] = if legacy { &SUITES_1_0_2 } else { &SUITES };
+        let mut universe: Vec<&'static Suite> = table
             .iter()
-            .filter(|s| available(profile, s))
+            .filter(|s| legacy || available(profile, s))
             .map(|s| {
                 if profile == Profile::V3_2 {
                     // 3.2 re-rated AES-CCM8: 64 bits, MEDIUM (§2).
@@ -144,7 +156,8 @@ impl ProfileData {
             }
         }
         let disabled = Disabled::for_profile(profile);
-        for alias in ALIASES {
+        let aliases = if legacy { ALIASES_1_0_2 } else { ALIASES };
+        for alias in aliases {
             if alias.since_3_0 && profile == Profile::V1_1_1 {
                 continue;
             }
@@ -160,23 +173,48 @@ impl ProfileData {
             default_order: Vec::new(),
             words,
             underscore: profile == Profile::V3_2,
+            legacy,
             default_level: match profile {
+                // 1.0.2 has no security levels: nothing is filtered (level 0's behaviour).
+                Profile::V1_0_2 => 0,
                 Profile::V1_1_1 | Profile::V3_0 => 1,
                 Profile::V3_2 => 2,
             },
         };
-        data.default_order = data.compute_default_order();
+        data.default_order = if legacy {
+            data.default_order_1_0_2()
+        } else {
+            data.compute_default_order()
+        };
         data
+    }
+
+    /// 1.0.2's default order (`ssl_create_cipher_list`): ECDHE first, then AES (CBC and
+    /// GCM); MD5, anonymous, static-ECDH, RSA-key-transport, PSK and RC4 suites moved to the
+    /// end in that order; then a stable sort by strength bits. No AEAD/FS/TLS 1.2 bumps.
+    fn default_order_1_0_2(&self) -> Vec<u8> {
+        let mut list = List::physical(self.universe.len());
+        let u = &self.universe;
+        let aes =
+            Enc::Aes128.bit() | Enc::Aes256.bit() | Enc::AesGcm128.bit() | Enc::AesGcm256.bit();
+        list.apply(Rule::Add, |i| u[i].key_exchange == Kx::Ecdhe);
+        list.apply(Rule::Del, |i| u[i].key_exchange == Kx::Ecdhe);
+        list.apply(Rule::Add, |i| u[i].cipher.bit() & aes != 0);
+        list.apply(Rule::Add, |_| true);
+        list.apply(Rule::Ord, |i| u[i].digest == Mac::Md5);
+        list.apply(Rule::Ord, |i| u[i].authentication == Au::Null);
+        list.apply(Rule::Ord, |i| u[i].authentication == Au::Ecdh);
+        list.apply(Rule::Ord, |i| u[i].key_exchange == Kx::Rsa);
+        list.apply(Rule::Ord, |i| u[i].key_exchange == Kx::Psk);
+        list.apply(Rule::Ord, |i| u[i].cipher == Enc::Rc4);
+        list.strength_sort(u);
+        list.apply(Rule::Del, |_| true);
+        list.order
     }
 
     /// §1.1 step 2: the default preference order, built with the rule primitives.
     fn compute_default_order(&self) -> Vec<u8> {
-        let n = self.universe.len();
-        let mut list = List {
-            order: (0..n).map(|i| u8::try_from(i).unwrap_or(u8::MAX)).collect(),
-            active: vec![false; n],
-            scratch: Vec::with_capacity(n),
-        };
+        let mut list = List::physical(self.universe.len());
         let u = &self.universe;
         let kx = |i: usize, m: u32| u[i].key_exchange.bit() & m != 0;
         let ecdhe = Kx::Ecdhe.bit();
@@ -217,7 +255,7 @@ impl ProfileData {
         c.is_ascii_alphanumeric()
             || c == b'-'
             || c == b'.'
-            || c == b'='
+            || (c == b'=' && !self.legacy)
             || (self.underscore && c == b'_')
     }
 }
@@ -246,6 +284,15 @@ struct List {
 }
 
 impl List {
+    /// The universe in physical order, nothing active (where the default order starts).
+    fn physical(n: usize) -> List {
+        List {
+            order: (0..n).map(|i| u8::try_from(i).unwrap_or(u8::MAX)).collect(),
+            active: vec![false; n],
+            scratch: Vec::with_capacity(n),
+        }
+    }
+
     /// `ssl_cipher_apply_rule`: one pass over the list as it was when the rule started.
     fn apply(&mut self, rule: Rule, matches: impl Fn(usize) -> bool) {
         let active = &mut self.active;
@@ -326,7 +373,7 @@ struct Pattern {
 
 impl Pattern {
     /// ANDs one word into the term; `false` when a field becomes empty (term dropped, §1.3).
-    fn combine(&mut self, word: Word, universe: &[&'static Suite]) -> bool {
+    fn combine(&mut self, word: Word, universe: &[&'static Suite], legacy: bool) -> bool {
         let (mkey, auth, enc, mac, strength) = match word {
             Word::Suite(i) => {
                 let s = universe[usize::from(i)];
@@ -364,15 +411,22 @@ impl Pattern {
                 if self.strength & class::STRONG_MASK == 0 {
                     return false;
                 }
+            } else if legacy {
+                // 1.0.2 ORs the class in, keeping an earlier NOT_DEFAULT bit.
+                self.strength |= strong;
             } else {
                 // OpenSSL assigns here, dropping a NOT_DEFAULT bit set by an earlier word:
                 // `COMPLEMENTOFDEFAULT+HIGH` is all of HIGH, `HIGH+COMPLEMENTOFDEFAULT` is not.
                 self.strength = strong;
             }
         }
-        // NOT_DEFAULT is the only bit of its mask, so "AND" can never empty it.
-        self.strength |= strength & class::NOT_DEFAULT;
+        // NOT_DEFAULT is the only bit of its mask, so "AND" can never empty it; UNBUILT
+        // (1.0.2's export and SSLv2 words) makes the term match nothing.
+        self.strength |= strength & (class::NOT_DEFAULT | class::UNBUILT);
         match word {
+            // 1.0.2 matches a suite name by its algorithms and class only (its code is
+            // compared only in debug builds); the protocol version is never part of it.
+            Word::Suite(_) if legacy => {}
             // A suite name selects that suite; its protocol version is not part of the
             // pattern.
             Word::Suite(i) => self.id = Some(universe[usize::from(i)].id),
@@ -398,6 +452,7 @@ impl Pattern {
             && (self.strength & class::STRONG_MASK == 0
                 || self.strength & class::STRONG_MASK & s.class != 0)
             && (self.strength & class::NOT_DEFAULT == 0 || s.class & class::NOT_DEFAULT != 0)
+            && self.strength & class::UNBUILT == 0
     }
 }
 
@@ -484,7 +539,7 @@ impl Run<'_> {
                     l += 1;
                 }
                 if let Some(&w) = data.words.get(word) {
-                    found = pattern.combine(w, &data.universe);
+                    found = pattern.combine(w, &data.universe, data.legacy);
                     if !found {
                         break;
                     }
@@ -540,7 +595,7 @@ impl Run<'_> {
         let range = at - 1..at + word.len();
         if word == b"STRENGTH" {
             self.list.strength_sort(&self.data.universe);
-        } else if word.len() == 10 && word.starts_with(b"SECLEVEL=") {
+        } else if !self.data.legacy && word.len() == 10 && word.starts_with(b"SECLEVEL=") {
             let level = word[9].wrapping_sub(b'0');
             if level <= 5 {
                 self.parse.level = Some(level);
@@ -555,10 +610,15 @@ impl Run<'_> {
             }
         } else {
             let text = String::from_utf8_lossy(word);
-            let hint = if text.starts_with("SECLEVEL") {
+            let legacy = self.data.legacy;
+            let hint = if text.starts_with("SECLEVEL") && legacy {
+                " (OpenSSL 1.0.2 has no security levels; they came in 1.1.0)"
+            } else if text.starts_with("SECLEVEL") {
                 " (must be @SECLEVEL=0 to @SECLEVEL=5)"
             } else if text.eq_ignore_ascii_case("STRENGTH") {
                 " (did you mean \"@STRENGTH\"?)"
+            } else if legacy {
+                " (OpenSSL 1.0.2 knows only @STRENGTH)"
             } else {
                 " (only @STRENGTH and @SECLEVEL=n exist)"
             };
@@ -659,7 +719,12 @@ pub(crate) fn expand(s: &str, profile: Profile, default_level: u8) -> Expansion 
         let mut rest = bytes;
         let mut base = 0;
         if bytes.starts_with(b"DEFAULT") {
-            ok = run.process(DEFAULT_RULES.as_bytes(), 0, false);
+            let rules = if data.legacy {
+                DEFAULT_RULES_1_0_2
+            } else {
+                DEFAULT_RULES
+            };
+            ok = run.process(rules.as_bytes(), 0, false);
             base = 7;
             if bytes.get(7) == Some(&b':') {
                 base = 8;
@@ -719,7 +784,8 @@ pub(crate) fn security_filter(
 
 fn allowed_at(s: &Suite, level: u8, profile: Profile) -> bool {
     const MIN_BITS: [u16; 5] = [80, 112, 128, 192, 256];
-    if level == 0 {
+    // 1.0.2 has no security levels at all.
+    if level == 0 || profile == Profile::V1_0_2 {
         return true;
     }
     let min_bits = MIN_BITS[usize::from(level.min(5)) - 1];

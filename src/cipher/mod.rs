@@ -20,6 +20,7 @@ mod alias;
 mod engine;
 mod names;
 mod table;
+mod table_1_0_2;
 
 pub use names::{
     BoringEntry, Vocabulary, lookup_with_vocabulary, parse_boringssl_list, tls13_lookup,
@@ -30,6 +31,9 @@ pub use table::{Au, Avail, Enc, Kx, Mac, MinTls};
 /// Which OpenSSL behaviour to reproduce.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Profile {
+    /// OpenSSL 1.0.2u, default build: RC4, 3DES, SEED, IDEA, Camellia and static DH/ECDH;
+    /// no export or single-DES suites, no ChaCha20, no TLS 1.3, no security levels.
+    V1_0_2,
     /// OpenSSL 1.1.1 (SEED and IDEA present).
     V1_1_1,
     /// OpenSSL 3.0 and 3.1 (the default).
@@ -43,22 +47,25 @@ impl Profile {
     /// The profile for an OpenSSL `major.minor` version.
     pub fn for_version(major: u16, minor: u16) -> Profile {
         match (major, minor) {
-            (0 | 1, _) => Profile::V1_1_1,
+            (0, _) | (1, 0) => Profile::V1_0_2,
+            (1, _) => Profile::V1_1_1,
             (3, 0 | 1) => Profile::V3_0,
             _ => Profile::V3_2,
         }
     }
 
-    /// The version label (`1.1.1`, `3.0`, `3.2`).
+    /// The version label (`1.0.2`, `1.1.1`, `3.0`, `3.2`).
     pub fn name(self) -> &'static str {
         match self {
+            Profile::V1_0_2 => "1.0.2",
             Profile::V1_1_1 => "1.1.1",
             Profile::V3_0 => "3.0",
             Profile::V3_2 => "3.2",
         }
     }
 
-    /// The security level upstream OpenSSL uses when the string sets none (1, or 2 from 3.2).
+    /// The security level upstream OpenSSL uses when the string sets none (1, or 2 from 3.2;
+    /// 0 for 1.0.2, which has no levels and so filters nothing).
     ///
     /// Distributions may compile in another one (Debian 12's 3.0 uses 2); see
     /// [`expand_with_default_level`].
@@ -117,7 +124,7 @@ pub struct Suite {
 
 impl Suite {
     /// Ephemeral key exchange (ECDHE/DHE, with or without PSK, or TLS 1.3): OpenSSL's
-    /// security-level-3 definition.
+    /// security-level-3 definition. 1.0.2's static DH and ECDH suites are not.
     pub fn forward_secret(&self) -> bool {
         matches!(
             self.key_exchange,
@@ -213,7 +220,8 @@ impl Suite {
         self.authentication == Au::Null
     }
 
-    /// Export-grade; no such suite exists since OpenSSL 1.1.0, kept for the vocabulary.
+    /// Export-grade; no profile has one (1.0.2g+ builds them only with
+    /// `enable-weak-ssl-ciphers`), kept for the vocabulary.
     pub fn export(&self) -> bool {
         false
     }

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use super::alias::{ALIASES, LEADING_ONLY, REMOVED};
 use super::engine::profile_data;
 use super::table::{Avail, SUITES, TLS13};
+use super::table_1_0_2::SUITES_1_0_2;
 use super::{CipherError, Profile, Suite};
 
 /// Which naming scheme a suite name comes from.
@@ -48,6 +49,11 @@ fn index() -> &'static Index {
             add(s.openssl_name.to_owned(), s, Vocabulary::OpenSsl);
         }
         for s in all() {
+            add(s.iana_name.to_owned(), s, Vocabulary::Iana);
+        }
+        // Suites only OpenSSL 1.0.2 has (static DH/ECDH) and its older names (`EDH-…`).
+        for s in &SUITES_1_0_2 {
+            add(s.openssl_name.to_owned(), s, Vocabulary::OpenSsl);
             add(s.iana_name.to_owned(), s, Vocabulary::Iana);
         }
         for s in &SUITES {

@@ -33,6 +33,14 @@ pub enum Kx {
     Gost18,
     /// TLS 1.3: negotiated separately from the suite.
     Any,
+    /// Static Diffie-Hellman with an RSA-signed DH certificate (OpenSSL 1.0.2 only).
+    DhRsa,
+    /// Static Diffie-Hellman with a DSA-signed DH certificate (OpenSSL 1.0.2 only).
+    DhDss,
+    /// Static ECDH with an RSA-signed EC certificate (OpenSSL 1.0.2 only).
+    EcdhRsa,
+    /// Static ECDH with an ECDSA-signed EC certificate (OpenSSL 1.0.2 only).
+    EcdhEcdsa,
 }
 
 impl Kx {
@@ -63,6 +71,10 @@ pub enum Au {
     Gost12,
     /// TLS 1.3: negotiated separately from the suite.
     Any,
+    /// A DH certificate (static DH suites, OpenSSL 1.0.2 only).
+    Dh,
+    /// An EC certificate used for static ECDH (OpenSSL 1.0.2 only).
+    Ecdh,
 }
 
 impl Au {
@@ -204,6 +216,8 @@ pub enum Avail {
     Gost,
     /// A TLS 1.3 suite (configured separately).
     Tls13,
+    /// Static DH or ECDH: only in OpenSSL 1.0.2's table, removed in 1.1.0.
+    Removed,
 }
 
 /// Strength-class bits (`algo_strength`): `STRONG_*` form `SSL_STRONG_MASK`.
@@ -222,10 +236,13 @@ pub(crate) mod class {
     pub(crate) const STRONG_MASK: u8 = 0x1F;
     /// Excluded from `DEFAULT` (`COMPLEMENTOFDEFAULT`).
     pub(crate) const NOT_DEFAULT: u8 = 0x20;
+    /// A pattern bit no suite carries: OpenSSL 1.0.2's `EXPORT`/`EXP40`/`EXP56` and `SSLv2`
+    /// aliases exist, but the suites they select are not in a default build.
+    pub(crate) const UNBUILT: u8 = 0x40;
 }
 
 #[expect(clippy::too_many_arguments, reason = "one positional row of the table")]
-const fn suite(
+pub(crate) const fn suite(
     id: u16,
     openssl_name: &'static str,
     iana_name: &'static str,

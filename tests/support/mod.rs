@@ -1,8 +1,9 @@
 //! Helpers shared by integration tests; a test file that needs them says `mod support;`.
 //! (A folder with a `mod.rs` is not built as a test target of its own.)
 //!
-//! This module is for deciding whether a test can run on this machine. It is not for test
-//! data: that lives in `tests/data/`, `tests/corpus/` and `tests/fixtures/`.
+//! This module is for deciding whether a test can run on this machine, plus two helpers the
+//! cipher tests share. It is not for test data: that lives in `tests/data/`,
+//! `tests/corpus/` and `tests/fixtures/`.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -58,4 +59,21 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_executable(path: &Path) -> bool {
     path.is_file() || path.with_extension("exe").is_file()
+}
+
+/// The OpenSSL names of `suites`, in order (cipher tests compare lists of names).
+pub fn names(suites: &[&tlslint::cipher::Suite]) -> Vec<&'static str> {
+    suites.iter().map(|s| s.openssl_name).collect()
+}
+
+/// Undoes the escapes of `tests/data/cipher-*.txt` (`\e` empty, `\s` space, `\t`, `\n`, `\\`).
+pub fn decode(field: &str) -> String {
+    if field == "\\e" {
+        return String::new();
+    }
+    field
+        .replace("\\s", " ")
+        .replace("\\t", "\t")
+        .replace("\\n", "\n")
+        .replace("\\\\", "\\")
 }

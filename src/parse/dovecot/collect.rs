@@ -112,6 +112,7 @@ const READ_FILE_KEYS: &[&str] = &[
 const ENDPOINT_KEYS: &[&str] = &[
     "ssl",
     "ssl_min_protocol",
+    "ssl_protocols",
     "ssl_cipher_list",
     "ssl_cipher_suites",
     "ssl_curve_list",
@@ -282,7 +283,7 @@ impl Walker<'_> {
         }
         self.out.entries.push(Entry {
             cond: cond.clone(),
-            key: if key == "ssl_protocols" {
+            key: if key == "ssl_protocols" && !self.dv.is22() {
                 "ssl_min_protocol".into()
             } else {
                 key
@@ -297,6 +298,8 @@ impl Walker<'_> {
     fn classify(&mut self, a: &Assign, cond: &Cond, prefix: Option<&str>) -> Option<String> {
         let known: &[&'static str] = if self.dv.is24 {
             names::KNOWN_24
+        } else if self.dv.is22() {
+            names::KNOWN_22
         } else {
             names::KNOWN_23
         };
@@ -311,7 +314,11 @@ impl Walker<'_> {
                 self.deprecated_24(a, &key, new, cond, scope_key);
                 return None;
             }
-        } else if let Some((_, help)) = names::OBSOLETE_23.iter().find(|(n, _)| *n == key) {
+        } else if let Some((_, help)) = names::OBSOLETE_23
+            .iter()
+            .find(|(n, _)| *n == key)
+            .filter(|_| !self.dv.is22())
+        {
             self.push_obs(
                 cond,
                 Observation::new(
@@ -347,9 +354,15 @@ impl Walker<'_> {
                 Observation::new(
                     Kind::UnknownSetting,
                     a.key_span,
-                    "Dovecot 2.3 does not know `auth_allow_cleartext` (a Dovecot 2.4 name)",
+                    format!(
+                        "Dovecot {} does not know `auth_allow_cleartext` (a Dovecot 2.4 name)",
+                        self.dv.short()
+                    ),
                 )
-                .help("in Dovecot 2.3 write `disable_plaintext_auth` (inverted meaning)")
+                .help(format!(
+                    "in Dovecot {} write `disable_plaintext_auth` (inverted meaning)",
+                    self.dv.short()
+                ))
                 .key(scope_key),
             );
             return None;
@@ -396,7 +409,11 @@ impl Walker<'_> {
         cond: &Cond,
         scope_key: String,
     ) {
-        let version = if self.dv.is24 { "2.4" } else { "2.3" };
+        let version = if self.dv.is24 {
+            "2.4".to_owned()
+        } else {
+            self.dv.short()
+        };
         let mut obs = Observation::new(
             Kind::UnknownSetting,
             a.key_span,
@@ -406,14 +423,18 @@ impl Walker<'_> {
             ),
         )
         .key(scope_key);
-        if !self.dv.is24
+        if self.dv.is22() && key == "ssl_min_protocol" {
+            obs = obs.help(
+                "`ssl_min_protocol` came in Dovecot 2.3; in 2.2 write `ssl_protocols = !SSLv3 !TLSv1 !TLSv1.1`",
+            );
+        } else if !self.dv.is24
             && let Some(old) = names::name_23_for(key)
         {
             obs.message = format!(
-                "Dovecot 2.3 does not know `{}` (a Dovecot 2.4 name)",
+                "Dovecot {version} does not know `{}` (a Dovecot 2.4 name)",
                 short(key)
             );
-            obs = obs.help(format!("in Dovecot 2.3 write `{old}`"));
+            obs = obs.help(format!("in Dovecot {version} write `{old}`"));
         } else if let Some(s) = names::suggest(key, known) {
             obs = obs.help(format!("did you mean `{s}`?"));
         }
@@ -667,6 +688,7 @@ mod tests {
         let dv = Dv {
             version: Version(2, 3, 0),
             is24: false,
+            tls13: true,
         };
         collect(
             &tree.items,

@@ -15,6 +15,12 @@ use crate::model::{
 };
 use crate::source::Span;
 
+/// Dovecot 2.2's built-in cipher list (2.2.36 `master-service-ssl-settings.c`, mail.md §9).
+const DEFAULT_CIPHERS_22: &str = "ALL:!LOW:!SSLv2:!EXP:!aNULL";
+
+/// Dovecot 2.2's built-in `ssl_protocols` (with an OpenSSL that knows SSLv2, as 1.0.x does).
+const DEFAULT_PROTOCOLS_22: &str = "!SSLv2 !SSLv3";
+
 /// Dovecot's built-in server cipher list (2.3.0 – 2.4, mail.md §8–§9).
 const DEFAULT_CIPHERS: &str =
     "ALL:!kRSA:!SRP:!kDHd:!DSS:!aNULL:!eNULL:!EXPORT:!DES:!3DES:!MD5:!PSK:!RC4:!ADH:!LOW@STRENGTH";
@@ -111,6 +117,12 @@ fn invalid(e: &Entry, dv: Dv) -> Option<(String, String)> {
             format!("Dovecot {ver} rejects `ssl = {v}` (Invalid value)"),
             "use `yes`, `no` or `required`".into(),
         )),
+        "ssl_protocols" if dv.is22() => protocols_22(v, dv).err().map(|m| {
+            (
+                m,
+                "list versions to exclude, e.g. `!SSLv3 !TLSv1 !TLSv1.1`".into(),
+            )
+        }),
         "ssl_min_protocol" if e.written == "ssl_protocols" => convert_protocols(v)
             .err()
             .map(|m| (m, "write `ssl_min_protocol = TLSv1.2` instead".into())),
@@ -192,6 +204,52 @@ fn options_error(v: &str, dv: Dv) -> Option<(String, String)> {
     None
 }
 
+/// Splits an `ssl_protocols` list into the versions it names and the `!`-excluded ones;
+/// `Err(name)` for the first name not in `known`.
+fn protocol_list(v: &str, known: &[Protocol]) -> Result<(Vec<Protocol>, Vec<Protocol>), String> {
+    let (mut pos, mut neg) = (Vec::new(), Vec::new());
+    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
+        let (list, name) = match tok.strip_prefix('!') {
+            Some(n) => (&mut neg, n),
+            None => (&mut pos, tok),
+        };
+        match Protocol::parse(name).filter(|p| known.contains(p)) {
+            Some(p) => list.push(p),
+            None => return Err(name.to_owned()),
+        }
+    }
+    Ok((pos, neg))
+}
+
+/// The protocols a Dovecot 2.2 `ssl_protocols` list leaves on (`openssl_get_protocol_options`):
+/// the listed versions if any are listed, else every version the library has, minus the
+/// `!`-excluded ones. SSLv2 counts only when listed (no current build has it); TLS 1.3
+/// only when the library has it and the list names no version to include.
+fn protocols_22(v: &str, dv: Dv) -> Result<Vec<Protocol>, String> {
+    const KNOWN: [Protocol; 5] = [
+        Protocol::SSLv2,
+        Protocol::SSLv3,
+        Protocol::TLSv1,
+        Protocol::TLSv1_1,
+        Protocol::TLSv1_2,
+    ];
+    let (pos, neg) = protocol_list(v, &KNOWN).map_err(|name| {
+        format!(
+            "Dovecot 2.2 fails to set up TLS with `ssl_protocols = {v}`: unknown protocol '{name}'"
+        )
+    })?;
+    let base: Vec<Protocol> = if pos.is_empty() {
+        let mut all = KNOWN[1..].to_vec();
+        if dv.tls13 {
+            all.push(Protocol::TLSv1_3);
+        }
+        all
+    } else {
+        pos
+    };
+    Ok(base.into_iter().filter(|p| !neg.contains(p)).collect())
+}
+
 /// Dovecot 2.3's conversion of the obsolete `ssl_protocols` list (observed with
 /// doveconf 2.3.19.1): the oldest of the listed protocols (or of all, when only
 /// exclusions are listed) that is not excluded; `SSLv2`, `TLSv1.3` and unknown names
@@ -203,21 +261,9 @@ fn convert_protocols(v: &str) -> Result<Protocol, String> {
         Protocol::TLSv1_1,
         Protocol::TLSv1_2,
     ];
-    let (mut pos, mut neg) = (Vec::new(), Vec::new());
-    for tok in v.split([' ', ',']).filter(|t| !t.is_empty()) {
-        let (list, name) = match tok.strip_prefix('!') {
-            Some(n) => (&mut neg, n),
-            None => (&mut pos, tok),
-        };
-        match Protocol::parse(name).filter(|p| KNOWN.contains(p)) {
-            Some(p) => list.push(p),
-            None => {
-                return Err(format!(
-                    "Dovecot 2.3 drops `ssl_protocols = {v}`: Unrecognized protocol '{name}'"
-                ));
-            }
-        }
-    }
+    let (pos, neg) = protocol_list(v, &KNOWN).map_err(|name| {
+        format!("Dovecot 2.3 drops `ssl_protocols = {v}`: Unrecognized protocol '{name}'")
+    })?;
     let base = if pos.is_empty() { KNOWN.to_vec() } else { pos };
     base.into_iter()
         .filter(|p| !neg.contains(p))
@@ -386,6 +432,15 @@ impl Resolver<'_> {
     }
 
     fn protocols(&self, scope: &Cond) -> Setting<Vec<Protocol>> {
+        if self.dv.is22() {
+            if let Some(e) = self.lookup(scope, "ssl_protocols")
+                && let Ok(set) = protocols_22(e.val.text.text.trim(), self.dv)
+            {
+                return Self::setting(scope, e, set);
+            }
+            let set = protocols_22(DEFAULT_PROTOCOLS_22, self.dv).unwrap_or_default();
+            return self.default(set, "ssl_protocols", &format!("`{DEFAULT_PROTOCOLS_22}`"));
+        }
         if let Some(e) = self.lookup(scope, "ssl_min_protocol") {
             let v = e.val.text.text.trim();
             if e.written == "ssl_protocols" {
@@ -424,11 +479,18 @@ impl Resolver<'_> {
             )
             .with_note("empty `ssl_cipher_list`: Dovecot leaves OpenSSL's `DEFAULT` cipher list"),
             Some(e) => Self::setting(scope, e, Ciphers::OpenSsl(e.val.text.clone())),
-            None => self.default(
-                Ciphers::OpenSsl(CipherString::unplaced(DEFAULT_CIPHERS)),
-                "ssl_cipher_list",
-                &format!("`{DEFAULT_CIPHERS}`"),
-            ),
+            None => {
+                let default = if self.dv.is22() {
+                    DEFAULT_CIPHERS_22
+                } else {
+                    DEFAULT_CIPHERS
+                };
+                self.default(
+                    Ciphers::OpenSsl(CipherString::unplaced(default)),
+                    "ssl_cipher_list",
+                    &format!("`{default}`"),
+                )
+            }
         }
     }
 
@@ -478,8 +540,15 @@ impl Resolver<'_> {
             return (
                 Setting::defaulted(true, "no `no_ticket` in `ssl_options`; OpenSSL issues session tickets by default")
                     .directive("ssl_options"),
-                Setting::defaulted(false, "no `compression` in `ssl_options`; Dovecot has TLS compression off by default since 2.3.0")
-                    .directive("ssl_options"),
+                Setting::defaulted(
+                    false,
+                    if self.dv.is22() {
+                        "no `ssl_options`; Dovecot 2.2 leaves TLS compression to OpenSSL, which has none unless built with zlib"
+                    } else {
+                        "no `compression` in `ssl_options`; Dovecot has TLS compression off by default since 2.3.0"
+                    },
+                )
+                .directive("ssl_options"),
             );
         };
         let flags: Vec<String> = e
@@ -498,6 +567,18 @@ impl Resolver<'_> {
     }
 
     fn dh(&self, scope: &Cond) -> Setting<Option<PathBuf>> {
+        if self.dv.is22() {
+            // Not modelled: 2.2 generates its own group of `ssl_dh_parameters_length` bits
+            // (default 1024) into ssl-parameters.dat, so DHE works without a file.
+            return Setting::defaulted(
+                None,
+                format!(
+                    "Dovecot {} generates its own DH parameters (`ssl_dh_parameters_length`, default 1024 bits); tlslint does not model them",
+                    self.dv.short()
+                ),
+            )
+            .directive("ssl_dh_parameters_length");
+        }
         let key = if self.dv.is24 {
             "ssl_server_dh_file"
         } else {

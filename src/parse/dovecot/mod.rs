@@ -1,11 +1,12 @@
-//! Dovecot 2.3 / 2.4: syntax (with `!include`), version detection, and extraction of one
+//! Dovecot 2.2 / 2.3 / 2.4: syntax (with `!include`), version detection, and extraction of one
 //! TLS endpoint per scope: the global context plus every filter block (`local`,
 //! `local_name`, `remote`, `protocol`) that sets a TLS setting.
 //!
 //! Version: a config with `dovecot_config_version` is 2.4 (2.4 refuses to start without
 //! it, so a config lacking it is 2.3 syntax unless it only uses 2.4 names);
-//! `--target dovecot=` decides the exact 2.3 defaults and is the fallback when nothing in
-//! the files says. Certificate, key and DH `<file` values are never read; only word-list
+//! `--target dovecot=` decides the exact 2.3 defaults, and 2.2 (whose names and defaults
+//! differ: `ssl_protocols`, `ssl_dh_parameters_length`, no `ssl_min_protocol`), and is the
+//! fallback when nothing in the files says. Certificate, key and DH `<file` values are never read; only word-list
 //! settings (cipher lists, protocols, options) follow `<file`.
 
 mod collect;
@@ -29,9 +30,17 @@ pub(crate) struct Dv {
     pub(crate) version: Version,
     /// 2.4 syntax and names.
     pub(crate) is24: bool,
+    /// The OpenSSL target has TLS 1.3 (1.1.1 and later): a 2.2 `ssl_protocols` list that
+    /// only excludes versions leaves it on.
+    pub(crate) tls13: bool,
 }
 
 impl Dv {
+    /// Dovecot 2.2: the names and defaults before 2.3 renamed `ssl_protocols`.
+    pub(crate) fn is22(self) -> bool {
+        !self.is24 && self.version < Version(2, 3, 0)
+    }
+
     /// `2.3` / `2.4` (or `2.3.21` when the patch level matters for defaults).
     pub(crate) fn short(self) -> String {
         if self.is24 {
@@ -154,13 +163,17 @@ fn is_fragment(path: &Path) -> bool {
     let numbered = name.len() > 3
         && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
         && name.as_bytes()[2] == b'-';
-    in_conf_d || numbered || name.ends_with(".try") || name.ends_with(".ext")
+    let ext = Path::new(&name)
+        .extension()
+        .map(std::ffi::OsStr::to_ascii_lowercase);
+    in_conf_d || numbered || ext.is_some_and(|e| e == "try" || e == "ext")
 }
 
 /// 2.4 when `dovecot_config_version` is set (it must be the first setting); otherwise
 /// 2.4 only when the files use 2.4 names and no 2.3 ones; else 2.3.
 fn detect_version(items: &[Item], options: &Options, errors: &mut Vec<ParseError>) -> Dv {
     let target = options.targets.dovecot;
+    let tls13 = options.targets.openssl >= Version(1, 1, 1);
     let mut first = true;
     let mut found = None;
     let (mut n23, mut n24) = (false, false);
@@ -193,12 +206,14 @@ fn detect_version(items: &[Item], options: &Options, errors: &mut Vec<ParseError
         return Dv {
             version,
             is24: true,
+            tls13,
         };
     }
     if n24 && !n23 {
         return Dv {
             version: at_least_24(target),
             is24: true,
+            tls13,
         };
     }
     let version = if target < Version(2, 4, 0) {
@@ -209,6 +224,7 @@ fn detect_version(items: &[Item], options: &Options, errors: &mut Vec<ParseError
     Dv {
         version,
         is24: false,
+        tls13,
     }
 }
 

@@ -28,6 +28,33 @@ pub(crate) const KNOWN_23: &[&str] = &[
     "ssl_verify_client_cert",
 ];
 
+/// TLS-related settings Dovecot 2.2 knows (2.2.36's `master-service-ssl-settings.c` and
+/// `ssl-params-settings.c`): 2.3's list before `ssl_min_protocol`, `ssl_dh` and
+/// `ssl_cipher_suites`, with `ssl_protocols`, `ssl_dh_parameters_length` and
+/// `ssl_parameters_regenerate`.
+pub(crate) const KNOWN_22: &[&str] = &[
+    "ssl",
+    "ssl_alt_cert",
+    "ssl_alt_key",
+    "ssl_ca",
+    "ssl_cert",
+    "ssl_cert_username_field",
+    "ssl_cipher_list",
+    "ssl_client_ca_dir",
+    "ssl_client_ca_file",
+    "ssl_crypto_device",
+    "ssl_curve_list",
+    "ssl_dh_parameters_length",
+    "ssl_key",
+    "ssl_key_password",
+    "ssl_options",
+    "ssl_parameters_regenerate",
+    "ssl_prefer_server_ciphers",
+    "ssl_protocols",
+    "ssl_require_crl",
+    "ssl_verify_client_cert",
+];
+
 /// Names Dovecot 2.3 still accepts with an "Obsolete setting" warning, and what to do.
 pub(crate) const OBSOLETE_23: &[(&str, &str)] = &[
     (
