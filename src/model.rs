@@ -366,6 +366,9 @@ pub struct CipherString {
     pub text: String,
     /// Pieces of `text`, in order, with the file bytes that spell them exactly.
     pub pieces: Vec<Piece>,
+    /// Ranges of `text` that come from the program's built-in lists (a Postfix grade's
+    /// default `tls_*_cipherlist`): nobody wrote them in the config.
+    pub builtin: Vec<Range<usize>>,
 }
 
 /// A range of a [`CipherString`] and where it is written.
@@ -383,6 +386,7 @@ impl CipherString {
         CipherString {
             text: text.into(),
             pieces: Vec::new(),
+            builtin: Vec::new(),
         }
     }
 
@@ -393,7 +397,11 @@ impl CipherString {
             range: 0..text.len(),
             span: (span.len() == text.len()).then_some(span),
         }];
-        CipherString { text, pieces }
+        CipherString {
+            text,
+            pieces,
+            builtin: Vec::new(),
+        }
     }
 
     /// Appends text written at `span` (or nowhere exact).
@@ -405,6 +413,20 @@ impl CipherString {
             range: start..self.text.len(),
             span,
         });
+    }
+
+    /// Appends text from one of the program's built-in lists.
+    pub fn push_builtin(&mut self, text: &str) {
+        let start = self.text.len();
+        self.push(text, None);
+        self.builtin.push(start..self.text.len());
+    }
+
+    /// Whether `range` of the text comes from a built-in list.
+    pub fn is_builtin(&self, range: &Range<usize>) -> bool {
+        self.builtin
+            .iter()
+            .any(|b| b.start <= range.start && range.end <= b.end)
     }
 
     /// The file span spelling `range` of the text, when one piece covers it exactly.

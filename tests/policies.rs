@@ -66,6 +66,14 @@ fn mozilla_policies_equal_the_guidelines() {
             strings(&g["tls_curves"]),
             "{name}: curves"
         );
+        assert_eq!(
+            entry(&p, "weak-curve")
+                .params
+                .bits("min-bits")
+                .map(u64::from),
+            g["ecdh_param_size"].as_u64(),
+            "{name}: curve size floor"
+        );
         let dh = p
             .entries
             .iter()

@@ -32,7 +32,9 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     let span = cs.span_of(w.range.clone());
                     // Words nobody wrote here (a program's built-in list, such as Postfix's
                     // grade defaults) are not the user's to fix.
-                    if span.is_none() && (setting.is_default() || cs.pieces.len() > 1) {
+                    if span.is_none()
+                        && (setting.is_default() || cs.pieces.len() > 1 || cs.is_builtin(&w.range))
+                    {
                         continue;
                     }
                     let excluded = cs.text[..w.range.start].ends_with(['!', '-']);
@@ -101,7 +103,9 @@ fn empty_terms(
 ) {
     for t in &exp.empty_terms {
         let span = cs.span_of(t.range.clone());
-        if span.is_none() && (setting.is_default() || cs.pieces.len() > 1) {
+        if span.is_none()
+            && (setting.is_default() || cs.pieces.len() > 1 || cs.is_builtin(&t.range))
+        {
             continue;
         }
         let mut f = Finding::for_setting(

@@ -6,11 +6,18 @@ pub(super) const CHECK: Check = Check {
     name: "weak-curve",
     summary: "a key-exchange group outside the policy's list, or unknown to OpenSSL, is configured",
     default_severity: Severity::Warning,
-    params: &[Param::required(
-        "allow",
-        ParamKind::Names,
-        "groups the policy accepts (OpenSSL names such as X25519, prime256v1, secp384r1)",
-    )],
+    params: &[
+        Param::required(
+            "allow",
+            ParamKind::Names,
+            "groups the policy accepts (OpenSSL names such as X25519, prime256v1, secp384r1)",
+        ),
+        Param::optional(
+            "min-bits",
+            ParamKind::Bits,
+            "elliptic curves of at least this size are accepted too (a policy whose list is a preference, with a size floor: Mozilla's `ecdh_param_size`)",
+        ),
+    ],
     explain: EXPLAIN,
     source: FindingSource::Run(run),
     per_endpoint: false,
@@ -24,6 +31,10 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|n| canonical(n))
         .collect();
+    let floor = cx.params.bits("min-bits");
+    let accepted = |c: &str| {
+        allowed.contains(&c) || floor.is_some_and(|f| curve_bits(c).is_some_and(|b| b >= f))
+    };
     for e in cx.endpoints {
         let Some(curves) = &e.tls.curves else {
             continue;
@@ -50,7 +61,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 )
                 .label("unknown group")
                 .help("use OpenSSL group names such as X25519, prime256v1, secp384r1"),
-                Some(c) if !allowed.contains(&c) => Finding::for_setting(
+                Some(c) if !accepted(c) => Finding::for_setting(
                     e,
                     curves,
                     "curves",
@@ -65,6 +76,21 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+}
+
+/// The size of an elliptic curve group as policies count it (X25519 is a 256-bit curve;
+/// hybrid groups by their classical part); `None` for finite-field groups.
+fn curve_bits(canonical: &str) -> Option<u32> {
+    Some(match canonical {
+        "X25519" | "prime256v1" | "brainpoolP256r1" | "X25519MLKEM768" | "SecP256r1MLKEM768" => 256,
+        "secp384r1" | "brainpoolP384r1" | "SecP384r1MLKEM1024" => 384,
+        "X448" => 448,
+        "brainpoolP512r1" => 512,
+        "secp521r1" => 521,
+        "secp224r1" => 224,
+        "prime192v1" => 192,
+        _ => return None,
+    })
 }
 
 /// The canonical OpenSSL name of a group, across OpenSSL, RFC and Go spellings.

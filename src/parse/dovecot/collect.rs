@@ -473,6 +473,7 @@ impl Walker<'_> {
                     text: CipherString {
                         text: text.clone(),
                         pieces: pieces.clone(),
+                        builtin: Vec::new(),
                     },
                     span: *span,
                     file: None,

@@ -505,8 +505,12 @@ impl Cx<'_, '_> {
         };
         let list = self.scope.get(&list_name);
         let mut cs = CipherString::default();
-        for (r, span) in list.text.runs() {
-            cs.push(&list.text.text[r], span);
+        if list.is_explicit() {
+            for (r, span) in list.text.runs() {
+                cs.push(&list.text.text[r], span);
+            }
+        } else {
+            cs.push_builtin(&list.text.text);
         }
         let mut excl = vec![format!("{p}_tls_exclude_ciphers")];
         if level.mandatory {
