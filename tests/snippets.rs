@@ -5,37 +5,12 @@
 //! with the pre-commit hook's `--ignore-unknown-files`; a lone `master.cf` is read, never
 //! refused; Mozilla's generated Postfix settings pass mozilla-intermediate.
 
-use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+pub mod support;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tlslint");
-
-/// Copies `tests/data/snippets/<name>` into a fresh repository (a `.git` bounds it).
-fn repo(name: &str) -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    fs::create_dir(t.path().join(".git")).unwrap();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/snippets")
-            .join(name),
-        t.path(),
-    );
-    t
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 /// Exit code and `--format concise` lines, less notes about files not in the repository.
 fn concise(dir: &Path, args: &[&str]) -> (i32, Vec<String>) {
@@ -57,7 +32,7 @@ fn concise(dir: &Path, args: &[&str]) -> (i32, Vec<String>) {
 
 #[test]
 fn a_snippet_alone_is_judged_by_what_it_writes() {
-    let t = repo("alone");
+    let t = support::repo_of("snippets", "alone");
     let (code, lines) = concise(t.path(), &["ssl.conf"]);
     assert_eq!(code, 1, "{lines:#?}");
     assert_eq!(
@@ -77,7 +52,7 @@ fn a_snippet_alone_is_judged_by_what_it_writes() {
 
 #[test]
 fn debian_stock_nginx_conf_reports_its_old_protocols() {
-    let t = repo("debian-12");
+    let t = support::repo_of("snippets", "debian-12");
     // OpenSSL 3.0 (Debian 12's): TLSv1 and TLSv1.1 are dead entries, not enabled ones.
     let (code, lines) = concise(t.path(), &["nginx.conf"]);
     assert_eq!(code, 1, "{lines:#?}");
@@ -100,7 +75,7 @@ fn debian_stock_nginx_conf_reports_its_old_protocols() {
 
 #[test]
 fn the_pre_commit_command_judges_an_edited_fragment_in_context() {
-    let t = repo("pre-commit");
+    let t = support::repo_of("snippets", "pre-commit");
     let (code, lines) = concise(t.path(), &["--ignore-unknown-files", "snippets/ssl.conf"]);
     assert_eq!(code, 1, "{lines:#?}");
     assert_eq!(
@@ -114,7 +89,7 @@ fn the_pre_commit_command_judges_an_edited_fragment_in_context() {
 
 #[test]
 fn a_dovecot_fragment_is_judged_in_context() {
-    let t = repo("dovecot-in-context");
+    let t = support::repo_of("snippets", "dovecot-in-context");
     let (code, lines) = concise(t.path(), &["--ignore-unknown-files", "conf.d/10-ssl.conf"]);
     assert_eq!(code, 1, "{lines:#?}");
     // Through dovecot.conf: its `ssl_dh` and the fragment's list; only the fragment's lines.
@@ -129,7 +104,7 @@ fn a_dovecot_fragment_is_judged_in_context() {
 
 #[test]
 fn a_lone_master_cf_is_read_for_its_overrides() {
-    let t = repo("lone-master");
+    let t = support::repo_of("snippets", "lone-master");
     let (code, lines) = concise(t.path(), &["--ignore-unknown-files", "master.cf"]);
     assert_eq!(code, 1, "{lines:#?}");
     assert!(
@@ -153,7 +128,7 @@ fn a_lone_master_cf_is_read_for_its_overrides() {
 
 #[test]
 fn mozillas_postfix_intermediate_passes_mozilla_intermediate() {
-    let t = repo("mozilla-postfix");
+    let t = support::repo_of("snippets", "mozilla-postfix");
     for targets in [
         &[][..],
         &["--target", "postfix=3.7", "--target", "openssl=3.0"],
@@ -168,7 +143,7 @@ fn mozillas_postfix_intermediate_passes_mozilla_intermediate() {
 
 #[test]
 fn targets_that_do_not_exist_are_refused() {
-    let t = repo("alone");
+    let t = support::repo_of("snippets", "alone");
     let (code, _) = concise(t.path(), &["ssl.conf", "--target", "openssl=9.9"]);
     assert_eq!(code, 2);
 }

@@ -8,34 +8,9 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+pub mod support;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tlslint");
-
-fn data(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/unknown")
-        .join(name)
-}
-
-/// Copies a data directory into a fresh temporary repository (a `.git` bounds it).
-fn repo(name: &str) -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    fs::create_dir(t.path().join(".git")).unwrap();
-    copy(&data(name), t.path());
-    t
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let o: Output = Command::new(BIN)
@@ -67,7 +42,7 @@ fn concise(dir: &Path, extra: &[&str]) -> (i32, Vec<String>) {
 
 #[test]
 fn an_unread_snippet_leaves_its_settings_unknown_with_one_note() {
-    let t = repo("deploy-snippet");
+    let t = support::repo_of("unknown", "deploy-snippet");
     let (code, all) = concise(t.path(), &["."]);
     // The snippet in the tree is judged on its own too (a snippet endpoint): its findings
     // are its own; the server that includes it by the deploy path gets only the note.
@@ -115,7 +90,7 @@ fn an_unread_snippet_leaves_its_settings_unknown_with_one_note() {
 
 #[test]
 fn map_reads_the_snippet_from_the_tree() {
-    let t = repo("deploy-snippet");
+    let t = support::repo_of("unknown", "deploy-snippet");
     let (code, lines) = concise(t.path(), &[".", "--map", "/config/nginx=snippets"]);
     assert_eq!(code, 1, "{lines:#?}");
     // Findings come from the snippet, shown under its path in the tree; no outside-root
@@ -160,7 +135,7 @@ fn map_reads_the_snippet_from_the_tree() {
 
 #[test]
 fn a_map_must_name_an_absolute_deploy_path() {
-    let t = repo("deploy-snippet");
+    let t = support::repo_of("unknown", "deploy-snippet");
     for bad in ["config/nginx=snippets", "/config/nginx", "/config/nginx="] {
         let (code, _, err) = run(t.path(), &["check", "--no-config", ".", "--map", bad]);
         assert_eq!(code, 2, "{bad}: {err}");
@@ -178,7 +153,7 @@ fn a_map_must_name_an_absolute_deploy_path() {
 
 #[test]
 fn strict_unknown_judges_the_defaults() {
-    let t = repo("deploy-snippet");
+    let t = support::repo_of("unknown", "deploy-snippet");
     let (code, lines) = concise(t.path(), &[".", "--strict-unknown"]);
     assert_eq!(code, 1, "{lines:#?}");
     // nginx's default `HIGH:!aNULL:!MD5` is judged, and the note says defaults were assumed.
@@ -206,7 +181,7 @@ fn strict_unknown_judges_the_defaults() {
 
 #[test]
 fn dovecot_settings_after_an_unread_include_are_known() {
-    let t = repo("dovecot-order");
+    let t = support::repo_of("unknown", "dovecot-order");
     // OpenSSL 1.1.1: TLSv1 is negotiable at the default level (3.0 refuses it).
     let (code, lines) = concise(t.path(), &[".", "--target", "openssl=1.1.1"]);
     // `ssl_min_protocol = TLSv1` comes after the include: judged. `ssl_cipher_list` comes

@@ -77,3 +77,32 @@ pub fn decode(field: &str) -> String {
         .replace("\\n", "\n")
         .replace("\\\\", "\\")
 }
+
+/// A fresh repository (a `.git` directory bounds it) holding a copy of
+/// `tests/data/<group>/<name>`.
+pub fn repo_of(group: &str, name: &str) -> tempfile::TempDir {
+    let t = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(t.path().join(".git")).expect("create .git");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(group)
+            .join(name),
+        t.path(),
+    );
+    t
+}
+
+/// Copies a directory tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).expect("read test data") {
+        let e = e.expect("test data entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("file type").is_dir() {
+            std::fs::create_dir_all(&target).expect("create directory");
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy test data");
+        }
+    }
+}
