@@ -990,9 +990,10 @@ pub struct Targets {
 impl Default for Targets {
     fn default() -> Self {
         Targets {
-            nginx: Version(1, 26, 0),
+            // Each series at the newest patch release tlslint knows (what `X.Y` means).
+            nginx: Version(1, 26, 3),
             postfix: Version(3, 10, 0),
-            dovecot: Version(2, 4, 0),
+            dovecot: Version(2, 4, 1),
             openssl: Version(3, 0, 0),
             seclevel: None,
         }
