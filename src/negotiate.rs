@@ -109,6 +109,11 @@ pub fn apply(model: &mut Model, facts: &Facts, targets: &Targets) {
             }
             continue;
         }
+        // Refused by its extractor (TLS on with no certificate), or TLS off: nothing
+        // negotiates, and nothing dead is worth reporting.
+        if e.refused() || e.tls_off() {
+            continue;
+        }
         let at = e.handshake_default.unwrap_or(i);
         let before = Before {
             refusal: sanity.get(&at).map(|(o, msg)| (o, msg.as_str(), at == i)),

@@ -14,7 +14,7 @@ pub mod support;
 const BIN: &str = env!("CARGO_BIN_EXE_tlslint");
 
 /// An nginx config whose only finding is an expired suppression (line 4, columns 66–76: the `until=` value).
-const EXPIRED: &str = "http {\n    server {\n        listen 443 ssl;\n        # tlslint: allow(legacy-protocol) reason=\"partner\" until=2020-01-31\n        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_tickets off;\n        ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n    }\n}\n";
+const EXPIRED: &str = "http {\n    server {\n        listen 443 ssl;\n        # tlslint: allow(legacy-protocol) reason=\"partner\" until=2020-01-31\n        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_tickets off;\n        ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n        ssl_certificate c.pem;\n    }\n}\n";
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -81,7 +81,7 @@ fn config_severity_select_and_fail_level() {
     // The closest config wins: sub/ has its own, which turns the check off.
     fs::write(
         t.path().join("sub/tlslint.toml"),
-        "ignore = [\"expired-suppression\"]\n",
+        "ignore = [\"expired-suppression\", \"outside-root\"]\n",
     )
     .unwrap();
     let o = run(
@@ -116,7 +116,7 @@ fn per_path_overrides() {
     fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
     fs::write(
         t.path().join("tlslint.toml"),
-        "[[overrides]]\ninclude = [\"legacy/**\"]\nchecks = { expired-suppression = \"off\" }\n",
+        "[[overrides]]\ninclude = [\"legacy/**\"]\nchecks = { expired-suppression = \"off\", outside-root = \"off\" }\n",
     )
     .unwrap();
     let o = run(t.path(), &["check", ".", "--format", "concise"]);
@@ -243,7 +243,7 @@ fn baseline_round_trip_survives_line_shifts() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout).lines().count(), 1);
     assert!(
-        text(&o.stdout).contains("nginx.conf:13:"),
+        text(&o.stdout).contains("nginx.conf:14:"),
         "{}",
         text(&o.stdout)
     );
@@ -380,7 +380,7 @@ fn pre_commit_fragment_is_judged_through_its_entry_file() {
     // level 0 lets OpenSSL 3 negotiate TLS 1.0, with a suite that works there).
     fs::write(
         t.path().join("conf.d/site.conf"),
-        "server {\n    listen 443 ssl;\n    server_name a.example;\n    # tlslint: allow(weak-cipher) reason=\"x\" until=2020-01-01\n    ssl_ciphers ECDHE-RSA-AES128-SHA:@SECLEVEL=0;\n}\n",
+        "server {\n    listen 443 ssl; ssl_certificate c.pem;\n    server_name a.example;\n    # tlslint: allow(weak-cipher) reason=\"x\" until=2020-01-01\n    ssl_ciphers ECDHE-RSA-AES128-SHA:@SECLEVEL=0;\n}\n",
     )
     .unwrap();
     let o = run_hook(t.path(), "tlslint", &["conf.d/site.conf"]);

@@ -213,7 +213,7 @@ fn crlf_line_endings_give_the_same_positions() {
     let d = tempdir("crlf");
     fs::write(
         d.join("nginx.conf"),
-        "http {\r\n    server {\r\n        listen 443 ssl;\r\n        ssl_protocols TLSv1 TLSv1.2;\r\n    }\r\n}\r\n",
+        "http {\r\n    server {\r\n        listen 443 ssl; ssl_certificate c.pem;\r\n        ssl_protocols TLSv1 TLSv1.2;\r\n    }\r\n}\r\n",
     )
     .unwrap();
     let r = check(&d, &["nginx.conf", "--select", "ineffective-setting"]);

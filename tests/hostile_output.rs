@@ -258,7 +258,7 @@ fn injection_in_stdin_filename() {
 fn a_finding_past_column_70000_renders_small() {
     let d = tempfile::tempdir().unwrap();
     let conf = format!(
-        "http {{ server {{ listen 443 ssl; {} ssl_protocols SSLv3; }} }}\n",
+        "http {{ server {{ listen 443 ssl; ssl_certificate c.pem; {} ssl_protocols SSLv3; }} }}\n",
         " ".repeat(70_000)
     );
     std::fs::write(d.path().join("nginx.conf"), conf).unwrap();

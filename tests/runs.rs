@@ -58,9 +58,17 @@ fn a_tree_checked_through_a_symlinked_path_reads_its_includes() {
     fs::create_dir_all(real.join("conf.d")).expect("dir");
     fs::write(
         real.join("dovecot.conf"),
-        "ssl = required\n!include conf.d/*.conf\n",
+        "ssl = required\nssl_cert = <good.crt\n!include conf.d/*.conf\n",
     )
     .expect("write");
+    fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/invalid-value/nginx-unloadable-material/good.crt"
+        ),
+        real.join("good.crt"),
+    )
+    .expect("copy");
     fs::write(
         real.join("conf.d/10-ssl.conf"),
         "ssl_min_protocol = TLSv1\n",

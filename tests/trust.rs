@@ -14,7 +14,7 @@ const MARKER: &str = "OUTSIDE-MARKER-7f3a";
 
 /// An nginx server with TLS 1.0 (negotiable at security level 0): a legacy-protocol error
 /// under every built-in policy.
-const SSLV3: &str = "http {\n    server {\n        listen 443 ssl;\n        ssl_protocols TLSv1 TLSv1.2;\n        ssl_ciphers HIGH:@SECLEVEL=0;\n    }\n}\n";
+const SSLV3: &str = "http {\n    server {\n        listen 443 ssl; ssl_certificate c.pem;\n        ssl_protocols TLSv1 TLSv1.2;\n        ssl_ciphers HIGH:@SECLEVEL=0;\n    }\n}\n";
 
 struct Run {
     code: i32,

@@ -43,7 +43,14 @@ the real programs do (checked by live handshakes against nginx, Postfix and Dove
   `PEM_read_bio_DHparams(...) failed`, Dovecot fails TLS set-up, Postfix runs the service
   without TLS (a bad DH file only costs its own group: `ineffective-setting`). A file that is
   not in the tree at all is an `outside-root` note instead: certificates and keys are rarely
-  committed. The file's contents are never printed.
+  committed. The file's contents are never printed;
+- TLS turned on with no certificate at all: an nginx `listen ... ssl` (or `ssl on`, or a
+  mail server) with no `ssl_certificate` in scope, where nginx stops with `no
+  \"ssl_certificate\" is defined for the \"listen ... ssl\" directive` (the default server of
+  the socket needs one; a virtual server is served its default's certificate), or Dovecot
+  `ssl = yes`/`required` written with no `ssl_cert` (every handshake fails: `TLS
+  initialization failed`). `ssl_reject_handshake on` is deliberate, and a certificate an
+  unread include may set is unknown, not missing: neither is reported.
 Other checks then leave such an endpoint alone: its settings never take effect.
 
 ## Why is this bad

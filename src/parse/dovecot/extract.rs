@@ -78,6 +78,7 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span, strict: bool) -> 
     for (i, scope) in scopes.iter().enumerate() {
         x.not_enforced(scope, i, &model.endpoints[i].tls, &mut model.observations);
     }
+    no_certificate(&x, &scopes, &mut model);
     for (cond, mut obs) in c.observations.iter().cloned() {
         obs.endpoint = scopes.iter().position(|s| s.same(&cond));
         model.observations.push(obs);
@@ -88,6 +89,82 @@ pub(crate) fn extract(c: &Collected, dv: Dv, entry_span: Span, strict: bool) -> 
         }
     }
     model
+}
+
+/// `ssl = yes` or `required` written with no certificate: Dovecot starts and advertises
+/// TLS, but every handshake fails (measured with Dovecot 2.3.19: `Failed to initialize SSL
+/// server context: Can't load SSL certificate (ssl_cert setting): The certificate is
+/// empty`, then `TLS initialization failed`). One error where `ssl` is written; every
+/// endpoint it leaves without a certificate is refused, so no other check judges settings
+/// no handshake uses. The built-in `ssl = yes` alone is not "turning TLS on", and a
+/// certificate an unread include may set is unknown, not missing.
+fn no_certificate(x: &Resolver<'_>, scopes: &[Cond], model: &mut Model) {
+    let certificate = if x.dv.is24 {
+        "ssl_server_cert_file"
+    } else {
+        "ssl_cert"
+    };
+    let mut reported: Vec<Span> = Vec::new();
+    for (i, scope) in scopes.iter().enumerate() {
+        let e = &model.endpoints[i];
+        let Some(mode) = e.tls.mode.as_ref() else {
+            continue;
+        };
+        if mode.value == TlsMode::Off
+            || mode.is_default()
+            || !e.tls.certificates.is_empty()
+            || x.unread_over(scope, certificate).is_some()
+            // Written but rejected (a 2.3 value without `<`, the 2.3 name `ssl_cert` in
+            // 2.4): that is reported where it is written, and a certificate is meant.
+            || x.c.entries.iter().any(|c| c.key == certificate && scope.within(&c.cond))
+            || (x.dv.is24 && x.c.observations.iter().any(|(_, o)| o.key.ends_with("/ssl_cert")))
+        {
+            continue;
+        }
+        let span = mode.span.unwrap_or(e.span);
+        let written = match mode.value {
+            TlsMode::Required => "required",
+            _ => "yes",
+        };
+        let why = if x.dv.is24 {
+            format!(
+                "Dovecot {} fails every TLS handshake (`TLS initialization failed`)",
+                x.dv.short()
+            )
+        } else {
+            format!(
+                "Dovecot {} fails every TLS handshake (`Can't load SSL certificate (ssl_cert setting): The certificate is empty`, `TLS initialization failed`)",
+                x.dv.short()
+            )
+        };
+        let key = format!("{}/{certificate}", e.key);
+        model.endpoints[i].negotiable = Some(Box::new(crate::negotiate::Negotiable {
+            refused: Some(why.clone()),
+            ..crate::negotiate::Negotiable::default()
+        }));
+        if reported.contains(&span) {
+            continue;
+        }
+        reported.push(span);
+        let help = if x.dv.is24 {
+            format!(
+                "set `{certificate} = /path/to/cert.pem` and `ssl_server_key_file`, or `ssl = no` if this service should not offer TLS"
+            )
+        } else {
+            format!(
+                "set `{certificate} = </path/to/cert.pem` and `ssl_key`, or `ssl = no` if this service should not offer TLS"
+            )
+        };
+        let mut o = Observation::new(
+            Kind::InvalidValue,
+            span,
+            format!("`ssl = {written}` with no `{certificate}`: {why}"),
+        )
+        .help(help)
+        .key(key);
+        o.endpoint = Some(i);
+        model.observations.push(o);
+    }
 }
 
 /// Checks each value once; returns which entries Dovecot would accept.

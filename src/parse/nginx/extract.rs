@@ -264,7 +264,15 @@ struct Made {
     /// The sockets it speaks TLS on, in `listen` order.
     sockets: Vec<String>,
     own_protocols: Option<DirId>,
+    /// Its module (mail servers are checked for a certificate one by one).
+    module: Module,
+    /// Whether it has a certificate (see [`no_certificate`]).
+    certificate: no_certificate::Certificate,
+    /// What turned TLS on.
+    on: no_certificate::TurnedOn,
 }
+
+mod no_certificate;
 
 struct Extractor<'t> {
     tree: &'t Tree,
@@ -545,6 +553,7 @@ impl<'t> Extractor<'t> {
                 self.server(i, &cx, &mut made);
             }
         }
+        self.no_certificate(&made, &default_of);
         if module != Module::Mail {
             let default_of: HashMap<String, usize> = default_of
                 .into_iter()
@@ -805,6 +814,9 @@ impl<'t> Extractor<'t> {
     ) -> Option<Made> {
         let header = self.d(s.id).name.full_span();
         let mut mode: Option<(Setting<TlsMode>, &Listen)> = None;
+        // nginx names a QUIC-only server's socket `listen ... quic` in its messages.
+        let quic_only =
+            s.listens.iter().all(|l| l.ssl.is_none()) && s.listens.iter().any(|l| l.quic.is_some());
         for l in &s.listens {
             if let Some(span) = l.ssl.or(l.quic) {
                 mode = Some((Setting::set(TlsMode::Required, span), l));
@@ -893,11 +905,15 @@ impl<'t> Extractor<'t> {
         }
         self.listen_observations(&s.scope, Some(endpoint), &key);
         let own_protocols = s.scope.get("ssl_protocols").first().copied();
+        let on = self.turned_on(endpoint, quic_only, header);
         Some(Made {
             server: index,
             endpoint,
             sockets,
             own_protocols,
+            module,
+            certificate: self.certificate_state(chain, module),
+            on,
         })
     }
 
