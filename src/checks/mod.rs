@@ -31,6 +31,7 @@ mod invalid_value;
 mod legacy_protocol;
 mod missing_tls13;
 mod no_forward_secrecy;
+mod opportunistic_mx_tls;
 mod outside_root;
 mod server_cipher_order;
 mod session_ticket_rotation;
@@ -58,6 +59,7 @@ pub const ALL: &[&Check] = &[
     &legacy_protocol::CHECK,
     &missing_tls13::CHECK,
     &no_forward_secrecy::CHECK,
+    &opportunistic_mx_tls::CHECK,
     &outside_root::CHECK,
     &server_cipher_order::CHECK,
     &session_ticket_rotation::CHECK,
