@@ -67,6 +67,11 @@ fn mozilla_policies_equal_the_guidelines() {
             "{name}: curves"
         );
         assert_eq!(
+            names(entry(&p, "cipher-not-recommended"), "allow-tls13"),
+            strings(&g["ciphersuites"]),
+            "{name}: TLS 1.3 suites"
+        );
+        assert_eq!(
             entry(&p, "weak-curve")
                 .params
                 .bits("min-bits")
@@ -213,4 +218,57 @@ fn mozilla_configs_pass_their_profile_and_fail_stricter_ones() {
     }
     // Intermediate meets RFC 9325.
     assert_eq!(verdict("nginx-intermediate.conf", "rfc9325"), set(&[]));
+}
+
+/// TLS 1.3 suites are judged by each policy's own list, OpenSSL's defaults included: CCM_8
+/// is outside Mozilla's list, ChaCha20 (in OpenSSL's default list) outside NIST's and BSI's.
+#[test]
+fn tls13_suites_follow_each_policy() {
+    let messages = |config: &str, policy_name: &str| -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/cipher-not-recommended")
+            .join(config);
+        let policy = policy::load(policy_name).unwrap();
+        let paths = [path];
+        let input = tlslint::Input {
+            paths: &paths,
+            dialect: None,
+            stdin: None,
+        };
+        let all = |_: &str| tlslint::Enabled::PolicySeverity;
+        let out = tlslint::check_paths(
+            input,
+            Some(&policy),
+            &tlslint::parse::Options::default(),
+            &all,
+            tlslint::source::Sources::new(),
+        );
+        out.findings
+            .iter()
+            .filter(|f| f.message.contains("TLS 1.3 suite"))
+            .map(|f| f.message.clone())
+            .collect()
+    };
+    for mozilla in ["mozilla-intermediate", "mozilla-modern", "mozilla-old"] {
+        assert_eq!(
+            messages("nginx-tls13.conf", mozilla),
+            [
+                "1 TLS 1.3 suite outside the policy's recommended set enabled for server ccm8.example:443 (TLS_AES_128_CCM_8_SHA256)"
+            ],
+            "{mozilla}"
+        );
+    }
+    assert_eq!(
+        messages("nginx-tls13.conf", "nist-800-52r2"),
+        [
+            "1 TLS 1.3 suite outside the policy's recommended set enabled for server defaults.example:8443 (TLS_CHACHA20_POLY1305_SHA256)"
+        ]
+    );
+    assert_eq!(
+        messages("nginx-tls13.conf", "bsi-tr-02102-2"),
+        [
+            "1 TLS 1.3 suite outside the policy's recommended set enabled for server ccm8.example:443 (TLS_AES_128_CCM_8_SHA256)",
+            "1 TLS 1.3 suite outside the policy's recommended set enabled for server defaults.example:8443 (TLS_CHACHA20_POLY1305_SHA256)",
+        ]
+    );
 }

@@ -5,16 +5,24 @@ use super::{
     enabled_suites, summarize,
 };
 use crate::cipher;
+use crate::model::Protocol;
 
 pub(super) const CHECK: Check = Check {
     name: "cipher-not-recommended",
     summary: "a cipher suite outside the policy's recommended set is enabled",
     default_severity: Severity::Warning,
-    params: &[Param::required(
-        "allow",
-        ParamKind::Names,
-        "the TLS 1.2-and-older suites the policy recommends (OpenSSL or IANA names)",
-    )],
+    params: &[
+        Param::required(
+            "allow",
+            ParamKind::Names,
+            "the TLS 1.2-and-older suites the policy recommends (OpenSSL or IANA names)",
+        ),
+        Param::optional(
+            "allow-tls13",
+            ParamKind::Names,
+            "the TLS 1.3 suites the policy recommends (IANA names); absent: TLS 1.3 suites are not judged",
+        ),
+    ],
     explain: EXPLAIN,
     source: FindingSource::Run(run),
     per_endpoint: true,
@@ -64,13 +72,98 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .help(help.clone()),
         );
     }
+    if cx.params.has("allow-tls13") {
+        tls13(cx, out);
+    }
+}
+
+/// TLS 1.3 suites outside the policy's list, on endpoints that negotiate TLS 1.3: those a
+/// client can negotiate when known, else the configured (or default) list. Applications
+/// are left out: Go fixes its TLS 1.3 suites, and their libraries are issue-18 work.
+fn tls13(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let allowed = cx.params.names("allow-tls13");
+    for e in cx
+        .endpoints
+        .iter()
+        .filter(|e| e.dialect != crate::model::Dialect::App)
+    {
+        let Some(setting) = &e.tls.ciphersuites else {
+            continue;
+        };
+        let known = e.negotiable.as_ref().filter(|n| !n.suites_unknown);
+        let (tls13_on, names): (bool, Vec<&str>) = match known {
+            Some(n) => (
+                n.protocols.contains(&Protocol::TLSv1_3),
+                n.ciphersuites.iter().map(AsRef::as_ref).collect(),
+            ),
+            None => (
+                e.tls
+                    .protocols
+                    .as_ref()
+                    .is_some_and(|p| p.value.contains(&Protocol::TLSv1_3)),
+                setting.value.iter().map(|n| &*n.name).collect(),
+            ),
+        };
+        if !tls13_on {
+            continue;
+        }
+        let outside: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !allowed.iter().any(|a| a.eq_ignore_ascii_case(n)))
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let keep: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !outside.contains(n))
+            .collect();
+        let keep = if keep.is_empty() {
+            allowed.iter().map(String::as_str).collect()
+        } else {
+            keep
+        };
+        let message = format!(
+            "{} TLS 1.3 suite{} outside the policy's recommended set enabled for {} ({})",
+            outside.len(),
+            if outside.len() == 1 { "" } else { "s" },
+            e.name,
+            outside.join(", ")
+        );
+        let list = keep.join(":");
+        let help = match setting.directive.as_deref() {
+            Some(d) if d.ends_with("_conf_command") => {
+                format!("set only recommended TLS 1.3 suites: `{d} Ciphersuites {list};`")
+            }
+            Some(d) if e.dialect == crate::model::Dialect::Dovecot => format!(
+                "set only recommended TLS 1.3 suites: `{}`",
+                e.dialect.assignment(d, &list)
+            ),
+            _ => format!(
+                "use only the recommended TLS 1.3 suites: {}",
+                keep.join(", ")
+            ),
+        };
+        out.push(
+            Finding::for_setting(e, setting, "ciphersuites", message)
+                .label("enables TLS 1.3 suites the policy does not recommend")
+                .help(help),
+        );
+    }
 }
 
 const EXPLAIN: &str = "\
 ## What it does
 Expands the endpoint's cipher configuration and reports suites that are not in the policy's
 recommended list, for example CBC-mode or DHE suites under Mozilla intermediate 6.0, which
-recommends six ECDHE AEAD suites.
+recommends six ECDHE AEAD suites. With the policy's `allow-tls13` list it also judges the
+TLS 1.3 suites an endpoint enables (nginx `ssl_conf_command Ciphersuites`, Dovecot
+`ssl_cipher_suites`), and OpenSSL's default TLS 1.3 list where none is set: Mozilla lists
+AES-GCM and ChaCha20, NIST SP 800-52r2 AES-GCM and AES-CCM (with CCM_8) but not ChaCha20,
+BSI TR-02102-2 AES-GCM and AES-CCM. Application TLS 1.3 suites are not judged yet (Go fixes
+them).
 
 ## Why is this bad
 Suites outside the list are not broken, but the policy's authors judged them unnecessary for the
@@ -82,6 +175,11 @@ with server-chosen groups is slow and was the target of Logjam.
 ssl_ciphers ECDHE+AESGCM:ECDHE+AES;
 ```
 This enables `ECDHE-RSA-AES128-SHA` (CBC).
+
+```nginx
+ssl_conf_command Ciphersuites TLS_AES_128_CCM_8_SHA256:TLS_AES_128_GCM_SHA256;
+```
+CCM_8 (a 64-bit tag) is outside Mozilla's TLS 1.3 list.
 
 ## Fix
 Use the recommended list given in the help line.";
