@@ -37,6 +37,41 @@ fn names(e: &Entry, param: &str) -> Vec<String> {
     }
 }
 
+/// The group and TLS 1.3 suite fields of a Mozilla policy against its guideline JSON.
+fn groups_and_tls13_suites_match(p: &Policy, g: &Value, name: &str) {
+    assert_eq!(
+        names(entry(p, "weak-curve"), "allow"),
+        strings(&g["tls_curves"]),
+        "{name}: curves"
+    );
+    assert_eq!(
+        names(entry(p, "curve-not-recommended"), "allow"),
+        strings(&g["tls_curves"]),
+        "{name}: curves (not recommended)"
+    );
+    assert_eq!(
+        entry(p, "curve-not-recommended")
+            .params
+            .bits("min-bits")
+            .map(u64::from),
+        g["ecdh_param_size"].as_u64(),
+        "{name}: curve size floor (not recommended)"
+    );
+    assert_eq!(
+        names(entry(p, "cipher-not-recommended"), "allow-tls13"),
+        strings(&g["ciphersuites"]),
+        "{name}: TLS 1.3 suites"
+    );
+    assert_eq!(
+        entry(p, "weak-curve")
+            .params
+            .bits("min-bits")
+            .map(u64::from),
+        g["ecdh_param_size"].as_u64(),
+        "{name}: curve size floor"
+    );
+}
+
 #[test]
 fn mozilla_policies_equal_the_guidelines() {
     for (name, version, profile) in [
@@ -61,24 +96,7 @@ fn mozilla_policies_equal_the_guidelines() {
             strings(&g["ciphers"]["openssl"]),
             "{name}: ciphers"
         );
-        assert_eq!(
-            names(entry(&p, "weak-curve"), "allow"),
-            strings(&g["tls_curves"]),
-            "{name}: curves"
-        );
-        assert_eq!(
-            names(entry(&p, "cipher-not-recommended"), "allow-tls13"),
-            strings(&g["ciphersuites"]),
-            "{name}: TLS 1.3 suites"
-        );
-        assert_eq!(
-            entry(&p, "weak-curve")
-                .params
-                .bits("min-bits")
-                .map(u64::from),
-            g["ecdh_param_size"].as_u64(),
-            "{name}: curve size floor"
-        );
+        groups_and_tls13_suites_match(&p, &g, name);
         let dh = p
             .entries
             .iter()
@@ -271,4 +289,46 @@ fn tls13_suites_follow_each_policy() {
             "1 TLS 1.3 suite outside the policy's recommended set enabled for server defaults.example:8443 (TLS_CHACHA20_POLY1305_SHA256)",
         ]
     );
+}
+
+/// Group floors: RFC 9325's MUST NOT covers curves below 224 bits, so brainpool is a note
+/// (not on its list) and prime192v1 an error; Mozilla's floor is 256 bits.
+#[test]
+fn group_floors_follow_each_policy() {
+    let found = |policy_name: &str| -> Vec<(&'static str, String)> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/curve-not-recommended/nginx.conf");
+        let policy = policy::load(policy_name).unwrap();
+        let paths = [path];
+        let input = tlslint::Input {
+            paths: &paths,
+            dialect: None,
+            stdin: None,
+        };
+        let all = |_: &str| tlslint::Enabled::PolicySeverity;
+        let out = tlslint::check_paths(
+            input,
+            Some(&policy),
+            &tlslint::parse::Options::default(),
+            &all,
+            tlslint::source::Sources::new(),
+        );
+        out.findings
+            .iter()
+            .filter(|f| f.check.contains("curve"))
+            .map(|f| (f.check, format!("{:?}", f.severity)))
+            .collect()
+    };
+    for name in ["rfc9325", "mozilla-intermediate"] {
+        let got = found(name);
+        assert!(
+            got.contains(&("curve-not-recommended", "Note".to_owned())),
+            "{name}: {got:?}"
+        );
+        assert_eq!(
+            got.iter().filter(|(c, _)| *c == "weak-curve").count(),
+            1,
+            "{name}: only prime192v1 is weak: {got:?}"
+        );
+    }
 }

@@ -23,6 +23,7 @@ use crate::source::Span;
 
 mod cipher_not_recommended;
 mod cipher_string_error;
+mod curve_not_recommended;
 mod deprecated_directive;
 mod expired_suppression;
 mod ineffective_setting;
@@ -51,6 +52,7 @@ mod weak_dh_params;
 pub const ALL: &[&Check] = &[
     &cipher_not_recommended::CHECK,
     &cipher_string_error::CHECK,
+    &curve_not_recommended::CHECK,
     &deprecated_directive::CHECK,
     &expired_suppression::CHECK,
     &ineffective_setting::CHECK,

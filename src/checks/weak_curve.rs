@@ -80,7 +80,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// The size of an elliptic curve group as policies count it (X25519 is a 256-bit curve;
 /// hybrid groups by their classical part); `None` for finite-field groups.
-fn curve_bits(canonical: &str) -> Option<u32> {
+pub(super) fn curve_bits(canonical: &str) -> Option<u32> {
     Some(match canonical {
         "X25519" | "prime256v1" | "brainpoolP256r1" | "X25519MLKEM768" | "SecP256r1MLKEM768" => 256,
         "secp384r1" | "brainpoolP384r1" | "SecP384r1MLKEM1024" => 384,
