@@ -307,8 +307,7 @@ fn negotiate(
         _ => None,
     };
     let level = level_of(tls, expansion.as_deref(), default);
-    if expansion.as_ref().is_some_and(|x| x.error.is_some()) {
-        // OpenSSL rejects the string: `cipher-string-error` reports it, nothing negotiates.
+    if refused_at_load(e, expansion.as_deref(), targets.openssl, &mut found) {
         out.refused = Some(e.dialect.on_rejected_ciphers().to_owned());
         return (out, level, found);
     }
@@ -934,6 +933,82 @@ fn group(name: &str) -> Option<(u32, bool)> {
         "ffdhe8192" => (192, false),
         _ => return None,
     })
+}
+
+/// Whether the program refuses the endpoint's lists as it loads them: a cipher string OpenSSL
+/// rejects (`cipher-string-error` reports it) or a group the target lacks (reported here).
+/// Nothing negotiates then.
+fn refused_at_load(
+    e: &Endpoint,
+    expansion: Option<&cipher::Expansion>,
+    openssl: crate::model::Version,
+    found: &mut Vec<Observation>,
+) -> bool {
+    if expansion.is_some_and(|x| x.error.is_some()) {
+        return true;
+    }
+    match unavailable_group(e, openssl) {
+        Some((o, refuses)) => {
+            found.push(o);
+            refuses
+        }
+        None => false,
+    }
+}
+
+/// The OpenSSL release that added a group to TLS, for groups newer than 1.0.2.
+fn group_since(name: &str) -> Option<crate::model::Version> {
+    use crate::model::Version;
+    let n = name.to_ascii_lowercase();
+    Some(match n.as_str() {
+        "x25519mlkem768" | "secp256r1mlkem768" | "secp384r1mlkem1024" => Version(3, 5, 0),
+        "brainpoolp256r1tls13" | "brainpoolp384r1tls13" | "brainpoolp512r1tls13" => {
+            Version(3, 2, 0)
+        }
+        "ffdhe2048" | "ffdhe3072" | "ffdhe4096" | "ffdhe6144" | "ffdhe8192" => Version(3, 0, 0),
+        "x25519" | "x448" => Version(1, 1, 0),
+        _ => return None,
+    })
+}
+
+/// A written group the target OpenSSL does not have (`X25519MLKEM768` before 3.5): nginx and
+/// Dovecot refuse the whole list (nginx does not start), Postfix skips the group with a
+/// warning. Groups marked optional with `?` (OpenSSL 3.3+) are skipped by OpenSSL itself.
+/// Returns the observation and whether the program refuses.
+fn unavailable_group(e: &Endpoint, openssl: crate::model::Version) -> Option<(Observation, bool)> {
+    let curves = e.tls.curves.as_ref().filter(|c| !c.is_default())?;
+    let (n, since) = curves.value.iter().find_map(|n| {
+        let since = group_since(&n.name)?;
+        (openssl < since).then_some((n, since))
+    })?;
+    let refuses = matches!(e.dialect, Dialect::Nginx | Dialect::Dovecot);
+    let (kind, what) = if refuses {
+        (
+            ObservationKind::InvalidValue,
+            format!(
+                "{}: the group list is refused",
+                e.dialect.on_rejected_ciphers()
+            ),
+        )
+    } else {
+        (
+            ObservationKind::Ineffective,
+            "Postfix skips it with a warning".to_owned(),
+        )
+    };
+    let o = Observation::new(
+        kind,
+        n.span.or(curves.span).unwrap_or(e.span),
+        format!(
+            "group `{}` needs OpenSSL {since} or later; OpenSSL {openssl} does not have it ({what})",
+            n.name
+        ),
+    )
+    .help(format!(
+        "remove `{}` for OpenSSL {openssl}, or set `--target openssl=` to the OpenSSL you run",
+        n.name
+    ));
+    Some((o, refuses))
 }
 
 /// Whether an elliptic curve, and any group at all, survives the level. No setting, or

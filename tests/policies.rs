@@ -166,10 +166,9 @@ fn every_policy_names_a_source_for_every_rule() {
 
 /// Checks (errors and warnings; notes ignored) a policy reports on one of Mozilla's generated
 /// nginx configs.
-fn verdict(config: &str, policy_name: &str) -> std::collections::BTreeSet<&'static str> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/mozilla")
-        .join(config);
+/// The findings of one run of a built-in policy over a file of the repository.
+fn run_policy(relative: &str, policy_name: &str) -> Vec<tlslint::checks::Finding> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     let policy = policy::load(policy_name).unwrap();
     let paths = [path];
     let input = tlslint::Input {
@@ -185,8 +184,12 @@ fn verdict(config: &str, policy_name: &str) -> std::collections::BTreeSet<&'stat
         &all,
         tlslint::source::Sources::new(),
     );
-    assert!(out.errors.is_empty(), "{config}: {:?}", out.errors);
+    assert!(out.errors.is_empty(), "{relative}: {:?}", out.errors);
     out.findings
+}
+
+fn verdict(config: &str, policy_name: &str) -> std::collections::BTreeSet<&'static str> {
+    run_policy(&format!("tests/data/mozilla/{config}"), policy_name)
         .iter()
         .filter(|f| f.severity > tlslint::checks::Severity::Note)
         .map(|f| f.check)
@@ -243,29 +246,14 @@ fn mozilla_configs_pass_their_profile_and_fail_stricter_ones() {
 #[test]
 fn tls13_suites_follow_each_policy() {
     let messages = |config: &str, policy_name: &str| -> Vec<String> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/cipher-not-recommended")
-            .join(config);
-        let policy = policy::load(policy_name).unwrap();
-        let paths = [path];
-        let input = tlslint::Input {
-            paths: &paths,
-            dialect: None,
-            stdin: None,
-        };
-        let all = |_: &str| tlslint::Enabled::PolicySeverity;
-        let out = tlslint::check_paths(
-            input,
-            Some(&policy),
-            &tlslint::parse::Options::default(),
-            &all,
-            tlslint::source::Sources::new(),
-        );
-        out.findings
-            .iter()
-            .filter(|f| f.message.contains("TLS 1.3 suite"))
-            .map(|f| f.message.clone())
-            .collect()
+        run_policy(
+            &format!("tests/fixtures/cipher-not-recommended/{config}"),
+            policy_name,
+        )
+        .iter()
+        .filter(|f| f.message.contains("TLS 1.3 suite"))
+        .map(|f| f.message.clone())
+        .collect()
     };
     for mozilla in ["mozilla-intermediate", "mozilla-modern", "mozilla-old"] {
         assert_eq!(
@@ -296,28 +284,14 @@ fn tls13_suites_follow_each_policy() {
 #[test]
 fn group_floors_follow_each_policy() {
     let found = |policy_name: &str| -> Vec<(&'static str, String)> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/curve-not-recommended/nginx.conf");
-        let policy = policy::load(policy_name).unwrap();
-        let paths = [path];
-        let input = tlslint::Input {
-            paths: &paths,
-            dialect: None,
-            stdin: None,
-        };
-        let all = |_: &str| tlslint::Enabled::PolicySeverity;
-        let out = tlslint::check_paths(
-            input,
-            Some(&policy),
-            &tlslint::parse::Options::default(),
-            &all,
-            tlslint::source::Sources::new(),
-        );
-        out.findings
-            .iter()
-            .filter(|f| f.check.contains("curve"))
-            .map(|f| (f.check, format!("{:?}", f.severity)))
-            .collect()
+        run_policy(
+            "tests/fixtures/curve-not-recommended/nginx.conf",
+            policy_name,
+        )
+        .iter()
+        .filter(|f| f.check.contains("curve"))
+        .map(|f| (f.check, format!("{:?}", f.severity)))
+        .collect()
     };
     for name in ["rfc9325", "mozilla-intermediate"] {
         let got = found(name);
