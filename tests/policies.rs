@@ -306,3 +306,17 @@ fn group_floors_follow_each_policy() {
         );
     }
 }
+
+/// Values a program rejects are errors under every built-in policy (a Traefik `minVersion`
+/// typo is not a matter of policy).
+#[test]
+fn invalid_value_runs_under_every_policy() {
+    for name in policy::names().split(", ") {
+        let p = policy::load(name).unwrap();
+        assert_eq!(
+            entry(&p, "invalid-value").severity,
+            tlslint::checks::Severity::Error,
+            "{name}"
+        );
+    }
+}

@@ -61,14 +61,6 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     types.join(", ")
                 ));
             }
-            let types = cx.params.names("key-types");
-            if !types.is_empty() && !types.contains(&cert.key_type) {
-                problems.push(format!(
-                    "{} key (policy: {})",
-                    cert.key_type,
-                    types.join(", ")
-                ));
-            }
             let curves = cx.params.names("curves");
             if let Some(curve) = &cert.curve
                 && !curves.is_empty()
