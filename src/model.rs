@@ -551,71 +551,94 @@ pub struct TlsSettings {
     pub security_level: Option<Setting<u8>>,
 }
 
-impl TlsSettings {
-    /// The settings one source may set (all but the mode and the derived security level),
-    /// by name, each as its provenance; absent ones are `None`.
-    pub fn each_mut(&mut self) -> [(&'static str, Option<&mut dyn Provenance>); 11] {
-        fn dyn_of<T>(s: &mut Option<Setting<T>>) -> Option<&mut dyn Provenance> {
-            s.as_mut().map(|s| s as &mut dyn Provenance)
-        }
+/// Lists every setting one source may set (all but the mode and the derived security
+/// level) as `(name, slot)`: the one list that [`TlsSettings::each_mut`],
+/// [`TlsSettings::present`] and [`TlsSettings::forget`] share, so a new setting is named once.
+macro_rules! setting_slots {
+    ($tls:expr, $($r:tt)+) => {
         [
-            ("protocols", dyn_of(&mut self.protocols)),
-            ("ciphers", dyn_of(&mut self.ciphers)),
-            ("ciphersuites", dyn_of(&mut self.ciphersuites)),
-            (
-                "prefer_server_ciphers",
-                dyn_of(&mut self.prefer_server_ciphers),
-            ),
-            ("compression", dyn_of(&mut self.compression)),
-            ("session_tickets", dyn_of(&mut self.session_tickets)),
-            ("ticket_keys", dyn_of(&mut self.ticket_keys)),
-            ("session_timeout", dyn_of(&mut self.session_timeout)),
-            ("curves", dyn_of(&mut self.curves)),
-            ("dh_params", dyn_of(&mut self.dh_params)),
-            ("verify_peer", dyn_of(&mut self.verify_peer)),
+            ("protocols", $($r)+ $tls.protocols as $($r)+ dyn Slot),
+            ("ciphers", $($r)+ $tls.ciphers as $($r)+ dyn Slot),
+            ("ciphersuites", $($r)+ $tls.ciphersuites as $($r)+ dyn Slot),
+            ("prefer_server_ciphers", $($r)+ $tls.prefer_server_ciphers as $($r)+ dyn Slot),
+            ("compression", $($r)+ $tls.compression as $($r)+ dyn Slot),
+            ("session_tickets", $($r)+ $tls.session_tickets as $($r)+ dyn Slot),
+            ("ticket_keys", $($r)+ $tls.ticket_keys as $($r)+ dyn Slot),
+            ("session_timeout", $($r)+ $tls.session_timeout as $($r)+ dyn Slot),
+            ("curves", $($r)+ $tls.curves as $($r)+ dyn Slot),
+            ("dh_params", $($r)+ $tls.dh_params as $($r)+ dyn Slot),
+            ("verify_peer", $($r)+ $tls.verify_peer as $($r)+ dyn Slot),
+            ("certificates", $($r)+ $tls.certificates as $($r)+ dyn Slot),
         ]
+    };
+}
+
+/// One setting of [`TlsSettings`], whatever its value type.
+pub trait Slot {
+    /// True when the setting has a value (or, for certificates, at least one file).
+    fn is_present(&self) -> bool;
+    /// Drops the value.
+    fn clear(&mut self);
+    /// Its provenance, when it is a single setting with a value (not the certificate list).
+    fn provenance(&mut self) -> Option<&mut dyn Provenance>;
+}
+
+impl<T> Slot for Option<Setting<T>> {
+    fn is_present(&self) -> bool {
+        self.is_some()
     }
 
-    /// The names of the settings present (of [`SETTINGS`]).
+    fn clear(&mut self) {
+        *self = None;
+    }
+
+    fn provenance(&mut self) -> Option<&mut dyn Provenance> {
+        self.as_mut().map(|s| s as &mut dyn Provenance)
+    }
+}
+
+impl Slot for Vec<Setting<PathBuf>> {
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+
+    fn provenance(&mut self) -> Option<&mut dyn Provenance> {
+        None
+    }
+}
+
+impl TlsSettings {
+    /// The single settings one source may set (all but the mode, the derived security
+    /// level and the certificate list), by name, each as its provenance; absent ones are
+    /// `None`.
+    pub fn each_mut(
+        &mut self,
+    ) -> impl Iterator<Item = (&'static str, Option<&mut dyn Provenance>)> {
+        setting_slots!(self, &mut)
+            .into_iter()
+            .filter(|(name, _)| *name != "certificates")
+            .map(|(name, slot)| (name, slot.provenance()))
+    }
+
+    /// The names of the settings present, in the model's order.
     pub fn present(&self) -> Vec<&'static str> {
-        let has = [
-            self.protocols.is_some(),
-            self.ciphers.is_some(),
-            self.ciphersuites.is_some(),
-            self.prefer_server_ciphers.is_some(),
-            self.compression.is_some(),
-            self.session_tickets.is_some(),
-            self.ticket_keys.is_some(),
-            self.session_timeout.is_some(),
-            self.curves.is_some(),
-            self.dh_params.is_some(),
-            self.verify_peer.is_some(),
-            !self.certificates.is_empty(),
-        ];
-        SETTINGS
-            .iter()
-            .zip(has)
-            .filter_map(|(s, h)| h.then_some(*s))
+        setting_slots!(self, &)
+            .into_iter()
+            .filter_map(|(name, slot)| slot.is_present().then_some(name))
             .collect()
     }
 
     /// Drops a setting by its [`TlsSettings::each_mut`] name (`certificates` empties the
     /// list).
     pub fn forget(&mut self, setting: &str) {
-        match setting {
-            "protocols" => self.protocols = None,
-            "ciphers" => self.ciphers = None,
-            "ciphersuites" => self.ciphersuites = None,
-            "prefer_server_ciphers" => self.prefer_server_ciphers = None,
-            "compression" => self.compression = None,
-            "session_tickets" => self.session_tickets = None,
-            "ticket_keys" => self.ticket_keys = None,
-            "session_timeout" => self.session_timeout = None,
-            "curves" => self.curves = None,
-            "dh_params" => self.dh_params = None,
-            "verify_peer" => self.verify_peer = None,
-            "certificates" => self.certificates.clear(),
-            _ => {}
+        for (name, slot) in setting_slots!(self, &mut) {
+            if name == setting {
+                slot.clear();
+            }
         }
     }
 }
@@ -682,24 +705,7 @@ pub struct Unknown {
     pub source: Span,
 }
 
-/// The settings one source may set, by the names [`TlsSettings::each_mut`] and
-/// [`Unknown::setting`] use.
-pub const SETTINGS: [&str; 12] = [
-    "protocols",
-    "ciphers",
-    "ciphersuites",
-    "prefer_server_ciphers",
-    "compression",
-    "session_tickets",
-    "ticket_keys",
-    "session_timeout",
-    "curves",
-    "dh_params",
-    "verify_peer",
-    "certificates",
-];
-
-/// How messages name a setting of [`SETTINGS`].
+/// How messages name a setting of [`TlsSettings`] (as [`TlsSettings::present`] names it).
 pub fn setting_words(setting: &str) -> &str {
     match setting {
         "ciphers" => "cipher suites",
