@@ -113,7 +113,12 @@ fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         if entries.is_empty() {
             writeln!(out, "Not applied by this policy.")?;
         }
-        for e in entries {
+        let several = entries.len() > 1;
+        for (i, e) in entries.iter().enumerate() {
+            // A check applied by several rules of the source: one block per rule.
+            if several {
+                writeln!(out, "### Rule {} of {}", i + 1, entries.len())?;
+            }
             writeln!(out, "- severity: {}", e.severity)?;
             for (k, v) in &e.params.0 {
                 let v = serde_json::to_string(v).unwrap_or_default();

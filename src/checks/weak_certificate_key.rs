@@ -14,6 +14,11 @@ pub(super) const CHECK: Check = Check {
             "smallest RSA key the policy accepts",
         ),
         Param::optional(
+            "min-ec-bits",
+            ParamKind::Bits,
+            "smallest elliptic curve the policy accepts for ECDSA keys, in bits",
+        ),
+        Param::optional(
             "key-types",
             ParamKind::Names,
             "accepted key types (rsa, ecdsa, ed25519)",
@@ -53,6 +58,14 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 problems.push(format!("{}-bit RSA key (minimum {min})", cert.bits));
             }
+            if let Some(min) = cx.params.bits("min-ec-bits")
+                && let Some(curve) = &cert.curve
+            {
+                let bits = super::weak_curve::curve_bits(curve).unwrap_or(cert.bits);
+                if bits < min {
+                    problems.push(format!("{bits}-bit ECDSA key on {curve} (minimum {min})"));
+                }
+            }
             let types = cx.params.names("key-types");
             if !types.is_empty() && !types.contains(&cert.key_type) {
                 problems.push(format!(
@@ -65,6 +78,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if let Some(curve) = &cert.curve
                 && !curves.is_empty()
                 && !curves.iter().any(|c| c == curve)
+                && !problems.iter().any(|p| p.contains("-bit ECDSA key"))
             {
                 problems.push(format!("ECDSA key on {curve}"));
             }

@@ -82,13 +82,14 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// hybrid groups by their classical part); `None` for finite-field groups.
 pub(super) fn curve_bits(canonical: &str) -> Option<u32> {
     Some(match canonical {
-        "X25519" | "prime256v1" | "brainpoolP256r1" | "X25519MLKEM768" | "SecP256r1MLKEM768" => 256,
+        "X25519" | "prime256v1" | "secp256k1" | "brainpoolP256r1" | "X25519MLKEM768"
+        | "SecP256r1MLKEM768" => 256,
         "secp384r1" | "brainpoolP384r1" | "SecP384r1MLKEM1024" => 384,
         "X448" => 448,
         "brainpoolP512r1" => 512,
         "secp521r1" => 521,
-        "secp224r1" => 224,
-        "prime192v1" => 192,
+        "secp224r1" | "secp224k1" => 224,
+        "prime192v1" | "secp192k1" => 192,
         _ => return None,
     })
 }

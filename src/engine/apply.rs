@@ -28,7 +28,46 @@ pub fn run(
     enabled: &dyn Fn(&str) -> super::Enabled,
 ) -> Vec<Finding> {
     let parallel = model.endpoints.len() + model.observations.len() >= PARALLEL_MIN;
-    run_threads(model, policy, targets, facts, ciphers, enabled, parallel)
+    let found = run_threads(model, policy, targets, facts, ciphers, enabled, parallel);
+    one_per_place(found, policy)
+}
+
+/// A policy may apply a check in several entries, one per rule of its source (RFC 9325's
+/// MUST NOT for RC4 as an error, its SHOULD NOT for 3DES as a warning), each citing its own
+/// section. Where two of them find something at the same place for the same setting, the
+/// place gets one finding: the most severe rule's (the first such entry's on a tie).
+fn one_per_place(found: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
+    let mut seen: Vec<&str> = Vec::new();
+    let repeated = policy.entries.iter().any(|e| {
+        let again = seen.contains(&e.check.name);
+        seen.push(e.check.name);
+        again
+    });
+    if !repeated {
+        return found;
+    }
+    let mut best: std::collections::HashMap<(&'static str, crate::source::Span, &str), Severity> =
+        std::collections::HashMap::new();
+    for f in &found {
+        let s = best
+            .entry((f.check, f.span, f.key.as_str()))
+            .or_insert(f.severity);
+        *s = (*s).max(f.severity);
+    }
+    let mut kept: std::collections::HashSet<(&'static str, crate::source::Span, String)> =
+        std::collections::HashSet::new();
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| {
+            best.get(&(f.check, f.span, f.key.as_str())) == Some(&f.severity)
+                && kept.insert((f.check, f.span, f.key.clone()))
+        })
+        .collect();
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
+        .collect()
 }
 
 /// [`run`] on two threads or one.
