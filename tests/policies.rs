@@ -135,6 +135,25 @@ fn mozilla_policies_equal_the_guidelines() {
                 .map(|d| d * 86_400),
             "{name}: lifespan"
         );
+        // The recommended lifespan, where shorter than the maximum, is a note of its own.
+        let recommended = g["recommended_certificate_lifespan"]
+            .as_u64()
+            .map(|d| d * 86_400);
+        let note = p.entries.iter().find(|e| {
+            e.check.name == "weak-certificate-key" && e.severity == tlslint::checks::Severity::Note
+        });
+        if recommended == cert.params.duration("max-lifespan") {
+            assert!(
+                note.is_none(),
+                "{name}: recommended lifespan equals the maximum"
+            );
+        } else {
+            assert_eq!(
+                note.and_then(|e| e.params.duration("max-lifespan")),
+                recommended,
+                "{name}: recommended lifespan"
+            );
+        }
         assert_eq!(
             entry(&p, "server-cipher-order")
                 .params

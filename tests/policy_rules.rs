@@ -151,7 +151,10 @@ const STATIC_RSA: &str = "ssl_ciphers ECDHE+AESGCM:AES128-GCM-SHA256;";
 const ORDER_SERVER: &str = "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA; ssl_prefer_server_ciphers on;";
 const ORDER_CLIENT: &str = "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA; ssl_prefer_server_ciphers off;";
 
-#[expect(clippy::too_many_lines, reason = "a table: one row per rule of three policies")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table: one row per rule of three policies"
+)]
 fn rows() -> Vec<Row> {
     let mut rows = vec![
         // RFC 9325.
@@ -537,4 +540,17 @@ fn every_rule_of_the_source_policies_has_examples() {
         "rules without examples:\n{}",
         missing.join("\n")
     );
+}
+
+/// A P-192 certificate breaks both of NIST's certificate rules (112-bit security, an
+/// error; P-256 or P-384, a warning): one place, one finding, at the stronger rule's level.
+#[test]
+fn two_rules_of_one_check_give_one_finding_per_place() {
+    let row = cert("nist-800-52r2", Error, "p256.crt", "p192.crt");
+    let found: Vec<Finding> = lint(&row, "", "p192.crt")
+        .into_iter()
+        .filter(|f| f.check == "weak-certificate-key")
+        .collect();
+    assert_eq!(describe(&found).len(), 1, "{:?}", describe(&found));
+    assert_eq!(found[0].severity, Error);
 }
