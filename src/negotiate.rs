@@ -25,8 +25,9 @@ use crate::model::{
     Targets,
 };
 
-/// OpenSSL's default TLS 1.3 suites (1.1.1 to 3.x), in its order.
-const OPENSSL_CIPHERSUITES: [&str; 3] = [
+/// OpenSSL's default TLS 1.3 suites (1.1.1 to 3.x), in its order: what a program that
+/// sets none of its own enables.
+pub(crate) const OPENSSL_CIPHERSUITES: [&str; 3] = [
     "TLS_AES_256_GCM_SHA384",
     "TLS_CHACHA20_POLY1305_SHA256",
     "TLS_AES_128_GCM_SHA256",

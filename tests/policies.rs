@@ -339,3 +339,26 @@ fn invalid_value_runs_under_every_policy() {
         );
     }
 }
+
+/// Postfix has no parameter for TLS 1.3 suites: OpenSSL's default list (with ChaCha20) is
+/// judged, with help naming `tls_config_file`; a config file it names is not read, so the
+/// suites are then not judged.
+#[test]
+fn postfix_tls13_defaults_are_judged_unless_a_config_file_may_set_them() {
+    let tls13 = |dir: &str| -> Vec<String> {
+        run_policy(&format!("tests/data/postfix-tls13/{dir}"), "nist-800-52r2")
+            .iter()
+            .filter(|f| f.message.contains("TLS 1.3 suite"))
+            .map(|f| format!("{} | {}", f.message, f.help.as_deref().unwrap_or("")))
+            .collect()
+    };
+    let found = tls13("default");
+    assert!(!found.is_empty());
+    for f in &found {
+        assert!(
+            f.contains("TLS_CHACHA20_POLY1305_SHA256") && f.contains("`tls_config_file`"),
+            "{f}"
+        );
+    }
+    assert_eq!(tls13("config-file"), Vec::<String>::new());
+}

@@ -5,7 +5,7 @@ use super::{
     enabled_suites, summarize,
 };
 use crate::cipher;
-use crate::model::Protocol;
+use crate::model::{Protocol, Version};
 
 pub(super) const CHECK: Check = Check {
     name: "cipher-not-recommended",
@@ -137,6 +137,7 @@ fn tls13(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Some(d) if d.ends_with("_conf_command") => {
                 format!("set only recommended TLS 1.3 suites: `{d} Ciphersuites {list};`")
             }
+            Some("tls_config_file") => postfix_tls13_help(cx, &list),
             Some(d) if e.dialect == crate::model::Dialect::Dovecot => format!(
                 "set only recommended TLS 1.3 suites: `{}`",
                 e.dialect.assignment(d, &list)
@@ -151,6 +152,26 @@ fn tls13(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .label("enables TLS 1.3 suites the policy does not recommend")
                 .help(help),
         );
+    }
+}
+
+/// Postfix takes TLS 1.3 suites only from OpenSSL's configuration: a file of its own since
+/// `tls_config_file` exists (3.9, 3.8.1, 3.7.6, 3.6.10, 3.5.20), else the system's.
+fn postfix_tls13_help(cx: &Context<'_>, list: &str) -> String {
+    let v = cx.targets.postfix;
+    let has_config_file = v >= Version(3, 9, 0)
+        || matches!(
+            (v.0, v.1, v.2),
+            (3, 8, 1..) | (3, 7, 6..) | (3, 6, 10..) | (3, 5, 20..)
+        );
+    if has_config_file {
+        format!(
+            "Postfix sets TLS 1.3 suites only through OpenSSL's configuration: point `tls_config_file` at a file whose `tls_config_name` section sets `Ciphersuites = {list}`"
+        )
+    } else {
+        format!(
+            "Postfix {v} takes TLS 1.3 suites only from the system OpenSSL configuration (`Ciphersuites = {list}` in openssl.cnf); `tls_config_file` needs Postfix 3.9, 3.8.1, 3.7.6, 3.6.10 or 3.5.20"
+        )
     }
 }
 

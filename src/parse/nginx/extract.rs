@@ -35,12 +35,7 @@ const PER_SERVER_PROTOCOLS: Version = Version(1, 29, 2);
 const SSL_REMOVED: Version = Version(1, 25, 1);
 /// Automatic ticket-key rotation in a shared session cache.
 const AUTO_TICKET_KEYS: Version = Version(1, 23, 2);
-/// OpenSSL 3.x default TLS 1.3 suites (nginx sets none of its own).
-const OPENSSL_CIPHERSUITES: [&str; 3] = [
-    "TLS_AES_256_GCM_SHA384",
-    "TLS_CHACHA20_POLY1305_SHA256",
-    "TLS_AES_128_GCM_SHA256",
-];
+use crate::negotiate::OPENSSL_CIPHERSUITES;
 
 /// nginx's default `ssl_protocols` (and `proxy_ssl_protocols`) for a version (`nginx.md` §4).
 pub fn default_protocols(v: Version) -> Vec<Protocol> {

@@ -116,6 +116,7 @@ pub(crate) fn endpoint(
     if tls_on {
         tls.protocols = Some(cx.protocols(&level));
         tls.ciphers = cx.ciphers(&level);
+        tls.ciphersuites = cx.ciphersuites();
     }
     tls.curves = Some(cx.curves());
     let options = cx.ssl_options();
@@ -616,6 +617,28 @@ impl Cx<'_, '_> {
     }
 
     /// `tls_eecdh_auto_curves` (3.2+); before 3.6 `smtpd_tls_eecdh_grade` may pick one curve.
+    /// TLS 1.3 suites. Postfix has no parameter for them: OpenSSL's defaults apply, unless
+    /// `tls_config_file` (3.9, 3.8.1, 3.7.6, 3.6.10, 3.5.20) names an OpenSSL configuration
+    /// file, which may set them and is not read (then they are not judged).
+    fn ciphersuites(&mut self) -> Option<Setting<Vec<Named>>> {
+        let v = self.scope.get_main("tls_config_file");
+        let file = v.trimmed();
+        if v.is_explicit() && !file.is_empty() && !file.eq_ignore_ascii_case("default") {
+            return None;
+        }
+        let list = crate::negotiate::OPENSSL_CIPHERSUITES
+            .iter()
+            .map(|s| Named::new(*s, None))
+            .collect();
+        Some(
+            Setting::defaulted(
+                list,
+                "Postfix sets no TLS 1.3 suites; OpenSSL's defaults apply",
+            )
+            .directive("tls_config_file"),
+        )
+    }
+
     fn curves(&mut self) -> Setting<Vec<Named>> {
         let pf = self.scope.postfix;
         if pf < Version(3, 6, 0) && self.side == Side::Server {
