@@ -544,6 +544,17 @@ pub struct TlsSettings {
     /// Peer verification (client side: server certificate; server side: client certs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_peer: Option<Setting<bool>>,
+    /// TLS 1.3 0-RTT early data accepted (nginx `ssl_early_data`); only where written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_data: Option<Setting<bool>>,
+    /// The extended master secret extension (RFC 7627); only where the config turns it off
+    /// or on explicitly (OpenSSL negotiates it by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_master_secret: Option<Setting<bool>>,
+    /// The encrypt-then-MAC extension (RFC 7366); only where the config turns it off or on
+    /// explicitly (OpenSSL negotiates it by default since 1.1.0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypt_then_mac: Option<Setting<bool>>,
     /// OpenSSL security level: set by the extractor when the config decides it outside
     /// the effective cipher string (a `@SECLEVEL` that stays in force from an overridden
     /// string, a program that sets its own), else filled in by [`crate::negotiate`].
@@ -568,6 +579,9 @@ macro_rules! setting_slots {
             ("curves", $($r)+ $tls.curves as $($r)+ dyn Slot),
             ("dh_params", $($r)+ $tls.dh_params as $($r)+ dyn Slot),
             ("verify_peer", $($r)+ $tls.verify_peer as $($r)+ dyn Slot),
+            ("early_data", $($r)+ $tls.early_data as $($r)+ dyn Slot),
+            ("extended_master_secret", $($r)+ $tls.extended_master_secret as $($r)+ dyn Slot),
+            ("encrypt_then_mac", $($r)+ $tls.encrypt_then_mac as $($r)+ dyn Slot),
             ("certificates", $($r)+ $tls.certificates as $($r)+ dyn Slot),
         ]
     };
@@ -717,6 +731,9 @@ pub fn setting_words(setting: &str) -> &str {
         "curves" => "key-exchange groups",
         "dh_params" => "DH parameters",
         "verify_peer" => "peer verification",
+        "early_data" => "0-RTT early data",
+        "extended_master_secret" => "extended master secret",
+        "encrypt_then_mac" => "encrypt-then-MAC",
         other => other,
     }
 }

@@ -326,6 +326,61 @@ fn group_floors_follow_each_policy() {
     }
 }
 
+/// 0-RTT and the two TLS 1.2 extensions: RFC 9325 requires only the extended master secret
+/// (§3.5), NIST both (shall), BSI recommends both; Mozilla's guidelines say nothing of them.
+#[test]
+fn early_data_and_tls_extensions_follow_each_policy() {
+    let found = |fixture: &str, check: &str, policy_name: &str| -> Vec<(String, String)> {
+        run_policy(fixture, policy_name)
+            .iter()
+            .filter(|f| f.check == check)
+            .map(|f| {
+                let what = if f.message.contains("encrypt-then-MAC") {
+                    "etm"
+                } else if f.message.contains("extended master secret") {
+                    "ems"
+                } else {
+                    "0-rtt"
+                };
+                (what.to_owned(), format!("{:?}", f.severity))
+            })
+            .collect()
+    };
+    let extensions = "tests/fixtures/tls-extensions/nginx.conf";
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        found(extensions, "tls-extensions", "rfc9325"),
+        pairs(&[("ems", "Error"), ("ems", "Error")])
+    );
+    assert_eq!(
+        found(extensions, "tls-extensions", "nist-800-52r2"),
+        pairs(&[("ems", "Error"), ("ems", "Error"), ("etm", "Error")])
+    );
+    assert_eq!(
+        found(extensions, "tls-extensions", "bsi-tr-02102-2"),
+        pairs(&[("ems", "Warning"), ("ems", "Warning"), ("etm", "Warning")])
+    );
+    let early = "tests/fixtures/early-data/nginx.conf";
+    for name in ["rfc9325", "nist-800-52r2", "bsi-tr-02102-2"] {
+        assert_eq!(
+            found(early, "early-data", name),
+            pairs(&[("0-rtt", "Warning"), ("0-rtt", "Warning")]),
+            "{name}"
+        );
+    }
+    for name in ["mozilla-modern", "mozilla-intermediate", "mozilla-old"] {
+        assert!(
+            found(extensions, "tls-extensions", name).is_empty(),
+            "{name}"
+        );
+        assert!(found(early, "early-data", name).is_empty(), "{name}");
+    }
+}
+
 /// Values a program rejects are errors under every built-in policy (a Traefik `minVersion`
 /// typo is not a matter of policy).
 #[test]

@@ -25,6 +25,7 @@ mod cipher_not_recommended;
 mod cipher_string_error;
 mod curve_not_recommended;
 mod deprecated_directive;
+mod early_data;
 mod expired_suppression;
 mod ineffective_setting;
 mod invalid_suppression;
@@ -38,6 +39,7 @@ mod server_cipher_order;
 mod session_ticket_rotation;
 mod session_timeout;
 mod tls_compression;
+mod tls_extensions;
 mod tls_not_enforced;
 mod unknown_cipher_word;
 mod unknown_setting;
@@ -54,6 +56,7 @@ pub const ALL: &[&Check] = &[
     &cipher_string_error::CHECK,
     &curve_not_recommended::CHECK,
     &deprecated_directive::CHECK,
+    &early_data::CHECK,
     &expired_suppression::CHECK,
     &ineffective_setting::CHECK,
     &invalid_suppression::CHECK,
@@ -67,6 +70,7 @@ pub const ALL: &[&Check] = &[
     &session_ticket_rotation::CHECK,
     &session_timeout::CHECK,
     &tls_compression::CHECK,
+    &tls_extensions::CHECK,
     &tls_not_enforced::CHECK,
     &unknown_cipher_word::CHECK,
     &unknown_setting::CHECK,

@@ -138,6 +138,7 @@ impl<'a> Fields<'a, '_> {
             Target::Ciphersuites,
             Target::Curves,
             Target::SessionTickets,
+            Target::EarlyData,
             Target::TicketKeys,
             Target::PreferServerCiphers,
             Target::VerifyPeer,
@@ -466,7 +467,10 @@ impl<'a> Fields<'a, '_> {
                 }
                 self.endpoint_tls().curves = Some(Setting::set(v, span).directive(key));
             }
-            Target::SessionTickets | Target::PreferServerCiphers | Target::VerifyPeer => {
+            Target::SessionTickets
+            | Target::PreferServerCiphers
+            | Target::VerifyPeer
+            | Target::EarlyData => {
                 let b = if found.field.form == Form::Present {
                     !matches!(&found.node.kind, Kind::Scalar(s) if s.ty == ScalarType::Null)
                 } else {
@@ -479,6 +483,7 @@ impl<'a> Fields<'a, '_> {
                 match found.field.target {
                     Target::SessionTickets => tls.session_tickets = Some(s),
                     Target::PreferServerCiphers => tls.prefer_server_ciphers = Some(s),
+                    Target::EarlyData => tls.early_data = Some(s),
                     _ => tls.verify_peer = Some(s),
                 }
             }
@@ -602,6 +607,13 @@ impl<'a> Fields<'a, '_> {
             }
             Target::PreferServerCiphers => {
                 tls.prefer_server_ciphers = Some(finish(
+                    Setting::defaulted(first == "true", d.assumed.clone()),
+                    dir,
+                    note,
+                ));
+            }
+            Target::EarlyData => {
+                tls.early_data = Some(finish(
                     Setting::defaulted(first == "true", d.assumed.clone()),
                     dir,
                     note,

@@ -85,6 +85,8 @@ pub enum Target {
     Curves,
     /// Session tickets on/off.
     SessionTickets,
+    /// TLS 1.3 0-RTT early data accepted (ingress-nginx `ssl-early-data`).
+    EarlyData,
     /// Ticket key management.
     TicketKeys,
     /// Server cipher order.
@@ -780,7 +782,7 @@ fn check_vocab(target: Target, vocab: &Vocab) -> Result<(), String> {
                 Protocol::parse(v).is_some()
             }
             Target::VerifyPeer => CLIENT_AUTH.contains(&v.as_str()),
-            Target::SessionTickets | Target::PreferServerCiphers => {
+            Target::SessionTickets | Target::PreferServerCiphers | Target::EarlyData => {
                 matches!(v.as_str(), "true" | "false")
             }
             _ => true,
@@ -811,7 +813,10 @@ fn check_default(target: Target, value: &[String]) -> Result<(), String> {
                 Protocol::parse(v).ok_or_else(|| format!("`{v}` is not a protocol"))?;
             }
         }
-        Target::SessionTickets | Target::PreferServerCiphers | Target::VerifyPeer => {
+        Target::SessionTickets
+        | Target::PreferServerCiphers
+        | Target::VerifyPeer
+        | Target::EarlyData => {
             let v = one()?;
             if !matches!(v.as_str(), "true" | "false") {
                 return Err(format!("`{v}`: expected true or false"));

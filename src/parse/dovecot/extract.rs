@@ -478,6 +478,11 @@ impl Resolver<'_> {
             dh_params: Some(self.dh(scope)),
             certificates: self.certificates(scope),
             verify_peer: Some(self.verify(scope)),
+            // Dovecot accepts no 0-RTT data, and `ssl_options` (`compression`, `no_ticket`)
+            // cannot turn the extended master secret or encrypt-then-MAC off.
+            early_data: None,
+            extended_master_secret: None,
+            encrypt_then_mac: None,
             security_level: None,
         }
     }

@@ -185,6 +185,8 @@ struct Family {
     /// `ssl`, `proxy_ssl`, `grpc_ssl`, `uwsgi_ssl`.
     prefix: &'static str,
     side: Side,
+    /// The module has `ssl_early_data` (http servers; stream and mail have none).
+    early_data: bool,
 }
 
 /// A `listen` directive, reduced to what TLS cares about.
@@ -593,6 +595,7 @@ impl<'t> Extractor<'t> {
         let family = Family {
             prefix: "ssl",
             side: Side::Server,
+            early_data: true,
         };
         let key = self.unique_key(key.to_owned());
         let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode);
@@ -861,8 +864,7 @@ impl<'t> Extractor<'t> {
             (None, None, Some(st)) => st,
             _ => return None,
         };
-        let mut key = format!("{}/server[{}]", module.as_str(), s.label);
-        key = self.unique_key(key);
+        let key = self.unique_key(format!("{}/server[{}]", module.as_str(), s.label));
         let name = match module {
             Module::Http => format!("server {}", s.label),
             _ => format!("{} server {}", module.as_str(), s.label),
@@ -870,6 +872,7 @@ impl<'t> Extractor<'t> {
         let family = Family {
             prefix: "ssl",
             side: Side::Server,
+            early_data: module == Module::Http,
         };
         let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
         let ep = &mut self.model.endpoints[endpoint];
@@ -1290,6 +1293,7 @@ impl<'t> Extractor<'t> {
         let family = Family {
             prefix,
             side: Side::Client,
+            early_data: false,
         };
         self.endpoint(chain, family, name, key, span, mode);
     }
@@ -1306,7 +1310,7 @@ impl<'t> Extractor<'t> {
         mode: Setting<TlsMode>,
     ) -> usize {
         let endpoint = self.model.endpoints.len();
-        let mut tls = self.settings(chain, family, endpoint, &key);
+        let (mut tls, refusal) = self.settings(chain, family, endpoint, &key);
         tls.mode = Some(mode);
         let unknown = if chain.has_unread() {
             self.unknown(chain, family.prefix, &mut tls)
@@ -1323,7 +1327,13 @@ impl<'t> Extractor<'t> {
             sockets: Vec::new(),
             server_names: Vec::new(),
             tls,
-            negotiable: None,
+            // nginx does not start: nothing negotiates, and only the refusal is reported.
+            negotiable: refusal.map(|why| {
+                Box::new(crate::negotiate::Negotiable {
+                    refused: Some(why),
+                    ..crate::negotiate::Negotiable::default()
+                })
+            }),
             handshake_default: None,
             mx_delivery: false,
             unknown,
@@ -1463,14 +1473,15 @@ impl<'t> Extractor<'t> {
         s.directive(Arc::clone(directive))
     }
 
-    /// The effective settings of one endpoint.
+    /// The effective settings of one endpoint, and why nginx refuses to start with them
+    /// (an `ssl_conf_command` the target OpenSSL rejects).
     fn settings(
         &mut self,
         chain: &Chain<'_, 't>,
         f: Family,
         endpoint: usize,
         key: &str,
-    ) -> TlsSettings {
+    ) -> (TlsSettings, Option<String>) {
         let p = f.prefix;
         let mut tls = TlsSettings {
             protocols: Some(self.protocols(chain, p, endpoint, key)),
@@ -1516,8 +1527,13 @@ impl<'t> Extractor<'t> {
                 });
             }
         }
-        self.conf_commands(chain, p, &mut tls, endpoint, key);
-        tls
+        if f.early_data {
+            // Off unless written; only a written value is modelled (`nginx.md` §4).
+            let name = self.name("ssl_early_data", "");
+            tls.early_data = self.flag_setting(chain, &name, endpoint, key);
+        }
+        let refusal = self.conf_commands(chain, p, &mut tls, endpoint, key);
+        (tls, refusal)
     }
 
     fn protocols(
@@ -1818,7 +1834,8 @@ impl<'t> Extractor<'t> {
         Some(Self::place(v, self.d(id).args_span(), found.own, name))
     }
 
-    /// `ssl_conf_command` is applied after everything else (`nginx.md` §5.4).
+    /// `ssl_conf_command` is applied after everything else (`nginx.md` §5.4). Returns why
+    /// nginx refuses to start, when an `Options` name is unknown to the target OpenSSL.
     #[expect(
         clippy::too_many_lines,
         reason = "one match over the OpenSSL SSL_CONF commands nginx users write"
@@ -1830,11 +1847,10 @@ impl<'t> Extractor<'t> {
         tls: &mut TlsSettings,
         endpoint: usize,
         key: &str,
-    ) {
+    ) -> Option<String> {
         let name = self.name(p, "_conf_command");
-        let Some(found) = chain.find(&name) else {
-            return;
-        };
+        let found = chain.find(&name)?;
+        let mut refusal = None;
         let base_protocols = tls.protocols.clone();
         let mut mask: Vec<Protocol> = base_protocols
             .as_ref()
@@ -1912,12 +1928,36 @@ impl<'t> Extractor<'t> {
                     );
                 }
                 "options" => {
-                    for item in value.split(',').map(str::trim) {
+                    // OpenSSL's CONF_parse_list: comma-separated, blanks around items ignored.
+                    let mut offset = 0;
+                    for raw in value.split(',') {
+                        let item = raw.trim();
+                        let at = offset + (raw.len() - raw.trim_start().len());
+                        offset += raw.len() + 1;
                         let (on, opt) = match item.strip_prefix('-') {
                             Some(o) => (false, o),
-                            None => (true, item),
+                            None => (true, item.strip_prefix('+').unwrap_or(item)),
                         };
-                        if opt.eq_ignore_ascii_case("Compression") {
+                        if let Some(ext) = Extension::of(opt) {
+                            // The option word itself, when the argument is written verbatim.
+                            let word = if arg.is_verbatim() {
+                                arg.span.sub(at, at + item.len())
+                            } else {
+                                span
+                            };
+                            if let Some(why) =
+                                self.extension_option(ext, (d, item, word), endpoint, key)
+                            {
+                                // OpenSSL stops the list at the first name it rejects.
+                                refusal.get_or_insert(why);
+                                break;
+                            }
+                            let slot = match ext {
+                                Extension::ExtendedMasterSecret => &mut tls.extended_master_secret,
+                                Extension::EncryptThenMac => &mut tls.encrypt_then_mac,
+                            };
+                            *slot = Some(Self::place(on, word, found.own, &name));
+                        } else if opt.eq_ignore_ascii_case("Compression") {
                             tls.compression = Some(
                                 Self::place(on, span, found.own, &name).with_note(note.clone()),
                             );
@@ -1969,6 +2009,37 @@ impl<'t> Extractor<'t> {
             );
             tls.protocols = Some(Self::place(mask, span, found.own, &name).with_note(note));
         }
+        refusal
+    }
+
+    /// An `Options` name for a TLS extension that the target OpenSSL does not know: OpenSSL
+    /// rejects the command (`bad value`) and nginx does not start. Reports it and returns
+    /// the refusal; `None` when the target has the option.
+    fn extension_option(
+        &mut self,
+        ext: Extension,
+        (d, item, word): (&Directive, &str, Span),
+        endpoint: usize,
+        key: &str,
+    ) -> Option<String> {
+        if self.openssl >= ext.since() {
+            return None;
+        }
+        let openssl = self.openssl;
+        let why = format!(
+            "nginx refuses to start: SSL_CONF_cmd(\"Options\", \"{}\") fails, OpenSSL {openssl} has no `{}` option (it came in OpenSSL {})",
+            short(d.args.get(1).map_or(item, |a| a.value.as_str())),
+            ext.option(),
+            ext.since_text(),
+        );
+        let mut o = Observation::new(ObservationKind::InvalidValue, word, why.clone())
+            .help(format!(
+                "remove `{item}` for OpenSSL {openssl}, or set `--target openssl=` to the OpenSSL you run"
+            ))
+            .key(key);
+        o.endpoint = Some(endpoint);
+        self.observe(o);
+        Some(why)
     }
 
     /// Reports a written directive that an `ssl_conf_command` overrides.
@@ -2046,6 +2117,54 @@ impl<'t> Extractor<'t> {
         .key(key);
         o.endpoint = Some(endpoint);
         self.observe(o);
+    }
+}
+
+/// A TLS extension `ssl_conf_command Options` can turn off (OpenSSL's `SSL_CONF_cmd(3)`).
+#[derive(Clone, Copy)]
+enum Extension {
+    /// `ExtendedMasterSecret` (`SSL_OP_NO_EXTENDED_MASTER_SECRET`).
+    ExtendedMasterSecret,
+    /// `EncryptThenMac` (`SSL_OP_NO_ENCRYPT_THEN_MAC`).
+    EncryptThenMac,
+}
+
+impl Extension {
+    /// The extension an `Options` name (without `+`/`-`) controls; OpenSSL matches names
+    /// case-insensitively.
+    fn of(opt: &str) -> Option<Extension> {
+        if opt.eq_ignore_ascii_case("ExtendedMasterSecret") {
+            Some(Extension::ExtendedMasterSecret)
+        } else if opt.eq_ignore_ascii_case("EncryptThenMac") {
+            Some(Extension::EncryptThenMac)
+        } else {
+            None
+        }
+    }
+
+    /// The option name as OpenSSL spells it.
+    fn option(self) -> &'static str {
+        match self {
+            Extension::ExtendedMasterSecret => "ExtendedMasterSecret",
+            Extension::EncryptThenMac => "EncryptThenMac",
+        }
+    }
+
+    /// The first OpenSSL release whose `Options` command knows the name: 1.0.2 has neither
+    /// (no encrypt-then-MAC support), 1.1.1's list stops at `AntiReplay` (`ssl/ssl_conf.c`).
+    fn since(self) -> Version {
+        match self {
+            Extension::ExtendedMasterSecret => Version(3, 0, 0),
+            Extension::EncryptThenMac => Version(1, 1, 0),
+        }
+    }
+
+    /// [`Extension::since`] as OpenSSL names the release.
+    fn since_text(self) -> &'static str {
+        match self {
+            Extension::ExtendedMasterSecret => "3.0",
+            Extension::EncryptThenMac => "1.1.0",
+        }
     }
 }
 

@@ -63,6 +63,23 @@ fn time_secs(t: &str) -> Option<u64> {
     num.parse::<u64>().ok()?.checked_mul(mult)
 }
 
+/// The `tls_ssl_options` names Postfix knows (postconf(5)); anything else is a `0x` mask.
+const SSL_OPTION_NAMES: &[&str] = &[
+    "NO_COMPRESSION",
+    "NO_TICKET",
+    "NO_RENEGOTIATION",
+    "ENABLE_MIDDLEBOX_COMPAT",
+    "LEGACY_SERVER_CONNECT",
+    "NO_SESSION_RESUMPTION_ON_RENEGOTIATION",
+    "PRIORITIZE_CHACHA",
+];
+
+/// How [`Cx::ssl_options`] lists the extension bits of a `0x` mask: lower case, so no
+/// (upper-cased) word of the config can spell them (Postfix has no such names).
+const NO_ENCRYPT_THEN_MAC: &str = "mask:no_encrypt_then_mac";
+/// See [`NO_ENCRYPT_THEN_MAC`].
+const NO_EXTENDED_MASTER_SECRET: &str = "mask:no_extended_master_secret";
+
 /// The security level as the endpoint sees it.
 struct Level {
     mode: Option<Setting<TlsMode>>,
@@ -121,6 +138,8 @@ pub(crate) fn endpoint(
     tls.curves = Some(cx.curves());
     let options = cx.ssl_options();
     tls.compression = Some(cx.compression(&options));
+    tls.extended_master_secret = cx.turned_off(&options, NO_EXTENDED_MASTER_SECRET);
+    tls.encrypt_then_mac = cx.turned_off(&options, NO_ENCRYPT_THEN_MAC);
     match side {
         Side::Server => {
             tls.prefer_server_ciphers = Some(cx.flag("tls_preempt_cipherlist"));
@@ -672,17 +691,9 @@ impl Cx<'_, '_> {
     }
 
     /// `tls_ssl_options` words (upper-cased) with their spans; hex masks are decoded for
-    /// the two bits that matter here.
+    /// the bits that matter here (tickets, compression, encrypt-then-MAC, extended master
+    /// secret).
     fn ssl_options(&mut self) -> (Val, Vec<(String, Option<Span>)>) {
-        const KNOWN: &[&str] = &[
-            "NO_COMPRESSION",
-            "NO_TICKET",
-            "NO_RENEGOTIATION",
-            "ENABLE_MIDDLEBOX_COMPAT",
-            "LEGACY_SERVER_CONNECT",
-            "NO_SESSION_RESUMPTION_ON_RENEGOTIATION",
-            "PRIORITIZE_CHACHA",
-        ];
         let v = self.scope.get("tls_ssl_options");
         let mut out = Vec::new();
         for r in tokens(&v.text.text, &[',']) {
@@ -697,9 +708,20 @@ impl Cx<'_, '_> {
                 if mask & 0x2_0000 != 0 {
                     out.push(("NO_COMPRESSION".to_owned(), span));
                 }
+                // Postfix has no names for these two; a mask ORs them in (only SSL_OP_ALL and
+                // the bits Postfix manages are dropped). SSL_OP_NO_ENCRYPT_THEN_MAC is bit 19
+                // from OpenSSL 1.1.0 (1.0.2 has no encrypt-then-MAC); bit 0 is
+                // SSL_OP_NO_EXTENDED_MASTER_SECRET from 3.0 (unused before).
+                let ossl = self.scope.openssl;
+                if mask & 0x8_0000 != 0 && ossl >= Version(1, 1, 0) {
+                    out.push((NO_ENCRYPT_THEN_MAC.to_owned(), span));
+                }
+                if mask & 0x1 != 0 && ossl >= Version(3, 0, 0) {
+                    out.push((NO_EXTENDED_MASTER_SECRET.to_owned(), span));
+                }
                 continue;
             }
-            if !KNOWN.contains(&word.as_str()) {
+            if !SSL_OPTION_NAMES.contains(&word.as_str()) {
                 let msg = format!(
                     "unknown `tls_ssl_options` word `{word}`; Postfix ignores the whole setting with a warning"
                 );
@@ -714,6 +736,30 @@ impl Cx<'_, '_> {
             out.push((word, span));
         }
         (v, out)
+    }
+
+    /// A TLS extension that a `tls_ssl_options` mask turns off (`word` as [`Cx::ssl_options`]
+    /// decodes it); `None` when nothing in the config turns it off (OpenSSL's default: on),
+    /// or when a name Postfix does not know puts the whole setting in doubt.
+    fn turned_off(
+        &self,
+        (v, words): &(Val, Vec<(String, Option<Span>)>),
+        word: &str,
+    ) -> Option<Setting<bool>> {
+        let doubtful = words.iter().any(|(w, _)| {
+            !SSL_OPTION_NAMES.contains(&w.as_str())
+                && w != NO_ENCRYPT_THEN_MAC
+                && w != NO_EXTENDED_MASTER_SECRET
+        });
+        if doubtful {
+            return None;
+        }
+        let (_, span) = words.iter().find(|(w, _)| w == word)?;
+        let mut s = self.scope.setting(v, false);
+        if let (Some(span), Some(_)) = (span, s.span) {
+            s.span = Some(*span);
+        }
+        Some(s)
     }
 
     /// TLS compression: off with `NO_COMPRESSION`, else OpenSSL's default for the target.
