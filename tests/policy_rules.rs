@@ -411,6 +411,26 @@ fn rows() -> Vec<Row> {
     for policy in SOURCE_POLICIES {
         rows.extend(shared(policy));
     }
+    let ems = "ssl_conf_command Options -ExtendedMasterSecret;";
+    let etm = "ssl_ciphers ECDHE+AES; ssl_conf_command Options -EncryptThenMac;";
+    let etm_aead = "ssl_ciphers ECDHE+AESGCM; ssl_conf_command Options -EncryptThenMac;";
+    let early = "ssl_early_data on;";
+    rows.extend([
+        nginx("rfc9325", "tls-extensions", Error, "", ems),
+        nginx("rfc9325", "tls-extensions", Warning, etm_aead, etm),
+        nginx("rfc9325", "early-data", Warning, "", early),
+        nginx("nist-800-52r2", "tls-extensions", Error, etm_aead, ems),
+        nginx("nist-800-52r2", "tls-extensions", Error, etm_aead, etm),
+        nginx(
+            "nist-800-52r2",
+            "early-data",
+            Warning,
+            "ssl_early_data off;",
+            early,
+        ),
+        nginx("bsi-tr-02102-2", "tls-extensions", Warning, etm_aead, etm),
+        nginx("bsi-tr-02102-2", "early-data", Warning, "", early),
+    ]);
     rows
 }
 
