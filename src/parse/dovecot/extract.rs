@@ -478,6 +478,8 @@ impl Resolver<'_> {
             dh_params: Some(self.dh(scope)),
             certificates: self.certificates(scope),
             verify_peer: Some(self.verify(scope)),
+            // Dovecot has no OCSP stapling.
+            ocsp_stapling: None,
             security_level: None,
         }
     }
