@@ -53,6 +53,28 @@ pub struct CertFacts {
     pub signature: String,
     /// Validity span in days (notAfter − notBefore).
     pub lifespan_days: i64,
+    /// The OCSP responder the certificate names, as OpenSSL's `X509_get1_ocsp` finds it
+    /// (the URL itself is certificate content and is not kept).
+    pub ocsp: OcspUrl,
+    /// How many further certificates the file holds after the first (the chain a server
+    /// sends with it and searches for the issuer).
+    pub chain: usize,
+}
+
+/// The first OCSP responder URL of a certificate's Authority Information Access
+/// extension, reduced to what decides how a server reaches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OcspUrl {
+    /// The certificate names no OCSP responder.
+    None,
+    /// An `http://` URL whose host is a name (resolved through DNS).
+    HostName,
+    /// An `http://` URL whose host is an IP address.
+    Address,
+    /// A URL that does not start with `http://` (nginx refuses it).
+    NotHttp,
+    /// The extension could not be read.
+    Unknown,
 }
 
 /// Facts about every key-material file the model names, keyed by the endpoint's file and
@@ -418,6 +440,14 @@ fn cert(bytes: &[u8]) -> Fact<CertFacts> {
     let Some(der) = pem(bytes, &CERT_LABELS) else {
         return Fact::Rejected(rejection(bytes, "holds no PEM certificate"));
     };
+    // After the first certificate, servers read the rest of the file as its chain with
+    // `PEM_read_bio_X509`, which takes these two labels only.
+    let chain = x509_parser::pem::Pem::iter_from_buffer(bytes)
+        .filter_map(Result::ok)
+        .skip_while(|p| !CERT_LABELS.contains(&p.label.as_str()))
+        .skip(1)
+        .filter(|p| matches!(p.label.as_str(), "CERTIFICATE" | "X509 CERTIFICATE"))
+        .count();
     let Ok((_, c)) = X509Certificate::from_der(&der) else {
         return Fact::Unreadable("not an X.509 certificate".to_owned());
     };
@@ -449,7 +479,64 @@ fn cert(bytes: &[u8]) -> Fact<CertFacts> {
         },
         signature: signature_name(&sig),
         lifespan_days: (v.not_after.timestamp() - v.not_before.timestamp()) / 86_400,
+        ocsp: ocsp_url(&c),
+        chain,
     })
+}
+
+/// The first OCSP responder URI of the Authority Information Access extension, as
+/// OpenSSL's `X509_get1_ocsp` returns it (empty URIs skipped), judged as nginx's
+/// `ngx_ssl_stapling_responder` does: it must start with `http://`.
+fn ocsp_url(c: &X509Certificate<'_>) -> OcspUrl {
+    use x509_parser::extensions::{GeneralName, ParsedExtension};
+    let aia = x509_parser::oid_registry::OID_PKIX_AUTHORITY_INFO_ACCESS;
+    let ocsp = x509_parser::oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_OCSP;
+    // No extension, or one that appears twice (OpenSSL reads neither).
+    let Ok(Some(ext)) = c.get_extension_unique(&aia) else {
+        return OcspUrl::None;
+    };
+    let ParsedExtension::AuthorityInfoAccess(info) = ext.parsed_extension() else {
+        return OcspUrl::Unknown;
+    };
+    let first = info
+        .iter()
+        .filter(|d| d.access_method == ocsp)
+        .find_map(|d| match d.access_location {
+            GeneralName::URI(uri) if !uri.is_empty() => Some(uri),
+            _ => None,
+        });
+    match first {
+        None => OcspUrl::None,
+        Some(uri) => responder_kind(uri),
+    }
+}
+
+/// How a server reaches the responder at `url`: nginx takes only `http://` URLs (any
+/// case) and resolves a host name, unless it is an address.
+pub fn responder_kind(url: &str) -> OcspUrl {
+    let Some(rest) = url
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("http://"))
+        .and_then(|_| url.get(7..))
+        .filter(|r| !r.is_empty())
+    else {
+        return OcspUrl::NotHttp;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    // `[v6]:port`, or `host:port`.
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => {
+            return v6
+                .split_once(']')
+                .map_or(OcspUrl::Unknown, |_| OcspUrl::Address);
+        }
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        OcspUrl::Address
+    } else {
+        OcspUrl::HostName
+    }
 }
 
 fn curve_name(oid: &str) -> String {
@@ -496,6 +583,24 @@ fn signature_name(oid: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn responder_urls_as_nginx_takes_them() {
+        assert_eq!(
+            responder_kind("http://ocsp.example.net/"),
+            OcspUrl::HostName
+        );
+        assert_eq!(responder_kind("HTTP://ocsp.example.net"), OcspUrl::HostName);
+        assert_eq!(responder_kind("http://192.0.2.7:8080/x"), OcspUrl::Address);
+        assert_eq!(responder_kind("http://[2001:db8::1]/"), OcspUrl::Address);
+        assert_eq!(
+            responder_kind("https://ocsp.example.net/"),
+            OcspUrl::NotHttp
+        );
+        assert_eq!(responder_kind("http://"), OcspUrl::NotHttp);
+        assert_eq!(responder_kind("ocsp.example.net"), OcspUrl::NotHttp);
+        assert_eq!(responder_kind("htt\u{e9}://x"), OcspUrl::NotHttp);
+    }
 
     #[test]
     fn der_integer_bit_lengths() {

@@ -502,6 +502,52 @@ pub enum TicketKeys {
     },
 }
 
+/// How a server staples OCSP responses (RFC 6066 §8): what decides whether it can fetch,
+/// verify and send them. The [`Setting`] around it is where stapling is turned on (or the
+/// default that leaves it off); each part below is `None` when written nowhere that was read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stapling {
+    /// Whether stapling is turned on.
+    pub on: bool,
+    /// Whether responses are verified before they are stapled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Setting<bool>>,
+    /// A fixed response file: no responder is queried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<Setting<PathBuf>>,
+    /// A responder URL that replaces the one in the certificates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responder: Option<Setting<String>>,
+    /// The DNS resolver the server uses at run time for the responder's host name (the
+    /// servers as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolver: Option<Setting<String>>,
+    /// Certificates the server trusts, where it looks for a certificate's issuer and
+    /// verifies responses (nginx `ssl_trusted_certificate`, or `ssl_client_certificate`
+    /// when client certificates are verified).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted: Option<Setting<PathBuf>>,
+    /// Where the certificates are chosen per connection (a path with variables): the
+    /// server then has no certificate loaded at start to staple for.
+    #[serde(skip)]
+    pub per_connection: Option<Span>,
+    /// The directives of the parts, for help lines (a part not written has no setting
+    /// to carry its name).
+    #[serde(skip)]
+    pub names: StaplingNames,
+}
+
+/// The directive names of a dialect's OCSP stapling parts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StaplingNames {
+    /// Names the DNS resolver (nginx `resolver`).
+    pub resolver: &'static str,
+    /// Names the trusted certificates (nginx `ssl_trusted_certificate`).
+    pub trusted: &'static str,
+    /// Names the responder URL (nginx `ssl_stapling_responder`).
+    pub responder: &'static str,
+}
+
 /// The effective TLS settings of an endpoint. `None` means "not applicable / unknown".
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TlsSettings {
@@ -555,6 +601,10 @@ pub struct TlsSettings {
     /// explicitly (OpenSSL negotiates it by default since 1.1.0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt_then_mac: Option<Setting<bool>>,
+    /// OCSP stapling (server side; `None` where the program has none, as Postfix and
+    /// Dovecot, or the dialect is not modelled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocsp_stapling: Option<Setting<Stapling>>,
     /// OpenSSL security level: set by the extractor when the config decides it outside
     /// the effective cipher string (a `@SECLEVEL` that stays in force from an overridden
     /// string, a program that sets its own), else filled in by [`crate::negotiate`].
@@ -582,6 +632,7 @@ macro_rules! setting_slots {
             ("early_data", $($r)+ $tls.early_data as $($r)+ dyn Slot),
             ("extended_master_secret", $($r)+ $tls.extended_master_secret as $($r)+ dyn Slot),
             ("encrypt_then_mac", $($r)+ $tls.encrypt_then_mac as $($r)+ dyn Slot),
+            ("ocsp_stapling", $($r)+ $tls.ocsp_stapling as $($r)+ dyn Slot),
             ("certificates", $($r)+ $tls.certificates as $($r)+ dyn Slot),
         ]
     };
@@ -734,6 +785,7 @@ pub fn setting_words(setting: &str) -> &str {
         "early_data" => "0-RTT early data",
         "extended_master_secret" => "extended master secret",
         "encrypt_then_mac" => "encrypt-then-MAC",
+        "ocsp_stapling" => "OCSP stapling",
         other => other,
     }
 }

@@ -188,6 +188,39 @@ fn summary(parsed: &Parsed, sources: &Sources) -> String {
         if let Some(s) = &t.verify_peer {
             let _ = writeln!(out, "  verify_peer: {} {}", s.value, origin(s, sources));
         }
+        if let Some(s) = &t.ocsp_stapling
+            && !s.is_default()
+        {
+            let st = &s.value;
+            let mut parts = vec![format!("on={}", st.on)];
+            if let Some(v) = &st.verify {
+                parts.push(format!("verify={} {}", v.value, origin(v, sources)));
+            }
+            if let Some(f) = &st.file {
+                parts.push(format!("file={} {}", f.value.display(), origin(f, sources)));
+            }
+            for (name, part) in [("responder", &st.responder), ("resolver", &st.resolver)] {
+                if let Some(p) = part {
+                    parts.push(format!("{name}={} {}", p.value, origin(p, sources)));
+                }
+            }
+            if let Some(t) = &st.trusted {
+                parts.push(format!(
+                    "trusted={} {}",
+                    t.value.display(),
+                    origin(t, sources)
+                ));
+            }
+            if let Some(span) = st.per_connection {
+                parts.push(format!("per_connection @ {}", at(sources, span)));
+            }
+            let _ = writeln!(
+                out,
+                "  ocsp_stapling: {} {}",
+                parts.join(", "),
+                origin(s, sources)
+            );
+        }
     }
     for o in &parsed.model.observations {
         let _ = writeln!(

@@ -418,3 +418,34 @@ fn postfix_tls13_defaults_are_judged_unless_a_config_file_may_set_them() {
     }
     assert_eq!(tls13("config-file"), Vec::<String>::new());
 }
+
+/// The Mozilla policies with the guideline each follows.
+const MOZILLA: [(&str, &str, &str); 4] = [
+    ("mozilla-modern", "6.0", "modern"),
+    ("mozilla-intermediate", "6.0", "intermediate"),
+    ("mozilla-old", "5.8", "old"),
+    ("mozilla-intermediate-5.7", "5.7", "intermediate"),
+];
+
+/// A Mozilla policy whose guideline asks for stapling (`ocsp_staple: true`) enables
+/// `ocsp-stapling`; every built-in policy runs it as a note (it reports stapling that cannot
+/// work, never its absence).
+#[test]
+fn ocsp_stapling_follows_the_guidelines_and_runs_as_a_note() {
+    for (name, version, profile) in MOZILLA {
+        let staple = guideline(version, profile)["ocsp_staple"]
+            .as_bool()
+            .unwrap_or_else(|| panic!("{name}: guideline {version} has no ocsp_staple"));
+        let p = policy::load(name).unwrap();
+        let enabled = p.entries.iter().any(|e| e.check.name == "ocsp-stapling");
+        assert_eq!(enabled, staple, "{name}: ocsp_staple is {staple}");
+    }
+    for name in policy::names().split(", ") {
+        let p = policy::load(name).unwrap();
+        assert_eq!(
+            entry(&p, "ocsp-stapling").severity,
+            tlslint::checks::Severity::Note,
+            "{name}"
+        );
+    }
+}

@@ -415,6 +415,10 @@ fn rows() -> Vec<Row> {
     let etm = "ssl_ciphers ECDHE+AES; ssl_conf_command Options -EncryptThenMac;";
     let etm_aead = "ssl_ciphers ECDHE+AESGCM; ssl_conf_command Options -EncryptThenMac;";
     let early = "ssl_early_data on;";
+    // The test certificates name no OCSP responder: nginx ignores stapling for them.
+    for policy in SOURCE_POLICIES {
+        rows.push(nginx(policy, "ocsp-stapling", Note, "ssl_stapling off;", "ssl_stapling on;"));
+    }
     rows.extend([
         nginx("rfc9325", "tls-extensions", Error, "", ems),
         nginx("rfc9325", "tls-extensions", Warning, etm_aead, etm),

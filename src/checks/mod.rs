@@ -33,6 +33,7 @@ mod invalid_value;
 mod legacy_protocol;
 mod missing_tls13;
 mod no_forward_secrecy;
+mod ocsp_stapling;
 mod opportunistic_mx_tls;
 mod outside_root;
 mod server_cipher_order;
@@ -64,6 +65,7 @@ pub const ALL: &[&Check] = &[
     &legacy_protocol::CHECK,
     &missing_tls13::CHECK,
     &no_forward_secrecy::CHECK,
+    &ocsp_stapling::CHECK,
     &opportunistic_mx_tls::CHECK,
     &outside_root::CHECK,
     &server_cipher_order::CHECK,

@@ -483,6 +483,8 @@ impl Resolver<'_> {
             early_data: None,
             extended_master_secret: None,
             encrypt_then_mac: None,
+            // Dovecot has no OCSP stapling.
+            ocsp_stapling: None,
             security_level: None,
         }
     }

@@ -20,7 +20,8 @@ use super::tree::{BodyKind, DirId, Directive, MAX_DEPTH, Tree};
 use crate::escape::short;
 use crate::model::{
     CipherString, Ciphers, Dialect, Endpoint, Model, Named, Observation, ObservationKind, PathBase,
-    Protocol, Setting, Side, TicketKeys, TlsMode, TlsSettings, Unknown, Version,
+    Protocol, Setting, Side, Stapling, StaplingNames, TicketKeys, TlsMode, TlsSettings, Unknown,
+    Version,
 };
 use crate::parse::{Options, ParseError};
 use crate::source::{FileId, Span};
@@ -36,6 +37,20 @@ const SSL_REMOVED: Version = Version(1, 25, 1);
 /// Automatic ticket-key rotation in a shared session cache.
 const AUTO_TICKET_KEYS: Version = Version(1, 23, 2);
 use crate::negotiate::OPENSSL_CIPHERSUITES;
+/// The stream module's `ssl_stapling*` directives (CHANGES 1.27.2).
+const STREAM_STAPLING: Version = Version(1, 27, 2);
+/// Directives whose values decide what OCSP stapling does besides `ssl_stapling`: an
+/// unread include that may set one of them leaves stapling unknown.
+const STAPLING_PARTS: [&str; 8] = [
+    "ssl_stapling_verify",
+    "ssl_stapling_file",
+    "ssl_stapling_responder",
+    "resolver",
+    "ssl_trusted_certificate",
+    "ssl_client_certificate",
+    "ssl_verify_client",
+    "ssl_stapling",
+];
 
 /// nginx's default `ssl_protocols` (and `proxy_ssl_protocols`) for a version (`nginx.md` §4).
 pub fn default_protocols(v: Version) -> Vec<Protocol> {
@@ -167,6 +182,22 @@ impl<'s> Chain<'s, '_> {
         None
     }
 
+    /// The unread include that may add a `name` directive of a list kind
+    /// (`ssl_certificate`): one in the innermost block that has `name` or a block inside
+    /// it, or in any block when none has it.
+    fn unread_beside(&self, name: &str) -> Option<DirId> {
+        let bit = name_bit(name);
+        for s in self.scopes.iter().rev() {
+            if s.unread.is_some() {
+                return s.unread;
+            }
+            if !s.get_with(name, bit).is_empty() {
+                return None;
+            }
+        }
+        None
+    }
+
     /// Whether any block of the chain has an unread include.
     fn has_unread(&self) -> bool {
         self.scopes.iter().any(|s| s.unread.is_some())
@@ -187,6 +218,21 @@ struct Family {
     side: Side,
     /// The module has `ssl_early_data` (http servers; stream and mail have none).
     early_data: bool,
+    /// The module has `ssl_stapling` (http; stream from 1.27.2; mail never).
+    stapling: bool,
+}
+
+impl Family {
+    /// The server side (`ssl_*`) of a module that has `ssl_stapling` and `ssl_early_data` or
+    /// not.
+    fn server(stapling: bool, early_data: bool) -> Self {
+        Family {
+            prefix: "ssl",
+            side: Side::Server,
+            early_data,
+            stapling,
+        }
+    }
 }
 
 /// A `listen` directive, reduced to what TLS cares about.
@@ -382,6 +428,15 @@ enum Module {
 }
 
 impl Module {
+    /// Whether the module has `ssl_stapling` in nginx `target`.
+    fn staples(self, target: Version) -> bool {
+        match self {
+            Module::Http => true,
+            Module::Stream => target >= STREAM_STAPLING,
+            Module::Mail => false,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Module::Http => "http",
@@ -592,15 +647,22 @@ impl<'t> Extractor<'t> {
             "the servers that take these settings turn TLS on with `listen ... ssl`",
         );
         let chain = Chain { scopes: vec![top] };
-        let family = Family {
-            prefix: "ssl",
-            side: Side::Server,
-            early_data: true,
-        };
+        let family = Family::server(true, true);
         let key = self.unique_key(key.to_owned());
         let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode);
         let start = Span::new(span.file, 0, 0);
-        crate::parse::unknown::as_snippet(&mut self.model.endpoints[i], start, self.strict_unknown);
+        let e = &mut self.model.endpoints[i];
+        crate::parse::unknown::as_snippet(e, start, self.strict_unknown);
+        // What stapling does rests on directives the servers' own blocks may hold (a
+        // `resolver`, a trusted certificate): unknown here unless defaults are assumed.
+        if !self.strict_unknown && e.tls.ocsp_stapling.is_some() {
+            e.tls.forget("ocsp_stapling");
+            e.unknown.push(Unknown {
+                setting: "ocsp_stapling",
+                directive: Arc::from("ssl_stapling"),
+                source: start,
+            });
+        }
     }
 
     /// One server: its endpoint (when it speaks TLS), its facts, its upstream endpoints.
@@ -869,11 +931,7 @@ impl<'t> Extractor<'t> {
             Module::Http => format!("server {}", s.label),
             _ => format!("{} server {}", module.as_str(), s.label),
         };
-        let family = Family {
-            prefix: "ssl",
-            side: Side::Server,
-            early_data: module == Module::Http,
-        };
+        let family = Family::server(module.staples(self.target), module == Module::Http);
         let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
         let ep = &mut self.model.endpoints[endpoint];
         // The sockets TLS is on (the `ssl` flag is per socket); `ssl on` and `starttls` turn
@@ -1294,6 +1352,7 @@ impl<'t> Extractor<'t> {
             prefix,
             side: Side::Client,
             early_data: false,
+            stapling: false,
         };
         self.endpoint(chain, family, name, key, span, mode);
     }
@@ -1352,7 +1411,17 @@ impl<'t> Extractor<'t> {
     ) -> Vec<Unknown> {
         let certificate = self.name(prefix, "_certificate");
         crate::parse::unknown::mark(tls, &certificate, self.strict_unknown, &mut |d| {
-            let include = chain.unread_over(d)?;
+            let include = if d == "ssl_stapling" {
+                // Stapling rests on several directives, and on every certificate and key
+                // (list directives: an include beside them may add one).
+                STAPLING_PARTS
+                    .iter()
+                    .find_map(|n| chain.unread_over(n))
+                    .or_else(|| chain.unread_beside("ssl_certificate"))
+                    .or_else(|| chain.unread_beside("ssl_certificate_key"))?
+            } else {
+                chain.unread_over(d)?
+            };
             Some((self.d(include).span, self.include_text(include)))
         })
     }
@@ -1508,6 +1577,9 @@ impl<'t> Extractor<'t> {
             ..TlsSettings::default()
         };
         tls.certificates = self.certificates(chain, p);
+        if f.stapling && f.side == Side::Server {
+            tls.ocsp_stapling = Some(self.stapling(chain, endpoint, key));
+        }
         match f.side {
             Side::Server => self.server_only(chain, &mut tls, endpoint, key),
             Side::Client => {
@@ -1832,6 +1904,96 @@ impl<'t> Extractor<'t> {
         let id = self.single(found.ids);
         let v = self.flag(id, Some(endpoint), key)?;
         Some(Self::place(v, self.d(id).args_span(), found.own, name))
+    }
+
+    /// `ssl_stapling` and what decides whether it works: the responder nginx asks
+    /// (`ssl_stapling_responder`, else each certificate's own), a fixed response file, the
+    /// `resolver` of the server (nginx hands the server-level one to stapling), the
+    /// certificates it trusts for issuers and verification, and whether the certificates are
+    /// chosen per connection (nginx then loads none at start to staple for).
+    fn stapling(&mut self, chain: &Chain<'_, 't>, endpoint: usize, key: &str) -> Setting<Stapling> {
+        let name = &self.name("ssl_stapling", "");
+        let on = match self.flag_setting(chain, name, endpoint, key) {
+            Some(on) if on.value => on,
+            Some(off) => return off.with_value(Stapling::default()),
+            None => {
+                return Setting::defaulted(Stapling::default(), self.default_text(name, "off"))
+                    .directive(Arc::clone(name));
+            }
+        };
+        let verify_name = self.name("ssl_stapling_verify", "");
+        let verify = self.flag_setting(chain, &verify_name, endpoint, key);
+        let file = self
+            .single_value(chain, "ssl_stapling_file")
+            .map(|s| s.with_value(PathBuf::from(&s.value)));
+        let responder = self.single_value(chain, "ssl_stapling_responder");
+        let resolver_name = self.name("resolver", "");
+        let resolver = chain.find(&resolver_name).map(|found| {
+            let id = self.single(found.ids);
+            let d = self.d(id);
+            let servers: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+            Self::place(servers.join(" "), d.args_span(), found.own, &resolver_name)
+        });
+        // nginx loads `ssl_client_certificate` into the same store only when it verifies
+        // client certificates.
+        let verifies_clients = chain.find("ssl_verify_client").is_some_and(|f| {
+            self.d(f.ids[0])
+                .args
+                .first()
+                .is_some_and(|a| !a.value.eq_ignore_ascii_case("off"))
+        });
+        let trusted = self
+            .single_value(chain, "ssl_trusted_certificate")
+            .or_else(|| {
+                verifies_clients
+                    .then(|| self.single_value(chain, "ssl_client_certificate"))
+                    .flatten()
+            })
+            .map(|s| s.with_value(PathBuf::from(&s.value)));
+        // Like `ngx_http_script_variables_count`: any `$` in a certificate or key path.
+        let per_connection = ["ssl_certificate", "ssl_certificate_key"]
+            .iter()
+            .filter_map(|n| chain.find(n))
+            .flat_map(|f| f.ids.iter())
+            .filter_map(|&id| self.d(id).args.first())
+            .find(|a| a.value.contains('$'))
+            .map(Arg::full_span);
+        on.with_value(Stapling {
+            on: true,
+            verify,
+            file,
+            responder,
+            resolver,
+            trusted,
+            per_connection,
+            names: StaplingNames {
+                resolver: "resolver",
+                trusted: "ssl_trusted_certificate",
+                responder: "ssl_stapling_responder",
+            },
+        })
+    }
+
+    /// A one-argument directive's value where it is in force (nginx refuses a second one
+    /// in a block, and other arities).
+    fn single_value(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        directive: &'static str,
+    ) -> Option<Setting<String>> {
+        let name = self.name(directive, "");
+        let found = chain.find(&name)?;
+        let id = self.single(found.ids);
+        if !self.arity(id, 1, 1) {
+            return None;
+        }
+        let a = &self.d(id).args[0];
+        Some(Self::place(
+            a.value.to_string(),
+            a.full_span(),
+            found.own,
+            &name,
+        ))
     }
 
     /// `ssl_conf_command` is applied after everything else (`nginx.md` §5.4). Returns why
