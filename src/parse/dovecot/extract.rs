@@ -478,6 +478,8 @@ impl Resolver<'_> {
             dh_params: Some(self.dh(scope)),
             certificates: self.certificates(scope),
             verify_peer: Some(self.verify(scope)),
+            // Not HTTP: no Strict-Transport-Security header.
+            hsts: None,
             security_level: None,
         }
     }

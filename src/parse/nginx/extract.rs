@@ -192,6 +192,14 @@ struct Family {
     side: Side,
 }
 
+impl Family {
+    /// A server's own TLS directives (`ssl_*`).
+    const SERVER: Family = Family {
+        prefix: "ssl",
+        side: Side::Server,
+    };
+}
+
 /// A `listen` directive, reduced to what TLS cares about.
 struct Listen {
     /// `addr:port` (`*:443`, `[::]:443`, `unix:/path`), plus ` quic` for UDP.
@@ -272,6 +280,7 @@ struct Made {
     on: no_certificate::TurnedOn,
 }
 
+mod hsts;
 mod no_certificate;
 
 struct Extractor<'t> {
@@ -595,12 +604,9 @@ impl<'t> Extractor<'t> {
             "the servers that take these settings turn TLS on with `listen ... ssl`",
         );
         let chain = Chain { scopes: vec![top] };
-        let family = Family {
-            prefix: "ssl",
-            side: Side::Server,
-        };
+        let family = Family::SERVER;
         let key = self.unique_key(key.to_owned());
-        let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode);
+        let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode, None);
         let start = Span::new(span.file, 0, 0);
         crate::parse::unknown::as_snippet(&mut self.model.endpoints[i], start, self.strict_unknown);
     }
@@ -872,11 +878,9 @@ impl<'t> Extractor<'t> {
             Module::Http => format!("server {}", s.label),
             _ => format!("{} server {}", module.as_str(), s.label),
         };
-        let family = Family {
-            prefix: "ssl",
-            side: Side::Server,
-        };
-        let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
+        let family = Family::SERVER;
+        let hsts = (module == Module::Http).then(|| self.hsts(s, chain));
+        let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode, hsts);
         let ep = &mut self.model.endpoints[endpoint];
         // The sockets TLS is on (the `ssl` flag is per socket); `ssl on` and `starttls` turn
         // it on for every listen.
@@ -1296,11 +1300,15 @@ impl<'t> Extractor<'t> {
             prefix,
             side: Side::Client,
         };
-        self.endpoint(chain, family, name, key, span, mode);
+        self.endpoint(chain, family, name, key, span, mode, None);
     }
 
     /// Adds an endpoint with the effective settings of `family` along `chain`; returns its
     /// index.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "what an endpoint is made of; every caller has each at hand"
+    )]
     fn endpoint(
         &mut self,
         chain: &Chain<'_, 't>,
@@ -1309,12 +1317,17 @@ impl<'t> Extractor<'t> {
         key: String,
         span: Span,
         mode: Setting<TlsMode>,
+        hsts: Option<hsts::HstsFound>,
     ) -> usize {
         let endpoint = self.model.endpoints.len();
         let mut tls = self.settings(chain, family, endpoint, &key);
         tls.mode = Some(mode);
-        let unknown = if chain.has_unread() {
-            self.unknown(chain, family.prefix, &mut tls)
+        let hsts_unread = hsts.and_then(|h| {
+            tls.hsts = h.setting;
+            h.unread
+        });
+        let unknown = if chain.has_unread() || hsts_unread.is_some() {
+            self.unknown(chain, family.prefix, &mut tls, hsts_unread)
         } else {
             Vec::new()
         };
@@ -1339,15 +1352,22 @@ impl<'t> Extractor<'t> {
 
     /// The settings of an endpoint that unread includes in its blocks may set (see
     /// [`crate::parse::unknown::mark`]).
+    /// `hsts_unread` is the include that may change the HSTS header (see [`hsts`]): header
+    /// lines are lists, not single directives, so [`Chain::unread_over`] does not decide it.
     fn unknown(
         &mut self,
         chain: &Chain<'_, 't>,
         prefix: &'static str,
         tls: &mut TlsSettings,
+        hsts_unread: Option<DirId>,
     ) -> Vec<Unknown> {
         let certificate = self.name(prefix, "_certificate");
         crate::parse::unknown::mark(tls, &certificate, self.strict_unknown, &mut |d| {
-            let include = chain.unread_over(d)?;
+            let include = if matches!(d, "add_header" | "more_set_headers") {
+                hsts_unread?
+            } else {
+                chain.unread_over(d)?
+            };
             Some((self.d(include).span, self.include_text(include)))
         })
     }
