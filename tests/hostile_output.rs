@@ -319,8 +319,9 @@ fn an_included_large_file_is_quoted_briefly() {
     for format in FORMATS {
         let r = tlslint(d.path(), &["check", "--format", format, "nginx.conf"], None);
         assert!(matches!(r.code, 0..=2), "{format}: {}", r.stderr);
+        // SARIF carries every check's docs (about 85 KB); the 1 MB word must not be quoted.
         assert!(
-            r.stdout.len() < 100_000,
+            r.stdout.len() < 150_000,
             "{format}: {} bytes",
             r.stdout.len()
         );

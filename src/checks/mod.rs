@@ -26,6 +26,7 @@ mod cipher_string_error;
 mod curve_not_recommended;
 mod deprecated_directive;
 mod expired_suppression;
+mod hsts;
 mod ineffective_setting;
 mod invalid_suppression;
 mod invalid_value;
@@ -55,6 +56,7 @@ pub const ALL: &[&Check] = &[
     &curve_not_recommended::CHECK,
     &deprecated_directive::CHECK,
     &expired_suppression::CHECK,
+    &hsts::CHECK,
     &ineffective_setting::CHECK,
     &invalid_suppression::CHECK,
     &invalid_value::CHECK,
