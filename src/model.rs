@@ -64,6 +64,16 @@ impl Dialect {
         }
     }
 
+    /// The line that sends the response header `name: value` with `directive` (help text):
+    /// nginx `add_header Name "value" always;` or `more_set_headers "Name: value";`.
+    pub fn header_line(self, directive: &str, name: &str, value: &str) -> String {
+        match (self, directive) {
+            (Dialect::Nginx, "more_set_headers") => format!("{directive} \"{name}: {value}\";"),
+            (Dialect::Nginx, d) if !d.is_empty() => format!("{d} {name} \"{value}\" always;"),
+            _ => format!("{name}: {value}"),
+        }
+    }
+
     /// Lower-case name used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -548,6 +558,47 @@ pub struct StaplingNames {
     pub responder: &'static str,
 }
 
+/// An HTTP Strict-Transport-Security header (RFC 6797) as a server sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hsts {
+    /// `max-age` in seconds; `None` when the header has no valid `max-age` directive (a
+    /// browser then ignores the whole header, RFC 6797 §6.1).
+    pub max_age: Option<u64>,
+    /// The `includeSubDomains` directive is given.
+    pub include_subdomains: bool,
+    /// The `preload` directive is given.
+    pub preload: bool,
+    /// Sent with every response status (nginx `always`); otherwise only with successful and
+    /// redirect responses.
+    pub always: bool,
+    /// The whole line that adds the header (an nginx `add_header`), for findings about the
+    /// line rather than its value.
+    #[serde(skip)]
+    pub line: Option<Span>,
+    /// Parts of the server (nginx `location`s) whose responses carry another header of their
+    /// own, or none: each is judged on its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub elsewhere: Vec<HstsElsewhere>,
+}
+
+/// A part of a server whose responses do not carry the server's HSTS header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HstsElsewhere {
+    /// The part, as written (`location /api`).
+    pub block: String,
+    /// Its own header, or `None` when its own header lines drop the server's.
+    pub header: Option<Hsts>,
+    /// Where: the value of its own header, or the first of the header lines that drop it.
+    #[serde(skip)]
+    pub span: Span,
+    /// For a drop: the line of the header that is dropped.
+    #[serde(skip)]
+    pub dropped: Option<Span>,
+    /// The directive that sends (or would send) its header.
+    #[serde(skip)]
+    pub directive: Arc<str>,
+}
+
 /// The effective TLS settings of an endpoint. `None` means "not applicable / unknown".
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TlsSettings {
@@ -605,6 +656,11 @@ pub struct TlsSettings {
     /// Dovecot, or the dialect is not modelled).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocsp_stapling: Option<Setting<Stapling>>,
+    /// The HTTP Strict-Transport-Security header an HTTP server sends (`None` inside: none is
+    /// sent). Absent for endpoints that are not HTTP servers, and where the header may come
+    /// from elsewhere (an application behind a proxy, a variable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hsts: Option<Setting<Option<Hsts>>>,
     /// OpenSSL security level: set by the extractor when the config decides it outside
     /// the effective cipher string (a `@SECLEVEL` that stays in force from an overridden
     /// string, a program that sets its own), else filled in by [`crate::negotiate`].
@@ -633,6 +689,7 @@ macro_rules! setting_slots {
             ("extended_master_secret", $($r)+ $tls.extended_master_secret as $($r)+ dyn Slot),
             ("encrypt_then_mac", $($r)+ $tls.encrypt_then_mac as $($r)+ dyn Slot),
             ("ocsp_stapling", $($r)+ $tls.ocsp_stapling as $($r)+ dyn Slot),
+            ("hsts", $($r)+ $tls.hsts as $($r)+ dyn Slot),
             ("certificates", $($r)+ $tls.certificates as $($r)+ dyn Slot),
         ]
     };
@@ -786,6 +843,7 @@ pub fn setting_words(setting: &str) -> &str {
         "extended_master_secret" => "extended master secret",
         "encrypt_then_mac" => "encrypt-then-MAC",
         "ocsp_stapling" => "OCSP stapling",
+        "hsts" => "HSTS header",
         other => other,
     }
 }

@@ -14,7 +14,7 @@ pub mod support;
 const BIN: &str = env!("CARGO_BIN_EXE_tlslint");
 
 /// An nginx config whose only finding is an expired suppression (line 4, columns 66–76: the `until=` value).
-const EXPIRED: &str = "http {\n    server {\n        listen 443 ssl;\n        # tlslint: allow(legacy-protocol) reason=\"partner\" until=2020-01-31\n        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_tickets off;\n        ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n        ssl_certificate c.pem;\n    }\n}\n";
+const EXPIRED: &str = "http {\n    server {\n        listen 443 ssl;\n        # tlslint: allow(legacy-protocol) reason=\"partner\" until=2020-01-31\n        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_tickets off;\n        ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n        ssl_certificate c.pem;\n        add_header Strict-Transport-Security \"max-age=63072000\" always;\n    }\n}\n";
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -243,7 +243,7 @@ fn baseline_round_trip_survives_line_shifts() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout).lines().count(), 1);
     assert!(
-        text(&o.stdout).contains("nginx.conf:14:"),
+        text(&o.stdout).contains("nginx.conf:15:"),
         "{}",
         text(&o.stdout)
     );

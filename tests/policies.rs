@@ -449,3 +449,46 @@ fn ocsp_stapling_follows_the_guidelines_and_runs_as_a_note() {
         );
     }
 }
+
+/// The HSTS floor of every Mozilla policy is the guideline's `hsts_min_age`.
+#[test]
+fn hsts_min_age_equals_the_guidelines() {
+    for (name, version, profile) in [
+        ("mozilla-modern", "6.0", "modern"),
+        ("mozilla-intermediate", "6.0", "intermediate"),
+        ("mozilla-old", "5.8", "old"),
+        ("mozilla-intermediate-5.7", "5.7", "intermediate"),
+    ] {
+        let p = policy::load(name).unwrap();
+        let g = guideline(version, profile);
+        assert_eq!(
+            entry(&p, "hsts").params.duration("min-age"),
+            g["hsts_min_age"].as_u64(),
+            "{name}: HSTS max-age"
+        );
+    }
+}
+
+/// HSTS per policy: Mozilla wants two years sent with every response; RFC 9325 only that a
+/// header is sent, so only `max-age=0` (which withdraws HSTS) is reported; NIST and BSI do
+/// not ask for it.
+#[test]
+fn hsts_follows_each_policy() {
+    let found = |policy_name: &str| -> Vec<String> {
+        run_policy("tests/fixtures/hsts/nginx-zero.conf", policy_name)
+            .iter()
+            .filter(|f| f.check == "hsts")
+            .map(|f| format!("{:?}: {}", f.severity, f.message))
+            .collect()
+    };
+    assert_eq!(
+        found("rfc9325"),
+        [
+            "Warning: the Strict-Transport-Security header of server withdraw.example:443 has max-age=0, which makes browsers forget the HSTS policy"
+        ]
+    );
+    assert_eq!(found("mozilla-intermediate").len(), 2);
+    for name in ["nist-800-52r2", "bsi-tr-02102-2"] {
+        assert!(found(name).is_empty(), "{name}");
+    }
+}

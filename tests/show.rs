@@ -37,4 +37,9 @@ fn show_prints_the_effective_model() {
         e["settings"]["session_tickets"]["origin"]["kind"],
         "default"
     );
+    // The HSTS header the server sends, as written.
+    let hsts = &e["settings"]["hsts"];
+    assert_eq!(hsts["value"]["max_age"], 63_072_000);
+    assert_eq!(hsts["value"]["always"], true);
+    assert_eq!(hsts["origin"]["kind"], "set");
 }

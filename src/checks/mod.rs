@@ -27,6 +27,7 @@ mod curve_not_recommended;
 mod deprecated_directive;
 mod early_data;
 mod expired_suppression;
+mod hsts;
 mod ineffective_setting;
 mod invalid_suppression;
 mod invalid_value;
@@ -59,6 +60,7 @@ pub const ALL: &[&Check] = &[
     &deprecated_directive::CHECK,
     &early_data::CHECK,
     &expired_suppression::CHECK,
+    &hsts::CHECK,
     &ineffective_setting::CHECK,
     &invalid_suppression::CHECK,
     &invalid_value::CHECK,

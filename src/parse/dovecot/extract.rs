@@ -485,6 +485,8 @@ impl Resolver<'_> {
             encrypt_then_mac: None,
             // Dovecot has no OCSP stapling.
             ocsp_stapling: None,
+            // Not HTTP: no Strict-Transport-Security header.
+            hsts: None,
             security_level: None,
         }
     }

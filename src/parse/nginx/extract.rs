@@ -315,6 +315,7 @@ struct Made {
     on: no_certificate::TurnedOn,
 }
 
+mod hsts;
 mod no_certificate;
 
 struct Extractor<'t> {
@@ -649,7 +650,7 @@ impl<'t> Extractor<'t> {
         let chain = Chain { scopes: vec![top] };
         let family = Family::server(true, true);
         let key = self.unique_key(key.to_owned());
-        let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode);
+        let i = self.endpoint(&chain, family, name.to_owned(), key, span, mode, None);
         let start = Span::new(span.file, 0, 0);
         let e = &mut self.model.endpoints[i];
         crate::parse::unknown::as_snippet(e, start, self.strict_unknown);
@@ -932,7 +933,8 @@ impl<'t> Extractor<'t> {
             _ => format!("{} server {}", module.as_str(), s.label),
         };
         let family = Family::server(module.staples(self.target), module == Module::Http);
-        let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode);
+        let hsts = (module == Module::Http).then(|| self.hsts(s, chain));
+        let endpoint = self.endpoint(chain, family, name, key.clone(), header, mode, hsts);
         let ep = &mut self.model.endpoints[endpoint];
         // The sockets TLS is on (the `ssl` flag is per socket); `ssl on` and `starttls` turn
         // it on for every listen.
@@ -1354,11 +1356,15 @@ impl<'t> Extractor<'t> {
             early_data: false,
             stapling: false,
         };
-        self.endpoint(chain, family, name, key, span, mode);
+        self.endpoint(chain, family, name, key, span, mode, None);
     }
 
     /// Adds an endpoint with the effective settings of `family` along `chain`; returns its
     /// index.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "what an endpoint is made of; every caller has each at hand"
+    )]
     fn endpoint(
         &mut self,
         chain: &Chain<'_, 't>,
@@ -1367,12 +1373,17 @@ impl<'t> Extractor<'t> {
         key: String,
         span: Span,
         mode: Setting<TlsMode>,
+        hsts: Option<hsts::HstsFound>,
     ) -> usize {
         let endpoint = self.model.endpoints.len();
         let (mut tls, refusal) = self.settings(chain, family, endpoint, &key);
         tls.mode = Some(mode);
-        let unknown = if chain.has_unread() {
-            self.unknown(chain, family.prefix, &mut tls)
+        let hsts_unread = hsts.and_then(|h| {
+            tls.hsts = h.setting;
+            h.unread
+        });
+        let unknown = if chain.has_unread() || hsts_unread.is_some() {
+            self.unknown(chain, family.prefix, &mut tls, hsts_unread)
         } else {
             Vec::new()
         };
@@ -1403,11 +1414,14 @@ impl<'t> Extractor<'t> {
 
     /// The settings of an endpoint that unread includes in its blocks may set (see
     /// [`crate::parse::unknown::mark`]).
+    /// `hsts_unread` is the include that may change the HSTS header (see [`hsts`]): header
+    /// lines are lists, not single directives, so [`Chain::unread_over`] does not decide it.
     fn unknown(
         &mut self,
         chain: &Chain<'_, 't>,
         prefix: &'static str,
         tls: &mut TlsSettings,
+        hsts_unread: Option<DirId>,
     ) -> Vec<Unknown> {
         let certificate = self.name(prefix, "_certificate");
         crate::parse::unknown::mark(tls, &certificate, self.strict_unknown, &mut |d| {
@@ -1419,6 +1433,8 @@ impl<'t> Extractor<'t> {
                     .find_map(|n| chain.unread_over(n))
                     .or_else(|| chain.unread_beside("ssl_certificate"))
                     .or_else(|| chain.unread_beside("ssl_certificate_key"))?
+            } else if matches!(d, "add_header" | "more_set_headers") {
+                hsts_unread?
             } else {
                 chain.unread_over(d)?
             };
