@@ -11,14 +11,33 @@ pub mod support;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// A fresh temporary directory.
-fn tempdir(name: &str) -> PathBuf {
+/// A fresh temporary directory, removed when dropped (the cases write `*.conf` files, which
+/// must not be left behind).
+fn tempdir(name: &str) -> Scratch {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir =
         std::env::temp_dir().join(format!("tlslint-hostile-{}-{n}-{name}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A directory removed with everything in it when dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // Cases make files unreadable or symlinked; removal is best effort.
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
 struct Run {
