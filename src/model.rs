@@ -655,7 +655,7 @@ pub struct TlsSettings {
     /// OCSP stapling (server side; `None` where the program has none, as Postfix and
     /// Dovecot, or the dialect is not modelled).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ocsp_stapling: Option<Setting<Stapling>>,
+    pub ocsp_stapling: Option<Setting<Arc<Stapling>>>,
     /// The HTTP Strict-Transport-Security header an HTTP server sends (`None` inside: none is
     /// sent). Absent for endpoints that are not HTTP servers, and where the header may come
     /// from elsewhere (an application behind a proxy, a variable).

@@ -4,6 +4,8 @@
 //! in 2025 and generators leave stapling off. Facts about the certificates come from
 //! [`crate::material`]; a certificate that was not read leaves its part unknown.
 
+use std::sync::Arc;
+
 use super::{Check, Context, Finding, FindingSource, Severity};
 use crate::material::{Fact, Facts, OcspUrl, responder_kind};
 use crate::model::{Endpoint, Setting, Side, Stapling};
@@ -177,7 +179,7 @@ fn fate(st: &Stapling, chain: usize, ocsp: OcspUrl) -> Option<Fate> {
 
 /// Every certificate is left without stapling: one finding at the switch, each certificate
 /// labelled with its reason.
-fn all_ignored(e: &Endpoint, s: &Setting<Stapling>, why: &[Cause]) -> Finding {
+fn all_ignored(e: &Endpoint, s: &Setting<Arc<Stapling>>, why: &[Cause]) -> Finding {
     let reason = match why {
         [first, rest @ ..] if rest.iter().all(|w| w == first) => first.sentence(why.len() == 1),
         _ => "no certificate can be stapled",
@@ -216,7 +218,7 @@ fn all_ignored(e: &Endpoint, s: &Setting<Stapling>, why: &[Cause]) -> Finding {
 /// at start, and those addresses are kept.
 fn no_resolver(
     e: &Endpoint,
-    s: &Setting<Stapling>,
+    s: &Setting<Arc<Stapling>>,
     fates: &[Option<Fate>],
     out: &mut Vec<Finding>,
 ) {
@@ -249,12 +251,12 @@ fn no_resolver(
 }
 
 /// A finding at the switch that turns stapling on.
-fn finding(e: &Endpoint, s: &Setting<Stapling>, message: String) -> Finding {
+fn finding(e: &Endpoint, s: &Setting<Arc<Stapling>>, message: String) -> Finding {
     Finding::for_setting(e, s, "ocsp_stapling", message).label("OCSP stapling turned on")
 }
 
 /// The line that turns stapling off.
-fn off(e: &Endpoint, s: &Setting<Stapling>) -> String {
+fn off(e: &Endpoint, s: &Setting<Arc<Stapling>>) -> String {
     e.dialect
         .assignment(s.directive.as_deref().unwrap_or_default(), "off")
 }

@@ -32,35 +32,40 @@ pub fn run(
     one_per_place(found, policy)
 }
 
+/// Where a finding is, for [`one_per_place`]: check, span, setting key.
+type Place<'a> = (&'static str, crate::source::Span, &'a str);
+
 /// A policy may apply a check in several entries, one per rule of its source (RFC 9325's
 /// MUST NOT for RC4 as an error, its SHOULD NOT for 3DES as a warning), each citing its own
 /// section. Where two of them find something at the same place for the same setting, the
 /// place gets one finding: the most severe rule's (the first such entry's on a tie).
 fn one_per_place(found: Vec<Finding>, policy: &Policy) -> Vec<Finding> {
     let mut seen: Vec<&str> = Vec::new();
-    let repeated = policy.entries.iter().any(|e| {
-        let again = seen.contains(&e.check.name);
+    let mut repeated: Vec<&'static str> = Vec::new();
+    for e in &policy.entries {
+        if seen.contains(&e.check.name) {
+            repeated.push(e.check.name);
+        }
         seen.push(e.check.name);
-        again
-    });
-    if !repeated {
+    }
+    if repeated.is_empty() {
         return found;
     }
-    let mut best: std::collections::HashMap<(&'static str, crate::source::Span, &str), Severity> =
-        std::collections::HashMap::new();
-    for f in &found {
+    // Only the findings of checks with several rules can meet; the rest pass untouched.
+    let mut best: std::collections::HashMap<Place<'_>, Severity> = std::collections::HashMap::new();
+    for f in found.iter().filter(|f| repeated.contains(&f.check)) {
         let s = best
             .entry((f.check, f.span, f.key.as_str()))
             .or_insert(f.severity);
         *s = (*s).max(f.severity);
     }
-    let mut kept: std::collections::HashSet<(&'static str, crate::source::Span, String)> =
-        std::collections::HashSet::new();
+    let mut kept: std::collections::HashSet<Place<'_>> = std::collections::HashSet::new();
     let keep: Vec<bool> = found
         .iter()
         .map(|f| {
-            best.get(&(f.check, f.span, f.key.as_str())) == Some(&f.severity)
-                && kept.insert((f.check, f.span, f.key.clone()))
+            !repeated.contains(&f.check)
+                || (best.get(&(f.check, f.span, f.key.as_str())) == Some(&f.severity)
+                    && kept.insert((f.check, f.span, f.key.as_str())))
         })
         .collect();
     found

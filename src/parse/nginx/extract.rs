@@ -52,6 +52,14 @@ const STAPLING_PARTS: [&str; 8] = [
     "ssl_stapling",
 ];
 
+/// Stapling turned off: one shared value for the many endpoints that leave it off (the
+/// parts are only read when it is on).
+fn stapling_off() -> Arc<Stapling> {
+    static OFF: std::sync::LazyLock<Arc<Stapling>> =
+        std::sync::LazyLock::new(|| Arc::new(Stapling::default()));
+    Arc::clone(&OFF)
+}
+
 /// nginx's default `ssl_protocols` (and `proxy_ssl_protocols`) for a version (`nginx.md` §4).
 pub fn default_protocols(v: Version) -> Vec<Protocol> {
     use Protocol::{SSLv3, TLSv1, TLSv1_1, TLSv1_2, TLSv1_3};
@@ -130,6 +138,13 @@ impl<'t> Scope<'t> {
         self.get_with(name, name_bit(name))
     }
 
+    /// Whether the block has a directive whose name starts with `prefix` (names are sorted:
+    /// a binary search, not a scan of blocks that hold thousands of servers).
+    fn has_prefix(&self, prefix: &str) -> bool {
+        let i = self.names.partition_point(|n| *n < prefix);
+        self.names.get(i).is_some_and(|n| n.starts_with(prefix))
+    }
+
     /// [`Scope::get`] with the name's [`name_bit`] already computed.
     fn get_with(&self, name: &str, bit: u64) -> &[DirId] {
         if self.mask & bit == 0 {
@@ -204,9 +219,7 @@ impl<'s> Chain<'s, '_> {
     }
 
     fn any_prefixed(&self, prefix: &str) -> bool {
-        self.scopes
-            .iter()
-            .any(|s| s.names.iter().any(|k| k.starts_with(prefix)))
+        self.scopes.iter().any(|s| s.has_prefix(prefix))
     }
 }
 
@@ -1927,13 +1940,18 @@ impl<'t> Extractor<'t> {
     /// `resolver` of the server (nginx hands the server-level one to stapling), the
     /// certificates it trusts for issuers and verification, and whether the certificates are
     /// chosen per connection (nginx then loads none at start to staple for).
-    fn stapling(&mut self, chain: &Chain<'_, 't>, endpoint: usize, key: &str) -> Setting<Stapling> {
+    fn stapling(
+        &mut self,
+        chain: &Chain<'_, 't>,
+        endpoint: usize,
+        key: &str,
+    ) -> Setting<Arc<Stapling>> {
         let name = &self.name("ssl_stapling", "");
         let on = match self.flag_setting(chain, name, endpoint, key) {
             Some(on) if on.value => on,
-            Some(off) => return off.with_value(Stapling::default()),
+            Some(off) => return off.with_value(stapling_off()),
             None => {
-                return Setting::defaulted(Stapling::default(), self.default_text(name, "off"))
+                return Setting::defaulted(stapling_off(), self.default_text(name, "off"))
                     .directive(Arc::clone(name));
             }
         };
@@ -1974,7 +1992,7 @@ impl<'t> Extractor<'t> {
             .filter_map(|&id| self.d(id).args.first())
             .find(|a| a.value.contains('$'))
             .map(Arg::full_span);
-        on.with_value(Stapling {
+        on.with_value(Arc::new(Stapling {
             on: true,
             verify,
             file,
@@ -1987,7 +2005,7 @@ impl<'t> Extractor<'t> {
                 trusted: "ssl_trusted_certificate",
                 responder: "ssl_stapling_responder",
             },
-        })
+        }))
     }
 
     /// A one-argument directive's value where it is in force (nginx refuses a second one

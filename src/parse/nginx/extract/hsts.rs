@@ -245,10 +245,10 @@ impl<'t> Extractor<'t> {
         {
             level.more = Sent::Unknown;
         }
-        level.script |= scope.names.iter().any(|n| {
-            SCRIPTED.iter().any(|p| n.starts_with(p))
-                || matches!(*n, "js_content" | "js_header_filter" | "perl")
-        });
+        level.script |= SCRIPTED.iter().any(|p| scope.has_prefix(p))
+            || ["js_content", "js_header_filter", "perl"]
+                .iter()
+                .any(|n| !scope.get(n).is_empty());
         level
     }
 
