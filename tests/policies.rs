@@ -8,6 +8,14 @@ use tlslint::checks::ParamValue;
 use tlslint::model::Protocol;
 use tlslint::policy::{self, Entry, Policy};
 
+/// The Mozilla policies with the guideline each follows.
+const MOZILLA: [(&str, &str, &str); 4] = [
+    ("mozilla-modern", "6.0", "modern"),
+    ("mozilla-intermediate", "6.0", "intermediate"),
+    ("mozilla-old", "5.8", "old"),
+    ("mozilla-intermediate-5.7", "5.7", "intermediate"),
+];
+
 fn guideline(version: &str, profile: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(format!("tests/data/mozilla/guidelines-{version}.json"));
@@ -74,12 +82,7 @@ fn groups_and_tls13_suites_match(p: &Policy, g: &Value, name: &str) {
 
 #[test]
 fn mozilla_policies_equal_the_guidelines() {
-    for (name, version, profile) in [
-        ("mozilla-modern", "6.0", "modern"),
-        ("mozilla-intermediate", "6.0", "intermediate"),
-        ("mozilla-old", "5.8", "old"),
-        ("mozilla-intermediate-5.7", "5.7", "intermediate"),
-    ] {
+    for (name, version, profile) in MOZILLA {
         let p = policy::load(name).unwrap();
         let g = guideline(version, profile);
         let versions: Vec<Protocol> = strings(&g["tls_versions"])
@@ -419,14 +422,6 @@ fn postfix_tls13_defaults_are_judged_unless_a_config_file_may_set_them() {
     assert_eq!(tls13("config-file"), Vec::<String>::new());
 }
 
-/// The Mozilla policies with the guideline each follows.
-const MOZILLA: [(&str, &str, &str); 4] = [
-    ("mozilla-modern", "6.0", "modern"),
-    ("mozilla-intermediate", "6.0", "intermediate"),
-    ("mozilla-old", "5.8", "old"),
-    ("mozilla-intermediate-5.7", "5.7", "intermediate"),
-];
-
 /// A Mozilla policy whose guideline asks for stapling (`ocsp_staple: true`) enables
 /// `ocsp-stapling`; every built-in policy runs it as a note (it reports stapling that cannot
 /// work, never its absence).
@@ -453,12 +448,7 @@ fn ocsp_stapling_follows_the_guidelines_and_runs_as_a_note() {
 /// The HSTS floor of every Mozilla policy is the guideline's `hsts_min_age`.
 #[test]
 fn hsts_min_age_equals_the_guidelines() {
-    for (name, version, profile) in [
-        ("mozilla-modern", "6.0", "modern"),
-        ("mozilla-intermediate", "6.0", "intermediate"),
-        ("mozilla-old", "5.8", "old"),
-        ("mozilla-intermediate-5.7", "5.7", "intermediate"),
-    ] {
+    for (name, version, profile) in MOZILLA {
         let p = policy::load(name).unwrap();
         let g = guideline(version, profile);
         assert_eq!(
