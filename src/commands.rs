@@ -568,8 +568,9 @@ fn targets(
         .chain(args.targets.iter().map(|s| (s, "--target")));
     for (spec, from) in specs {
         let program = spec.split_once('=').map_or("", |(p, _)| p.trim());
+        // `go` is the Go toolchain behind the Go-based apps (their library profile).
         if !Targets::PROGRAMS.contains(&program)
-            && parse::app::builtin().iter().any(|a| a.app == program)
+            && (program == "go" || parse::app::builtin().iter().any(|a| a.app == program))
         {
             let v = spec
                 .split_once('=')

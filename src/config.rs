@@ -298,6 +298,18 @@ fn read_key(
                 let program = tk.get_ref().as_ref();
                 let version = string(tv)?;
                 let spec = format!("{program}={version}");
+                // `go` (the toolchain of Go-based apps) is read with the app versions.
+                if program == "go" {
+                    if crate::model::Version::parse(&version).is_none() {
+                        return Err((
+                            format!("[targets] {spec}: write go = \"X.Y\""),
+                            tv.span(),
+                            None,
+                        ));
+                    }
+                    c.targets.push(spec);
+                    continue;
+                }
                 Targets::default().set(&spec).map_err(|e| {
                     let span = if Targets::PROGRAMS.contains(&program) {
                         tv.span()

@@ -166,6 +166,22 @@ fn targets_for(case: &Path) -> Targets {
     t
 }
 
+/// `go-1.21` anywhere in a case name targets that Go version (Go-based apps).
+fn go_target(case: &Path) -> std::collections::BTreeMap<String, tlslint::model::Version> {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    let mut apps = std::collections::BTreeMap::new();
+    for (i, _) in name.match_indices("go-") {
+        let v: String = name[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if let Some(v) = tlslint::model::Version::parse(v.trim_end_matches('.')) {
+            apps.insert("go".to_owned(), v);
+        }
+    }
+    apps
+}
+
 #[test]
 fn fixtures_match_snapshots_and_expectations() {
     let root = fixtures();
@@ -193,6 +209,7 @@ fn fixtures_match_snapshots_and_expectations() {
         for case in cases {
             let options = parse::Options {
                 targets: targets_for(&case),
+                app_versions: go_target(&case),
                 ..parse::Options::default()
             };
             let rel = case

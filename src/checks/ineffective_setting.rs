@@ -31,6 +31,8 @@ reader sees is not the value in force:
 - protocols the TLS library cannot negotiate: SSL 2 and 3 (not built into OpenSSL 1.1.0 and
   later), TLS 1.0 and 1.1 at security level 1 and up with OpenSSL 3 (their handshakes need
   SHA-1 signatures), and versions no enabled suite works with. One finding per cause;
+- a Go application's minimum below TLS 1.2 when every listed suite is TLS 1.2-only (AEAD or
+  SHA-256/384): Go offers a version only if an enabled suite works with it;
 - Postfix master.cf `-o` overrides of the parameter set the service's TLS level does not read:
   mandatory TLS (`encrypt`, or wrapper mode as on `smtps`/`submissions`) uses
   `smtpd_tls_mandatory_ciphers`, `_mandatory_protocols` and `_mandatory_exclude_ciphers`, so

@@ -8,8 +8,9 @@
 
 use std::path::PathBuf;
 
+use super::golang;
 use super::path::{self, Match, Seg};
-use super::rules::{AppRules, Field, Form, Locate, OnUnknown, Target};
+use super::rules::{AppRules, Field, Form, Library, Locate, OnUnknown, Target};
 use super::tree::{Kind, Node, ScalarType};
 use crate::escape::short;
 use crate::model::{
@@ -26,6 +27,8 @@ pub(super) struct Fields<'a, 'm> {
     pub(super) ctx: &'a Node,
     pub(super) first_capture: Option<&'a str>,
     pub(super) version: Option<Version>,
+    /// The Go version, when the description's library is Go.
+    pub(super) go: Version,
     pub(super) index: usize,
     pub(super) model: &'m mut Model,
 }
@@ -163,6 +166,9 @@ impl<'a> Fields<'a, '_> {
                 Some(found) => self.apply(&found),
                 None => self.default(t),
             }
+        }
+        if self.rules.library == Some(Library::Go) {
+            self.go_protocols();
         }
     }
 
@@ -450,7 +456,11 @@ impl<'a> Fields<'a, '_> {
                     },
                     _ => Ciphers::List(Self::names(found)),
                 };
-                self.endpoint_tls().ciphers = Some(Setting::set(value, span).directive(key));
+                let mut setting = Setting::set(value, span).directive(key);
+                if self.rules.library == Some(Library::Go) {
+                    go_drop_tls13(&mut setting);
+                }
+                self.endpoint_tls().ciphers = Some(setting);
             }
             Target::Ciphersuites => {
                 let v = Self::names(found);
@@ -567,6 +577,9 @@ impl<'a> Fields<'a, '_> {
 
     fn default(&mut self, target: Target) {
         let Some(d) = self.default_value(target) else {
+            if self.rules.library == Some(Library::Go) {
+                self.go_default(target);
+            }
             return;
         };
         let directive = self.directive_for(target);
@@ -641,6 +654,140 @@ impl<'a> Fields<'a, '_> {
             | Target::Ciphersuites
             | Target::Certificates => {}
         }
+    }
+}
+
+impl Fields<'_, '_> {
+    /// Go's own defaults for what the description leaves open: its suite list (by Go
+    /// version) and its automatic ticket-key rotation.
+    fn go_default(&mut self, target: Target) {
+        let go = golang::short(self.go);
+        let directive = self.directive_for(target);
+        match target {
+            Target::Ciphers => {
+                let names = golang::default_suites(self.go)
+                    .into_iter()
+                    .map(|n| Named::new(n, None))
+                    .collect();
+                let s = Setting::defaulted(
+                    Ciphers::List(names),
+                    format!("Go {go} crypto/tls default cipher suites"),
+                )
+                .with_note(format!("Go {go} assumed; set another with --target go=X.Y"));
+                self.endpoint_tls().ciphers = Some(finish(s, directive.as_ref(), None));
+            }
+            Target::TicketKeys => {
+                let s = Setting::defaulted(
+                    TicketKeys::Rotated {
+                        interval_secs: Some(golang::TICKET_KEY_ROTATION_SECS),
+                    },
+                    "Go crypto/tls rotates ticket keys every 24 h",
+                );
+                self.endpoint_tls().ticket_keys = Some(finish(s, directive.as_ref(), None));
+            }
+            _ => {}
+        }
+    }
+
+    /// Go offers a version only when an enabled suite works with it: with only TLS
+    /// 1.2-only suites (AEAD, SHA-256/384) listed, TLS 1.0 and 1.1 cannot be negotiated.
+    /// Those versions leave the enabled list; a minimum written below TLS 1.2 is reported as
+    /// having no effect.
+    fn go_protocols(&mut self) {
+        let tls = &self.model.endpoints[self.index].tls;
+        let Some(Ciphers::List(names)) = tls.ciphers.as_ref().map(|c| &c.value) else {
+            return;
+        };
+        // An unknown name leaves the suites unknown: say nothing.
+        let suites: Option<Vec<&golang::GoSuite>> =
+            names.iter().map(|n| golang::lookup(&n.name)).collect();
+        let Some(suites) = suites else { return };
+        if suites.is_empty() || suites.iter().any(|s| !s.tls12_only) {
+            return;
+        }
+        let Some(protocols) = tls.protocols.as_ref() else {
+            return;
+        };
+        let dead: Vec<Protocol> = protocols
+            .value
+            .iter()
+            .copied()
+            .filter(|p| *p < Protocol::TLSv1_2)
+            .collect();
+        if dead.is_empty() || protocols.value.iter().all(|p| *p < Protocol::TLSv1_2) {
+            return;
+        }
+        let dead_list = dead
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let cipher_key = tls
+            .ciphers
+            .as_ref()
+            .and_then(|c| c.directive.as_deref())
+            .unwrap_or("cipher suites")
+            .to_owned();
+        // Reported only where a minimum is written (a maximum alone keeps the default's).
+        let written = match protocols.origin {
+            crate::model::Origin::Default { .. } => None,
+            _ => protocols
+                .span
+                .zip(protocols.directive.as_deref().map(str::to_owned))
+                .filter(|(_, key)| self.min_field(key).is_some()),
+        };
+        let why = format!(
+            "every suite in `{cipher_key}` is TLS 1.2-only, so Go cannot negotiate {dead_list}"
+        );
+        let mut kept = protocols.clone();
+        kept.value.retain(|p| *p >= Protocol::TLSv1_2);
+        kept.set_note(why.clone());
+        self.endpoint_tls().protocols = Some(kept);
+        let Some((span, key)) = written else { return };
+        let help = self.version_spelling(&key, Protocol::TLSv1_2).map_or_else(
+            || "raise the minimum to TLS 1.2, the lowest version in force".to_owned(),
+            |v| {
+                format!(
+                    "write `{}: {}`, the lowest version in force",
+                    short(&key),
+                    short(&v)
+                )
+            },
+        );
+        self.observe(
+            ObservationKind::Ineffective,
+            span,
+            &key,
+            format!("this minimum has no effect below TLS 1.2: {why}"),
+            Some(help),
+        );
+    }
+
+    /// The minimum-version field written under `key`.
+    fn min_field(&self, key: &str) -> Option<&Field> {
+        self.rules
+            .fields
+            .iter()
+            .find(|f| f.target == Target::MinVersion && self.applies(f) && pattern_key(f) == key)
+    }
+
+    /// How the description spells a version for a key (`VersionTLS12`).
+    fn version_spelling(&self, key: &str, p: Protocol) -> Option<String> {
+        let field = self.min_field(key)?;
+        let vocab = self.rules.vocab.get(field.vocab.as_ref()?)?;
+        vocab
+            .values
+            .iter()
+            .find(|(_, v)| Protocol::parse(v) == Some(p))
+            .map(|(k, _)| k.clone())
+    }
+}
+
+/// Go ignores TLS 1.3 names in its suite list (TLS 1.3 suites are not configurable), so
+/// they leave the list and no cipher check judges them.
+fn go_drop_tls13(setting: &mut Setting<Ciphers>) {
+    if let Ciphers::List(names) = &mut setting.value {
+        names.retain(|n| !golang::is_tls13(&n.name));
     }
 }
 

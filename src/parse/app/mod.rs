@@ -7,6 +7,7 @@
 //! rest are data in `rules/apps/`. This module does not judge settings; checks do.
 
 pub mod extract;
+pub mod golang;
 pub mod path;
 pub mod rules;
 pub mod tree;
@@ -157,11 +158,17 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
             }
             recognised = true;
             let version = options.app_versions.get(&r.app).copied().or(r.version);
+            let go = options
+                .app_versions
+                .get("go")
+                .copied()
+                .unwrap_or(golang::DEFAULT_GO);
             let mut ex = Extractor {
                 rules: r,
                 doc,
                 text: &text,
                 version,
+                go,
                 model: &mut parsed.model,
                 seen: &mut seen,
             };
@@ -192,6 +199,8 @@ struct Extractor<'a> {
     doc: &'a Node,
     text: &'a str,
     version: Option<crate::model::Version>,
+    /// The Go version, for descriptions whose library is Go.
+    go: crate::model::Version,
     model: &'a mut Model,
     seen: &'a mut HashSet<String>,
 }
@@ -293,6 +302,7 @@ impl Extractor<'_> {
             ctx,
             first_capture: m.captures.first().map(|c| c.0.as_str()),
             version: self.version,
+            go: self.go,
             index,
             model: self.model,
         };

@@ -118,6 +118,14 @@ pub enum Form {
     Present,
 }
 
+/// The TLS library behind an application, whose semantics apply on top of the fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Library {
+    /// Go `crypto/tls` ([`super::golang`]).
+    Go,
+}
+
 /// What the application does with a value it does not know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -146,6 +154,8 @@ struct Raw {
     supported: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     on_unknown: OnUnknown,
+    #[serde(default)]
+    library: Option<Library>,
     detect: RawDetect,
     #[serde(default)]
     locate: Vec<RawLocate>,
@@ -309,6 +319,8 @@ pub struct AppRules {
     pub supported: Vec<Protocol>,
     /// Default behaviour on unknown values.
     pub on_unknown: OnUnknown,
+    /// The TLS library whose semantics apply (`None`: only the description's fields).
+    pub library: Option<Library>,
     /// File-name globs (lower case); any file when empty.
     pub files: Vec<globset::GlobMatcher>,
     /// Key paths whose presence recognises a document.
@@ -596,6 +608,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
                 .collect::<Result<_, _>>()?,
         },
         on_unknown: raw.on_unknown,
+        library: raw.library,
         files: raw
             .detect
             .files
