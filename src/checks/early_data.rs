@@ -1,7 +1,7 @@
 //! `early-data`: a server accepts TLS 1.3 0-RTT early data, which an attacker can replay.
 
 use super::{Check, Context, Finding, FindingSource, Severity};
-use crate::model::{Dialect, Endpoint, Protocol};
+use crate::model::{Dialect, Protocol};
 
 pub(super) const CHECK: Check = Check {
     name: "early-data",
@@ -22,7 +22,10 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         // OpenSSL fixes the 0-RTT allowance from the settings the connection starts with
         // (the default server of the socket); a virtual server's own value is not what
         // decides, and a default server that accepts early data is reported itself.
-        if !ed.value || e.handshake_default.is_some() || !tls13(e) {
+        if !ed.value
+            || e.handshake_default.is_some()
+            || !super::protocols(e).is_some_and(|p| p.contains(&Protocol::TLSv1_3))
+        {
             continue;
         }
         let f = Finding::for_setting(
@@ -45,17 +48,6 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             )),
             (None, _) => f.help("turn 0-RTT early data off"),
         });
-    }
-}
-
-/// Whether a client can negotiate TLS 1.3 (0-RTT exists only there): by what can be
-/// negotiated when known, else by the configured protocols; unknown protocols are not
-/// assumed to include it.
-fn tls13(e: &Endpoint) -> bool {
-    match (&e.negotiable, &e.tls.protocols) {
-        (Some(n), _) => n.protocols.contains(&Protocol::TLSv1_3),
-        (None, Some(p)) => p.value.contains(&Protocol::TLSv1_3),
-        (None, None) => false,
     }
 }
 

@@ -428,15 +428,20 @@ pub struct EnabledSuite {
     pub negotiable: bool,
 }
 
+/// The protocols of an endpoint: what a client can negotiate when that is known, else what
+/// the config enables; `None` when neither is known.
+pub fn protocols(e: &Endpoint) -> Option<&[Protocol]> {
+    match &e.negotiable {
+        Some(n) => Some(n.protocols.as_slice()),
+        None => e.tls.protocols.as_ref().map(|p| p.value.as_slice()),
+    }
+}
+
 /// The suites an endpoint enables for TLS 1.2 and older; `None` when the endpoint has no
 /// cipher setting or enables only TLS 1.3 (whose suites are not configured this way).
 pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSuites<'a>> {
     let setting = e.tls.ciphers.as_ref()?;
-    let protocols = match &e.negotiable {
-        Some(n) => Some(n.protocols.as_slice()),
-        None => e.tls.protocols.as_ref().map(|p| p.value.as_slice()),
-    };
-    if protocols.is_some_and(|p| p.iter().all(|p| *p >= Protocol::TLSv1_3)) {
+    if protocols(e).is_some_and(|p| p.iter().all(|p| *p >= Protocol::TLSv1_3)) {
         return None;
     }
     let suites = match &setting.value {

@@ -50,7 +50,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let weaker = enabled
                 .suites
                 .iter()
-                .find(|x| x.negotiable && !recommended.contains(&x.suite.id));
+                .position(|x| x.negotiable && !recommended.contains(&x.suite.id));
             // With every negotiable suite recommended, either order gives a recommended one.
             let Some(weaker) = weaker else { continue };
             if s.value {
@@ -100,15 +100,11 @@ fn wrong_order(e: &crate::model::Endpoint, s: &crate::model::Setting<bool>, want
 fn ranked_too_high(
     e: &crate::model::Endpoint,
     enabled: &super::EnabledSuites<'_>,
-    weaker: &super::EnabledSuite,
+    first_weaker: usize,
     recommended: &[u16],
     out: &mut Vec<Finding>,
 ) {
-    let first_weaker = enabled
-        .suites
-        .iter()
-        .position(|x| std::ptr::eq(x, weaker))
-        .unwrap_or(usize::MAX);
+    let weaker = &enabled.suites[first_weaker];
     let Some(better) = enabled
         .suites
         .iter()

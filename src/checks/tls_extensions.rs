@@ -86,12 +86,7 @@ fn off(s: Option<&Setting<bool>>) -> Option<&Setting<bool>> {
 /// Whether a client can negotiate TLS 1.2 or older: by what can be negotiated when known,
 /// else by the configured protocols; unknown protocols are not assumed.
 fn below_tls13(e: &Endpoint) -> bool {
-    let protocols = match (&e.negotiable, &e.tls.protocols) {
-        (Some(n), _) => n.protocols.as_slice(),
-        (None, Some(p)) => p.value.as_slice(),
-        (None, None) => return false,
-    };
-    protocols.iter().any(|p| *p <= Protocol::TLSv1_2)
+    super::protocols(e).is_some_and(|p| p.iter().any(|p| *p <= Protocol::TLSv1_2))
 }
 
 /// How to turn the extension back on, in the words of the setting that turns it off:
