@@ -31,6 +31,12 @@ pub(super) struct Fields<'a, 'm> {
     pub(super) go: Version,
     pub(super) index: usize,
     pub(super) model: &'m mut Model,
+    /// Why the program refuses this block (a value it rejects): no check judges it then.
+    pub(super) refusal: Option<String>,
+    /// Why the program serves its TLS library's defaults instead of this block.
+    pub(super) fallback: Option<String>,
+    /// While applying the defaults of a dropped block: written values are not read.
+    pub(super) ignore_written: bool,
 }
 
 /// A found field value.
@@ -74,11 +80,14 @@ impl<'a> Fields<'a, '_> {
     }
 
     fn find(&self, target: Target) -> Option<Found<'a>> {
+        if self.ignore_written {
+            return None;
+        }
         let case = self.rules.key_case;
         self.rules
             .fields
             .iter()
-            .filter(|f| f.target == target && self.applies(f))
+            .filter(|f| f.target == target && self.applies(f) && !f.no_effect)
             .find_map(|f| {
                 let start = if f.path.rooted { self.doc } else { self.ctx };
                 let m = path::first(start, &f.path, case)?;
@@ -121,16 +130,48 @@ impl<'a> Fields<'a, '_> {
         self.model.observations.push(o);
     }
 
-    fn behaviour(&self, on: OnUnknown) -> String {
+    /// What the program does with a bad value of `field`, in words, and records its
+    /// consequence for the block (refused, or replaced by the library's defaults).
+    fn behaviour(&mut self, field: &Field) -> String {
+        let on = field.on_unknown_at(self.version);
+        // Name the versions when the behaviour changed between them.
+        let title = match field.on_unknown_before {
+            None => self.rules.title.clone(),
+            Some((v, _)) if on == field.on_unknown => format!("{} {v} and later", self.rules.title),
+            Some((v, _)) => format!("{} before {v}", self.rules.title),
+        };
+        let words = match on {
+            OnUnknown::Ignore => {
+                format!("{title} silently ignores it and falls back to its default")
+            }
+            OnUnknown::Error => {
+                format!("{title} rejects it and the configuration does not load")
+            }
+            OnUnknown::Refuse => format!(
+                "{title} refuses to build this TLS configuration, so whatever uses it fails"
+            ),
+            OnUnknown::Defaults => format!(
+                "{title} cannot build this TLS configuration and serves {} instead",
+                self.library_defaults()
+            ),
+        };
         match on {
-            OnUnknown::Ignore => format!(
-                "{} silently ignores it and falls back to its default",
-                self.rules.title
-            ),
-            OnUnknown::Error => format!(
-                "{} rejects it and the configuration does not load",
-                self.rules.title
-            ),
+            OnUnknown::Ignore => {}
+            OnUnknown::Error | OnUnknown::Refuse => {
+                self.refusal.get_or_insert_with(|| words.clone());
+            }
+            OnUnknown::Defaults => {
+                self.fallback.get_or_insert_with(|| words.clone());
+            }
+        }
+        words
+    }
+
+    /// How messages name the defaults a dropped block is replaced by.
+    fn library_defaults(&self) -> String {
+        match self.rules.library {
+            Some(Library::Go) => "Go's crypto/tls defaults".to_owned(),
+            None => "its built-in defaults".to_owned(),
         }
     }
 
@@ -169,6 +210,51 @@ impl<'a> Fields<'a, '_> {
         }
         if self.rules.library == Some(Library::Go) {
             self.go_protocols();
+        }
+        if let Some(why) = self.fallback.take() {
+            self.serve_defaults(&why);
+        }
+        if let Some(why) = self.refusal.take() {
+            self.model.endpoints[self.index].negotiable =
+                Some(Box::new(crate::negotiate::Negotiable {
+                    refused: Some(why),
+                    ..crate::negotiate::Negotiable::default()
+                }));
+        }
+    }
+
+    /// The program dropped the block: every setting is what it assumes when nothing is
+    /// written, and the reason is noted on the protocols and suites.
+    fn serve_defaults(&mut self, why: &str) {
+        self.endpoint_tls().clone_from(&TlsSettings::default());
+        self.ignore_written = true;
+        self.versions();
+        for t in [
+            Target::Ciphers,
+            Target::Ciphersuites,
+            Target::Curves,
+            Target::SessionTickets,
+            Target::EarlyData,
+            Target::TicketKeys,
+            Target::PreferServerCiphers,
+            Target::VerifyPeer,
+        ] {
+            self.default(t);
+        }
+        self.ignore_written = false;
+        let go = match self.rules.library {
+            Some(Library::Go) => format!(
+                "; Go {} assumed, set another with --target go=X.Y",
+                golang::short(self.go)
+            ),
+            None => String::new(),
+        };
+        let tls = self.endpoint_tls();
+        if let Some(p) = tls.protocols.as_mut() {
+            p.set_note(why.to_owned());
+        }
+        if let Some(c) = tls.ciphers.as_mut() {
+            c.set_note(format!("{why}{go}"));
         }
     }
 
@@ -212,7 +298,7 @@ impl<'a> Fields<'a, '_> {
             return Some(v.to_owned());
         }
         let spellings = vocab.spellings();
-        let behaviour = self.behaviour(found.field.on_unknown);
+        let behaviour = self.behaviour(found.field);
         self.observe(
             ObservationKind::InvalidValue,
             span,
@@ -285,7 +371,8 @@ impl<'a> Fields<'a, '_> {
         let max_v = max
             .as_ref()
             .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
-        let dmin = self.default_value(Target::MinVersion);
+        let go_min = self.go_min_default();
+        let dmin = self.default_value(Target::MinVersion).or(go_min.as_ref());
         let dmax = self.default_value(Target::MaxVersion);
         let parse_d = |d: Option<&super::rules::Default>| {
             d.and_then(|d| d.value.first().and_then(|v| Protocol::parse(v)))
@@ -458,7 +545,7 @@ impl<'a> Fields<'a, '_> {
                 };
                 let mut setting = Setting::set(value, span).directive(key);
                 if self.rules.library == Some(Library::Go) {
-                    go_drop_tls13(&mut setting);
+                    self.go_names(found, &mut setting);
                 }
                 self.endpoint_tls().ciphers = Some(setting);
             }
@@ -560,7 +647,7 @@ impl<'a> Fields<'a, '_> {
                 "true" | "on" | "yes" => true,
                 "false" | "off" | "no" => false,
                 _ => {
-                    let behaviour = self.behaviour(found.field.on_unknown);
+                    let behaviour = self.behaviour(found.field);
                     self.observe(
                         ObservationKind::InvalidValue,
                         span,
@@ -676,6 +763,17 @@ impl Fields<'_, '_> {
                 .with_note(format!("Go {go} assumed; set another with --target go=X.Y"));
                 self.endpoint_tls().ciphers = Some(finish(s, directive.as_ref(), None));
             }
+            Target::Curves => {
+                let names = golang::default_curves(self.go)
+                    .into_iter()
+                    .map(|n| Named::new(n, None))
+                    .collect();
+                let s = Setting::defaulted(
+                    names,
+                    format!("Go {go} crypto/tls default key-exchange groups"),
+                );
+                self.endpoint_tls().curves = Some(finish(s, directive.as_ref(), None));
+            }
             Target::TicketKeys => {
                 let s = Setting::defaulted(
                     TicketKeys::Rotated {
@@ -687,6 +785,35 @@ impl Fields<'_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// Go's own minimum when the description has no default for it: servers TLS 1.0 until
+    /// Go 1.22 and TLS 1.2 since, clients TLS 1.2 since Go 1.18.
+    fn go_min_default(&self) -> Option<super::rules::Default> {
+        if self.rules.library != Some(Library::Go) {
+            return None;
+        }
+        let side = self.model.endpoints[self.index].side;
+        let (min, since) = golang::default_min(self.go, side);
+        Some(super::rules::Default {
+            target: Target::MinVersion,
+            value: vec![min.as_str().to_owned()],
+            assumed: format!(
+                "Go crypto/tls default minimum for a {} ({} since Go {since}; Go {} assumed)",
+                match side {
+                    crate::model::Side::Server => "server",
+                    crate::model::Side::Client => "client",
+                },
+                Protocol::TLSv1_2.as_str(),
+                golang::short(self.go)
+            ),
+            since: None,
+            before: None,
+            side: None,
+            name: None,
+            locate: Vec::new(),
+            note: None,
+        })
     }
 
     /// Go offers a version only when an enabled suite works with it: with only TLS
@@ -763,6 +890,52 @@ impl Fields<'_, '_> {
         );
     }
 
+    /// Reads a Go suite list as Go does: TLS 1.3 names (not configurable in Go) and names
+    /// the application accepts to no effect leave the list; a name Go does not implement
+    /// is a bad value, handled as the description says the application handles it.
+    fn go_names(&mut self, found: &Found<'_>, setting: &mut Setting<Ciphers>) {
+        let Ciphers::List(names) = &mut setting.value else {
+            return;
+        };
+        let field = found.field;
+        let mut unknown = Vec::new();
+        names.retain(|n| {
+            if golang::is_tls13(&n.name)
+                || field
+                    .no_effect_names
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(&n.name))
+            {
+                return false;
+            }
+            if golang::lookup(&n.name).is_none() {
+                unknown.push(n.clone());
+            }
+            true
+        });
+        for n in &unknown {
+            let behaviour = self.behaviour(field);
+            self.observe(
+                ObservationKind::InvalidValue,
+                n.span.unwrap_or(found.node.span),
+                &found.key,
+                format!(
+                    "`{}` is not a cipher suite Go's crypto/tls implements; {behaviour}",
+                    short(&n.name)
+                ),
+                Some(
+                    "remove it; Go's suite names are its crypto/tls constants, e.g. \
+                     `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`"
+                        .to_owned(),
+                ),
+            );
+        }
+        // An ignored name is dropped like the program drops it.
+        if field.on_unknown_at(self.version) == OnUnknown::Ignore {
+            names.retain(|n| golang::lookup(&n.name).is_some());
+        }
+    }
+
     /// The minimum-version field written under `key`.
     fn min_field(&self, key: &str) -> Option<&Field> {
         self.rules
@@ -780,14 +953,6 @@ impl Fields<'_, '_> {
             .iter()
             .find(|(_, v)| Protocol::parse(v) == Some(p))
             .map(|(k, _)| k.clone())
-    }
-}
-
-/// Go ignores TLS 1.3 names in its suite list (TLS 1.3 suites are not configurable), so
-/// they leave the list and no cipher check judges them.
-fn go_drop_tls13(setting: &mut Setting<Ciphers>) {
-    if let Ciphers::List(names) = &mut setting.value {
-        names.retain(|n| !golang::is_tls13(&n.name));
     }
 }
 

@@ -8,7 +8,7 @@
 //! 24 hours). TLS 1.3 suites are fixed in Go: `Config.CipherSuites` only lists TLS 1.0–1.2
 //! suites, and TLS 1.3 names in it have no effect.
 
-use crate::model::Version;
+use crate::model::{Protocol, Side, Version};
 
 /// The Go version assumed when `--target go=X.Y` is not given: the toolchain current
 /// releases of the described applications are built with.
@@ -182,6 +182,33 @@ pub fn default_suites(go: Version) -> Vec<&'static str> {
         .collect()
 }
 
+/// Go's default minimum version for a side, and the Go version it dates from: servers
+/// accept TLS 1.0 until Go 1.22 (golang/go#62459), clients ask for TLS 1.2 since Go 1.18.
+pub fn default_min(go: Version, side: Side) -> (Protocol, &'static str) {
+    let (since, label) = match side {
+        Side::Server => (Version(1, 22, 0), "1.22"),
+        Side::Client => (Version(1, 18, 0), "1.18"),
+    };
+    if go >= since {
+        (Protocol::TLSv1_2, label)
+    } else {
+        (Protocol::TLSv1, label)
+    }
+}
+
+/// Go's default key-exchange groups (`defaultCurvePreferences`) for a Go version, in its
+/// order: X25519, P-256, P-384, P-521, with the hybrid post-quantum group first since Go
+/// 1.24 (`X25519MLKEM768`). Go 1.23's draft `X25519Kyber768Draft00` is left out: no
+/// policy names it and its classical half is X25519, which is listed.
+pub fn default_curves(go: Version) -> Vec<&'static str> {
+    let mut out = Vec::with_capacity(5);
+    if go >= Version(1, 24, 0) {
+        out.push("X25519MLKEM768");
+    }
+    out.extend(["x25519", "secp256r1", "secp384r1", "secp521r1"]);
+    out
+}
+
 /// Formats a Go version as `1.22`.
 pub fn short(go: Version) -> String {
     format!("{}.{}", go.0, go.1)
@@ -202,6 +229,24 @@ mod tests {
         let d23 = default_suites(Version(1, 23, 0));
         assert_eq!(d23.len(), 10);
         assert!(!d23.iter().any(|s| s.contains("3DES") || s.contains("RC4")));
+    }
+
+    #[test]
+    fn default_minimum_and_groups_follow_go_versions() {
+        assert_eq!(
+            default_min(Version(1, 21, 0), Side::Server).0,
+            Protocol::TLSv1
+        );
+        assert_eq!(
+            default_min(Version(1, 22, 0), Side::Server).0,
+            Protocol::TLSv1_2
+        );
+        assert_eq!(
+            default_min(Version(1, 18, 0), Side::Client).0,
+            Protocol::TLSv1_2
+        );
+        assert_eq!(default_curves(Version(1, 23, 0)).len(), 4);
+        assert_eq!(default_curves(Version(1, 24, 0))[0], "X25519MLKEM768");
     }
 
     #[test]

@@ -171,6 +171,8 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
                 go,
                 model: &mut parsed.model,
                 seen: &mut seen,
+                misplaced: Vec::new(),
+                file_name: &name,
             };
             ex.run();
         }
@@ -203,6 +205,10 @@ struct Extractor<'a> {
     go: crate::model::Version,
     model: &'a mut Model,
     seen: &'a mut HashSet<String>,
+    /// Keys found in the wrong kind of file: their span, what the program does, and why.
+    misplaced: Vec<(Span, rules::OnUnknown, String)>,
+    /// The file's base name (lower case), for keys naming this file.
+    file_name: &'a str,
 }
 
 impl Extractor<'_> {
@@ -221,6 +227,7 @@ impl Extractor<'_> {
                 self.model.observations.push(o);
             }
         }
+        self.find_misplaced();
         for loc in &self.rules.locate {
             if loc.kind.as_ref().is_some_and(|k| !k8s_matches(k, self.doc)) {
                 continue;
@@ -231,8 +238,80 @@ impl Extractor<'_> {
         }
     }
 
+    /// Reports keys written in the wrong kind of file (Traefik's `tls` in a static
+    /// configuration, recognised by a static-only root key beside it).
+    fn find_misplaced(&mut self) {
+        let case = self.rules.key_case;
+        let Kind::Map(root) = &self.doc.kind else {
+            return;
+        };
+        for mp in &self.rules.misplaced {
+            // Static-configuration keys are matched in any case, as Traefik does.
+            let Some(beside) = root
+                .iter()
+                .find(|e| mp.beside.iter().any(|b| b.eq_ignore_ascii_case(&e.key)))
+            else {
+                continue;
+            };
+            if mp
+                .unless
+                .iter()
+                .any(|p| path::first(self.doc, p, case).is_some())
+            {
+                continue;
+            }
+            let names_self = mp.self_reference.iter().any(|p| {
+                path::first(self.doc, p, case)
+                    .and_then(|m| m.node.scalar())
+                    .is_some_and(|s| {
+                        let named = s.value.rsplit(['/', '\\']).next().unwrap_or("");
+                        s.value.contains("{{") || named.eq_ignore_ascii_case(self.file_name)
+                    })
+            });
+            if names_self {
+                continue;
+            }
+            for m in path::find(self.doc, &mp.path, case) {
+                let message = mp
+                    .message
+                    .replace("{beside}", &crate::escape::short(&beside.key));
+                let kind = match mp.on {
+                    rules::OnUnknown::Ignore => crate::model::ObservationKind::Ineffective,
+                    _ => crate::model::ObservationKind::InvalidValue,
+                };
+                let mut o = crate::model::Observation::new(
+                    kind,
+                    m.key_span.unwrap_or(m.node.span),
+                    message.clone(),
+                )
+                .key(format!("{}/{}", self.rules.app, m.path));
+                o.help.clone_from(&mp.help);
+                self.model.observations.push(o);
+                self.misplaced.push((m.node.span, mp.on, message));
+            }
+        }
+    }
+
+    /// Why the program refuses a block inside a misplaced key, if it is in one.
+    fn misplaced_refusal(&self, span: Span) -> Option<String> {
+        self.misplaced
+            .iter()
+            .find(|(s, on, _)| {
+                *on != rules::OnUnknown::Ignore && s.start <= span.start && span.end <= s.end
+            })
+            .map(|(_, _, why)| why.clone())
+    }
+
     fn block(&mut self, loc: &rules::Locate, m: &Match<'_>) {
         let case = self.rules.key_case;
+        // A block inside a key the program skips in this kind of file does not exist.
+        if self.misplaced.iter().any(|(s, on, _)| {
+            *on == rules::OnUnknown::Ignore
+                && s.start <= m.node.span.start
+                && m.node.span.end <= s.end
+        }) {
+            return;
+        }
         for (p, globs) in &loc.conditions {
             let start = if p.rooted { self.doc } else { m.node };
             let ok = path::find(start, p, case).iter().any(|c| {
@@ -295,6 +374,7 @@ impl Extractor<'_> {
         };
         let index = self.model.endpoints.len();
         self.model.endpoints.push(endpoint);
+        let refusal = self.misplaced_refusal(m.node.span);
         let mut fx = extract::Fields {
             rules: self.rules,
             loc,
@@ -305,6 +385,9 @@ impl Extractor<'_> {
             go: self.go,
             index,
             model: self.model,
+            refusal,
+            fallback: None,
+            ignore_written: false,
         };
         fx.run();
     }

@@ -135,6 +135,20 @@ pub enum OnUnknown {
     Error,
     /// Silently ignores the value and uses its default.
     Ignore,
+    /// Refuses to build this TLS block (a Traefik option): whatever uses it fails, the
+    /// rest of the configuration loads.
+    Refuse,
+    /// Drops the whole TLS block and serves the TLS library's defaults instead (Traefik
+    /// before 3.0 with a bad option).
+    Defaults,
+}
+
+/// A behaviour that applies before an application version (`on_unknown_before`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSwitch {
+    version: Spanned<String>,
+    value: OnUnknown,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +179,8 @@ struct Raw {
     default: Vec<RawDefault>,
     #[serde(default)]
     deprecated: Vec<RawDeprecated>,
+    #[serde(default)]
+    misplaced: Vec<RawMisplaced>,
     #[serde(default)]
     vocab: BTreeMap<String, RawVocab>,
     #[serde(default)]
@@ -239,11 +255,17 @@ struct RawField {
     #[serde(default)]
     on_unknown: Option<OnUnknown>,
     #[serde(default)]
+    on_unknown_before: Option<RawSwitch>,
+    #[serde(default)]
     strings_only: bool,
     #[serde(default)]
     file_key: Option<String>,
     #[serde(default)]
     deprecated: Option<String>,
+    #[serde(default)]
+    no_effect: bool,
+    #[serde(default)]
+    no_effect_names: Vec<String>,
     #[serde(default)]
     side: Option<Spanned<String>>,
 }
@@ -272,6 +294,22 @@ struct RawDefault {
 #[serde(deny_unknown_fields)]
 struct RawDeprecated {
     path: Spanned<String>,
+    message: String,
+    #[serde(default)]
+    help: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMisplaced {
+    path: Spanned<String>,
+    beside: Vec<Spanned<String>>,
+    #[serde(default)]
+    on: OnUnknown,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    self_reference: Vec<Spanned<String>>,
     message: String,
     #[serde(default)]
     help: Option<String>,
@@ -337,6 +375,8 @@ pub struct AppRules {
     pub defaults: Vec<Default>,
     /// Deprecated / renamed keys.
     pub deprecated: Vec<Deprecated>,
+    /// Keys that belong in another kind of file.
+    pub misplaced: Vec<Misplaced>,
     /// Value vocabularies.
     pub vocab: BTreeMap<String, Vocab>,
     /// Examples.
@@ -391,14 +431,32 @@ pub struct Field {
     pub invert: bool,
     /// What the application does with unknown values.
     pub on_unknown: OnUnknown,
+    /// What older versions do instead: before this app version, this behaviour.
+    pub on_unknown_before: Option<(Version, OnUnknown)>,
     /// The value must be a string (a YAML number or boolean is reported).
     pub strings_only: bool,
     /// For file lists: the key naming the file in each item.
     pub file_key: Option<String>,
     /// Set when the key is deprecated: the message.
     pub deprecated: Option<String>,
+    /// The program reads the key but it changes nothing (Go's `PreferServerCipherSuites`):
+    /// only its deprecation is reported, the model keeps no value.
+    pub no_effect: bool,
+    /// Names the program accepts in this list that change nothing (Traefik's
+    /// `TLS_FALLBACK_SCSV`): dropped, not judged.
+    pub no_effect_names: Vec<String>,
     /// Only for blocks of this side.
     pub side: Option<Side>,
+}
+
+impl Field {
+    /// What the application does with an unknown value of this field at `version`.
+    pub fn on_unknown_at(&self, version: Option<Version>) -> OnUnknown {
+        match self.on_unknown_before {
+            Some((v, older)) if version.is_some_and(|have| have < v) => older,
+            _ => self.on_unknown,
+        }
+    }
 }
 
 /// A built-in default.
@@ -430,6 +488,28 @@ pub struct Deprecated {
     /// Where, from the document root.
     pub path: Path,
     /// Message.
+    pub message: String,
+    /// Help.
+    pub help: Option<String>,
+}
+
+/// A key the program does not accept in a file of another kind: Traefik's `tls` section
+/// in a static configuration file.
+#[derive(Clone, Debug)]
+pub struct Misplaced {
+    /// The key, from the document root.
+    pub path: Path,
+    /// Root keys that mark the other kind of file (any one of them).
+    pub beside: Vec<String>,
+    /// What the program does: `error` refuses to start, `ignore` skips the key.
+    pub on: OnUnknown,
+    /// Paths whose presence makes the placement uncertain (a directory the program also
+    /// loads, which may hold this file): then nothing is said.
+    pub unless: Vec<Path>,
+    /// Paths naming a file the program also loads as the other kind: when it names this
+    /// file (same base name, or a template), the key is in the right place after all.
+    pub self_reference: Vec<Path>,
+    /// Message; `{beside}` is replaced by the marking key found.
     pub message: String,
     /// Help.
     pub help: Option<String>,
@@ -622,6 +702,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         fields: Vec::new(),
         defaults: Vec::new(),
         deprecated: Vec::new(),
+        misplaced: Vec::new(),
         vocab: raw
             .vocab
             .iter()
@@ -689,9 +770,16 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             split: f.split.clone(),
             invert: f.invert,
             on_unknown: f.on_unknown.unwrap_or(rules.on_unknown),
+            on_unknown_before: f
+                .on_unknown_before
+                .as_ref()
+                .map(|w| version(&w.version).map(|v| (v, w.value)))
+                .transpose()?,
             strings_only: f.strings_only,
             file_key: f.file_key.clone(),
             deprecated: f.deprecated.clone(),
+            no_effect: f.no_effect,
+            no_effect_names: f.no_effect_names.clone(),
             side: f.side.as_ref().map(side).transpose()?,
         });
     }
@@ -753,6 +841,21 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             path: path(&d.path)?,
             message: d.message.clone(),
             help: d.help.clone(),
+        });
+    }
+    for m in &raw.misplaced {
+        rules.misplaced.push(Misplaced {
+            path: path(&m.path)?,
+            beside: m.beside.iter().map(|b| b.get_ref().clone()).collect(),
+            on: m.on,
+            unless: m.unless.iter().map(path).collect::<Result<_, _>>()?,
+            self_reference: m
+                .self_reference
+                .iter()
+                .map(path)
+                .collect::<Result<_, _>>()?,
+            message: m.message.clone(),
+            help: m.help.clone(),
         });
     }
     Ok(rules)
