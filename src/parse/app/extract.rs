@@ -171,7 +171,7 @@ impl<'a> Fields<'a, '_> {
     fn library_defaults(&self) -> String {
         match self.rules.library {
             Some(Library::Go) => "Go's crypto/tls defaults".to_owned(),
-            None => "its built-in defaults".to_owned(),
+            Some(Library::Boringssl) | None => "its built-in defaults".to_owned(),
         }
     }
 
@@ -208,8 +208,8 @@ impl<'a> Fields<'a, '_> {
                 None => self.default(t),
             }
         }
-        if self.rules.library == Some(Library::Go) {
-            self.go_protocols();
+        if self.rules.library.is_some() {
+            self.suite_protocols();
         }
         if let Some(why) = self.fallback.take() {
             self.serve_defaults(&why);
@@ -247,7 +247,7 @@ impl<'a> Fields<'a, '_> {
                 "; Go {} assumed, set another with --target go=X.Y",
                 golang::short(self.go)
             ),
-            None => String::new(),
+            Some(Library::Boringssl) | None => String::new(),
         };
         let tls = self.endpoint_tls();
         if let Some(p) = tls.protocols.as_mut() {
@@ -816,22 +816,38 @@ impl Fields<'_, '_> {
         })
     }
 
-    /// Go offers a version only when an enabled suite works with it: with only TLS
-    /// 1.2-only suites (AEAD, SHA-256/384) listed, TLS 1.0 and 1.1 cannot be negotiated.
-    /// Those versions leave the enabled list; a minimum written below TLS 1.2 is reported as
-    /// having no effect.
-    fn go_protocols(&mut self) {
+    /// Whether the library can use a suite only with TLS 1.2 (AEAD, SHA-256/384 MACs);
+    /// `None` for a name it does not know. TLS 1.3 names are not in these lists.
+    fn tls12_only(&self, name: &str) -> Option<bool> {
+        match self.rules.library? {
+            Library::Go => golang::lookup(name).map(|s| s.tls12_only),
+            Library::Boringssl => crate::cipher::lookup(name)
+                .filter(|s| !s.is_tls13())
+                .map(|s| s.min_protocol == crate::cipher::MinTls::Tls1_2),
+        }
+    }
+
+    /// A TLS library offers a version only when an enabled suite works with it: with only
+    /// TLS 1.2-only suites (AEAD, SHA-256/384) listed, TLS 1.0 and 1.1 cannot be negotiated
+    /// (Go and BoringSSL alike). Those versions leave the enabled list; a minimum written
+    /// below TLS 1.2 is reported as having no effect.
+    fn suite_protocols(&mut self) {
+        let library = match self.rules.library {
+            Some(Library::Go) => "Go",
+            Some(Library::Boringssl) => "BoringSSL",
+            None => return,
+        };
         let tls = &self.model.endpoints[self.index].tls;
         let Some(Ciphers::List(names)) = tls.ciphers.as_ref().map(|c| &c.value) else {
             return;
         };
         // An unknown name leaves the suites unknown: say nothing.
-        let suites: Option<Vec<&golang::GoSuite>> =
-            names.iter().map(|n| golang::lookup(&n.name)).collect();
-        let Some(suites) = suites else { return };
-        if suites.is_empty() || suites.iter().any(|s| !s.tls12_only) {
+        let only12: Option<Vec<bool>> = names.iter().map(|n| self.tls12_only(&n.name)).collect();
+        let Some(only12) = only12 else { return };
+        if only12.is_empty() || only12.iter().any(|t| !t) {
             return;
         }
+        let tls = &self.model.endpoints[self.index].tls;
         let Some(protocols) = tls.protocols.as_ref() else {
             return;
         };
@@ -849,12 +865,13 @@ impl Fields<'_, '_> {
             .map(|p| p.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        let cipher_key = tls
-            .ciphers
-            .as_ref()
-            .and_then(|c| c.directive.as_deref())
-            .unwrap_or("cipher suites")
-            .to_owned();
+        let cipher_key = match tls.ciphers.as_ref() {
+            Some(c) if matches!(c.origin, crate::model::Origin::Default { .. }) => {
+                "the default suite list".to_owned()
+            }
+            Some(c) => format!("`{}`", c.directive.as_deref().unwrap_or("cipher suites")),
+            None => "the suite list".to_owned(),
+        };
         // Reported only where a minimum is written (a maximum alone keeps the default's).
         let written = match protocols.origin {
             crate::model::Origin::Default { .. } => None,
@@ -864,7 +881,7 @@ impl Fields<'_, '_> {
                 .filter(|(_, key)| self.min_field(key).is_some()),
         };
         let why = format!(
-            "every suite in `{cipher_key}` is TLS 1.2-only, so Go cannot negotiate {dead_list}"
+            "every suite in {cipher_key} is TLS 1.2-only, so {library} cannot negotiate {dead_list}"
         );
         let mut kept = protocols.clone();
         kept.value.retain(|p| *p >= Protocol::TLSv1_2);
@@ -948,10 +965,14 @@ impl Fields<'_, '_> {
     fn version_spelling(&self, key: &str, p: Protocol) -> Option<String> {
         let field = self.min_field(key)?;
         let vocab = self.rules.vocab.get(field.vocab.as_ref()?)?;
+        // The spelling naming the version itself (`TLSv1_2`), not an alias such as
+        // Envoy's `TLS_AUTO`, which stands for a default that may change.
+        let digit = p.as_str().chars().last();
         vocab
             .values
             .iter()
-            .find(|(_, v)| Protocol::parse(v) == Some(p))
+            .filter(|(_, v)| Protocol::parse(v) == Some(p))
+            .max_by_key(|(k, _)| k.chars().last() == digit)
             .map(|(k, _)| k.clone())
     }
 }

@@ -124,6 +124,9 @@ pub enum Form {
 pub enum Library {
     /// Go `crypto/tls` ([`super::golang`]).
     Go,
+    /// `BoringSSL` (Envoy): OpenSSL-style suite names, TLS 1.3 suites fixed; its defaults
+    /// (lists, 2-day ticket-key rotation) are the description's `[[default]]`s.
+    Boringssl,
 }
 
 /// What the application does with a value it does not know.
