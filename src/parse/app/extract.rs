@@ -287,6 +287,9 @@ impl<'a> Fields<'a, '_> {
             .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
         let dmin = self.default_value(Target::MinVersion);
         let dmax = self.default_value(Target::MaxVersion);
+        // A Go application that states no minimum of its own gets Go's, by Go version.
+        let go_min = (dmin.is_none() && self.rules.library == Some(Library::Go))
+            .then(|| golang::default_min(self.go, self.model.endpoints[self.index].side));
         let parse_d = |d: Option<&super::rules::Default>| {
             d.and_then(|d| d.value.first().and_then(|v| Protocol::parse(v)))
         };
@@ -295,6 +298,7 @@ impl<'a> Fields<'a, '_> {
             .as_ref()
             .map(|((p, _), _)| *p)
             .or_else(|| parse_d(dmin))
+            .or_else(|| go_min.as_ref().map(|(p, _)| *p))
             .or_else(|| supported.first().copied());
         let hi = max_v
             .as_ref()
@@ -324,11 +328,20 @@ impl<'a> Fields<'a, '_> {
                 }
                 let mut s = Setting::set(list, *span).directive(key.clone());
                 if min_v.is_none() {
-                    let what = dmin.map_or_else(
-                        || format!("lowest version {} supports", self.rules.title),
-                        |d| d.assumed.clone(),
-                    );
+                    let what = match (dmin, &go_min) {
+                        (Some(d), _) => d.assumed.clone(),
+                        (None, Some((_, assumed))) => assumed.clone(),
+                        (None, None) => format!("lowest version {} supports", self.rules.title),
+                    };
                     s = s.with_note(format!("minimum not set: {what}"));
+                }
+                s
+            }
+            (None, None) if dmin.is_none() && go_min.is_some() => {
+                let assumed = go_min.map(|(_, a)| a).unwrap_or_default();
+                let mut s = Setting::defaulted(list, assumed);
+                if let Some(k) = self.directive_for(Target::MinVersion) {
+                    s = s.directive(k);
                 }
                 s
             }
@@ -439,6 +452,27 @@ impl<'a> Fields<'a, '_> {
         out
     }
 
+    /// Suite names; with a vocabulary, each name must be one the application accepts
+    /// (spelled as the vocabulary has it): an unknown name is reported and left out, and
+    /// an accepted alias takes its canonical name.
+    fn known_names(&mut self, found: &Found<'_>) -> Vec<Named> {
+        let mut names = Self::names(found);
+        if found.field.vocab.is_none() {
+            return names;
+        }
+        let span = found.node.value_span();
+        names.retain_mut(
+            |n| match self.lookup(found, &n.name, n.span.unwrap_or(span)) {
+                Some(canon) => {
+                    n.name = canon.into();
+                    true
+                }
+                None => false,
+            },
+        );
+        names
+    }
+
     fn apply(&mut self, found: &Found<'a>) {
         let key = found.key.clone();
         let span = found.node.value_span();
@@ -454,7 +488,7 @@ impl<'a> Fields<'a, '_> {
                         }),
                         None => return,
                     },
-                    _ => Ciphers::List(Self::names(found)),
+                    _ => Ciphers::List(self.known_names(found)),
                 };
                 let mut setting = Setting::set(value, span).directive(key);
                 if self.rules.library == Some(Library::Go) {
@@ -747,11 +781,13 @@ impl Fields<'_, '_> {
         let help = self.version_spelling(&key, Protocol::TLSv1_2).map_or_else(
             || "raise the minimum to TLS 1.2, the lowest version in force".to_owned(),
             |v| {
-                format!(
-                    "write `{}: {}`, the lowest version in force",
-                    short(&key),
-                    short(&v)
-                )
+                // A block made of command-line flags is fixed in the flag's own syntax.
+                let line = if self.loc.flags.is_empty() {
+                    format!("{}: {}", short(&key), short(&v))
+                } else {
+                    format!("--{}={}", short(&key), short(&v))
+                };
+                format!("write `{line}`, the lowest version in force")
             },
         );
         self.observe(

@@ -8,7 +8,7 @@
 //! 24 hours). TLS 1.3 suites are fixed in Go: `Config.CipherSuites` only lists TLS 1.0–1.2
 //! suites, and TLS 1.3 names in it have no effect.
 
-use crate::model::Version;
+use crate::model::{Protocol, Side, Version};
 
 /// The Go version assumed when `--target go=X.Y` is not given: the toolchain current
 /// releases of the described applications are built with.
@@ -182,6 +182,29 @@ pub fn default_suites(go: Version) -> Vec<&'static str> {
         .collect()
 }
 
+/// Go's default minimum version when `Config.MinVersion` is unset, with a label: TLS 1.2
+/// for clients since Go 1.18 and for servers since Go 1.22 (`common.go`,
+/// `supportedVersions`; the GODEBUG `tls10server` setting restores TLS 1.0 for servers),
+/// TLS 1.0 before.
+pub fn default_min(go: Version, side: Side) -> (Protocol, String) {
+    let (since, who) = match side {
+        Side::Server => (22, "servers"),
+        Side::Client => (18, "clients"),
+    };
+    let v = short(go);
+    if go >= Version(1, since, 0) {
+        (
+            Protocol::TLSv1_2,
+            format!("Go {v} crypto/tls default minimum for {who} (TLS 1.2 since Go 1.{since})"),
+        )
+    } else {
+        (
+            Protocol::TLSv1,
+            format!("Go {v} crypto/tls default minimum for {who} (TLS 1.0 before Go 1.{since})"),
+        )
+    }
+}
+
 /// Formats a Go version as `1.22`.
 pub fn short(go: Version) -> String {
     format!("{}.{}", go.0, go.1)
@@ -202,6 +225,22 @@ mod tests {
         let d23 = default_suites(Version(1, 23, 0));
         assert_eq!(d23.len(), 10);
         assert!(!d23.iter().any(|s| s.contains("3DES") || s.contains("RC4")));
+    }
+
+    #[test]
+    fn default_minimum_follows_go_versions() {
+        assert_eq!(
+            default_min(Version(1, 21, 0), Side::Server).0,
+            Protocol::TLSv1
+        );
+        assert_eq!(
+            default_min(Version(1, 22, 0), Side::Server).0,
+            Protocol::TLSv1_2
+        );
+        assert_eq!(
+            default_min(Version(1, 18, 0), Side::Client).0,
+            Protocol::TLSv1_2
+        );
     }
 
     #[test]

@@ -102,9 +102,14 @@ fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
 fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
     name_ok(r, name)
         && (r.kubernetes.iter().any(|k| k8s_matches(k, doc))
-            || r.keys
+            || (r
+                .keys
                 .iter()
-                .any(|k| !path::find(doc, k, r.key_case).is_empty()))
+                .any(|k| !path::find(doc, k, r.key_case).is_empty())
+                && (r.also.is_empty()
+                    || r.also
+                        .iter()
+                        .any(|k| !path::find(doc, k, r.key_case).is_empty()))))
 }
 
 /// Parses an application config with every description (built-in and `options.app_rules`).

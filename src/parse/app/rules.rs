@@ -23,8 +23,16 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("envoy.toml", include_str!("../../../rules/apps/envoy.toml")),
     ("etcd.toml", include_str!("../../../rules/apps/etcd.toml")),
     (
+        "grafana-dskit.toml",
+        include_str!("../../../rules/apps/grafana-dskit.toml"),
+    ),
+    (
         "ingress-nginx.toml",
         include_str!("../../../rules/apps/ingress-nginx.toml"),
+    ),
+    (
+        "kubernetes.toml",
+        include_str!("../../../rules/apps/kubernetes.toml"),
     ),
     (
         "otel-collector.toml",
@@ -179,6 +187,8 @@ struct RawDetect {
     #[serde(default)]
     keys: Vec<Spanned<String>>,
     #[serde(default)]
+    also: Vec<Spanned<String>>,
+    #[serde(default)]
     kubernetes: Vec<K8s>,
     #[serde(default)]
     hints: Vec<String>,
@@ -325,6 +335,9 @@ pub struct AppRules {
     pub files: Vec<globset::GlobMatcher>,
     /// Key paths whose presence recognises a document.
     pub keys: Vec<Path>,
+    /// With `keys`: the document must also contain one of these paths (an application's
+    /// own top-level keys next to a block other programs share).
+    pub also: Vec<Path>,
     /// Kubernetes objects that are recognised.
     pub kubernetes: Vec<K8s>,
     /// Substrings that recognise a file that cannot be parsed.
@@ -616,6 +629,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             .map(|g| glob(&g.to_ascii_lowercase()))
             .collect::<Result<_, _>>()?,
         keys: raw.detect.keys.iter().map(path).collect::<Result<_, _>>()?,
+        also: raw.detect.also.iter().map(path).collect::<Result<_, _>>()?,
         kubernetes: raw.detect.kubernetes.clone(),
         hints: raw.detect.hints.clone(),
         locate: Vec::new(),
