@@ -346,3 +346,14 @@ fn user_descriptions_load_from_a_directory_and_errors_are_located() {
     assert!(e.to_string().contains("zbad.toml:3:1"), "{e}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_shared_block_needs_the_apps_own_keys() {
+    // dskit's `server:` block alone (other programs have one too) is not a Loki/Tempo/Mimir
+    // config; with one of their top-level keys it is.
+    let path = Path::new("config.yaml");
+    let bare = "server:\n  http_listen_port: 3100\n";
+    assert!(!app::recognise(path, bare).contains(&"grafana-dskit".to_owned()));
+    let loki = "auth_enabled: false\nserver:\n  http_listen_port: 3100\n";
+    assert!(app::recognise(path, loki).contains(&"grafana-dskit".to_owned()));
+}

@@ -82,6 +82,13 @@ impl<'a> Fields<'a, '_> {
             .find_map(|f| {
                 let start = if f.path.rooted { self.doc } else { self.ctx };
                 let m = path::first(start, &f.path, case)?;
+                if self.rules.empty_is_unset
+                    && m.node
+                        .scalar()
+                        .is_some_and(|s| s.value.is_empty() || s.ty == ScalarType::Null)
+                {
+                    return None;
+                }
                 Some(Found {
                     field: f,
                     node: m.node,

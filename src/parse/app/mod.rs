@@ -254,6 +254,9 @@ impl Extractor<'_> {
         if !loc.flags.is_empty() {
             synthetic = flags_map(m.node, &loc.flags, case);
             block = &synthetic;
+        } else if let (Some([name, value]), Kind::Seq(items)) = (&loc.pairs, &m.node.kind) {
+            synthetic = pairs_map(m.node.span, items, name, value);
+            block = &synthetic;
         }
         let ctx = match &loc.context {
             Some(p) => match path::first(block, p, case) {
@@ -366,6 +369,27 @@ impl Extractor<'_> {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// Builds a map from a list of `{name: k, value: v}` items (items without both are
+/// skipped); each value keeps its own node and span.
+fn pairs_map(span: Span, items: &[Node], name: &str, value: &str) -> Node {
+    let entries = items
+        .iter()
+        .filter_map(|item| {
+            let n = item.get(name)?;
+            let key = n.scalar()?.value.clone();
+            Some(tree::Entry {
+                key,
+                key_span: n.value_span(),
+                value: item.get(value)?.clone(),
+            })
+        })
+        .collect();
+    Node {
+        span,
+        kind: Kind::Map(entries),
     }
 }
 

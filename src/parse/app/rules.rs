@@ -164,6 +164,8 @@ struct Raw {
     on_unknown: OnUnknown,
     #[serde(default)]
     library: Option<Library>,
+    #[serde(default)]
+    empty_is_unset: bool,
     detect: RawDetect,
     #[serde(default)]
     locate: Vec<RawLocate>,
@@ -221,6 +223,8 @@ struct RawLocate {
     context: Option<Spanned<String>>,
     #[serde(default)]
     flags: Vec<Spanned<String>>,
+    #[serde(default)]
+    pairs: Option<[String; 2]>,
     name: Spanned<String>,
     key: Spanned<String>,
     #[serde(default)]
@@ -331,6 +335,9 @@ pub struct AppRules {
     pub on_unknown: OnUnknown,
     /// The TLS library whose semantics apply (`None`: only the description's fields).
     pub library: Option<Library>,
+    /// An empty or null value means the field is not set (Go zero values): the default
+    /// applies.
+    pub empty_is_unset: bool,
     /// File-name globs (lower case); any file when empty.
     pub files: Vec<globset::GlobMatcher>,
     /// Key paths whose presence recognises a document.
@@ -373,6 +380,9 @@ pub struct Locate {
     pub context: Option<Path>,
     /// Sequences of `--key=value` flags that form the block.
     pub flags: Vec<Path>,
+    /// When the block is a list of maps: the keys holding each item's name and value
+    /// (kubeadm v1beta4 `extraArgs: [{name, value}]`), read as the map name → value.
+    pub pairs: Option<[String; 2]>,
     /// Endpoint name template.
     pub name: String,
     /// Endpoint key template.
@@ -622,6 +632,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         },
         on_unknown: raw.on_unknown,
         library: raw.library,
+        empty_is_unset: raw.empty_is_unset,
         files: raw
             .detect
             .files
@@ -677,6 +688,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             require_any: l.require_any.iter().map(path).collect::<Result<_, _>>()?,
             context: l.context.as_ref().map(path).transpose()?,
             flags: l.flags.iter().map(path).collect::<Result<_, _>>()?,
+            pairs: l.pairs.clone(),
             name: l.name.get_ref().clone(),
             key: l.key.get_ref().clone(),
             side: l.side.as_ref().map(side).transpose()?.unwrap_or(rules.side),
