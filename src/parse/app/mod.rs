@@ -268,6 +268,17 @@ impl Extractor<'_> {
         if !matches!(ctx.kind, Kind::Map(_)) {
             return;
         }
+        let excluded = loc.unless.iter().any(|(p, globs)| {
+            let start = if p.rooted { self.doc } else { ctx };
+            path::find(start, p, case).iter().any(|c| {
+                c.node
+                    .scalar()
+                    .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
+            })
+        });
+        if excluded {
+            return;
+        }
         if !loc.require_any.is_empty()
             && !loc
                 .require_any

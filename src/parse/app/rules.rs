@@ -218,6 +218,8 @@ struct RawLocate {
     #[serde(default, rename = "where")]
     where_: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    unless: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     require_any: Vec<Spanned<String>>,
     #[serde(default)]
     context: Option<Spanned<String>>,
@@ -374,6 +376,9 @@ pub struct Locate {
     pub kind: Option<K8s>,
     /// Conditions: every path must hold a scalar matching one of the globs.
     pub conditions: Vec<(Path, Vec<globset::GlobMatcher>)>,
+    /// Exclusions, read in the block's fields (after `flags`): a path holding a scalar that
+    /// matches one of the globs means the block is not served (`secure-port: 0`).
+    pub unless: Vec<(Path, Vec<globset::GlobMatcher>)>,
     /// The block must contain one of these.
     pub require_any: Vec<Path>,
     /// Fields are read below this path of the block.
@@ -667,24 +672,27 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         for t in [&l.name, &l.key] {
             check_template(t.get_ref(), p.captures()).map_err(|m| err(m, Some(t.span())))?;
         }
-        let conditions = l
-            .where_
-            .iter()
-            .map(|(k, globs)| {
-                let kp = Path::parse(k)
-                    .map_err(|m| err(format!("bad path: {m}"), Some(l.path.span())))?;
-                let gs = globs
-                    .iter()
-                    .map(|g| glob(g))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((kp, gs))
-            })
-            .collect::<Result<_, RulesError>>()?;
+        let conds = |map: &BTreeMap<String, Vec<String>>| {
+            map.iter()
+                .map(|(k, globs)| {
+                    let kp = Path::parse(k)
+                        .map_err(|m| err(format!("bad path: {m}"), Some(l.path.span())))?;
+                    let gs = globs
+                        .iter()
+                        .map(|g| glob(g))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((kp, gs))
+                })
+                .collect::<Result<Vec<_>, RulesError>>()
+        };
+        let conditions = conds(&l.where_)?;
+        let unless = conds(&l.unless)?;
         rules.locate.push(Locate {
             id: l.id.clone().unwrap_or_else(|| i.to_string()),
             path: p,
             kind: l.kind.clone(),
             conditions,
+            unless,
             require_any: l.require_any.iter().map(path).collect::<Result<_, _>>()?,
             context: l.context.as_ref().map(path).transpose()?,
             flags: l.flags.iter().map(path).collect::<Result<_, _>>()?,
