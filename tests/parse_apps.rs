@@ -182,6 +182,8 @@ fn app_of(folder: &str) -> &'static str {
         "prometheus-web-config" => "prometheus-web",
         "ingress-nginx" => "ingress-nginx",
         "etcd" => "etcd",
+        "kubernetes" => "kubernetes",
+        "grafana-dskit" => "grafana-dskit",
         other => panic!("corpus folder {other} has no expected app"),
     }
 }
@@ -343,4 +345,15 @@ fn user_descriptions_load_from_a_directory_and_errors_are_located() {
     let e = app::rules::load_dir(&dir).unwrap_err();
     assert!(e.to_string().contains("zbad.toml:3:1"), "{e}");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_shared_block_needs_the_apps_own_keys() {
+    // dskit's `server:` block alone (other programs have one too) is not a Loki/Tempo/Mimir
+    // config; with one of their top-level keys it is.
+    let path = Path::new("config.yaml");
+    let bare = "server:\n  http_listen_port: 3100\n";
+    assert!(!app::recognise(path, bare).contains(&"grafana-dskit".to_owned()));
+    let loki = "auth_enabled: false\nserver:\n  http_listen_port: 3100\n";
+    assert!(app::recognise(path, loki).contains(&"grafana-dskit".to_owned()));
 }

@@ -1,7 +1,7 @@
 //! `upstream-verify-off`: client-side TLS that does not verify the server's certificate.
 
 use super::{Check, Context, Finding, FindingSource, Severity};
-use crate::model::Side;
+use crate::model::{Dialect, Side};
 
 pub(super) const CHECK: Check = Check {
     name: "upstream-verify-off",
@@ -38,6 +38,11 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         )
         .label("certificate not verified");
         out.push(match &v.directive {
+            // An app key may be a negative switch (`tls_insecure_skip_verify`): name it
+            // without saying which value it takes.
+            Some(d) if e.dialect == Dialect::App => f.help(format!(
+                "turn certificate verification on (`{d}`) and give the trusted CA certificates"
+            )),
             Some(d) => f.help(format!(
                 "turn verification on with `{d}` and give the trusted CA certificates"
             )),

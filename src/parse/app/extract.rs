@@ -91,6 +91,13 @@ impl<'a> Fields<'a, '_> {
             .find_map(|f| {
                 let start = if f.path.rooted { self.doc } else { self.ctx };
                 let m = path::first(start, &f.path, case)?;
+                if self.rules.empty_is_unset
+                    && m.node
+                        .scalar()
+                        .is_some_and(|s| s.value.is_empty() || s.ty == ScalarType::Null)
+                {
+                    return None;
+                }
                 Some(Found {
                     field: f,
                     node: m.node,
@@ -371,9 +378,11 @@ impl<'a> Fields<'a, '_> {
         let max_v = max
             .as_ref()
             .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
-        let go_min = self.go_min_default();
-        let dmin = self.default_value(Target::MinVersion).or(go_min.as_ref());
+        let dmin = self.default_value(Target::MinVersion);
         let dmax = self.default_value(Target::MaxVersion);
+        // A Go application that states no minimum of its own gets Go's, by Go version.
+        let go_min = (dmin.is_none() && self.rules.library == Some(Library::Go))
+            .then(|| golang::default_min(self.go, self.model.endpoints[self.index].side));
         let parse_d = |d: Option<&super::rules::Default>| {
             d.and_then(|d| d.value.first().and_then(|v| Protocol::parse(v)))
         };
@@ -382,6 +391,7 @@ impl<'a> Fields<'a, '_> {
             .as_ref()
             .map(|((p, _), _)| *p)
             .or_else(|| parse_d(dmin))
+            .or_else(|| go_min.as_ref().map(|(p, _)| *p))
             .or_else(|| supported.first().copied());
         let hi = max_v
             .as_ref()
@@ -411,11 +421,20 @@ impl<'a> Fields<'a, '_> {
                 }
                 let mut s = Setting::set(list, *span).directive(key.clone());
                 if min_v.is_none() {
-                    let what = dmin.map_or_else(
-                        || format!("lowest version {} supports", self.rules.title),
-                        |d| d.assumed.clone(),
-                    );
+                    let what = match (dmin, &go_min) {
+                        (Some(d), _) => d.assumed.clone(),
+                        (None, Some((_, assumed))) => assumed.clone(),
+                        (None, None) => format!("lowest version {} supports", self.rules.title),
+                    };
                     s = s.with_note(format!("minimum not set: {what}"));
+                }
+                s
+            }
+            (None, None) if dmin.is_none() && go_min.is_some() => {
+                let assumed = go_min.map(|(_, a)| a).unwrap_or_default();
+                let mut s = Setting::defaulted(list, assumed);
+                if let Some(k) = self.directive_for(Target::MinVersion) {
+                    s = s.directive(k);
                 }
                 s
             }
@@ -526,6 +545,27 @@ impl<'a> Fields<'a, '_> {
         out
     }
 
+    /// Suite names; with a vocabulary, each name must be one the application accepts
+    /// (spelled as the vocabulary has it): an unknown name is reported and left out, and
+    /// an accepted alias takes its canonical name.
+    fn known_names(&mut self, found: &Found<'_>) -> Vec<Named> {
+        let mut names = Self::names(found);
+        if found.field.vocab.is_none() {
+            return names;
+        }
+        let span = found.node.value_span();
+        names.retain_mut(
+            |n| match self.lookup(found, &n.name, n.span.unwrap_or(span)) {
+                Some(canon) => {
+                    n.name = canon.into();
+                    true
+                }
+                None => false,
+            },
+        );
+        names
+    }
+
     fn apply(&mut self, found: &Found<'a>) {
         let key = found.key.clone();
         let span = found.node.value_span();
@@ -541,7 +581,7 @@ impl<'a> Fields<'a, '_> {
                         }),
                         None => return,
                     },
-                    _ => Ciphers::List(Self::names(found)),
+                    _ => Ciphers::List(self.known_names(found)),
                 };
                 let mut setting = Setting::set(value, span).directive(key);
                 if self.rules.library == Some(Library::Go) {
@@ -787,35 +827,6 @@ impl Fields<'_, '_> {
         }
     }
 
-    /// Go's own minimum when the description has no default for it: servers TLS 1.0 until
-    /// Go 1.22 and TLS 1.2 since, clients TLS 1.2 since Go 1.18.
-    fn go_min_default(&self) -> Option<super::rules::Default> {
-        if self.rules.library != Some(Library::Go) {
-            return None;
-        }
-        let side = self.model.endpoints[self.index].side;
-        let (min, since) = golang::default_min(self.go, side);
-        Some(super::rules::Default {
-            target: Target::MinVersion,
-            value: vec![min.as_str().to_owned()],
-            assumed: format!(
-                "Go crypto/tls default minimum for a {} ({} since Go {since}; Go {} assumed)",
-                match side {
-                    crate::model::Side::Server => "server",
-                    crate::model::Side::Client => "client",
-                },
-                Protocol::TLSv1_2.as_str(),
-                golang::short(self.go)
-            ),
-            since: None,
-            before: None,
-            side: None,
-            name: None,
-            locate: Vec::new(),
-            note: None,
-        })
-    }
-
     /// Whether the library can use a suite only with TLS 1.2 (AEAD, SHA-256/384 MACs);
     /// `None` for a name it does not know. TLS 1.3 names are not in these lists.
     fn tls12_only(&self, name: &str) -> Option<bool> {
@@ -891,11 +902,13 @@ impl Fields<'_, '_> {
         let help = self.version_spelling(&key, Protocol::TLSv1_2).map_or_else(
             || "raise the minimum to TLS 1.2, the lowest version in force".to_owned(),
             |v| {
-                format!(
-                    "write `{}: {}`, the lowest version in force",
-                    short(&key),
-                    short(&v)
-                )
+                // A block made of command-line flags is fixed in the flag's own syntax.
+                let line = if self.loc.flags.is_empty() {
+                    format!("{}: {}", short(&key), short(&v))
+                } else {
+                    format!("--{}={}", short(&key), short(&v))
+                };
+                format!("write `{line}`, the lowest version in force")
             },
         );
         self.observe(

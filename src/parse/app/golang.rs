@@ -182,17 +182,26 @@ pub fn default_suites(go: Version) -> Vec<&'static str> {
         .collect()
 }
 
-/// Go's default minimum version for a side, and the Go version it dates from: servers
-/// accept TLS 1.0 until Go 1.22 (golang/go#62459), clients ask for TLS 1.2 since Go 1.18.
-pub fn default_min(go: Version, side: Side) -> (Protocol, &'static str) {
-    let (since, label) = match side {
-        Side::Server => (Version(1, 22, 0), "1.22"),
-        Side::Client => (Version(1, 18, 0), "1.18"),
+/// Go's default minimum version when `Config.MinVersion` is unset, with a label: TLS 1.2
+/// for clients since Go 1.18 and for servers since Go 1.22 (`common.go`,
+/// `supportedVersions`; the GODEBUG `tls10server` setting restores TLS 1.0 for servers),
+/// TLS 1.0 before.
+pub fn default_min(go: Version, side: Side) -> (Protocol, String) {
+    let (since, who) = match side {
+        Side::Server => (22, "servers"),
+        Side::Client => (18, "clients"),
     };
-    if go >= since {
-        (Protocol::TLSv1_2, label)
+    let v = short(go);
+    if go >= Version(1, since, 0) {
+        (
+            Protocol::TLSv1_2,
+            format!("Go {v} crypto/tls default minimum for {who} (TLS 1.2 since Go 1.{since})"),
+        )
     } else {
-        (Protocol::TLSv1, label)
+        (
+            Protocol::TLSv1,
+            format!("Go {v} crypto/tls default minimum for {who} (TLS 1.0 before Go 1.{since})"),
+        )
     }
 }
 

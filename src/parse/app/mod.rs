@@ -102,9 +102,14 @@ fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
 fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
     name_ok(r, name)
         && (r.kubernetes.iter().any(|k| k8s_matches(k, doc))
-            || r.keys
+            || (r
+                .keys
                 .iter()
-                .any(|k| !path::find(doc, k, r.key_case).is_empty()))
+                .any(|k| !path::find(doc, k, r.key_case).is_empty())
+                && (r.also.is_empty()
+                    || r.also
+                        .iter()
+                        .any(|k| !path::find(doc, k, r.key_case).is_empty()))))
 }
 
 /// Parses an application config with every description (built-in and `options.app_rules`).
@@ -328,6 +333,9 @@ impl Extractor<'_> {
         if !loc.flags.is_empty() {
             synthetic = flags_map(m.node, &loc.flags, case);
             block = &synthetic;
+        } else if let (Some([name, value]), Kind::Seq(items)) = (&loc.pairs, &m.node.kind) {
+            synthetic = pairs_map(m.node.span, items, name, value);
+            block = &synthetic;
         }
         let ctx = match &loc.context {
             Some(p) => match path::first(block, p, case) {
@@ -337,6 +345,17 @@ impl Extractor<'_> {
             None => block,
         };
         if !matches!(ctx.kind, Kind::Map(_)) {
+            return;
+        }
+        let excluded = loc.unless.iter().any(|(p, globs)| {
+            let start = if p.rooted { self.doc } else { ctx };
+            path::find(start, p, case).iter().any(|c| {
+                c.node
+                    .scalar()
+                    .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
+            })
+        });
+        if excluded {
             return;
         }
         if !loc.require_any.is_empty()
@@ -447,8 +466,31 @@ impl Extractor<'_> {
     }
 }
 
+/// Builds a map from a list of `{name: k, value: v}` items (items without both are
+/// skipped); each value keeps its own node and span.
+fn pairs_map(span: Span, items: &[Node], name: &str, value: &str) -> Node {
+    let entries = items
+        .iter()
+        .filter_map(|item| {
+            let n = item.get(name)?;
+            let key = n.scalar()?.value.clone();
+            Some(tree::Entry {
+                key,
+                key_span: n.value_span(),
+                value: item.get(value)?.clone(),
+            })
+        })
+        .collect();
+    Node {
+        span,
+        kind: Kind::Map(entries),
+    }
+}
+
 /// Builds a map from `--key=value` items of the given sequences (a container's `command`
-/// and `args`), each value spanning exactly its text after `=`.
+/// and `args`), each value spanning exactly its text after `=`. A `--key` item followed by
+/// an item that is not a flag takes that item as its value (`--key value`, as the programs'
+/// flag parser reads it); a `--key` item alone is a switch, `true`.
 fn flags_map(node: &Node, lists: &[path::Path], case: KeyCase) -> Node {
     let mut entries = Vec::new();
     for p in lists {
@@ -456,38 +498,63 @@ fn flags_map(node: &Node, lists: &[path::Path], case: KeyCase) -> Node {
             let Kind::Seq(items) = &m.node.kind else {
                 continue;
             };
-            for item in items {
+            let mut rest = items.iter().peekable();
+            while let Some(item) = rest.next() {
                 let Some(s) = item.scalar() else { continue };
                 let Some(flag) = s.value.strip_prefix("--") else {
                     continue;
                 };
-                let (k, v) = flag.split_once('=').unwrap_or((flag, "true"));
-                let (key_span, exact) = match s.exact {
-                    Some(sp) => (
-                        sp.sub(2, 2 + k.len()),
-                        flag.contains('=')
-                            .then(|| sp.sub(3 + k.len(), s.value.len())),
-                    ),
-                    None => (item.span, None),
-                };
-                entries.push(tree::Entry {
-                    key: k.to_owned(),
-                    key_span,
-                    value: Node {
-                        span: exact.unwrap_or(item.span),
-                        kind: Kind::Scalar(Scalar {
-                            value: v.to_owned(),
-                            quoted: true,
-                            ty: ScalarType::Str,
-                            exact,
-                        }),
-                    },
-                });
+                let key_span = |k: &str| s.exact.map_or(item.span, |sp| sp.sub(2, 2 + k.len()));
+                if let Some((k, v)) = flag.split_once('=') {
+                    let exact = s.exact.map(|sp| sp.sub(3 + k.len(), s.value.len()));
+                    entries.push(flag_entry(k, key_span(k), v, exact, item.span));
+                    continue;
+                }
+                let next = rest
+                    .peek()
+                    .and_then(|n| n.scalar().map(|ns| (n, ns)))
+                    .filter(|(_, ns)| !ns.value.starts_with('-'));
+                match next {
+                    Some((n, ns)) => {
+                        entries.push(flag_entry(
+                            flag,
+                            key_span(flag),
+                            &ns.value,
+                            ns.exact,
+                            n.span,
+                        ));
+                        rest.next();
+                    }
+                    None => entries.push(flag_entry(flag, key_span(flag), "true", None, item.span)),
+                }
             }
         }
     }
     Node {
         span: node.span,
         kind: Kind::Map(entries),
+    }
+}
+
+/// One flag of [`flags_map`]: a string value at `exact` when known, else at `span`.
+fn flag_entry(
+    key: &str,
+    key_span: Span,
+    value: &str,
+    exact: Option<Span>,
+    span: Span,
+) -> tree::Entry {
+    tree::Entry {
+        key: key.to_owned(),
+        key_span,
+        value: Node {
+            span: exact.unwrap_or(span),
+            kind: Kind::Scalar(Scalar {
+                value: value.to_owned(),
+                quoted: true,
+                ty: ScalarType::Str,
+                exact,
+            }),
+        },
     }
 }

@@ -23,8 +23,16 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("envoy.toml", include_str!("../../../rules/apps/envoy.toml")),
     ("etcd.toml", include_str!("../../../rules/apps/etcd.toml")),
     (
+        "grafana-dskit.toml",
+        include_str!("../../../rules/apps/grafana-dskit.toml"),
+    ),
+    (
         "ingress-nginx.toml",
         include_str!("../../../rules/apps/ingress-nginx.toml"),
+    ),
+    (
+        "kubernetes.toml",
+        include_str!("../../../rules/apps/kubernetes.toml"),
     ),
     (
         "otel-collector.toml",
@@ -173,6 +181,8 @@ struct Raw {
     on_unknown: OnUnknown,
     #[serde(default)]
     library: Option<Library>,
+    #[serde(default)]
+    empty_is_unset: bool,
     detect: RawDetect,
     #[serde(default)]
     locate: Vec<RawLocate>,
@@ -197,6 +207,8 @@ struct RawDetect {
     files: Vec<String>,
     #[serde(default)]
     keys: Vec<Spanned<String>>,
+    #[serde(default)]
+    also: Vec<Spanned<String>>,
     #[serde(default)]
     kubernetes: Vec<K8s>,
     #[serde(default)]
@@ -225,11 +237,15 @@ struct RawLocate {
     #[serde(default, rename = "where")]
     where_: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    unless: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     require_any: Vec<Spanned<String>>,
     #[serde(default)]
     context: Option<Spanned<String>>,
     #[serde(default)]
     flags: Vec<Spanned<String>>,
+    #[serde(default)]
+    pairs: Option<[String; 2]>,
     name: Spanned<String>,
     key: Spanned<String>,
     #[serde(default)]
@@ -362,10 +378,16 @@ pub struct AppRules {
     pub on_unknown: OnUnknown,
     /// The TLS library whose semantics apply (`None`: only the description's fields).
     pub library: Option<Library>,
+    /// An empty or null value means the field is not set (Go zero values): the default
+    /// applies.
+    pub empty_is_unset: bool,
     /// File-name globs (lower case); any file when empty.
     pub files: Vec<globset::GlobMatcher>,
     /// Key paths whose presence recognises a document.
     pub keys: Vec<Path>,
+    /// With `keys`: the document must also contain one of these paths (an application's
+    /// own top-level keys next to a block other programs share).
+    pub also: Vec<Path>,
     /// Kubernetes objects that are recognised.
     pub kubernetes: Vec<K8s>,
     /// Substrings that recognise a file that cannot be parsed.
@@ -397,12 +419,18 @@ pub struct Locate {
     pub kind: Option<K8s>,
     /// Conditions: every path must hold a scalar matching one of the globs.
     pub conditions: Vec<(Path, Vec<globset::GlobMatcher>)>,
+    /// Exclusions, read in the block's fields (after `flags`): a path holding a scalar that
+    /// matches one of the globs means the block is not served (`secure-port: 0`).
+    pub unless: Vec<(Path, Vec<globset::GlobMatcher>)>,
     /// The block must contain one of these.
     pub require_any: Vec<Path>,
     /// Fields are read below this path of the block.
     pub context: Option<Path>,
     /// Sequences of `--key=value` flags that form the block.
     pub flags: Vec<Path>,
+    /// When the block is a list of maps: the keys holding each item's name and value
+    /// (kubeadm v1beta4 `extraArgs: [{name, value}]`), read as the map name → value.
+    pub pairs: Option<[String; 2]>,
     /// Endpoint name template.
     pub name: String,
     /// Endpoint key template.
@@ -692,6 +720,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         },
         on_unknown: raw.on_unknown,
         library: raw.library,
+        empty_is_unset: raw.empty_is_unset,
         files: raw
             .detect
             .files
@@ -699,6 +728,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             .map(|g| glob(&g.to_ascii_lowercase()))
             .collect::<Result<_, _>>()?,
         keys: raw.detect.keys.iter().map(path).collect::<Result<_, _>>()?,
+        also: raw.detect.also.iter().map(path).collect::<Result<_, _>>()?,
         kubernetes: raw.detect.kubernetes.clone(),
         hints: raw.detect.hints.clone(),
         locate: Vec::new(),
@@ -726,27 +756,31 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         for t in [&l.name, &l.key] {
             check_template(t.get_ref(), p.captures()).map_err(|m| err(m, Some(t.span())))?;
         }
-        let conditions = l
-            .where_
-            .iter()
-            .map(|(k, globs)| {
-                let kp = Path::parse(k)
-                    .map_err(|m| err(format!("bad path: {m}"), Some(l.path.span())))?;
-                let gs = globs
-                    .iter()
-                    .map(|g| glob(g))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((kp, gs))
-            })
-            .collect::<Result<_, RulesError>>()?;
+        let conds = |map: &BTreeMap<String, Vec<String>>| {
+            map.iter()
+                .map(|(k, globs)| {
+                    let kp = Path::parse(k)
+                        .map_err(|m| err(format!("bad path: {m}"), Some(l.path.span())))?;
+                    let gs = globs
+                        .iter()
+                        .map(|g| glob(g))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((kp, gs))
+                })
+                .collect::<Result<Vec<_>, RulesError>>()
+        };
+        let conditions = conds(&l.where_)?;
+        let unless = conds(&l.unless)?;
         rules.locate.push(Locate {
             id: l.id.clone().unwrap_or_else(|| i.to_string()),
             path: p,
             kind: l.kind.clone(),
             conditions,
+            unless,
             require_any: l.require_any.iter().map(path).collect::<Result<_, _>>()?,
             context: l.context.as_ref().map(path).transpose()?,
             flags: l.flags.iter().map(path).collect::<Result<_, _>>()?,
+            pairs: l.pairs.clone(),
             name: l.name.get_ref().clone(),
             key: l.key.get_ref().clone(),
             side: l.side.as_ref().map(side).transpose()?.unwrap_or(rules.side),
