@@ -1,4 +1,4 @@
-//! Application configs (YAML/TOML) read through app descriptions ([`rules`]).
+//! Application configs (YAML/TOML/JSON) read through app descriptions ([`rules`]).
 //!
 //! A file is parsed once into the generic [`tree`]; every description that recognises a
 //! document (file-name globs, key paths, Kubernetes `kind`/`apiVersion`) locates its TLS
@@ -29,14 +29,15 @@ pub fn builtin() -> &'static [AppRules] {
     RULES.get_or_init(|| rules::builtin().unwrap_or_default())
 }
 
-/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, and templates or
-/// samples of them (`values.yaml.tpl`, `etcd.conf.yml.sample`).
+/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, `.json` (read as
+/// YAML, of which JSON is a subset), and templates or samples of them (`values.yaml.tpl`,
+/// `etcd.conf.yml.sample`).
 pub fn is_candidate_name(path: &FsPath) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    [".yaml", ".yml", ".toml"]
+    [".yaml", ".yml", ".toml", ".json"]
         .iter()
         .any(|ext| name.ends_with(ext) || name.contains(&format!("{ext}.")))
 }
@@ -101,7 +102,8 @@ fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
 
 fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
     name_ok(r, name)
-        && (r.kubernetes.iter().any(|k| k8s_matches(k, doc))
+        && (r.names.iter().any(|n| n == name)
+            || r.kubernetes.iter().any(|k| k8s_matches(k, doc))
             || r.keys
                 .iter()
                 .any(|k| !path::find(doc, k, r.key_case).is_empty()))
@@ -266,6 +268,12 @@ impl Extractor<'_> {
                 .iter()
                 .any(|p| path::first(ctx, p, case).is_some())
         {
+            return;
+        }
+        if loc.require_none.iter().any(|p| {
+            let start = if p.rooted { self.doc } else { ctx };
+            path::first(start, p, case).is_some()
+        }) {
             return;
         }
         let key = self.render(&loc.key, m);

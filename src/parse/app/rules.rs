@@ -20,6 +20,7 @@ use crate::model::{Protocol, Side, Version};
 
 /// Built-in descriptions: (file name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("caddy.toml", include_str!("../../../rules/apps/caddy.toml")),
     ("envoy.toml", include_str!("../../../rules/apps/envoy.toml")),
     ("etcd.toml", include_str!("../../../rules/apps/etcd.toml")),
     (
@@ -182,6 +183,8 @@ struct RawDetect {
     kubernetes: Vec<K8s>,
     #[serde(default)]
     hints: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 /// A Kubernetes object filter.
@@ -207,6 +210,8 @@ struct RawLocate {
     where_: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     require_any: Vec<Spanned<String>>,
+    #[serde(default)]
+    require_none: Vec<Spanned<String>>,
     #[serde(default)]
     context: Option<Spanned<String>>,
     #[serde(default)]
@@ -242,6 +247,8 @@ struct RawField {
     strings_only: bool,
     #[serde(default)]
     file_key: Option<String>,
+    #[serde(default)]
+    interval: Option<Spanned<String>>,
     #[serde(default)]
     deprecated: Option<String>,
     #[serde(default)]
@@ -329,6 +336,8 @@ pub struct AppRules {
     pub kubernetes: Vec<K8s>,
     /// Substrings that recognise a file that cannot be parsed.
     pub hints: Vec<String>,
+    /// Exact file names (lower case) recognised whatever keys they hold.
+    pub names: Vec<String>,
     /// Where TLS blocks are.
     pub locate: Vec<Locate>,
     /// Field mappings.
@@ -356,6 +365,8 @@ pub struct Locate {
     pub conditions: Vec<(Path, Vec<globset::GlobMatcher>)>,
     /// The block must contain one of these.
     pub require_any: Vec<Path>,
+    /// The block must contain none of these.
+    pub require_none: Vec<Path>,
     /// Fields are read below this path of the block.
     pub context: Option<Path>,
     /// Sequences of `--key=value` flags that form the block.
@@ -395,6 +406,8 @@ pub struct Field {
     pub strings_only: bool,
     /// For file lists: the key naming the file in each item.
     pub file_key: Option<String>,
+    /// For `form = "rotated"`: seconds between rotations when the value does not say.
+    pub interval: Option<u64>,
     /// Set when the key is deprecated: the message.
     pub deprecated: Option<String>,
     /// Only for blocks of this side.
@@ -618,6 +631,12 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         keys: raw.detect.keys.iter().map(path).collect::<Result<_, _>>()?,
         kubernetes: raw.detect.kubernetes.clone(),
         hints: raw.detect.hints.clone(),
+        names: raw
+            .detect
+            .names
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect(),
         locate: Vec::new(),
         fields: Vec::new(),
         defaults: Vec::new(),
@@ -661,6 +680,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             kind: l.kind.clone(),
             conditions,
             require_any: l.require_any.iter().map(path).collect::<Result<_, _>>()?,
+            require_none: l.require_none.iter().map(path).collect::<Result<_, _>>()?,
             context: l.context.as_ref().map(path).transpose()?,
             flags: l.flags.iter().map(path).collect::<Result<_, _>>()?,
             name: l.name.get_ref().clone(),
@@ -691,6 +711,18 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             on_unknown: f.on_unknown.unwrap_or(rules.on_unknown),
             strings_only: f.strings_only,
             file_key: f.file_key.clone(),
+            interval: f
+                .interval
+                .as_ref()
+                .map(|i| {
+                    super::golang::duration_secs(i.get_ref(), false).ok_or_else(|| {
+                        err(
+                            format!("`{}` is not a duration (`12h`, `30m`)", i.get_ref()),
+                            Some(i.span()),
+                        )
+                    })
+                })
+                .transpose()?,
             deprecated: f.deprecated.clone(),
             side: f.side.as_ref().map(side).transpose()?,
         });
