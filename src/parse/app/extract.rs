@@ -452,26 +452,8 @@ impl<'a> Fields<'a, '_> {
             Target::MinVersion | Target::MaxVersion | Target::Protocols => {}
             Target::Ciphers => {
                 self.string_check(found);
-                let value = match found.field.form {
-                    Form::Openssl => match found.node.scalar() {
-                        Some(s) => Ciphers::OpenSsl(match s.exact {
-                            Some(e) => CipherString::placed(s.value.clone(), e),
-                            None => CipherString::unplaced(s.value.clone()),
-                        }),
-                        None => return,
-                    },
-                    _ => {
-                        let mut v = Self::names(found);
-                        // With a vocabulary, the names the application accepts; the rest
-                        // are reported and left out.
-                        if found.field.vocab.is_some() {
-                            v.retain(|n| {
-                                self.lookup(found, &n.name, n.span.unwrap_or(span))
-                                    .is_some()
-                            });
-                        }
-                        Ciphers::List(v)
-                    }
+                let Some(value) = self.cipher_value(found) else {
+                    return;
                 };
                 let mut setting = Setting::set(value, span).directive(key);
                 if self.rules.library == Some(Library::Go) {
@@ -558,6 +540,27 @@ impl<'a> Fields<'a, '_> {
                 self.endpoint_tls().certificates.extend(certs);
             }
         }
+    }
+
+    /// A cipher field's value: an OpenSSL string, or a list of names (with a vocabulary,
+    /// the names the application accepts; the rest are reported and left out).
+    fn cipher_value(&mut self, found: &Found<'_>) -> Option<Ciphers> {
+        if found.field.form == Form::Openssl {
+            let s = found.node.scalar()?;
+            return Some(Ciphers::OpenSsl(match s.exact {
+                Some(e) => CipherString::placed(s.value.clone(), e),
+                None => CipherString::unplaced(s.value.clone()),
+            }));
+        }
+        let span = found.node.value_span();
+        let mut v = Self::names(found);
+        if found.field.vocab.is_some() {
+            v.retain(|n| {
+                self.lookup(found, &n.name, n.span.unwrap_or(span))
+                    .is_some()
+            });
+        }
+        Some(Ciphers::List(v))
     }
 
     /// The rotation interval of a `rotated` ticket-key field: a scalar value is a Go
