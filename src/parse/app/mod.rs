@@ -246,6 +246,26 @@ impl Extractor<'_> {
                 return;
             }
         }
+        for (capture, p, globs) in &loc.unless_every {
+            let start = match capture {
+                Some(n) => match m.captures.get(n.wrapping_sub(1)) {
+                    Some((_, node)) => *node,
+                    None => continue,
+                },
+                None if p.rooted => self.doc,
+                None => m.node,
+            };
+            let found = path::find(start, p, case);
+            let every = !found.is_empty()
+                && found.iter().all(|c| {
+                    c.node
+                        .scalar()
+                        .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
+                });
+            if every {
+                return;
+            }
+        }
         let synthetic;
         let mut block = m.node;
         if !loc.flags.is_empty() {

@@ -209,6 +209,8 @@ struct RawLocate {
     #[serde(default, rename = "where")]
     where_: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    unless_every: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     require_any: Vec<Spanned<String>>,
     #[serde(default)]
     require_none: Vec<Spanned<String>>,
@@ -363,6 +365,10 @@ pub struct Locate {
     pub kind: Option<K8s>,
     /// Conditions: every path must hold a scalar matching one of the globs.
     pub conditions: Vec<(Path, Vec<globset::GlobMatcher>)>,
+    /// Exclusions: the block is skipped when a path has matches and every one is a scalar
+    /// matching one of the globs (every listener on the plain-HTTP port). The number, when
+    /// set, is the capture whose node the path starts from (`{1}.listen[*]`).
+    pub unless_every: Vec<(Option<usize>, Path, Vec<globset::GlobMatcher>)>,
     /// The block must contain one of these.
     pub require_any: Vec<Path>,
     /// The block must contain none of these.
@@ -661,6 +667,33 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         for t in [&l.name, &l.key] {
             check_template(t.get_ref(), p.captures()).map_err(|m| err(m, Some(t.span())))?;
         }
+        let unless_every = l
+            .unless_every
+            .iter()
+            .map(|(k, globs)| {
+                let bad = |m: String| err(format!("bad path: {m}"), Some(l.path.span()));
+                // `{N}.rest`: the path starts at the node of capture N.
+                let (capture, rest) = match k.strip_prefix('{').and_then(|r| r.split_once("}.")) {
+                    Some((n, rest)) => {
+                        let n: usize = n.parse().map_err(|_| bad(format!("`{k}`")))?;
+                        if n == 0 || n > p.captures() {
+                            return Err(bad(format!(
+                                "`{k}`: the path has {} capture(s), numbered from 1",
+                                p.captures()
+                            )));
+                        }
+                        (Some(n), rest)
+                    }
+                    None => (None, k.as_str()),
+                };
+                let kp = Path::parse(rest).map_err(bad)?;
+                let gs = globs
+                    .iter()
+                    .map(|g| glob(g))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((capture, kp, gs))
+            })
+            .collect::<Result<Vec<_>, RulesError>>()?;
         let conditions = l
             .where_
             .iter()
@@ -679,6 +712,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
             path: p,
             kind: l.kind.clone(),
             conditions,
+            unless_every,
             require_any: l.require_any.iter().map(path).collect::<Result<_, _>>()?,
             require_none: l.require_none.iter().map(path).collect::<Result<_, _>>()?,
             context: l.context.as_ref().map(path).transpose()?,
@@ -933,5 +967,21 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, 8, "{e}");
+        let e = parse(
+            "x.toml",
+            &format!(
+                "{base}[[locate]]\npath = \"a.*\"\nname = \"n\"\nkey = \"k\"\nunless_every = {{ \"{{2}}.listen[*]\" = [\"*:80\"] }}\n"
+            ),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("capture"), "{e}");
+        let e = parse(
+            "x.toml",
+            &format!(
+                "{base}[[field]]\ntarget = \"ticket_keys\"\npath = \"t\"\nform = \"rotated\"\ninterval = \"12 hours\"\n"
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
     }
 }
