@@ -141,6 +141,14 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
     let docs = match tree::parse(Format::of(&name), file, &text) {
         Ok(d) => d,
         Err(mut e) => {
+            // JSON is read with the YAML parser; say so rather than call the file YAML.
+            if path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                && let Some(rest) = e.message.strip_prefix("YAML syntax error")
+            {
+                e.message = format!("JSON syntax error (read as YAML){rest}");
+            }
             if ["%{", "${", "{{"].iter().any(|t| text.contains(t)) {
                 e = e.help(
                     "this looks like a template (Terraform `%{ }`/`${ }`, Helm/Go `{{ }}`); \
