@@ -184,6 +184,8 @@ fn app_of(folder: &str) -> &'static str {
         "etcd" => "etcd",
         "kubernetes" => "kubernetes",
         "grafana-dskit" => "grafana-dskit",
+        "caddy" => "caddy",
+        "otel-collector" => "otel-collector",
         other => panic!("corpus folder {other} has no expected app"),
     }
 }

@@ -105,7 +105,8 @@ pub(super) fn canonical(name: &str) -> Option<&'static str> {
         ("secp521r1", &["P-521", "CurveP521", "secp521r1"]),
         ("X25519", &["X25519", "x25519"]),
         ("X448", &["X448", "x448"]),
-        ("X25519MLKEM768", &["X25519MLKEM768"]),
+        // Caddy writes it in lower case.
+        ("X25519MLKEM768", &["X25519MLKEM768", "x25519mlkem768"]),
         ("SecP256r1MLKEM768", &["SecP256r1MLKEM768"]),
         ("SecP384r1MLKEM1024", &["SecP384r1MLKEM1024"]),
         ("ffdhe2048", &["ffdhe2048"]),

@@ -106,12 +106,18 @@ impl<'a> Fields<'a, '_> {
             })
     }
 
-    /// The key a default would be written under, for help lines.
+    /// The key a default would be written under, for help lines: the first field that
+    /// takes a value, else the first presence flag.
     fn directive_for(&self, target: Target) -> Option<String> {
-        self.rules
+        let mut fields = self
+            .rules
             .fields
             .iter()
-            .find(|f| f.target == target && self.applies(f))
+            .filter(|f| f.target == target && self.applies(f));
+        let first = fields.clone().next();
+        fields
+            .find(|f| f.form != Form::Present)
+            .or(first)
             .map(pattern_key)
     }
 
@@ -573,15 +579,8 @@ impl<'a> Fields<'a, '_> {
             Target::MinVersion | Target::MaxVersion | Target::Protocols => {}
             Target::Ciphers => {
                 self.string_check(found);
-                let value = match found.field.form {
-                    Form::Openssl => match found.node.scalar() {
-                        Some(s) => Ciphers::OpenSsl(match s.exact {
-                            Some(e) => CipherString::placed(s.value.clone(), e),
-                            None => CipherString::unplaced(s.value.clone()),
-                        }),
-                        None => return,
-                    },
-                    _ => Ciphers::List(self.known_names(found)),
+                let Some(value) = self.cipher_value(found) else {
+                    return;
                 };
                 let mut setting = Setting::set(value, span).directive(key);
                 if self.rules.library == Some(Library::Go) {
@@ -609,7 +608,9 @@ impl<'a> Fields<'a, '_> {
             | Target::VerifyPeer
             | Target::EarlyData => {
                 let b = if found.field.form == Form::Present {
-                    !matches!(&found.node.kind, Kind::Scalar(s) if s.ty == ScalarType::Null)
+                    let present =
+                        !matches!(&found.node.kind, Kind::Scalar(s) if s.ty == ScalarType::Null);
+                    present != found.field.invert
                 } else {
                     self.string_check(found);
                     let Some(b) = self.boolean(found) else { return };
@@ -627,7 +628,7 @@ impl<'a> Fields<'a, '_> {
             Target::TicketKeys => {
                 let v = match found.field.form {
                     Form::Rotated => TicketKeys::Rotated {
-                        interval_secs: None,
+                        interval_secs: self.rotation_interval(found),
                     },
                     Form::Files => {
                         let items: Vec<&Node> = match &found.node.kind {
@@ -666,6 +667,43 @@ impl<'a> Fields<'a, '_> {
                 self.endpoint_tls().certificates.extend(certs);
             }
         }
+    }
+
+    /// A cipher field's value: an OpenSSL string, or a list of names (with a vocabulary,
+    /// the names the application accepts; the rest are reported and left out).
+    fn cipher_value(&mut self, found: &Found<'_>) -> Option<Ciphers> {
+        if found.field.form == Form::Openssl {
+            let s = found.node.scalar()?;
+            return Some(Ciphers::OpenSsl(match s.exact {
+                Some(e) => CipherString::placed(s.value.clone(), e),
+                None => CipherString::unplaced(s.value.clone()),
+            }));
+        }
+        Some(Ciphers::List(self.known_names(found)))
+    }
+
+    /// The rotation interval of a `rotated` ticket-key field: a scalar value is a Go
+    /// duration (a JSON/YAML integer is nanoseconds); otherwise the field's `interval`.
+    /// A scalar that is no duration is reported and leaves the interval unknown.
+    fn rotation_interval(&mut self, found: &Found<'_>) -> Option<u64> {
+        let Some(s) = found.node.scalar() else {
+            return found.field.interval;
+        };
+        if s.ty == ScalarType::Null {
+            return found.field.interval;
+        }
+        let secs = golang::duration_secs(&s.value, s.ty == ScalarType::Int);
+        if secs.is_none() {
+            let behaviour = self.behaviour(found.field);
+            self.observe(
+                ObservationKind::InvalidValue,
+                found.node.value_span(),
+                &found.key,
+                format!("`{}` is not a duration; {behaviour}", short(&s.value)),
+                Some("write a duration such as `12h`".to_owned()),
+            );
+        }
+        secs
     }
 
     /// A boolean: a YAML/TOML boolean, or a string read with the vocabulary (client-auth

@@ -266,3 +266,76 @@ mod tests {
         assert!(is_tls13("TLS_AES_128_GCM_SHA256"));
     }
 }
+
+/// Whole seconds of a Go duration (`time.ParseDuration`: `12h`, `1h30m`, `1.5h`, `90s`),
+/// also taking `d` for days as Caddy's `caddy.Duration` does. With `integer_nanos`, a bare
+/// integer is nanoseconds (a JSON number decoded into a Go `time.Duration`). `None` when the
+/// text is not a duration or does not fit.
+pub fn duration_secs(text: &str, integer_nanos: bool) -> Option<u64> {
+    let t = text.trim();
+    if integer_nanos && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<u64>().ok().map(|n| n / 1_000_000_000);
+    }
+    if t == "0" {
+        return Some(0);
+    }
+    let mut rest = t;
+    let mut nanos: f64 = 0.0;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        // Bounded: every round consumes at least one number and one unit character.
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let mult = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            "d" => 86_400e9,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        nanos += n * mult;
+        parts += 1;
+    }
+    if parts == 0 || !nanos.is_finite() || nanos >= 1e19 {
+        return None;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "finite, non-negative and below 2^64 nanoseconds, checked above"
+    )]
+    Some((nanos / 1e9) as u64)
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::duration_secs;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(duration_secs("12h", false), Some(43_200));
+        assert_eq!(duration_secs("1h30m", false), Some(5_400));
+        assert_eq!(duration_secs("1.5h", false), Some(5_400));
+        assert_eq!(duration_secs("2d", false), Some(172_800));
+        assert_eq!(duration_secs("0", false), Some(0));
+        assert_eq!(duration_secs("3600000000000", true), Some(3_600));
+        assert_eq!(duration_secs("12", false), None);
+        assert_eq!(duration_secs("12x", false), None);
+        assert_eq!(duration_secs("h", false), None);
+        assert_eq!(duration_secs("", false), None);
+        assert_eq!(duration_secs("99999999999999999999h", false), None);
+    }
+}

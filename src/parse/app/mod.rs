@@ -1,4 +1,4 @@
-//! Application configs (YAML/TOML) read through app descriptions ([`rules`]).
+//! Application configs (YAML/TOML/JSON) read through app descriptions ([`rules`]).
 //!
 //! A file is parsed once into the generic [`tree`]; every description that recognises a
 //! document (file-name globs, key paths, Kubernetes `kind`/`apiVersion`) locates its TLS
@@ -29,14 +29,15 @@ pub fn builtin() -> &'static [AppRules] {
     RULES.get_or_init(|| rules::builtin().unwrap_or_default())
 }
 
-/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, and templates or
-/// samples of them (`values.yaml.tpl`, `etcd.conf.yml.sample`).
+/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, `.json` (read as
+/// YAML, of which JSON is a subset), and templates or samples of them (`values.yaml.tpl`,
+/// `etcd.conf.yml.sample`).
 pub fn is_candidate_name(path: &FsPath) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    [".yaml", ".yml", ".toml"]
+    [".yaml", ".yml", ".toml", ".json"]
         .iter()
         .any(|ext| name.ends_with(ext) || name.contains(&format!("{ext}.")))
 }
@@ -101,7 +102,8 @@ fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
 
 fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
     name_ok(r, name)
-        && (r.kubernetes.iter().any(|k| k8s_matches(k, doc))
+        && (r.names.iter().any(|n| n == name)
+            || r.kubernetes.iter().any(|k| k8s_matches(k, doc))
             || (r
                 .keys
                 .iter()
@@ -144,6 +146,14 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
     let docs = match tree::parse(Format::of(&name), file, &text) {
         Ok(d) => d,
         Err(mut e) => {
+            // JSON is read with the YAML parser; say so rather than call the file YAML.
+            if path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                && let Some(rest) = e.message.strip_prefix("YAML syntax error")
+            {
+                e.message = format!("JSON syntax error (read as YAML){rest}");
+            }
             if ["%{", "${", "{{"].iter().any(|t| text.contains(t)) {
                 e = e.help(
                     "this looks like a template (Terraform `%{ }`/`${ }`, Helm/Go `{{ }}`); \
@@ -307,7 +317,9 @@ impl Extractor<'_> {
             .map(|(_, _, why)| why.clone())
     }
 
-    fn block(&mut self, loc: &rules::Locate, m: &Match<'_>) {
+    /// Whether the locator's conditions on the matched node leave it out: inside a key the
+    /// program drops in this kind of file, a `where` not met, or an `unless_every` met.
+    fn left_out(&self, loc: &rules::Locate, m: &Match<'_>) -> bool {
         let case = self.rules.key_case;
         // A block inside a key the program skips in this kind of file does not exist.
         if self.misplaced.iter().any(|(s, on, _)| {
@@ -315,7 +327,7 @@ impl Extractor<'_> {
                 && s.start <= m.node.span.start
                 && m.node.span.end <= s.end
         }) {
-            return;
+            return true;
         }
         for (p, globs) in &loc.conditions {
             let start = if p.rooted { self.doc } else { m.node };
@@ -325,8 +337,60 @@ impl Extractor<'_> {
                     .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
             });
             if !ok {
-                return;
+                return true;
             }
+        }
+        for (capture, p, globs) in &loc.unless_every {
+            let start = match capture {
+                Some(n) => match m.captures.get(n.wrapping_sub(1)) {
+                    Some((_, node)) => *node,
+                    None => continue,
+                },
+                None if p.rooted => self.doc,
+                None => m.node,
+            };
+            let found = path::find(start, p, case);
+            let every = !found.is_empty()
+                && found.iter().all(|c| {
+                    c.node
+                        .scalar()
+                        .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
+                });
+            if every {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether the block's own fields leave it out: an `unless` met, no `require_any` path,
+    /// or a `require_none` path present.
+    fn left_out_by_fields(&self, loc: &rules::Locate, ctx: &Node) -> bool {
+        let case = self.rules.key_case;
+        let excluded = loc.unless.iter().any(|(p, globs)| {
+            let start = if p.rooted { self.doc } else { ctx };
+            path::find(start, p, case).iter().any(|c| {
+                c.node
+                    .scalar()
+                    .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
+            })
+        });
+        excluded
+            || (!loc.require_any.is_empty()
+                && !loc
+                    .require_any
+                    .iter()
+                    .any(|p| path::first(ctx, p, case).is_some()))
+            || loc.require_none.iter().any(|p| {
+                let start = if p.rooted { self.doc } else { ctx };
+                path::first(start, p, case).is_some()
+            })
+    }
+
+    fn block(&mut self, loc: &rules::Locate, m: &Match<'_>) {
+        let case = self.rules.key_case;
+        if self.left_out(loc, m) {
+            return;
         }
         let synthetic;
         let mut block = m.node;
@@ -347,23 +411,7 @@ impl Extractor<'_> {
         if !matches!(ctx.kind, Kind::Map(_)) {
             return;
         }
-        let excluded = loc.unless.iter().any(|(p, globs)| {
-            let start = if p.rooted { self.doc } else { ctx };
-            path::find(start, p, case).iter().any(|c| {
-                c.node
-                    .scalar()
-                    .is_some_and(|s| globs.iter().any(|g| g.is_match(&s.value)))
-            })
-        });
-        if excluded {
-            return;
-        }
-        if !loc.require_any.is_empty()
-            && !loc
-                .require_any
-                .iter()
-                .any(|p| path::first(ctx, p, case).is_some())
-        {
+        if self.left_out_by_fields(loc, ctx) {
             return;
         }
         let key = self.render(&loc.key, m);

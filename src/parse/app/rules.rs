@@ -20,6 +20,7 @@ use crate::model::{Protocol, Side, Version};
 
 /// Built-in descriptions: (file name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("caddy.toml", include_str!("../../../rules/apps/caddy.toml")),
     ("envoy.toml", include_str!("../../../rules/apps/envoy.toml")),
     ("etcd.toml", include_str!("../../../rules/apps/etcd.toml")),
     (
@@ -213,6 +214,8 @@ struct RawDetect {
     kubernetes: Vec<K8s>,
     #[serde(default)]
     hints: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 /// A Kubernetes object filter.
@@ -239,7 +242,11 @@ struct RawLocate {
     #[serde(default)]
     unless: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    unless_every: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     require_any: Vec<Spanned<String>>,
+    #[serde(default)]
+    require_none: Vec<Spanned<String>>,
     #[serde(default)]
     context: Option<Spanned<String>>,
     #[serde(default)]
@@ -279,6 +286,8 @@ struct RawField {
     strings_only: bool,
     #[serde(default)]
     file_key: Option<String>,
+    #[serde(default)]
+    interval: Option<Spanned<String>>,
     #[serde(default)]
     deprecated: Option<String>,
     #[serde(default)]
@@ -392,6 +401,8 @@ pub struct AppRules {
     pub kubernetes: Vec<K8s>,
     /// Substrings that recognise a file that cannot be parsed.
     pub hints: Vec<String>,
+    /// Exact file names (lower case) recognised whatever keys they hold.
+    pub names: Vec<String>,
     /// Where TLS blocks are.
     pub locate: Vec<Locate>,
     /// Field mappings.
@@ -422,8 +433,14 @@ pub struct Locate {
     /// Exclusions, read in the block's fields (after `flags`): a path holding a scalar that
     /// matches one of the globs means the block is not served (`secure-port: 0`).
     pub unless: Vec<(Path, Vec<globset::GlobMatcher>)>,
+    /// Exclusions: the block is skipped when a path has matches and every one is a scalar
+    /// matching one of the globs (every listener on the plain-HTTP port). The number, when
+    /// set, is the capture whose node the path starts from (`{1}.listen[*]`).
+    pub unless_every: Vec<(Option<usize>, Path, Vec<globset::GlobMatcher>)>,
     /// The block must contain one of these.
     pub require_any: Vec<Path>,
+    /// The block must contain none of these.
+    pub require_none: Vec<Path>,
     /// Fields are read below this path of the block.
     pub context: Option<Path>,
     /// Sequences of `--key=value` flags that form the block.
@@ -468,6 +485,8 @@ pub struct Field {
     pub strings_only: bool,
     /// For file lists: the key naming the file in each item.
     pub file_key: Option<String>,
+    /// For `form = "rotated"`: seconds between rotations when the value does not say.
+    pub interval: Option<u64>,
     /// Set when the key is deprecated: the message.
     pub deprecated: Option<String>,
     /// The program reads the key but it changes nothing (Go's `PreferServerCipherSuites`):
@@ -731,6 +750,12 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         also: raw.detect.also.iter().map(path).collect::<Result<_, _>>()?,
         kubernetes: raw.detect.kubernetes.clone(),
         hints: raw.detect.hints.clone(),
+        names: raw
+            .detect
+            .names
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect(),
         locate: Vec::new(),
         fields: Vec::new(),
         defaults: Vec::new(),
@@ -771,13 +796,42 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         };
         let conditions = conds(&l.where_)?;
         let unless = conds(&l.unless)?;
+        let unless_every = l
+            .unless_every
+            .iter()
+            .map(|(k, globs)| {
+                let bad = |m: String| err(format!("bad path: {m}"), Some(l.path.span()));
+                // `{N}.rest`: the path starts at the node of capture N.
+                let (capture, rest) = match k.strip_prefix('{').and_then(|r| r.split_once("}.")) {
+                    Some((n, rest)) => {
+                        let n: usize = n.parse().map_err(|_| bad(format!("`{k}`")))?;
+                        if n == 0 || n > p.captures() {
+                            return Err(bad(format!(
+                                "`{k}`: the path has {} capture(s), numbered from 1",
+                                p.captures()
+                            )));
+                        }
+                        (Some(n), rest)
+                    }
+                    None => (None, k.as_str()),
+                };
+                let kp = Path::parse(rest).map_err(bad)?;
+                let gs = globs
+                    .iter()
+                    .map(|g| glob(g))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((capture, kp, gs))
+            })
+            .collect::<Result<Vec<_>, RulesError>>()?;
         rules.locate.push(Locate {
             id: l.id.clone().unwrap_or_else(|| i.to_string()),
             path: p,
             kind: l.kind.clone(),
             conditions,
             unless,
+            unless_every,
             require_any: l.require_any.iter().map(path).collect::<Result<_, _>>()?,
+            require_none: l.require_none.iter().map(path).collect::<Result<_, _>>()?,
             context: l.context.as_ref().map(path).transpose()?,
             flags: l.flags.iter().map(path).collect::<Result<_, _>>()?,
             pairs: l.pairs.clone(),
@@ -814,6 +868,18 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
                 .transpose()?,
             strings_only: f.strings_only,
             file_key: f.file_key.clone(),
+            interval: f
+                .interval
+                .as_ref()
+                .map(|i| {
+                    super::golang::duration_secs(i.get_ref(), false).ok_or_else(|| {
+                        err(
+                            format!("`{}` is not a duration (`12h`, `30m`)", i.get_ref()),
+                            Some(i.span()),
+                        )
+                    })
+                })
+                .transpose()?,
             deprecated: f.deprecated.clone(),
             no_effect: f.no_effect,
             no_effect_names: f.no_effect_names.clone(),
@@ -1041,5 +1107,21 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, 8, "{e}");
+        let e = parse(
+            "x.toml",
+            &format!(
+                "{base}[[locate]]\npath = \"a.*\"\nname = \"n\"\nkey = \"k\"\nunless_every = {{ \"{{2}}.listen[*]\" = [\"*:80\"] }}\n"
+            ),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("capture"), "{e}");
+        let e = parse(
+            "x.toml",
+            &format!(
+                "{base}[[field]]\ntarget = \"ticket_keys\"\npath = \"t\"\nform = \"rotated\"\ninterval = \"12 hours\"\n"
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
     }
 }
