@@ -1,6 +1,6 @@
 //! Bounded work, end to end through the binary: small inputs built to make the parsers
-//! work exponentially (nested or doubling `$name` expansion, include bombs) end within
-//! five seconds with a diagnostic at a file position and exit 2, or with the correct
+//! work exponentially (nested or doubling `$name` expansion, include bombs) end (no hang)
+//! with a diagnostic at a file position and exit 2, or with the correct
 //! verdict when the input is in fact fine; never a crash (101/134) or a hang.
 
 use std::fmt::Write as _;
@@ -9,15 +9,33 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Every run here must end within this (debug build, shared machine).
-const LIMIT: Duration = Duration::from_secs(5);
+/// A hang guard, not a speed test (speed is measured by the benchmarks): every run here
+/// ends in well under a second alone, and must end within this on a loaded CI machine.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// A temporary directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
 
 /// A fresh temporary directory.
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("tlslint-bounded-{}-{name}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 struct Run {
@@ -201,6 +219,5 @@ fn nginx_many_glob_includes_of_a_big_directory() {
     text.push_str("}\n");
     fs::write(d.join("nginx.conf"), text).unwrap();
     let r = check(&d, "nginx.conf");
-    let _ = fs::remove_dir_all(&d);
     assert_error(&r, "nginx.conf", "include visits");
 }
