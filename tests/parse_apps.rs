@@ -182,6 +182,8 @@ fn app_of(folder: &str) -> &'static str {
         "prometheus-web-config" => "prometheus-web",
         "ingress-nginx" => "ingress-nginx",
         "etcd" => "etcd",
+        "elasticsearch" => "elasticsearch",
+        "mongodb" => "mongodb",
         other => panic!("corpus folder {other} has no expected app"),
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod extract;
 pub mod golang;
+pub mod jsse;
 pub mod path;
 pub mod rules;
 pub mod tree;
@@ -29,8 +30,9 @@ pub fn builtin() -> &'static [AppRules] {
     RULES.get_or_init(|| rules::builtin().unwrap_or_default())
 }
 
-/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, and templates or
-/// samples of them (`values.yaml.tpl`, `etcd.conf.yml.sample`).
+/// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, templates or samples
+/// of them (`values.yaml.tpl`, `etcd.conf.yml.sample`), and names a built-in description's
+/// `files` globs match (`mongod.conf`).
 pub fn is_candidate_name(path: &FsPath) -> bool {
     let name = path
         .file_name()
@@ -39,6 +41,10 @@ pub fn is_candidate_name(path: &FsPath) -> bool {
     [".yaml", ".yml", ".toml"]
         .iter()
         .any(|ext| name.ends_with(ext) || name.contains(&format!("{ext}.")))
+        // Other names only where a built-in description claims them (`*mongod*.conf`).
+        || builtin()
+            .iter()
+            .any(|r| !r.files.is_empty() && name_ok(r, &name))
 }
 
 fn file_name(path: &FsPath) -> String {
@@ -100,6 +106,36 @@ fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
 }
 
 fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
+    if r.dotted_keys {
+        // Expanded only when a key could need it (`a.b: 1`).
+        if has_dotted_key(doc) {
+            return recognises_doc(r, name, &tree::expand_dotted(doc));
+        }
+    }
+    recognises_doc(r, name, doc)
+}
+
+/// True when some map key in the tree contains a dot.
+fn has_dotted_key(doc: &Node) -> bool {
+    let mut stack = vec![doc];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            Kind::Map(entries) => {
+                for e in entries {
+                    if e.key.contains('.') {
+                        return true;
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            Kind::Seq(items) => stack.extend(items.iter()),
+            Kind::Scalar(_) => {}
+        }
+    }
+    false
+}
+
+fn recognises_doc(r: &AppRules, name: &str, doc: &Node) -> bool {
     name_ok(r, name)
         && (r.kubernetes.iter().any(|k| k8s_matches(k, doc))
             || r.keys
@@ -152,8 +188,18 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
     let mut recognised = false;
     let mut seen = HashSet::new();
     for doc in &docs {
+        // The dotted-key view of the document, made once for the descriptions that use it.
+        let expanded = all
+            .iter()
+            .any(|r| r.dotted_keys)
+            .then(|| has_dotted_key(doc).then(|| tree::expand_dotted(doc)))
+            .flatten();
         for &r in &all {
-            if !recognises(r, &name, doc) {
+            let doc = match &expanded {
+                Some(x) if r.dotted_keys => x,
+                _ => doc,
+            };
+            if !recognises_doc(r, &name, doc) {
                 continue;
             }
             recognised = true;
@@ -163,12 +209,19 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
                 .get("go")
                 .copied()
                 .unwrap_or(golang::DEFAULT_GO);
+            let java = options
+                .app_versions
+                .get("java")
+                .copied()
+                .unwrap_or(jsse::DEFAULT_JAVA);
             let mut ex = Extractor {
                 rules: r,
                 doc,
                 text: &text,
                 version,
                 go,
+                java,
+                targets: &options.targets,
                 model: &mut parsed.model,
                 seen: &mut seen,
             };
@@ -201,6 +254,10 @@ struct Extractor<'a> {
     version: Option<crate::model::Version>,
     /// The Go version, for descriptions whose library is Go.
     go: crate::model::Version,
+    /// The Java version, for descriptions whose library is JSSE.
+    java: crate::model::Version,
+    /// Program versions (the OpenSSL version and security level, for OpenSSL-based apps).
+    targets: &'a crate::model::Targets,
     model: &'a mut Model,
     seen: &'a mut HashSet<String>,
 }
@@ -303,6 +360,8 @@ impl Extractor<'_> {
             first_capture: m.captures.first().map(|c| c.0.as_str()),
             version: self.version,
             go: self.go,
+            java: self.java,
+            targets: self.targets,
             index,
             model: self.model,
         };

@@ -20,11 +20,19 @@ use crate::model::{Protocol, Side, Version};
 
 /// Built-in descriptions: (file name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "elasticsearch.toml",
+        include_str!("../../../rules/apps/elasticsearch.toml"),
+    ),
     ("envoy.toml", include_str!("../../../rules/apps/envoy.toml")),
     ("etcd.toml", include_str!("../../../rules/apps/etcd.toml")),
     (
         "ingress-nginx.toml",
         include_str!("../../../rules/apps/ingress-nginx.toml"),
+    ),
+    (
+        "mongodb.toml",
+        include_str!("../../../rules/apps/mongodb.toml"),
     ),
     (
         "otel-collector.toml",
@@ -95,6 +103,9 @@ pub enum Target {
     VerifyPeer,
     /// Certificate file(s).
     Certificates,
+    /// Whether TLS is on: a boolean (`false` = off, `true` = required) or a vocabulary
+    /// mapping to `off`, `optional` (plaintext also accepted) or `required`.
+    Mode,
 }
 
 /// How a cipher field is written.
@@ -124,6 +135,11 @@ pub enum Form {
 pub enum Library {
     /// Go `crypto/tls` ([`super::golang`]).
     Go,
+    /// Java's JSSE (SunJSSE provider, [`super::jsse`]).
+    Jsse,
+    /// OpenSSL, in the targeted version and security level (`--target openssl=`,
+    /// `seclevel=`): the protocols it cannot negotiate whatever the config says.
+    Openssl,
 }
 
 /// What the application does with a value it does not know.
@@ -156,6 +172,8 @@ struct Raw {
     on_unknown: OnUnknown,
     #[serde(default)]
     library: Option<Library>,
+    #[serde(default)]
+    dotted_keys: bool,
     detect: RawDetect,
     #[serde(default)]
     locate: Vec<RawLocate>,
@@ -321,6 +339,9 @@ pub struct AppRules {
     pub on_unknown: OnUnknown,
     /// The TLS library whose semantics apply (`None`: only the description's fields).
     pub library: Option<Library>,
+    /// Keys written with dots (`a.b.c: 1`) are the same as nested keys (`a: {b: {c: 1}}`),
+    /// as in Elasticsearch's settings files.
+    pub dotted_keys: bool,
     /// File-name globs (lower case); any file when empty.
     pub files: Vec<globset::GlobMatcher>,
     /// Key paths whose presence recognises a document.
@@ -479,6 +500,9 @@ pub const CLIENT_AUTH: [&str; 5] = [
     "require-and-verify",
 ];
 
+/// Canonical TLS modes a `mode` vocabulary maps to (`true`/`false` are `required`/`off`).
+pub const TLS_MODES: [&str; 5] = ["off", "optional", "required", "true", "false"];
+
 /// Every built-in description, validated.
 pub fn builtin() -> Result<Vec<AppRules>, RulesError> {
     BUILTIN
@@ -609,6 +633,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         },
         on_unknown: raw.on_unknown,
         library: raw.library,
+        dotted_keys: raw.dotted_keys,
         files: raw
             .detect
             .files
@@ -791,10 +816,11 @@ fn check_template(t: &str, captures: usize) -> Result<(), String> {
 fn check_vocab(target: Target, vocab: &Vocab) -> Result<(), String> {
     for v in vocab.values.values() {
         let ok = match target {
-            Target::MinVersion | Target::MaxVersion | Target::Protocols => {
-                Protocol::parse(v).is_some()
-            }
+            Target::MinVersion | Target::MaxVersion => Protocol::parse(v).is_some(),
+            // `none`: a token that names no version (MongoDB `disabledProtocols: none`).
+            Target::Protocols => v == "none" || Protocol::parse(v).is_some(),
             Target::VerifyPeer => CLIENT_AUTH.contains(&v.as_str()),
+            Target::Mode => TLS_MODES.contains(&v.as_str()),
             Target::SessionTickets | Target::PreferServerCiphers | Target::EarlyData => {
                 matches!(v.as_str(), "true" | "false")
             }
@@ -833,6 +859,12 @@ fn check_default(target: Target, value: &[String]) -> Result<(), String> {
             let v = one()?;
             if !matches!(v.as_str(), "true" | "false") {
                 return Err(format!("`{v}`: expected true or false"));
+            }
+        }
+        Target::Mode => {
+            let v = one()?;
+            if !TLS_MODES.contains(&v.as_str()) {
+                return Err(format!("`{v}`: expected one of {}", TLS_MODES.join(", ")));
             }
         }
         Target::TicketKeys => {
