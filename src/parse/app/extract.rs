@@ -531,34 +531,7 @@ impl<'a> Fields<'a, '_> {
                 self.endpoint_tls().mode = Some(Setting::set(mode, span).directive(key));
             }
             Target::TicketKeys => {
-                let v = match found.field.form {
-                    Form::Rotated => TicketKeys::Rotated {
-                        interval_secs: None,
-                    },
-                    Form::Files => {
-                        let items: Vec<&Node> = match &found.node.kind {
-                            Kind::Seq(items) => items.iter().collect(),
-                            _ => vec![found.node],
-                        };
-                        let files = items
-                            .iter()
-                            .map(|n| {
-                                let file = match &found.field.file_key {
-                                    Some(k) => n.get(k).and_then(Node::scalar),
-                                    None => n.scalar(),
-                                };
-                                file.map_or_else(
-                                    || PathBuf::from("(inline key)"),
-                                    |s| PathBuf::from(&s.value),
-                                )
-                            })
-                            .collect();
-                        TicketKeys::Files { files }
-                    }
-                    _ => TicketKeys::Files {
-                        files: vec![PathBuf::from("(inline key)")],
-                    },
-                };
+                let v = ticket_keys_of(found);
                 self.endpoint_tls().ticket_keys = Some(Setting::set(v, span).directive(key));
             }
             Target::Certificates => {
@@ -709,6 +682,38 @@ impl<'a> Fields<'a, '_> {
         }
         let b = self.boolean(found)?;
         Some(if b { TlsMode::Required } else { TlsMode::Off })
+    }
+}
+
+/// The ticket-key management a `ticket_keys` field describes.
+fn ticket_keys_of(found: &Found<'_>) -> TicketKeys {
+    match found.field.form {
+        Form::Rotated => TicketKeys::Rotated {
+            interval_secs: None,
+        },
+        Form::Files => {
+            let items: Vec<&Node> = match &found.node.kind {
+                Kind::Seq(items) => items.iter().collect(),
+                _ => vec![found.node],
+            };
+            let files = items
+                .iter()
+                .map(|n| {
+                    let file = match &found.field.file_key {
+                        Some(k) => n.get(k).and_then(Node::scalar),
+                        None => n.scalar(),
+                    };
+                    file.map_or_else(
+                        || PathBuf::from("(inline key)"),
+                        |s| PathBuf::from(&s.value),
+                    )
+                })
+                .collect();
+            TicketKeys::Files { files }
+        }
+        _ => TicketKeys::Files {
+            files: vec![PathBuf::from("(inline key)")],
+        },
     }
 }
 
@@ -961,11 +966,11 @@ impl Fields<'_, '_> {
                 }
                 continue;
             }
-            let named = Named::new(suite.name, n.span);
+            let kept = Named::new(suite.name, n.span);
             if suite.min == Protocol::TLSv1_3 {
-                tls13.push(named);
+                tls13.push(kept);
             } else {
-                tls12.push(named);
+                tls12.push(kept);
             }
         }
         dedup_names(&mut tls12);
