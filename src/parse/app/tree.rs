@@ -126,7 +126,7 @@ impl Node {
 }
 
 /// Most dots a key may have to be split by [`expand_dotted`]; longer keys stay whole.
-const MAX_KEY_DOTS: usize = 32;
+const MAX_KEY_DOTS: usize = 16;
 
 /// The tree with every dotted key (`a.b.c: 1`) turned into nested maps (`a: {b: {c: 1}}`)
 /// and entries that then share a key merged, so flat, nested and mixed spellings of the
@@ -141,16 +141,10 @@ pub fn expand_dotted(node: &Node) -> Node {
             span: node.span,
             kind: Kind::Seq(items.iter().map(expand_dotted).collect()),
         },
-        Kind::Map(entries) => {
-            let mut out: Vec<Entry> = Vec::new();
-            for e in entries {
-                merge_entry(&mut out, split_entry(e), 0);
-            }
-            Node {
-                span: node.span,
-                kind: Kind::Map(out),
-            }
-        }
+        Kind::Map(entries) => Node {
+            span: node.span,
+            kind: Kind::Map(group(entries.iter().map(split_entry).collect(), 0)),
+        },
     }
 }
 
@@ -200,18 +194,40 @@ fn split_entry(e: &Entry) -> Entry {
     entry
 }
 
-/// Adds an entry to a map's entries, merging it into an existing map entry with its key.
-fn merge_entry(out: &mut Vec<Entry>, e: Entry, depth: usize) {
-    if depth < MAX_DEPTH
-        && let Some(have) = out.iter_mut().find(|x| x.key == e.key)
-        && let (Kind::Map(mine), Kind::Map(theirs)) = (&mut have.value.kind, e.value.kind.clone())
-    {
-        for t in theirs {
-            merge_entry(mine, t, depth + 1);
-        }
-        return;
+/// Merges the map-valued entries that share a key into the first of them (in linear time
+/// per level: hostile files may hold many keys), keeping everything else in file order.
+fn group(entries: Vec<Entry>, depth: usize) -> Vec<Entry> {
+    if depth >= MAX_DEPTH {
+        return entries;
     }
-    out.push(e);
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    // Key → index in `out` of its first map-valued entry.
+    let mut first_map: HashMap<String, usize> = HashMap::new();
+    // Indexes in `out` that received merged entries and must be grouped again.
+    let mut merged = Vec::new();
+    for e in entries {
+        if matches!(e.value.kind, Kind::Map(_)) {
+            if let Some(&i) = first_map.get(&e.key) {
+                if let (Kind::Map(mine), Kind::Map(theirs)) = (&mut out[i].value.kind, e.value.kind)
+                {
+                    mine.extend(theirs);
+                    merged.push(i);
+                }
+                continue;
+            }
+            first_map.insert(e.key.clone(), out.len());
+        }
+        out.push(e);
+    }
+    merged.sort_unstable();
+    merged.dedup();
+    for i in merged {
+        if let Kind::Map(mine) = &mut out[i].value.kind {
+            let inner = std::mem::take(mine);
+            *mine = group(inner, depth + 1);
+        }
+    }
+    out
 }
 
 /// Source formats.
