@@ -568,13 +568,24 @@ fn targets(
         .chain(args.targets.iter().map(|s| (s, "--target")));
     for (spec, from) in specs {
         let program = spec.split_once('=').map_or("", |(p, _)| p.trim());
-        // `go` is the Go toolchain behind the Go-based apps (their library profile).
+        // `go` is the Go toolchain behind the Go-based apps, `java` the JDK behind the
+        // JSSE-based ones (their library profiles).
         if !Targets::PROGRAMS.contains(&program)
-            && (program == "go" || parse::app::builtin().iter().any(|a| a.app == program))
+            && (program == "go"
+                || program == "java"
+                || parse::app::builtin().iter().any(|a| a.app == program))
         {
+            // `java=17` is a feature release: read it as 17.0.
             let v = spec
                 .split_once('=')
-                .and_then(|(_, v)| model::Version::parse(v))
+                .and_then(|(_, v)| {
+                    let v = v.trim();
+                    model::Version::parse(v).or_else(|| {
+                        (program == "java" && !v.contains('.'))
+                            .then(|| model::Version::parse(&format!("{v}.0")))
+                            .flatten()
+                    })
+                })
                 .ok_or_else(|| format!("{from} {spec}: write {program}=X.Y or X.Y.Z"))?;
             apps.insert(program.to_owned(), v);
             continue;

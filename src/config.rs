@@ -298,11 +298,17 @@ fn read_key(
                 let program = tk.get_ref().as_ref();
                 let version = string(tv)?;
                 let spec = format!("{program}={version}");
-                // `go` (the toolchain of Go-based apps) is read with the app versions.
-                if program == "go" {
-                    if crate::model::Version::parse(&version).is_none() {
+                // `go` and `java` (the library versions of Go- and JSSE-based apps) are read
+                // with the app versions.
+                if program == "go" || program == "java" {
+                    let v = if program == "java" && !version.contains('.') {
+                        format!("{version}.0")
+                    } else {
+                        version.clone()
+                    };
+                    if crate::model::Version::parse(&v).is_none() {
                         return Err((
-                            format!("[targets] {spec}: write go = \"X.Y\""),
+                            format!("[targets] {spec}: write {program} = \"X.Y\""),
                             tv.span(),
                             None,
                         ));

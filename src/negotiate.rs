@@ -846,6 +846,13 @@ fn dead_reason(
     (version || signatures).then_some(Dead::Level)
 }
 
+/// True when OpenSSL cannot negotiate `p` at security level `level` whatever a config
+/// enables (not built, or below the level): for OpenSSL-based application endpoints, whose
+/// suites are not negotiated here.
+pub(crate) fn openssl_cannot(p: Protocol, level: u8, openssl: crate::model::Version) -> bool {
+    dead_reason(p, (level, level), openssl).is_some()
+}
+
 fn dead_protocols(
     ps: &Setting<Vec<Protocol>>,
     dead: &[Protocol],

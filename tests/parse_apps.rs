@@ -186,6 +186,8 @@ fn app_of(folder: &str) -> &'static str {
         "grafana-dskit" => "grafana-dskit",
         "caddy" => "caddy",
         "otel-collector" => "otel-collector",
+        "elasticsearch" => "elasticsearch",
+        "mongodb" => "mongodb",
         other => panic!("corpus folder {other} has no expected app"),
     }
 }

@@ -9,13 +9,14 @@
 use std::path::PathBuf;
 
 use super::golang;
+use super::jsse;
 use super::path::{self, Match, Seg};
 use super::rules::{AppRules, Field, Form, Library, Locate, OnUnknown, Target};
 use super::tree::{Kind, Node, ScalarType};
 use crate::escape::short;
 use crate::model::{
-    CipherString, Ciphers, Model, Named, Observation, ObservationKind, Protocol, Setting,
-    TicketKeys, TlsSettings, Version,
+    CipherString, Ciphers, Model, Named, Observation, ObservationKind, Origin, Protocol, Setting,
+    TicketKeys, TlsMode, TlsSettings, Version,
 };
 use crate::source::Span;
 
@@ -29,6 +30,10 @@ pub(super) struct Fields<'a, 'm> {
     pub(super) version: Option<Version>,
     /// The Go version, when the description's library is Go.
     pub(super) go: Version,
+    /// The Java version, when the description's library is JSSE.
+    pub(super) java: Version,
+    /// Program versions (OpenSSL version and security level for OpenSSL-based apps).
+    pub(super) targets: &'a crate::model::Targets,
     pub(super) index: usize,
     pub(super) model: &'m mut Model,
     /// Why the program refuses this block (a value it rejects): no check judges it then.
@@ -184,7 +189,10 @@ impl<'a> Fields<'a, '_> {
     fn library_defaults(&self) -> String {
         match self.rules.library {
             Some(Library::Go) => "Go's crypto/tls defaults".to_owned(),
-            Some(Library::Boringssl) | None => "its built-in defaults".to_owned(),
+            Some(Library::Jsse) => "the JDK's defaults".to_owned(),
+            Some(Library::Boringssl | Library::Openssl) | None => {
+                "its built-in defaults".to_owned()
+            }
         }
     }
 
@@ -200,6 +208,7 @@ impl<'a> Fields<'a, '_> {
             Target::PreferServerCiphers,
             Target::VerifyPeer,
             Target::Certificates,
+            Target::Mode,
         ];
         for f in &self.rules.fields {
             if !self.applies(f) {
@@ -221,8 +230,14 @@ impl<'a> Fields<'a, '_> {
                 None => self.default(t),
             }
         }
-        if self.rules.library.is_some() {
-            self.suite_protocols();
+        match self.rules.library {
+            Some(Library::Go | Library::Boringssl) => self.suite_protocols(),
+            Some(Library::Jsse) => {
+                self.jsse_suites();
+                self.jsse_protocols();
+            }
+            Some(Library::Openssl) => self.openssl_protocols(),
+            None => {}
         }
         if let Some(why) = self.fallback.take() {
             self.serve_defaults(&why);
@@ -260,7 +275,7 @@ impl<'a> Fields<'a, '_> {
                 "; Go {} assumed, set another with --target go=X.Y",
                 golang::short(self.go)
             ),
-            Some(Library::Boringssl) | None => String::new(),
+            Some(Library::Boringssl | Library::Jsse | Library::Openssl) | None => String::new(),
         };
         let tls = self.endpoint_tls();
         if let Some(p) = tls.protocols.as_mut() {
@@ -468,6 +483,8 @@ impl<'a> Fields<'a, '_> {
             };
             match Protocol::parse(&canon) {
                 Some(p) => list.push(p),
+                // A vocabulary's `none` (MongoDB `disabledProtocols: none`) names no version.
+                None if canon == "none" && found.field.vocab.is_some() => {}
                 None if found.field.vocab.is_none() => self.observe(
                     ObservationKind::InvalidValue,
                     span.unwrap_or(found.node.span),
@@ -480,7 +497,21 @@ impl<'a> Fields<'a, '_> {
         }
         list.sort();
         list.dedup();
-        let s = Setting::set(list, found.node.value_span()).directive(found.key.clone());
+        // An inverted field lists the versions turned off (MongoDB `disabledProtocols`).
+        // It is not named as the protocols' directive: help lines that spell an enabled
+        // list under that key would be wrong.
+        let mut s = Setting::set(list.clone(), found.node.value_span());
+        if found.field.invert {
+            s.value = self
+                .rules
+                .supported
+                .iter()
+                .copied()
+                .filter(|p| !list.contains(p))
+                .collect();
+        } else {
+            s = s.directive(found.key.clone());
+        }
         self.endpoint_tls().protocols = Some(s);
     }
 
@@ -625,35 +656,18 @@ impl<'a> Fields<'a, '_> {
                     _ => tls.verify_peer = Some(s),
                 }
             }
+            Target::Mode => {
+                self.string_check(found);
+                let Some(mode) = self.mode(found) else { return };
+                self.endpoint_tls().mode = Some(Setting::set(mode, span).directive(key));
+            }
             Target::TicketKeys => {
-                let v = match found.field.form {
-                    Form::Rotated => TicketKeys::Rotated {
-                        interval_secs: self.rotation_interval(found),
-                    },
-                    Form::Files => {
-                        let items: Vec<&Node> = match &found.node.kind {
-                            Kind::Seq(items) => items.iter().collect(),
-                            _ => vec![found.node],
-                        };
-                        let files = items
-                            .iter()
-                            .map(|n| {
-                                let file = match &found.field.file_key {
-                                    Some(k) => n.get(k).and_then(Node::scalar),
-                                    None => n.scalar(),
-                                };
-                                file.map_or_else(
-                                    || PathBuf::from("(inline key)"),
-                                    |s| PathBuf::from(&s.value),
-                                )
-                            })
-                            .collect();
-                        TicketKeys::Files { files }
-                    }
-                    _ => TicketKeys::Files {
-                        files: vec![PathBuf::from("(inline key)")],
-                    },
+                let interval = if found.field.form == Form::Rotated {
+                    self.rotation_interval(found)
+                } else {
+                    None
                 };
+                let v = ticket_keys_of(found, interval);
                 self.endpoint_tls().ticket_keys = Some(Setting::set(v, span).directive(key));
             }
             Target::Certificates => {
@@ -742,8 +756,10 @@ impl<'a> Fields<'a, '_> {
 
     fn default(&mut self, target: Target) {
         let Some(d) = self.default_value(target) else {
-            if self.rules.library == Some(Library::Go) {
-                self.go_default(target);
+            match self.rules.library {
+                Some(Library::Go) => self.go_default(target),
+                Some(Library::Jsse) => self.jsse_default(target),
+                Some(Library::Boringssl | Library::Openssl) | None => {}
             }
             return;
         };
@@ -813,12 +829,72 @@ impl<'a> Fields<'a, '_> {
                 };
                 tls.ticket_keys = Some(finish(Setting::defaulted(v, d.assumed.clone()), dir, note));
             }
+            Target::Mode => {
+                if let Some(m) = mode_of(&first) {
+                    tls.mode = Some(finish(Setting::defaulted(m, d.assumed.clone()), dir, note));
+                }
+            }
             Target::Protocols
             | Target::MinVersion
             | Target::MaxVersion
             | Target::Ciphersuites
             | Target::Certificates => {}
         }
+    }
+
+    /// A TLS mode: a boolean (`true` = required, `false` = off) or a vocabulary value.
+    fn mode(&mut self, found: &Found<'_>) -> Option<TlsMode> {
+        let s = found.node.scalar()?;
+        if s.ty == ScalarType::Null {
+            return None;
+        }
+        let span = found.node.value_span();
+        if found.field.vocab.is_some() {
+            let canon = self.lookup(found, &s.value, span)?;
+            return mode_of(&canon);
+        }
+        let b = self.boolean(found)?;
+        Some(if b { TlsMode::Required } else { TlsMode::Off })
+    }
+}
+
+/// The ticket-key management a `ticket_keys` field describes.
+fn ticket_keys_of(found: &Found<'_>, interval_secs: Option<u64>) -> TicketKeys {
+    match found.field.form {
+        Form::Rotated => TicketKeys::Rotated { interval_secs },
+        Form::Files => {
+            let items: Vec<&Node> = match &found.node.kind {
+                Kind::Seq(items) => items.iter().collect(),
+                _ => vec![found.node],
+            };
+            let files = items
+                .iter()
+                .map(|n| {
+                    let file = match &found.field.file_key {
+                        Some(k) => n.get(k).and_then(Node::scalar),
+                        None => n.scalar(),
+                    };
+                    file.map_or_else(
+                        || PathBuf::from("(inline key)"),
+                        |s| PathBuf::from(&s.value),
+                    )
+                })
+                .collect();
+            TicketKeys::Files { files }
+        }
+        _ => TicketKeys::Files {
+            files: vec![PathBuf::from("(inline key)")],
+        },
+    }
+}
+
+/// The canonical spelling of a TLS mode (`TLS_MODES`).
+fn mode_of(v: &str) -> Option<TlsMode> {
+    match v {
+        "off" | "false" => Some(TlsMode::Off),
+        "optional" => Some(TlsMode::Optional),
+        "required" | "true" => Some(TlsMode::Required),
+        _ => None,
     }
 }
 
@@ -873,6 +949,7 @@ impl Fields<'_, '_> {
             Library::Boringssl => crate::cipher::lookup(name)
                 .filter(|s| !s.is_tls13())
                 .map(|s| s.min_protocol == crate::cipher::MinTls::Tls1_2),
+            Library::Jsse | Library::Openssl => None,
         }
     }
 
@@ -884,7 +961,7 @@ impl Fields<'_, '_> {
         let library = match self.rules.library {
             Some(Library::Go) => "Go",
             Some(Library::Boringssl) => "BoringSSL",
-            None => return,
+            Some(Library::Jsse | Library::Openssl) | None => return,
         };
         let tls = &self.model.endpoints[self.index].tls;
         let Some(Ciphers::List(names)) = tls.ciphers.as_ref().map(|c| &c.value) else {
@@ -1037,4 +1114,270 @@ fn finish<T>(mut s: Setting<T>, directive: Option<&String>, note: Option<&String
         s = s.with_note(n.clone());
     }
     s
+}
+
+impl Fields<'_, '_> {
+    /// JSSE's own defaults for what the description leaves open: the JDK's enabled suites
+    /// (TLS 1.3 ones included) for the Java version.
+    fn jsse_default(&mut self, target: Target) {
+        if target != Target::Ciphers {
+            return;
+        }
+        let java = jsse::short(self.java);
+        let directive = self.directive_for(target);
+        let names = jsse::default_suites(self.java)
+            .into_iter()
+            .map(|n| Named::new(n, None))
+            .collect();
+        let s = Setting::defaulted(
+            Ciphers::List(names),
+            format!("Java {java} JSSE default cipher suites"),
+        )
+        .with_note(format!(
+            "Java {java} assumed; set another with --target java=N"
+        ));
+        self.endpoint_tls().ciphers = Some(finish(s, directive.as_ref(), None));
+    }
+
+    /// JSSE enables TLS 1.3 suites in the same list as the others: they move to the TLS
+    /// 1.3 list. Names the JDK does not know are dropped (reported where written, with what
+    /// the application does with them); suites `jdk.tls.disabledAlgorithms` removes are
+    /// dropped too (reported as having no effect where written), so no check judges a
+    /// suite that is never negotiated.
+    fn jsse_suites(&mut self) {
+        let java = self.java;
+        let tls = &self.model.endpoints[self.index].tls;
+        let Some(setting) = tls.ciphers.clone() else {
+            return;
+        };
+        let Ciphers::List(names) = &setting.value else {
+            return;
+        };
+        let written = !matches!(setting.origin, Origin::Default { .. });
+        let key = setting
+            .directive
+            .as_deref()
+            .unwrap_or("cipher suites")
+            .to_owned();
+        let field = self
+            .rules
+            .fields
+            .iter()
+            .find(|f| f.target == Target::Ciphers && self.applies(f))
+            .cloned();
+        let on_unknown = field
+            .as_ref()
+            .map_or(self.rules.on_unknown, |f| f.on_unknown_at(self.version));
+        let whole = setting.span;
+        let (mut tls12, mut tls13) = (Vec::new(), Vec::new());
+        for n in names {
+            let span = n.span.or(whole);
+            let Some(suite) = jsse::lookup(&n.name) else {
+                if written && let Some(span) = span {
+                    // An ignored name has no effect (the application keeps the suites the
+                    // JVM knows and logs the others); a rejected one stops the config.
+                    let (kind, behaviour) = match on_unknown {
+                        OnUnknown::Ignore => (
+                            ObservationKind::Ineffective,
+                            format!("{} leaves it out and uses the others", self.rules.title),
+                        ),
+                        _ => (
+                            ObservationKind::InvalidValue,
+                            field.as_ref().map_or_else(
+                                || format!("{} rejects it", self.rules.title),
+                                |f| self.behaviour(f),
+                            ),
+                        ),
+                    };
+                    self.observe(
+                        kind,
+                        span,
+                        &key,
+                        format!(
+                            "`{}` is not a cipher suite Java knows; {behaviour}",
+                            short(&n.name)
+                        ),
+                        Some(
+                            "use the suite's IANA name (`TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`)"
+                                .to_owned(),
+                        ),
+                    );
+                }
+                continue;
+            };
+            if let Some(why) = jsse::suite_off(suite, java) {
+                if written && let Some(span) = span {
+                    self.observe(
+                        ObservationKind::Ineffective,
+                        span,
+                        &key,
+                        format!("`{}` is never negotiated: {why}", suite.name),
+                        Some(format!("remove it from `{}`", short(&key))),
+                    );
+                }
+                continue;
+            }
+            let kept = Named::new(suite.name, n.span);
+            if suite.min == Protocol::TLSv1_3 {
+                tls13.push(kept);
+            } else {
+                tls12.push(kept);
+            }
+        }
+        dedup_names(&mut tls12);
+        dedup_names(&mut tls13);
+        let mut ciphers = setting.clone();
+        ciphers.value = Ciphers::List(tls12);
+        let suites13 = setting.with_value(tls13);
+        let tls = self.endpoint_tls();
+        tls.ciphers = Some(ciphers);
+        tls.ciphersuites = Some(suites13);
+    }
+
+    /// A version is enabled only if the JDK allows it (`jdk.tls.disabledAlgorithms`) and an
+    /// enabled suite works with it (a TLS 1.3 suite for TLS 1.3; for TLS 1.0/1.1 a suite
+    /// that is not TLS 1.2-only). The others leave the enabled list; where they are
+    /// written, one `Ineffective` observation per cause says why.
+    fn jsse_protocols(&mut self) {
+        let java = self.java;
+        let tls = &self.model.endpoints[self.index].tls;
+        let Some(protocols) = tls.protocols.clone() else {
+            return;
+        };
+        let tls12: Vec<&jsse::JavaSuite> = match tls.ciphers.as_ref().map(|c| &c.value) {
+            Some(Ciphers::List(n)) => n.iter().filter_map(|n| jsse::lookup(&n.name)).collect(),
+            _ => return,
+        };
+        let has13 = tls
+            .ciphersuites
+            .as_ref()
+            .is_some_and(|c| !c.value.is_empty());
+        let mut by_jdk = Vec::new();
+        let mut by_suites = Vec::new();
+        let mut why_jdk = String::new();
+        for &p in &protocols.value {
+            if let Some(why) = jsse::protocol_off(p, java) {
+                by_jdk.push(p);
+                why_jdk = why;
+            } else if !(if p == Protocol::TLSv1_3 {
+                has13
+            } else {
+                tls12.iter().any(|s| s.min <= p && p <= s.max)
+            }) {
+                by_suites.push(p);
+            }
+        }
+        self.drop_protocols(&protocols, (&by_jdk, &why_jdk), &by_suites);
+    }
+
+    /// OpenSSL cannot negotiate some versions whatever the config enables: not built (SSLv3
+    /// since 1.1.0, TLS 1.3 before 1.1.1) or below the security level (in OpenSSL 3 every
+    /// version before TLS 1.2 at level 1 and up). A `@SECLEVEL=N` in the cipher string sets
+    /// the level; the build's default level is `--target seclevel=`.
+    fn openssl_protocols(&mut self) {
+        let tls = &self.model.endpoints[self.index].tls;
+        let Some(protocols) = tls.protocols.clone() else {
+            return;
+        };
+        let written_level = match tls.ciphers.as_ref().map(|c| &c.value) {
+            Some(Ciphers::OpenSsl(cs)) => seclevel_in(&cs.text),
+            _ => None,
+        };
+        let openssl = self.targets.openssl;
+        let (level, why) = match written_level {
+            Some(l) => (
+                l,
+                format!("OpenSSL {openssl} at `@SECLEVEL={l}` (cipher string)"),
+            ),
+            None => crate::negotiate::default_level(self.targets),
+        };
+        let mut dead = Vec::new();
+        for &p in &protocols.value {
+            if crate::negotiate::openssl_cannot(p, level, openssl) {
+                dead.push(p);
+            }
+        }
+        self.drop_protocols(&protocols, (&dead, &why), &[]);
+    }
+
+    /// Removes versions the library cannot negotiate from the enabled list, with a note,
+    /// and reports each cause once where the list is written (not for a field listing the
+    /// versions turned off: nothing written there is without effect).
+    fn drop_protocols(
+        &mut self,
+        protocols: &Setting<Vec<Protocol>>,
+        (by_lib, why_lib): (&[Protocol], &str),
+        by_suites: &[Protocol],
+    ) {
+        if by_lib.is_empty() && by_suites.is_empty() {
+            return;
+        }
+        let list = |ps: &[Protocol]| ps.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+        let cipher_key = self.model.endpoints[self.index]
+            .tls
+            .ciphers
+            .as_ref()
+            .and_then(|c| c.directive.as_deref())
+            .unwrap_or("cipher suites")
+            .to_owned();
+        let mut notes = Vec::new();
+        if !by_lib.is_empty() {
+            notes.push(format!("{why_lib}: {} cannot be negotiated", list(by_lib)));
+        }
+        if !by_suites.is_empty() {
+            notes.push(format!(
+                "no enabled suite in `{cipher_key}` works with {}",
+                list(by_suites)
+            ));
+        }
+        let gone = |p: &Protocol| by_lib.contains(p) || by_suites.contains(p);
+        let mut kept = protocols.clone();
+        kept.value.retain(|p| !gone(p));
+        kept.set_note(notes.join("; "));
+        self.endpoint_tls().protocols = Some(kept);
+        let inverted = self.find(Target::Protocols).is_some_and(|f| f.field.invert);
+        let written = !matches!(protocols.origin, Origin::Default { .. }) && !inverted;
+        let (Some(span), Some(key), true) = (protocols.span, protocols.directive.clone(), written)
+        else {
+            return;
+        };
+        let remaining = list(
+            &protocols
+                .value
+                .iter()
+                .copied()
+                .filter(|p| !gone(p))
+                .collect::<Vec<_>>(),
+        );
+        for (dead, note) in [(by_lib, notes.first()), (by_suites, notes.last())] {
+            let Some(note) = note.filter(|_| !dead.is_empty()) else {
+                continue;
+            };
+            self.observe(
+                ObservationKind::Ineffective,
+                span,
+                &key,
+                format!("{} in `{key}` has no effect: {note}", list(dead)),
+                Some(if remaining.is_empty() {
+                    format!("no version is left: list suites for the versions in `{key}`")
+                } else {
+                    format!("list only the versions in force: {remaining}")
+                }),
+            );
+        }
+    }
+}
+
+/// The level a `@SECLEVEL=N` in an OpenSSL cipher string sets (the last one wins).
+fn seclevel_in(text: &str) -> Option<u8> {
+    text.split([':', ',', ' '])
+        .filter_map(|w| w.strip_prefix("@SECLEVEL="))
+        .filter_map(|n| n.parse::<u8>().ok())
+        .next_back()
+}
+
+/// Removes repeated names (an `SSL_` and a `TLS_` spelling of one suite), keeping the first.
+fn dedup_names(names: &mut Vec<Named>) {
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.name.clone()));
 }

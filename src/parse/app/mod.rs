@@ -8,6 +8,7 @@
 
 pub mod extract;
 pub mod golang;
+pub mod jsse;
 pub mod path;
 pub mod rules;
 pub mod tree;
@@ -30,8 +31,9 @@ pub fn builtin() -> &'static [AppRules] {
 }
 
 /// True for names the app readers consider: `.yaml`, `.yml`, `.toml`, `.json` (read as
-/// YAML, of which JSON is a subset), and templates or samples of them (`values.yaml.tpl`,
-/// `etcd.conf.yml.sample`).
+/// YAML, of which JSON is a subset), templates or samples of them (`values.yaml.tpl`,
+/// `etcd.conf.yml.sample`), and names a built-in description's `files` globs match
+/// (`mongod.conf`).
 pub fn is_candidate_name(path: &FsPath) -> bool {
     let name = path
         .file_name()
@@ -40,6 +42,10 @@ pub fn is_candidate_name(path: &FsPath) -> bool {
     [".yaml", ".yml", ".toml", ".json"]
         .iter()
         .any(|ext| name.ends_with(ext) || name.contains(&format!("{ext}.")))
+        // Other names only where a built-in description claims them (`*mongod*.conf`).
+        || builtin()
+            .iter()
+            .any(|r| !r.files.is_empty() && name_ok(r, &name))
 }
 
 fn file_name(path: &FsPath) -> String {
@@ -101,6 +107,36 @@ fn k8s_matches(k: &rules::K8s, doc: &Node) -> bool {
 }
 
 fn recognises(r: &AppRules, name: &str, doc: &Node) -> bool {
+    if r.dotted_keys {
+        // Expanded only when a key could need it (`a.b: 1`).
+        if has_dotted_key(doc) {
+            return recognises_doc(r, name, &tree::expand_dotted(doc));
+        }
+    }
+    recognises_doc(r, name, doc)
+}
+
+/// True when some map key in the tree contains a dot.
+fn has_dotted_key(doc: &Node) -> bool {
+    let mut stack = vec![doc];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            Kind::Map(entries) => {
+                for e in entries {
+                    if e.key.contains('.') {
+                        return true;
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            Kind::Seq(items) => stack.extend(items.iter()),
+            Kind::Scalar(_) => {}
+        }
+    }
+    false
+}
+
+fn recognises_doc(r: &AppRules, name: &str, doc: &Node) -> bool {
     name_ok(r, name)
         && (r.names.iter().any(|n| n == name)
             || r.kubernetes.iter().any(|k| k8s_matches(k, doc))
@@ -145,30 +181,26 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
     let name = file_name(path);
     let docs = match tree::parse(Format::of(&name), file, &text) {
         Ok(d) => d,
-        Err(mut e) => {
-            // JSON is read with the YAML parser; say so rather than call the file YAML.
-            if path
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-                && let Some(rest) = e.message.strip_prefix("YAML syntax error")
-            {
-                e.message = format!("JSON syntax error (read as YAML){rest}");
-            }
-            if ["%{", "${", "{{"].iter().any(|t| text.contains(t)) {
-                e = e.help(
-                    "this looks like a template (Terraform `%{ }`/`${ }`, Helm/Go `{{ }}`); \
-                     tlslint reads rendered files: render it and check the output",
-                );
-            }
-            parsed.errors.push(e);
+        Err(e) => {
+            parsed.errors.push(syntax_error(path, &text, e));
             return parsed;
         }
     };
     let mut recognised = false;
     let mut seen = HashSet::new();
     for doc in &docs {
+        // The dotted-key view of the document, made once for the descriptions that use it.
+        let expanded = all
+            .iter()
+            .any(|r| r.dotted_keys)
+            .then(|| has_dotted_key(doc).then(|| tree::expand_dotted(doc)))
+            .flatten();
         for &r in &all {
-            if !recognises(r, &name, doc) {
+            let doc = match &expanded {
+                Some(x) if r.dotted_keys => x,
+                _ => doc,
+            };
+            if !recognises_doc(r, &name, doc) {
                 continue;
             }
             recognised = true;
@@ -178,12 +210,19 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
                 .get("go")
                 .copied()
                 .unwrap_or(golang::DEFAULT_GO);
+            let java = options
+                .app_versions
+                .get("java")
+                .copied()
+                .unwrap_or(jsse::DEFAULT_JAVA);
             let mut ex = Extractor {
                 rules: r,
                 doc,
                 text: &text,
                 version,
                 go,
+                java,
+                targets: &options.targets,
                 model: &mut parsed.model,
                 seen: &mut seen,
                 misplaced: Vec::new(),
@@ -210,6 +249,25 @@ pub fn parse(path: &FsPath, sources: &mut Sources, options: &Options) -> Parsed 
     parsed
 }
 
+/// A syntax error worded for the file: JSON is read with the YAML parser, and a template
+/// is named as one.
+fn syntax_error(path: &FsPath, text: &str, mut e: ParseError) -> ParseError {
+    if path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        && let Some(rest) = e.message.strip_prefix("YAML syntax error")
+    {
+        e.message = format!("JSON syntax error (read as YAML){rest}");
+    }
+    if ["%{", "${", "{{"].iter().any(|t| text.contains(t)) {
+        e = e.help(
+            "this looks like a template (Terraform `%{ }`/`${ }`, Helm/Go `{{ }}`); \
+             tlslint reads rendered files: render it and check the output",
+        );
+    }
+    e
+}
+
 /// Runs one description over one document.
 struct Extractor<'a> {
     rules: &'a AppRules,
@@ -218,6 +276,10 @@ struct Extractor<'a> {
     version: Option<crate::model::Version>,
     /// The Go version, for descriptions whose library is Go.
     go: crate::model::Version,
+    /// The Java version, for descriptions whose library is JSSE.
+    java: crate::model::Version,
+    /// Program versions (the OpenSSL version and security level, for OpenSSL-based apps).
+    targets: &'a crate::model::Targets,
     model: &'a mut Model,
     seen: &'a mut HashSet<String>,
     /// Keys found in the wrong kind of file: their span, what the program does, and why.
@@ -450,6 +512,8 @@ impl Extractor<'_> {
             first_capture: m.captures.first().map(|c| c.0.as_str()),
             version: self.version,
             go: self.go,
+            java: self.java,
+            targets: self.targets,
             index,
             model: self.model,
             refusal,

@@ -21,6 +21,10 @@ use crate::model::{Protocol, Side, Version};
 /// Built-in descriptions: (file name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = &[
     ("caddy.toml", include_str!("../../../rules/apps/caddy.toml")),
+    (
+        "elasticsearch.toml",
+        include_str!("../../../rules/apps/elasticsearch.toml"),
+    ),
     ("envoy.toml", include_str!("../../../rules/apps/envoy.toml")),
     ("etcd.toml", include_str!("../../../rules/apps/etcd.toml")),
     (
@@ -34,6 +38,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "kubernetes.toml",
         include_str!("../../../rules/apps/kubernetes.toml"),
+    ),
+    (
+        "mongodb.toml",
+        include_str!("../../../rules/apps/mongodb.toml"),
     ),
     (
         "otel-collector.toml",
@@ -104,6 +112,9 @@ pub enum Target {
     VerifyPeer,
     /// Certificate file(s).
     Certificates,
+    /// Whether TLS is on: a boolean (`false` = off, `true` = required) or a vocabulary
+    /// mapping to `off`, `optional` (plaintext also accepted) or `required`.
+    Mode,
 }
 
 /// How a cipher field is written.
@@ -136,6 +147,11 @@ pub enum Library {
     /// `BoringSSL` (Envoy): OpenSSL-style suite names, TLS 1.3 suites fixed; its defaults
     /// (lists, 2-day ticket-key rotation) are the description's `[[default]]`s.
     Boringssl,
+    /// Java's JSSE (SunJSSE provider, [`super::jsse`]).
+    Jsse,
+    /// OpenSSL, in the targeted version and security level (`--target openssl=`,
+    /// `seclevel=`): the protocols it cannot negotiate whatever the config says.
+    Openssl,
 }
 
 /// What the application does with a value it does not know.
@@ -184,6 +200,8 @@ struct Raw {
     library: Option<Library>,
     #[serde(default)]
     empty_is_unset: bool,
+    #[serde(default)]
+    dotted_keys: bool,
     detect: RawDetect,
     #[serde(default)]
     locate: Vec<RawLocate>,
@@ -390,6 +408,9 @@ pub struct AppRules {
     /// An empty or null value means the field is not set (Go zero values): the default
     /// applies.
     pub empty_is_unset: bool,
+    /// Keys written with dots (`a.b.c: 1`) are the same as nested keys (`a: {b: {c: 1}}`),
+    /// as in Elasticsearch's settings files.
+    pub dotted_keys: bool,
     /// File-name globs (lower case); any file when empty.
     pub files: Vec<globset::GlobMatcher>,
     /// Key paths whose presence recognises a document.
@@ -609,6 +630,9 @@ pub const CLIENT_AUTH: [&str; 5] = [
     "require-and-verify",
 ];
 
+/// Canonical TLS modes a `mode` vocabulary maps to (`true`/`false` are `required`/`off`).
+pub const TLS_MODES: [&str; 5] = ["off", "optional", "required", "true", "false"];
+
 /// Every built-in description, validated.
 pub fn builtin() -> Result<Vec<AppRules>, RulesError> {
     BUILTIN
@@ -740,6 +764,7 @@ pub fn parse(file: &str, text: &str) -> Result<AppRules, RulesError> {
         on_unknown: raw.on_unknown,
         library: raw.library,
         empty_is_unset: raw.empty_is_unset,
+        dotted_keys: raw.dotted_keys,
         files: raw
             .detect
             .files
@@ -997,10 +1022,11 @@ fn check_template(t: &str, captures: usize) -> Result<(), String> {
 fn check_vocab(target: Target, vocab: &Vocab) -> Result<(), String> {
     for v in vocab.values.values() {
         let ok = match target {
-            Target::MinVersion | Target::MaxVersion | Target::Protocols => {
-                Protocol::parse(v).is_some()
-            }
+            Target::MinVersion | Target::MaxVersion => Protocol::parse(v).is_some(),
+            // `none`: a token that names no version (MongoDB `disabledProtocols: none`).
+            Target::Protocols => v == "none" || Protocol::parse(v).is_some(),
             Target::VerifyPeer => CLIENT_AUTH.contains(&v.as_str()),
+            Target::Mode => TLS_MODES.contains(&v.as_str()),
             Target::SessionTickets | Target::PreferServerCiphers | Target::EarlyData => {
                 matches!(v.as_str(), "true" | "false")
             }
@@ -1039,6 +1065,12 @@ fn check_default(target: Target, value: &[String]) -> Result<(), String> {
             let v = one()?;
             if !matches!(v.as_str(), "true" | "false") {
                 return Err(format!("`{v}`: expected true or false"));
+            }
+        }
+        Target::Mode => {
+            let v = one()?;
+            if !TLS_MODES.contains(&v.as_str()) {
+                return Err(format!("`{v}`: expected one of {}", TLS_MODES.join(", ")));
             }
         }
         Target::TicketKeys => {

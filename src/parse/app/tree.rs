@@ -125,6 +125,111 @@ impl Node {
     }
 }
 
+/// Most dots a key may have to be split by [`expand_dotted`]; longer keys stay whole.
+const MAX_KEY_DOTS: usize = 16;
+
+/// The tree with every dotted key (`a.b.c: 1`) turned into nested maps (`a: {b: {c: 1}}`)
+/// and entries that then share a key merged, so flat, nested and mixed spellings of the
+/// same setting read alike (Elasticsearch's `elasticsearch.yml`). A split key's parts keep
+/// their own spans when the key is written plainly; nested maps made up for a split key
+/// span from the key to the end of its value. The first of two conflicting scalars wins,
+/// as with duplicate keys elsewhere.
+pub fn expand_dotted(node: &Node) -> Node {
+    match &node.kind {
+        Kind::Scalar(_) => node.clone(),
+        Kind::Seq(items) => Node {
+            span: node.span,
+            kind: Kind::Seq(items.iter().map(expand_dotted).collect()),
+        },
+        Kind::Map(entries) => Node {
+            span: node.span,
+            kind: Kind::Map(group(entries.iter().map(split_entry).collect(), 0)),
+        },
+    }
+}
+
+/// One entry with its key split on dots, its value expanded.
+fn split_entry(e: &Entry) -> Entry {
+    let value = expand_dotted(&e.value);
+    let parts: Vec<&str> = e.key.split('.').collect();
+    if parts.len() < 2 || parts.len() > MAX_KEY_DOTS + 1 || parts.iter().any(|p| p.is_empty()) {
+        return Entry {
+            key: e.key.clone(),
+            key_span: e.key_span,
+            value,
+        };
+    }
+    // Part spans only when the key's bytes are exactly its text (not quoted or escaped).
+    let plain = (e.key_span.end - e.key_span.start) as usize == e.key.len();
+    let mut offsets = Vec::with_capacity(parts.len());
+    let mut at = 0;
+    for p in &parts {
+        offsets.push((at, at + p.len()));
+        at += p.len() + 1;
+    }
+    let span_of = |i: usize| {
+        if plain {
+            e.key_span.sub(offsets[i].0, offsets[i].1)
+        } else {
+            e.key_span
+        }
+    };
+    let whole = e.key_span.to(value.span);
+    let last = parts.len() - 1;
+    let mut entry = Entry {
+        key: parts[last].to_owned(),
+        key_span: span_of(last),
+        value,
+    };
+    for i in (0..last).rev() {
+        entry = Entry {
+            key: parts[i].to_owned(),
+            key_span: span_of(i),
+            value: Node {
+                span: whole,
+                kind: Kind::Map(vec![entry]),
+            },
+        };
+    }
+    entry
+}
+
+/// Merges the map-valued entries that share a key into the first of them (in linear time
+/// per level: hostile files may hold many keys), keeping everything else in file order.
+fn group(entries: Vec<Entry>, depth: usize) -> Vec<Entry> {
+    if depth >= MAX_DEPTH {
+        return entries;
+    }
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    // Key → index in `out` of its first map-valued entry.
+    let mut first_map: HashMap<String, usize> = HashMap::new();
+    // Indexes in `out` that received merged entries and must be grouped again.
+    let mut merged = Vec::new();
+    for e in entries {
+        if matches!(e.value.kind, Kind::Map(_)) {
+            if let Some(&i) = first_map.get(&e.key) {
+                if let (Kind::Map(mine), Kind::Map(theirs)) = (&mut out[i].value.kind, e.value.kind)
+                {
+                    mine.extend(theirs);
+                    merged.push(i);
+                }
+                continue;
+            }
+            first_map.insert(e.key.clone(), out.len());
+        }
+        out.push(e);
+    }
+    merged.sort_unstable();
+    merged.dedup();
+    for i in merged {
+        if let Kind::Map(mine) = &mut out[i].value.kind {
+            let inner = std::mem::take(mine);
+            *mine = group(inner, depth + 1);
+        }
+    }
+    out
+}
+
 /// Source formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -453,6 +558,19 @@ fn exact_span(span: Span, raw: &str, value: &str, quoted: bool) -> Option<Span> 
                 let s = inner.0 + 1;
                 return Some(span.sub(s, s + value.len()));
             }
+            // A quoted item of a block sequence whose raw text runs on to a trailing
+            // comment: `"value" # note`.
+            if let Some(rest) = raw_trimmed.strip_prefix(q)
+                && let Some(after) = rest.strip_prefix(value)
+                && after.starts_with(q)
+                && after[1..]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '#')
+            {
+                return Some(span.sub(1, 1 + value.len()));
+            }
         }
         return None;
     }
@@ -733,6 +851,38 @@ mod tests {
             }
             let _ = y(&s);
             let _ = parse(Format::Toml, FileId(0), &s);
+        }
+    }
+    #[test]
+    fn dotted_keys_expand_and_merge_with_nested_ones() {
+        let text = "a.b.c: 1\na:\n  b.d: [x]\n  e: 2\n\"q.r\": 3\nx..y: 4\n";
+        let docs = y(text).unwrap();
+        let d = expand_dotted(&docs[0]);
+        let a = d.get("a").unwrap();
+        assert_eq!(a.entries().unwrap().len(), 2, "{a:?}");
+        let b = a.get("b").unwrap();
+        assert_eq!(b.get("c").unwrap().scalar().unwrap().value, "1");
+        assert!(matches!(b.get("d").unwrap().kind, Kind::Seq(_)));
+        // The split parts keep their own spans in a plain key.
+        let c_key = b.entries().unwrap()[0].key_span;
+        assert_eq!(slice(text, c_key), "c");
+        // A quoted key is split too (Elasticsearch flattens it alike).
+        let q = d.get("q").unwrap().entries().unwrap()[0].key_span;
+        assert_eq!(slice(text, q), "r");
+        // An empty part leaves the key whole.
+        assert!(d.get("x..y").is_some());
+    }
+
+    #[test]
+    fn quoted_item_before_a_comment_has_an_exact_span() {
+        let text = "l:\n  - \"v1\" # note\n  - \"v2\"\n";
+        let docs = y(text).unwrap();
+        let Kind::Seq(items) = &docs[0].get("l").unwrap().kind else {
+            panic!()
+        };
+        for (item, want) in items.iter().zip(["v1", "v2"]) {
+            let exact = item.scalar().unwrap().exact.unwrap();
+            assert_eq!(slice(text, exact), want);
         }
     }
 }
