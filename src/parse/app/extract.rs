@@ -20,6 +20,21 @@ use crate::model::{
 };
 use crate::source::Span;
 
+/// The model targets a block is read for, in order.
+const TARGETS: [Target; 11] = [
+    Target::Protocols,
+    Target::Ciphers,
+    Target::Ciphersuites,
+    Target::Curves,
+    Target::SessionTickets,
+    Target::EarlyData,
+    Target::TicketKeys,
+    Target::PreferServerCiphers,
+    Target::VerifyPeer,
+    Target::Certificates,
+    Target::Mode,
+];
+
 /// The state of mapping one block.
 pub(super) struct Fields<'a, 'm> {
     pub(super) rules: &'a AppRules,
@@ -197,19 +212,6 @@ impl<'a> Fields<'a, '_> {
     }
 
     pub(super) fn run(&mut self) {
-        let targets = [
-            Target::Protocols,
-            Target::Ciphers,
-            Target::Ciphersuites,
-            Target::Curves,
-            Target::SessionTickets,
-            Target::EarlyData,
-            Target::TicketKeys,
-            Target::PreferServerCiphers,
-            Target::VerifyPeer,
-            Target::Certificates,
-            Target::Mode,
-        ];
         for f in &self.rules.fields {
             if !self.applies(f) {
                 continue;
@@ -223,8 +225,23 @@ impl<'a> Fields<'a, '_> {
                 }
             }
         }
+        self.fill();
+        if let Some(why) = self.fallback.take() {
+            self.serve_defaults(&why);
+        }
+        if let Some(why) = self.refusal.take() {
+            self.model.endpoints[self.index].negotiable =
+                Some(Box::new(crate::negotiate::Negotiable {
+                    refused: Some(why),
+                    ..crate::negotiate::Negotiable::default()
+                }));
+        }
+    }
+
+    /// Every setting from its field, or its default, then the TLS library's semantics.
+    fn fill(&mut self) {
         self.versions();
-        for t in targets {
+        for t in TARGETS {
             match self.find(t) {
                 Some(found) => self.apply(&found),
                 None => self.default(t),
@@ -239,16 +256,6 @@ impl<'a> Fields<'a, '_> {
             Some(Library::Openssl) => self.openssl_protocols(),
             None => {}
         }
-        if let Some(why) = self.fallback.take() {
-            self.serve_defaults(&why);
-        }
-        if let Some(why) = self.refusal.take() {
-            self.model.endpoints[self.index].negotiable =
-                Some(Box::new(crate::negotiate::Negotiable {
-                    refused: Some(why),
-                    ..crate::negotiate::Negotiable::default()
-                }));
-        }
     }
 
     /// The program dropped the block: every setting is what it assumes when nothing is
@@ -256,19 +263,7 @@ impl<'a> Fields<'a, '_> {
     fn serve_defaults(&mut self, why: &str) {
         self.endpoint_tls().clone_from(&TlsSettings::default());
         self.ignore_written = true;
-        self.versions();
-        for t in [
-            Target::Ciphers,
-            Target::Ciphersuites,
-            Target::Curves,
-            Target::SessionTickets,
-            Target::EarlyData,
-            Target::TicketKeys,
-            Target::PreferServerCiphers,
-            Target::VerifyPeer,
-        ] {
-            self.default(t);
-        }
+        self.fill();
         self.ignore_written = false;
         let go = match self.rules.library {
             Some(Library::Go) => format!(
