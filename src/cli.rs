@@ -82,8 +82,8 @@ pub enum Color {
 pub struct CheckArgs {
     /// Files or directories to check (`-` reads stdin); default `.`.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (`--output-format` is accepted too, as ruff spells it).
+    #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Policy: a built-in name (see `tlslint policies`) or a TOML file.
     #[arg(long)]

@@ -70,8 +70,9 @@ fn explain(args: &cli::ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let Some(c) = checks::find(&args.name) else {
         writeln!(
             err,
-            "error: unknown check `{}`; `tlslint rules` lists them",
-            args.name
+            "error: unknown check `{}`; {}",
+            crate::escape::short(&args.name),
+            checks::unknown_help(&args.name)
         )?;
         return Ok(EXIT_ERROR);
     };
@@ -545,7 +546,9 @@ fn check_names_and_dialect(
         if checks::find(name).is_none() {
             writeln!(
                 err,
-                "error: unknown check `{name}`; `tlslint rules` lists them"
+                "error: unknown check `{}`; {}",
+                crate::escape::short(name),
+                checks::unknown_help(name)
             )?;
             return Ok(Err(()));
         }

@@ -464,15 +464,12 @@ fn check_name(name: &str, span: Range<usize>) -> Result<String, Fail> {
     if checks::find(name).is_some() {
         Ok(name.to_owned())
     } else {
-        Err((format!("unknown check `{name}`"), span, Some(suggest(name))))
+        Err((
+            format!("unknown check `{name}`"),
+            span,
+            Some(checks::unknown_help(name)),
+        ))
     }
-}
-
-fn suggest(name: &str) -> String {
-    crate::spelling::closest(name, checks::ALL.iter().map(|c| c.name), 3).map_or_else(
-        || "`tlslint rules` lists the checks".to_owned(),
-        |n| format!("did you mean `{n}`?"),
-    )
 }
 
 fn check_names(v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, Fail> {

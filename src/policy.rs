@@ -142,13 +142,30 @@ pub fn load_file(path: &Path, allowed: Option<&Path>) -> Result<Policy, LoadErro
             allowed.unwrap_or(dir),
             0,
         ),
-        Err(e) => Err(LoadError {
-            file: crate::source::display_name(path),
-            text: String::new(),
-            message: format!("cannot use policy: {e}"),
-            span: None,
-            help: Some(format!("built-in policies: {}", names())),
-        }),
+        Err(e) => {
+            // A bare word that is no file is a misspelt built-in name, not a missing file.
+            let typed = path.to_string_lossy();
+            let bare =
+                path.components().count() == 1 && path.extension().is_none() && !path.exists();
+            let near = crate::spelling::closest(&typed, BUILTIN.iter().map(|(n, _)| *n), 4);
+            Err(LoadError {
+                file: crate::source::display_name(path),
+                text: String::new(),
+                message: if bare {
+                    format!(
+                        "unknown policy `{}`: no built-in policy and no file has this name",
+                        crate::escape::short(&typed)
+                    )
+                } else {
+                    format!("cannot use policy: {e}")
+                },
+                span: None,
+                help: Some(match near {
+                    Some(n) => format!("did you mean `{n}`? built-in policies: {}", names()),
+                    None => format!("built-in policies: {}", names()),
+                }),
+            })
+        }
     }
 }
 

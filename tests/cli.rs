@@ -486,3 +486,54 @@ fn default_versions_hint_only_when_no_target_is_given() {
     let o = run(t.path(), &["check", "nginx.conf"]);
     assert!(!text(&o.stdout).contains(hint), "{}", text(&o.stdout));
 }
+
+#[test]
+fn misspelt_names_get_a_suggestion() {
+    let t = tmp();
+    fs::write(
+        t.path().join("nginx.conf"),
+        "http { server { listen 443 ssl; ssl_certificate a.crt; ssl_certificate_key a.key; } }\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["explain", "weak-ciper"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("did you mean `weak-cipher`?"));
+    let o = run(t.path(), &["check", "--select", "legacy-protocl", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("did you mean `legacy-protocol`?"));
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--policy",
+            "mozila-modern",
+            ".",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let out = text(&o.stdout);
+    assert!(out.contains("unknown policy `mozila-modern`"), "{out}");
+    let o = run(t.path(), &["check", "--policy", "mozila-modern", "."]);
+    assert!(
+        text(&o.stdout).contains("did you mean `mozilla-modern`?"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn output_format_is_an_alias_of_format() {
+    let t = tmp();
+    fs::write(
+        t.path().join("nginx.conf"),
+        "http { server { listen 443 ssl; ssl_protocols TLSv1 TLSv1.2; ssl_certificate a.crt; ssl_certificate_key a.key; } }\n",
+    )
+    .unwrap();
+    let a = run(t.path(), &["check", "--output-format", "json", "."]);
+    let b = run(t.path(), &["check", "--format", "json", "."]);
+    assert_eq!(a.status.code(), Some(1));
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+    assert!(text(&a.stdout).trim_start().starts_with('{'));
+}

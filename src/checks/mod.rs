@@ -97,6 +97,14 @@ pub fn find(name: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.name == name)
 }
 
+/// The help for a check name that is not one: the closest check, or where the list is.
+pub fn unknown_help(name: &str) -> String {
+    crate::spelling::closest(name, ALL.iter().map(|c| c.name), 3).map_or_else(
+        || "`tlslint rules` lists the checks".to_owned(),
+        |n| format!("did you mean `{n}`?"),
+    )
+}
+
 /// A check: what it is called, what it may be told, and how it runs.
 pub struct Check {
     /// Kebab-case, stable; reads as "allow `name`".
