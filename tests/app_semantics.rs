@@ -213,3 +213,20 @@ static_resources:
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_suppression_above_the_offending_list_item_applies() {
+    let text = "\
+tls:
+  options:
+    default:
+      minVersion: VersionTLS12
+      curvePreferences: [X25519, CurveP256]
+      cipherSuites:
+        - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+        # tlslint: allow(weak-cipher, cipher-not-recommended, no-forward-secrecy) reason=\"legacy client\"
+        - TLS_RSA_WITH_3DES_EDE_CBC_SHA
+";
+    let found = findings("dynamic.yml", text, &["--target", "go=1.21"]);
+    assert!(found.is_empty(), "{found:#?}");
+}

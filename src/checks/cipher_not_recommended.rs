@@ -66,11 +66,13 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if count == 1 { "" } else { "s" },
             e.name,
         );
-        out.push(
-            Finding::for_setting(e, enabled.setting, "ciphers", message)
-                .label("enables suites the policy does not recommend")
-                .help(help.clone()),
-        );
+        let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
+            .label("enables suites the policy does not recommend")
+            .help(help.clone());
+        if let Some(at) = super::culprits(&enabled, |s| !allowed.contains(&s.id)) {
+            f.span = at;
+        }
+        out.push(f);
     }
     if cx.params.has("allow-tls13") {
         tls13(cx, out);

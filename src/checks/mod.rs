@@ -476,6 +476,34 @@ pub fn enabled_suites<'a>(cx: &Context<'_>, e: &'a Endpoint) -> Option<EnabledSu
     Some(EnabledSuites { setting, suites })
 }
 
+/// Where the suites a finding is about are written in a list of names (from the first of
+/// them to the last): the finding points at its culprits, so a suppression above an item
+/// applies. `None` for a cipher string, a default, or suites with no place.
+pub fn culprits(
+    enabled: &EnabledSuites<'_>,
+    pred: impl Fn(&cipher::Suite) -> bool,
+) -> Option<Span> {
+    if enabled.setting.value.is_open_ssl()
+        || !matches!(enabled.setting.origin, crate::model::Origin::Set)
+    {
+        return None;
+    }
+    let spans: Option<Vec<Span>> = enabled
+        .suites
+        .iter()
+        .filter(|s| s.negotiable && pred(s.suite))
+        .map(|s| s.span)
+        .collect();
+    let spans = spans?;
+    let first = spans.iter().min_by_key(|s| s.start)?;
+    let last = spans.iter().max_by_key(|s| s.end)?;
+    (first.file == last.file).then_some(Span {
+        file: first.file,
+        start: first.start,
+        end: last.end,
+    })
+}
+
 /// Per-check memo of suite summaries, keyed by the shared suite list of an OpenSSL string.
 pub type SummaryMemo = std::collections::HashMap<(usize, usize), (usize, Rc<str>)>;
 

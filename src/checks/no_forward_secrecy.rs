@@ -31,11 +31,13 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if count == 1 { "" } else { "s" },
             e.name,
         );
-        out.push(
-            Finding::for_setting(e, enabled.setting, "ciphers", message)
-                .label("enables suites without forward secrecy")
-                .help("allow only ECDHE (or DHE) key exchange, e.g. add `!kRSA` or use the policy's recommended list"),
-        );
+        let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
+            .label("enables suites without forward secrecy")
+            .help("allow only ECDHE (or DHE) key exchange, e.g. add `!kRSA` or use the policy's recommended list");
+        if let Some(at) = super::culprits(&enabled, |s| !s.forward_secret()) {
+            f.span = at;
+        }
+        out.push(f);
     }
 }
 

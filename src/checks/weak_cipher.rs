@@ -102,18 +102,21 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 cx.profile()
             )
         };
-        out.push(
-            Finding::for_setting(e, enabled.setting, "ciphers", message)
-                .label(format!("enables {} suites", classes.join(", ")))
-                .help(format!(
-                    "exclude them, e.g. append `{}` to the cipher string, or use the policy's recommended list{seclevel}",
-                    classes
-                        .iter()
-                        .map(|c| format!("!{}", exclusion_word(c)))
-                        .collect::<Vec<_>>()
-                        .join(":")
-                )),
-        );
+        let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
+            .label(format!("enables {} suites", classes.join(", ")))
+            .help(format!(
+                "exclude them, e.g. append `{}` to the cipher string, or use the policy's recommended list{seclevel}",
+                classes
+                    .iter()
+                    .map(|c| format!("!{}", exclusion_word(c)))
+                    .collect::<Vec<_>>()
+                    .join(":")
+            ));
+        let weak = |s: &crate::cipher::Suite| s.weaknesses().iter().any(|w| classes.contains(w));
+        if let Some(at) = super::culprits(&enabled, weak) {
+            f.span = at;
+        }
+        out.push(f);
     }
 }
 
