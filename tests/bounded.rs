@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -13,29 +13,12 @@ use std::time::{Duration, Instant};
 /// ends in well under a second alone, and must end within this on a loaded CI machine.
 const LIMIT: Duration = Duration::from_secs(90);
 
-/// A temporary directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A fresh temporary directory.
-fn tempdir(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("tlslint-bounded-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
+/// A fresh temporary directory, removed when dropped.
+fn tempdir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("tlslint-bounded-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 struct Run {
@@ -114,9 +97,10 @@ fn postfix_chain(dir: &Path, n: usize, body: impl Fn(&str) -> String, last: &str
 fn postfix_nested_conditionals_are_linear() {
     // Each level tests and expands the next: 2^40 expansions if the test expanded too.
     // Postfix tests the value as written, so this is fine and means `high`.
-    let d = tempdir("pf-cond");
-    postfix_chain(&d, 40, |n| format!("${{{n}?{{${n}}}:{{${n}}}}}"), "high");
-    let r = check(&d, "main.cf");
+    let t = tempdir("pf-cond");
+    let d = t.path();
+    postfix_chain(d, 40, |n| format!("${{{n}?{{${n}}}:{{${n}}}}}"), "high");
+    let r = check(d, "main.cf");
     assert!(!r.stdout.contains("parse-error"), "{}", r.stdout);
     assert!(r.code == 0 || r.code == 1, "{}", r.stdout);
 }
@@ -124,35 +108,38 @@ fn postfix_nested_conditionals_are_linear() {
 #[test]
 fn postfix_nested_relational_tests_hit_the_step_limit() {
     // Both operands and the branch expand the next level: 3^30 steps.
-    let d = tempdir("pf-rel");
+    let t = tempdir("pf-rel");
+    let d = t.path();
     postfix_chain(
-        &d,
+        d,
         30,
         |n| format!("${{{{${n}}} == {{${n}}} ? {{${n}}} : {{${n}}}}}"),
         "high",
     );
-    let r = check(&d, "main.cf");
+    let r = check(d, "main.cf");
     assert_error(&r, "main.cf", "steps");
 }
 
 #[test]
 fn postfix_doubling_hits_the_length_limit() {
-    let d = tempdir("pf-double");
-    postfix_chain(&d, 40, |n| format!("${n} ${n}"), "RC4");
-    let r = check(&d, "main.cf");
+    let t = tempdir("pf-double");
+    let d = t.path();
+    postfix_chain(d, 40, |n| format!("${n} ${n}"), "RC4");
+    let r = check(d, "main.cf");
     assert_error(&r, "main.cf", "bytes");
 }
 
 #[test]
 fn dovecot_doubling_hits_the_length_limit() {
-    let d = tempdir("dv-double");
+    let t = tempdir("dv-double");
+    let d = t.path();
     let mut text =
         String::from("ssl = required\nssl_min_protocol = TLSv1.2\nssl_cipher_list = HIGH\n");
     for _ in 0..45 {
         text.push_str("ssl_cipher_list = $ssl_cipher_list $ssl_cipher_list $ssl_cipher_list\n");
     }
     fs::write(d.join("dovecot.conf"), text).unwrap();
-    let r = check(&d, "dovecot.conf");
+    let r = check(d, "dovecot.conf");
     assert_error(&r, "dovecot.conf", "65536 bytes");
 }
 
@@ -175,31 +162,33 @@ fn include_bomb(dir: &Path, entry: &str, head: &str, include: &str, tail: &str, 
 
 #[test]
 fn dovecot_include_bomb_stops_at_the_visit_limit() {
-    let d = tempdir("dv-include");
+    let t = tempdir("dv-include");
+    let d = t.path();
     include_bomb(
-        &d,
+        d,
         "dovecot.conf",
         "ssl = required\nssl_min_protocol = TLSv1.2\n",
         "!include NAME",
         "",
         "ssl_prefer_server_ciphers = yes\n",
     );
-    let r = check(&d, "dovecot.conf");
+    let r = check(d, "dovecot.conf");
     assert_error(&r, ".conf", "include visits");
 }
 
 #[test]
 fn nginx_include_bomb_stops_at_the_visit_limit() {
-    let d = tempdir("ng-include");
+    let t = tempdir("ng-include");
+    let d = t.path();
     include_bomb(
-        &d,
+        d,
         "nginx.conf",
         "http {\n    ssl_protocols TLSv1.2 TLSv1.3;\n",
         "    include NAME;",
         "}\n",
         "ssl_prefer_server_ciphers on;\n",
     );
-    let r = check(&d, "nginx.conf");
+    let r = check(d, "nginx.conf");
     assert_error(&r, ".conf", "include visits");
 }
 
@@ -207,7 +196,8 @@ fn nginx_include_bomb_stops_at_the_visit_limit() {
 fn nginx_many_glob_includes_of_a_big_directory() {
     // 20,000 includes of a 20,000-file directory: 400 million visits and as many names
     // listed without the limit.
-    let d = tempdir("ng-glob");
+    let t = tempdir("ng-glob");
+    let d = t.path();
     fs::create_dir_all(d.join("d")).unwrap();
     for i in 0..20_000 {
         fs::write(d.join(format!("d/f{i:05}.conf")), "").unwrap();
@@ -218,6 +208,6 @@ fn nginx_many_glob_includes_of_a_big_directory() {
     }
     text.push_str("}\n");
     fs::write(d.join("nginx.conf"), text).unwrap();
-    let r = check(&d, "nginx.conf");
+    let r = check(d, "nginx.conf");
     assert_error(&r, "nginx.conf", "include visits");
 }

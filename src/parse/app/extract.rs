@@ -901,16 +901,11 @@ impl Fields<'_, '_> {
         let directive = self.directive_for(target);
         match target {
             Target::Ciphers => {
-                let names = golang::default_suites(self.go)
-                    .into_iter()
-                    .map(|n| Named::new(n, None))
-                    .collect();
-                let s = Setting::defaulted(
-                    Ciphers::List(names),
+                self.library_suites(
+                    golang::default_suites(self.go),
                     format!("Go {go} crypto/tls default cipher suites"),
-                )
-                .with_note(format!("Go {go} assumed; set another with --target go=X.Y"));
-                self.endpoint_tls().ciphers = Some(finish(s, directive.as_ref(), None));
+                    format!("Go {go} assumed; set another with --target go=X.Y"),
+                );
             }
             Target::Curves => {
                 let names = golang::default_curves(self.go)
@@ -1119,18 +1114,18 @@ impl Fields<'_, '_> {
             return;
         }
         let java = jsse::short(self.java);
-        let directive = self.directive_for(target);
-        let names = jsse::default_suites(self.java)
-            .into_iter()
-            .map(|n| Named::new(n, None))
-            .collect();
-        let s = Setting::defaulted(
-            Ciphers::List(names),
+        self.library_suites(
+            jsse::default_suites(self.java),
             format!("Java {java} JSSE default cipher suites"),
-        )
-        .with_note(format!(
-            "Java {java} assumed; set another with --target java=N"
-        ));
+            format!("Java {java} assumed; set another with --target java=N"),
+        );
+    }
+
+    /// A TLS library's default suite list, for a block that writes none.
+    fn library_suites(&mut self, names: Vec<&'static str>, assumed: String, note: String) {
+        let directive = self.directive_for(Target::Ciphers);
+        let names = names.into_iter().map(|n| Named::new(n, None)).collect();
+        let s = Setting::defaulted(Ciphers::List(names), assumed).with_note(note);
         self.endpoint_tls().ciphers = Some(finish(s, directive.as_ref(), None));
     }
 
