@@ -153,6 +153,15 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Apply the safe fixes to the checked files, then report what remains.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// Also apply fixes that may lock out clients (with `--fix` or `--diff`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of applying them; exit 1 when there is one.
+    #[arg(long, conflicts_with_all = ["fix", "write_baseline"])]
+    pub diff: bool,
 }
 
 /// Arguments of `explain`.

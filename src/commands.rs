@@ -147,6 +147,17 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     if args.show_files {
         return show_files(&run, out);
     }
+    if args.diff {
+        return diff(args, run, &mut info, out, err);
+    }
+    let (run, mut info) = if args.fix {
+        match fix(args, run, info, err)? {
+            Ok(again) => again,
+            Err(code) => return Ok(code),
+        }
+    } else {
+        (run, info)
+    };
     if run.entries == 0 && run.errors.is_empty() {
         writeln!(
             err,
@@ -217,6 +228,162 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// How many times `--fix` applies fixes and checks again: an edit overlapping another is
+/// taken on the next pass; a fix that keeps finding something to change stops here.
+const FIX_PASSES: usize = 4;
+
+/// `--diff`: the fixes as a unified diff on stdout, nothing else; exit 1 when there is one.
+fn diff(
+    args: &CheckArgs,
+    run: Outcome,
+    info: &mut report::RunInfo,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    if let Some(code) = no_fix_for_stdin(args, err)? {
+        return Ok(code);
+    }
+    let findings = match apply_baseline(args, run.findings, &run.sources, info, err)? {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
+    let fixable = fixable(&findings, &run.errors);
+    let root = gateway::checked_root(&args.paths);
+    let plan = crate::rewrite::plan(&fixable, &run.sources, &root, args.unsafe_fixes);
+    crate::rewrite::diff(&plan, out)?;
+    fix_summary(&plan, "would fix", err)?;
+    Ok(if !run.errors.is_empty() {
+        EXIT_ERROR
+    } else if plan.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// `--fix`: applies the fixes, checks again (up to [`FIX_PASSES`] times) and returns the
+/// last run, whose findings are what remains.
+fn fix(
+    args: &CheckArgs,
+    mut run: Outcome,
+    mut info: report::RunInfo,
+    err: &mut dyn Write,
+) -> io::Result<Result<(Outcome, report::RunInfo), u8>> {
+    if let Some(code) = no_fix_for_stdin(args, err)? {
+        return Ok(Err(code));
+    }
+    let root = gateway::checked_root(&args.paths);
+    let mut fixed = 0;
+    let mut files = std::collections::BTreeSet::new();
+    for _ in 0..FIX_PASSES {
+        // The baseline hides what it records from the fixes too (quietly: the final run
+        // reports it).
+        let findings = match apply_baseline(
+            args,
+            run.findings.clone(),
+            &run.sources,
+            &mut report::RunInfo::default(),
+            &mut io::sink(),
+        )? {
+            Ok(f) => f,
+            Err(code) => return Ok(Err(code)),
+        };
+        let plan = crate::rewrite::plan(
+            &fixable(&findings, &run.errors),
+            &run.sources,
+            &root,
+            args.unsafe_fixes,
+        );
+        for r in &plan.refused {
+            writeln!(err, "warning: {r}")?;
+        }
+        if plan.is_empty() {
+            break;
+        }
+        let failed = crate::rewrite::write(&plan);
+        for e in &failed {
+            writeln!(err, "error: cannot write {e}")?;
+        }
+        if !failed.is_empty() {
+            return Ok(Err(EXIT_ERROR));
+        }
+        fixed += plan.fixed;
+        files.extend(plan.changed_names());
+        (run, _, info) = match lint(args, &mut io::sink())? {
+            Ok(again) => again,
+            Err(code) => return Ok(Err(code)),
+        };
+    }
+    let findings = run
+        .findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == crate::fix::Applicability::Unsafe)
+        })
+        .count();
+    writeln!(
+        err,
+        "fixed {fixed} finding{} in {} file{}{}",
+        if fixed == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if findings > 0 && !args.unsafe_fixes {
+            format!("; {findings} more with --unsafe-fixes (they may lock out old clients)")
+        } else {
+            String::new()
+        }
+    )?;
+    Ok(Ok((run, info)))
+}
+
+/// The findings whose fixes may be applied: none in a file with an input error (its parse
+/// may be partial).
+fn fixable(findings: &[Finding], errors: &[Finding]) -> Vec<Finding> {
+    let broken: std::collections::HashSet<_> = errors.iter().map(|e| e.span.file).collect();
+    findings
+        .iter()
+        .filter(|f| f.fix.is_some() && !broken.contains(&f.span.file))
+        .cloned()
+        .collect()
+}
+
+/// `--fix` and `--diff` rewrite files; stdin has none.
+fn no_fix_for_stdin(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Option<u8>> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        writeln!(
+            err,
+            "error: --fix and --diff need files; stdin (`-`) cannot be rewritten"
+        )?;
+        return Ok(Some(EXIT_ERROR));
+    }
+    Ok(None)
+}
+
+/// The closing line of `--diff`: how many fixes, and how many more are unsafe.
+fn fix_summary(plan: &crate::rewrite::Plan, verb: &str, err: &mut dyn Write) -> io::Result<()> {
+    for r in &plan.refused {
+        writeln!(err, "warning: {r}")?;
+    }
+    writeln!(
+        err,
+        "{verb} {} finding{} in {} file{}{}",
+        plan.fixed,
+        if plan.fixed == 1 { "" } else { "s" },
+        plan.files(),
+        if plan.files() == 1 { "" } else { "s" },
+        if plan.unsafe_left > 0 {
+            format!(
+                "; {} more with --unsafe-fixes (they may lock out old clients)",
+                plan.unsafe_left
+            )
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// The human output's closing hint when no target version was given (no `--target`, no

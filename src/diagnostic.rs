@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::fix::Fix;
 use crate::model::{Endpoint, Label, Observation, Setting};
 use crate::source::Span;
 
@@ -73,6 +74,10 @@ pub struct Finding {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<Text>,
+    /// The edits that fix it, when the check knows them; the help line is rendered from it
+    /// (see [`crate::fix`]).
+    #[serde(skip)]
+    pub fix: Option<Box<Fix>>,
     /// Name of the endpoint concerned.
     pub endpoint: Option<Arc<str>>,
     /// Stable key for baselines: endpoint key plus setting.
@@ -96,6 +101,7 @@ impl Finding {
             label: Text::from(""),
             labels: Vec::new(),
             help: None,
+            fix: None,
             endpoint: None,
             key: String::new(),
             assumes_default: false,
@@ -170,6 +176,13 @@ impl Finding {
     #[must_use]
     pub fn related(mut self, span: Span, text: impl Into<Cow<'static, str>>) -> Finding {
         self.labels.push(Label::new(span, text));
+        self
+    }
+
+    /// Attaches a fix; the help line is rendered from it once the sources are known.
+    #[must_use]
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(Box::new(fix));
         self
     }
 

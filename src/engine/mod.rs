@@ -225,6 +225,7 @@ pub fn check_paths_with(
     }
     // Findings inside a withdrawn file could quote it; its parse errors say enough.
     findings.retain(|f| !sources.get(f.span.file).redacted);
+    place_fixes(&mut findings, &sources);
     // The one sort of the run's findings; endpoints that share a cause may give the same
     // finding twice.
     checks::sort(&mut findings);
@@ -237,6 +238,24 @@ pub fn check_paths_with(
         skipped: found.skipped,
         files,
         entries: found.entries.len(),
+    }
+}
+
+/// Places every fix in its file and renders the help line from it; a fix that cannot be
+/// placed (a block header spread over lines) is dropped, its title kept as the help.
+fn place_fixes(findings: &mut [Finding], sources: &Sources) {
+    for f in findings.iter_mut() {
+        let Some(fix) = f.fix.as_deref_mut() else {
+            continue;
+        };
+        if crate::fix::resolve(fix, sources)
+            && let Some(help) = crate::fix::help(fix, sources)
+        {
+            f.help = Some(help.into());
+            continue;
+        }
+        f.help = Some(fix.title.clone().into());
+        f.fix = None;
     }
 }
 
