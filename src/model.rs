@@ -203,6 +203,37 @@ pub struct Setting<T> {
 struct Extra {
     note: Option<String>,
     related: Vec<Label>,
+    spelling: Option<Arc<Spelling>>,
+}
+
+/// How an application spells a setting's values, so that a fix writes them in its own
+/// vocabulary (`VersionTLS12`, `TLS12`, `TLSv1_2`) rather than tlslint's canonical names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Spelling {
+    /// The value as written (one token), to pick the matching style among synonyms.
+    pub written: String,
+    /// `(name, canonical)` pairs the application accepts.
+    pub names: Vec<(String, String)>,
+    /// The value is one minimum version, not a list.
+    pub minimum: bool,
+}
+
+impl Spelling {
+    /// The application's name for a canonical value, in the style of the written one (the
+    /// synonym sharing the longest prefix with it: `VersionTLS10` gives `VersionTLS12`).
+    pub fn spell(&self, canonical: &str) -> Option<&str> {
+        let shared = |n: &str| {
+            n.bytes()
+                .zip(self.written.bytes())
+                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+                .count()
+        };
+        self.names
+            .iter()
+            .filter(|(_, c)| c.eq_ignore_ascii_case(canonical))
+            .max_by_key(|(n, _)| (shared(n), std::cmp::Reverse(n.len())))
+            .map(|(n, _)| n.as_str())
+    }
 }
 
 #[expect(
@@ -299,6 +330,18 @@ impl<T> Setting<T> {
     /// Sets the note, replacing any earlier one.
     pub fn set_note(&mut self, note: impl Into<String>) {
         Arc::make_mut(self.extra.get_or_insert_default()).note = Some(note.into());
+    }
+
+    /// How the application spells the value (apps only).
+    pub fn spelling(&self) -> Option<&Spelling> {
+        self.extra.as_ref()?.spelling.as_deref()
+    }
+
+    /// Records how the application spells the value.
+    #[must_use]
+    pub fn with_spelling(mut self, spelling: Arc<Spelling>) -> Self {
+        Arc::make_mut(self.extra.get_or_insert_default()).spelling = Some(spelling);
+        self
     }
 
     /// Further places that contributed (e.g. a `$name` definition behind a use).

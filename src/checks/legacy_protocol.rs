@@ -1,8 +1,10 @@
 //! `legacy-protocol`: an endpoint accepts a protocol older than the policy's minimum.
 
 use super::{
-    Check, Context, Finding, FindingSource, Param, ParamKind, Severity, list_protocols, peer_word,
+    Check, Context, Finding, FindingSource, Param, ParamKind, Severity, fixes, list_protocols,
+    peer_word,
 };
+use crate::fix::Applicability;
 use crate::model::Protocol;
 
 pub(super) const CHECK: Check = Check {
@@ -47,20 +49,44 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         );
         let keep: Vec<&str> = Protocol::ALL
             .iter()
-            .filter(|p| **p >= min && (protocols.value.contains(p) || **p >= Protocol::TLSv1_2))
+            .filter(|p| {
+                **p >= min
+                    && (protocols.value.contains(p)
+                        || (**p >= Protocol::TLSv1_2 && supported(e, **p, cx.targets)))
+            })
             .map(|p| p.as_str())
             .collect();
         let mut f = Finding::for_setting(e, protocols, "protocols", message)
-            .label(format!("enables {}", list_protocols(&old)));
-        f = match &protocols.directive {
-            Some(d) => f.help(format!(
-                "allow only {min} and newer, e.g. `{}`",
-                e.dialect.assignment(d, &keep.join(" "))
-            )),
-            None => f.help(format!("allow only {min} and newer")),
+            .label(format!("enables {}", list_protocols(&old)))
+            .help(format!("allow only {min} and newer"));
+        let kept: Vec<Protocol> = keep.iter().filter_map(|p| Protocol::parse(p)).collect();
+        // Dropping TLS 1.2 (a TLS 1.3-only policy) locks out clients that still need it.
+        let applicability = if old.contains(&Protocol::TLSv1_2) {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
         };
+        if let Some(fix) = fixes::protocols_value(e, protocols, &kept, cx.targets).and_then(|v| {
+            fixes::set_value(
+                e,
+                protocols,
+                &v,
+                format!("allow only {min} and newer"),
+                applicability,
+            )
+        }) {
+            f = f.fix(fix);
+        }
         out.push(f);
     }
+}
+
+/// Whether the endpoint's TLS library has `p` (OpenSSL before 1.1.1 has no TLS 1.3, and an
+/// nginx `ssl_protocols TLSv1.3` there is a dead entry).
+fn supported(e: &crate::model::Endpoint, p: Protocol, targets: &crate::model::Targets) -> bool {
+    p < Protocol::TLSv1_3
+        || e.dialect == crate::model::Dialect::App
+        || targets.openssl >= crate::model::Version(1, 1, 1)
 }
 
 const EXPLAIN: &str = "\

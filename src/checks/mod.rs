@@ -27,6 +27,7 @@ mod curve_not_recommended;
 mod deprecated_directive;
 mod early_data;
 mod expired_suppression;
+mod fixes;
 mod hsts;
 mod ineffective_setting;
 mod invalid_suppression;

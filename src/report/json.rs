@@ -5,7 +5,9 @@
 //!  "config":".tlslint.toml"|null, "policy":"mozilla-intermediate", "policy_file":null,
 //!  "checks_enabled":22, "baseline":{"file","hidden","stale"}|null,
 //!  "findings":[{"rule","severity","message","file","line","column","end_line","end_column",
-//!               "offset","length","help","policy","endpoint","key","labels":[...]}],
+//!               "offset","length","help","policy","endpoint","key","labels":[...],
+//!               "fix":{"title","applicability":"safe"|"unsafe",
+//!                      "edits":[{"file","line",...,"length","replacement"}]}|null}],
 //!  "summary":{"files","endpoints","errors","warnings","notes"}}
 //! ```
 //! Lines and columns are 1-based, columns count Unicode code points, `end_column` is
@@ -74,6 +76,20 @@ impl Serialize for Findings<'_> {
                 labels: &f.labels,
                 sources: self.sources,
             },
+            fix: f.fix.as_deref().and_then(|x| {
+                Some(JsonFix {
+                    title: &x.title,
+                    applicability: x.applicability.as_str(),
+                    edits: x
+                        .resolved()?
+                        .into_iter()
+                        .map(|(span, text)| JsonEdit {
+                            at: Location::of(span, self.sources),
+                            replacement: text,
+                        })
+                        .collect(),
+                })
+            }),
         }))
     }
 }
@@ -91,6 +107,22 @@ struct JsonFinding<'a> {
     endpoint: Option<&'a str>,
     key: &'a str,
     labels: Labels<'a>,
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A finding's fix: its edits as byte ranges with their lines and columns.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    #[serde(flatten)]
+    at: Location<'a>,
+    replacement: &'a str,
 }
 
 /// A finding's secondary labels, each with its location.

@@ -137,6 +137,8 @@ struct SarifResult {
     related_locations: Vec<Location>,
     partial_fingerprints: serde_json::Value,
     properties: serde_json::Value,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -346,6 +348,37 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
+/// A finding's fix as SARIF `fixes` (one, whose replacements are the edits), with its
+/// applicability as a property.
+fn fixes(f: &Finding, sources: &Sources) -> Vec<serde_json::Value> {
+    let Some((fix, edits)) = f.fix.as_deref().and_then(|x| Some((x, x.resolved()?))) else {
+        return Vec::new();
+    };
+    let mut by_file: Vec<(crate::source::FileId, Vec<serde_json::Value>)> = Vec::new();
+    for (span, text) in edits {
+        let loc = location(span, sources, None, None);
+        let replacement = serde_json::json!({
+            "deletedRegion": loc.physical_location.region,
+            "insertedContent": { "text": text },
+        });
+        match by_file.iter_mut().find(|(file, _)| *file == span.file) {
+            Some((_, list)) => list.push(replacement),
+            None => by_file.push((span.file, vec![replacement])),
+        }
+    }
+    vec![serde_json::json!({
+        "description": { "text": fix.title },
+        "artifactChanges": by_file
+            .into_iter()
+            .map(|(file, replacements)| serde_json::json!({
+                "artifactLocation": artifact(&sources.get(file).name),
+                "replacements": replacements,
+            }))
+            .collect::<Vec<_>>(),
+        "properties": { "applicability": fix.applicability.as_str() },
+    })]
+}
+
 fn message(f: &Finding) -> String {
     match &f.help {
         Some(h) => format!("{}.\n{h}", f.message.trim_end_matches('.')),
@@ -400,6 +433,7 @@ pub fn emit(
                 "endpoint": f.endpoint,
                 "key": f.key,
             }),
+            fixes: fixes(f, sources),
         });
     }
     let base = std::env::current_dir().ok().map(|d| {

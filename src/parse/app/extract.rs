@@ -335,6 +335,27 @@ impl<'a> Fields<'a, '_> {
         None
     }
 
+    /// How the application spells the value of a single-token field, for fixes: only when
+    /// the token's bytes are exactly its text (a fix replaces them).
+    fn spelling(
+        &self,
+        found: &Found<'_>,
+        minimum: bool,
+    ) -> Option<std::sync::Arc<crate::model::Spelling>> {
+        let s = found.node.scalar()?;
+        s.exact?;
+        let vocab = self.rules.vocab.get(found.field.vocab.as_deref()?)?;
+        Some(std::sync::Arc::new(crate::model::Spelling {
+            written: s.value.clone(),
+            names: vocab
+                .values
+                .iter()
+                .map(|(n, c)| (n.clone(), c.clone()))
+                .collect(),
+            minimum,
+        }))
+    }
+
     fn version_of(&mut self, found: &Found<'a>) -> Option<(Protocol, Span)> {
         self.string_check(found);
         let Some(s) = found.node.scalar() else {
@@ -394,6 +415,7 @@ impl<'a> Fields<'a, '_> {
         let max_v = max
             .as_ref()
             .and_then(|f| self.version_of(f).map(|v| (v, f.key.clone())));
+        let spelling = min.as_ref().and_then(|f| self.spelling(f, true));
         let dmin = self.default_value(Target::MinVersion);
         let dmax = self.default_value(Target::MaxVersion);
         // A Go application that states no minimum of its own gets Go's, by Go version.
@@ -436,6 +458,9 @@ impl<'a> Fields<'a, '_> {
                     );
                 }
                 let mut s = Setting::set(list, *span).directive(key.clone());
+                if let (Some(sp), true) = (spelling, min_v.is_some()) {
+                    s = s.with_spelling(sp);
+                }
                 if min_v.is_none() {
                     let what = match (dmin, &go_min) {
                         (Some(d), _) => d.assumed.clone(),

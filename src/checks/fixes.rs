@@ -1,0 +1,111 @@
+//! How the checks' fixes are written in each dialect: the value a setting takes in the
+//! program's own syntax, and where the line goes when the setting is not written at all.
+//!
+//! Every fix here is proven by `tests/fixes.rs`: applied to the fixture suite, the config is
+//! checked again (the finding gone, no new one) and, where the program is installed, accepted
+//! by `nginx -t`, `postconf` or `doveconf`.
+
+use crate::fix::{Applicability, Edit, Fix};
+use crate::model::{Dialect, Endpoint, Protocol, Setting, Side, Targets, Version};
+
+/// Postfix 3.6 added the `>=TLSv1.2` form of the protocol lists.
+const POSTFIX_AT_LEAST: Version = Version(3, 6, 0);
+
+/// The value of `s`'s directive that enables `keep` (oldest first, none skipped) and nothing
+/// older, in the directive's own syntax; `None` where tlslint does not know how the
+/// directive spells it.
+pub(super) fn protocols_value(
+    e: &Endpoint,
+    s: &Setting<Vec<Protocol>>,
+    keep: &[Protocol],
+    targets: &Targets,
+) -> Option<String> {
+    let directive = s.directive.as_deref()?;
+    let min = *keep.first()?;
+    let older = || Protocol::ALL.iter().filter(move |p| **p < min);
+    match e.dialect {
+        Dialect::Nginx if directive.ends_with("_protocols") => Some(
+            keep.iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Dialect::Postfix if directive.ends_with("_protocols") => {
+            // No spaces: the value may sit in a master.cf `-o name=value`.
+            if targets.postfix >= POSTFIX_AT_LEAST && keep.last() == Protocol::ALL.last() {
+                Some(format!(">={}", min.as_str()))
+            } else {
+                Some(
+                    older()
+                        .map(|p| format!("!{}", p.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            }
+        }
+        Dialect::Dovecot if directive == "ssl_min_protocol" => Some(min.as_str().to_owned()),
+        Dialect::Dovecot if directive == "ssl_protocols" => Some(
+            older()
+                .map(|p| format!("!{}", p.as_str()))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Dialect::App => {
+            let spelling = s.spelling()?;
+            spelling
+                .minimum
+                .then(|| spelling.spell(min.as_str()).map(str::to_owned))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// A fix giving `s` (a setting of `e`) the value `value`: the written value is replaced
+/// (where it is inherited, in the block that writes it: that is the cause), and a value the
+/// program defaults is written where it takes effect for `e` alone or for everything the
+/// default covers: the server or filter block, Postfix's `main.cf`, Dovecot's global section.
+/// `None` where no such place is known (a `master.cf` service, an application's default).
+pub(super) fn set_value<T>(
+    e: &Endpoint,
+    s: &Setting<T>,
+    value: &str,
+    title: impl Into<String>,
+    applicability: Applicability,
+) -> Option<Fix> {
+    if let Some(span) = s.span {
+        // nginx ORs repeated `ssl_protocols` in one block (and warns of a value twice): which
+        // of them to drop is the user's call.
+        if s.note().is_some_and(|n| n.starts_with("union of")) {
+            return None;
+        }
+        return Some(Fix::replace(title, applicability, span, value));
+    }
+    let directive = s.directive.as_deref()?;
+    let line = e.dialect.assignment(directive, value);
+    let edit = match e.dialect {
+        // A server that is not the default of its socket does not decide the handshake's
+        // protocols and suites: writing them there would change nothing.
+        Dialect::Nginx if e.side == Side::Server && e.handshake_default.is_none() => {
+            Edit::IntoBlock {
+                header: e.span,
+                line,
+            }
+        }
+        Dialect::Nginx => return None,
+        Dialect::Postfix if e.key.starts_with("postfix/main.cf/") => Edit::Append {
+            file: e.span.file,
+            line,
+        },
+        Dialect::Dovecot if e.key == "dovecot/global" => Edit::Append {
+            file: e.span.file,
+            line,
+        },
+        Dialect::Dovecot if e.key.starts_with("dovecot/") => Edit::IntoBlock {
+            header: e.span,
+            line,
+        },
+        _ => return None,
+    };
+    Some(Fix::one(title, applicability, edit))
+}

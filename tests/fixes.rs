@@ -1,0 +1,239 @@
+//! Fixes are proven, not trusted: every fixture case with a fix is copied, fixed with
+//! `tlslint check --fix --unsafe-fixes`, and checked again. The fixed findings must be gone,
+//! no finding may appear that was not there (an `invalid-value` above all: a fix the program
+//! rejects), and where the program is installed it must judge the fixed config as it judged
+//! the original (`nginx -t`, `postconf`, `doveconf -n`): a config it accepted stays accepted,
+//! and one it refused (fixtures name certificates that do not exist) is refused for the same
+//! reason, not a new one.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Checks that may report what a bad fix leaves behind, run beside the fixture's own.
+const GUARDS: &str = "invalid-value,cipher-string-error,unknown-cipher-word,unknown-setting,\
+ineffective-setting,deprecated-directive";
+
+fn tlslint() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tlslint"))
+}
+
+/// `--target` flags from a case name, as tests/checks.rs reads them.
+fn targets(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for program in tlslint::model::Targets::PROGRAMS {
+        for (i, _) in name.match_indices(&format!("{program}-")) {
+            let v: String = name[i + program.len() + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let v = v.trim_end_matches('.');
+            if v.contains('.') || (program == "seclevel" && !v.is_empty()) {
+                out.push(format!("--target={program}={v}"));
+            }
+        }
+    }
+    for (i, _) in name.match_indices("go-") {
+        let v: String = name[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let v = v.trim_end_matches('.');
+        if v.contains('.') {
+            out.push(format!("--target=go={v}"));
+        }
+    }
+    out
+}
+
+/// One finding as compared before and after: check, endpoint key, message.
+type Seen = (String, String, String);
+
+/// Runs a check and returns every finding and those carrying a fix.
+fn findings(case: &Path, args: &[String]) -> (BTreeSet<Seen>, BTreeSet<Seen>) {
+    let out = tlslint()
+        .args(["check", "--no-config", "--format", "json", "--exit-zero"])
+        .args(args)
+        .arg(case)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: no JSON ({e}): {}",
+            case.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut all = BTreeSet::new();
+    let mut fixable = BTreeSet::new();
+    for f in doc["findings"].as_array().into_iter().flatten() {
+        let seen = (
+            f["rule"].as_str().unwrap_or_default().to_owned(),
+            f["key"].as_str().unwrap_or_default().to_owned(),
+            f["message"].as_str().unwrap_or_default().to_owned(),
+        );
+        if !f["fix"].is_null() {
+            fixable.insert(seen.clone());
+        }
+        all.insert(seen);
+    }
+    (all, fixable)
+}
+
+/// What a program says of a config: success, or its first complaint without line numbers
+/// and paths (a fix that inserts a line moves the rest).
+fn verdict(case: &Path, dialect: &str) -> Option<String> {
+    let file = |name: &str| {
+        if case.is_dir() {
+            case.join(name)
+        } else {
+            case.to_path_buf()
+        }
+    };
+    let out = match dialect {
+        "nginx" if support::require_program("nginx", "fix acceptance by nginx -t") => {
+            let conf = file("nginx.conf");
+            let dir = conf.parent()?.to_path_buf();
+            Command::new("nginx")
+                .arg("-p")
+                .arg(&dir)
+                .arg("-c")
+                .arg(&conf)
+                .args(["-e", "/dev/null", "-t", "-q"])
+                .output()
+                .ok()?
+        }
+        "postfix" if support::require_program("postconf", "fix acceptance by postconf") => {
+            Command::new("postconf")
+                .arg("-c")
+                .arg(case)
+                .arg("-n")
+                .output()
+                .ok()?
+        }
+        // Dovecot 2.2's settings are obsolete for the installed 2.3.
+        "dovecot"
+            if !case.to_string_lossy().contains("dovecot-2.2")
+                && support::require_program("doveconf", "fix acceptance by doveconf") =>
+        {
+            Command::new("doveconf")
+                .arg("-c")
+                .arg(file("dovecot.conf"))
+                .arg("-n")
+                .output()
+                .ok()?
+        }
+        _ => return None,
+    };
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_owned();
+    let scrubbed: String = first
+        .replace(&case.display().to_string(), "CASE")
+        .split(|c: char| c == ':' || c.is_whitespace())
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!("{} {scrubbed}", out.status.success()))
+}
+
+/// The dialect of a case, from its name (fixtures start with it).
+fn dialect(name: &str) -> &'static str {
+    ["nginx", "postfix", "dovecot"]
+        .into_iter()
+        .find(|d| name.starts_with(d))
+        .unwrap_or("app")
+}
+
+#[test]
+fn every_fix_in_the_fixture_suite_fixes_and_breaks_nothing() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    let mut failures = Vec::new();
+    let mut fixed_cases = 0;
+    for dir in dirs {
+        let check = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if check.ends_with("-suppression") {
+            continue;
+        }
+        let policy = if dir.join("check.toml").is_file() {
+            dir.join("check.toml").display().to_string()
+        } else {
+            "mozilla-intermediate".to_owned()
+        };
+        let mut cases: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().is_some_and(|n| n != "check.toml"))
+            .collect();
+        cases.sort();
+        for case in cases {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            let tmp = tempfile::tempdir().unwrap();
+            let copy = tmp.path().join(&name);
+            if case.is_dir() {
+                fs::create_dir_all(&copy).unwrap();
+                support::copy_tree(&case, &copy);
+            } else {
+                fs::copy(&case, &copy).unwrap();
+            }
+            let mut args = vec![
+                format!("--policy={policy}"),
+                format!("--select={check},{GUARDS}"),
+            ];
+            args.extend(targets(&name));
+            let (before, fixable) = findings(&copy, &args);
+            if fixable.iter().all(|f| f.0 != check) {
+                continue;
+            }
+            fixed_cases += 1;
+            let program_before = verdict(&copy, dialect(&name));
+            let status = tlslint()
+                .args([
+                    "check",
+                    "--no-config",
+                    "--fix",
+                    "--unsafe-fixes",
+                    "--exit-zero",
+                ])
+                .args(&args)
+                .arg(&copy)
+                .output()
+                .unwrap();
+            if !status.status.success() {
+                failures.push(format!(
+                    "{check}/{name}: --fix failed: {}",
+                    String::from_utf8_lossy(&status.stderr)
+                ));
+                continue;
+            }
+            let (after, _) = findings(&copy, &args);
+            for f in fixable.intersection(&after) {
+                failures.push(format!(
+                    "{check}/{name}: still reported after its fix: {f:?}"
+                ));
+            }
+            for f in after.difference(&before) {
+                failures.push(format!("{check}/{name}: new after the fixes: {f:?}"));
+            }
+            let program_after = verdict(&copy, dialect(&name));
+            if program_before != program_after {
+                failures.push(format!(
+                    "{check}/{name}: the program judged the fix differently: before {program_before:?}, after {program_after:?}"
+                ));
+            }
+        }
+    }
+    assert!(fixed_cases > 0, "no fixture has a fix");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
