@@ -92,7 +92,6 @@ pub(super) fn set_value<T>(
                 line,
             }
         }
-        Dialect::Nginx => return None,
         Dialect::Postfix if e.key.starts_with("postfix/main.cf/") => Edit::Append {
             file: e.span.file,
             line,
