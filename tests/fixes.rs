@@ -6,7 +6,7 @@
 //! and one it refused (fixtures name certificates that do not exist) is refused for the same
 //! reason, not a new one.
 
-mod support;
+pub mod support;
 
 use std::collections::BTreeSet;
 use std::fs;
