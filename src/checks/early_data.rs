@@ -38,6 +38,19 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ),
         )
         .label("accepts 0-RTT early data");
+        let fix = super::fixes::switch(e, ed, false).and_then(|off| {
+            super::fixes::set_value(
+                e,
+                ed,
+                off,
+                "turn 0-RTT off (or remove the line: it is off by default), unless the application rejects replayable requests",
+                crate::fix::Applicability::Safe,
+            )
+        });
+        if let Some(fix) = fix {
+            out.push(f.fix(fix));
+            continue;
+        }
         out.push(match (&ed.directive, e.dialect) {
             (Some(d), Dialect::App) => f.help(format!(
                 "set `{d}` to \"false\" or remove it (0-RTT is off by default)"

@@ -61,6 +61,22 @@ pub(super) fn protocols_value(
     }
 }
 
+/// How a switch is written: nginx `on`/`off`, Postfix and Dovecot `yes`/`no`, Dovecot 2.4's
+/// `ssl_server_prefer_ciphers` `server`/`client`; `None` for applications (a key may be
+/// inverted, and YAML and TOML spell booleans alike but apps read strings too).
+pub(super) fn switch<T>(e: &Endpoint, s: &Setting<T>, on: bool) -> Option<&'static str> {
+    let d = s.directive.as_deref()?;
+    match (e.dialect, on) {
+        (Dialect::Nginx, true) => Some("on"),
+        (Dialect::Nginx, false) => Some("off"),
+        (Dialect::Dovecot, true) if d == "ssl_server_prefer_ciphers" => Some("server"),
+        (Dialect::Dovecot, false) if d == "ssl_server_prefer_ciphers" => Some("client"),
+        (Dialect::Postfix | Dialect::Dovecot, true) => Some("yes"),
+        (Dialect::Postfix | Dialect::Dovecot, false) => Some("no"),
+        (Dialect::App, _) => None,
+    }
+}
+
 /// A fix giving `s` (a setting of `e`) the value `value`: the written value is replaced
 /// (where it is inherited, in the block that writes it: that is the cause), and a value the
 /// program defaults is written where it takes effect for `e` alone or for everything the

@@ -1,7 +1,7 @@
 //! `missing-tls13`: TLS 1.3 is not enabled where the policy requires it.
 
 use super::{Check, Context, Finding, FindingSource, Severity, list_protocols};
-use crate::model::Protocol;
+use crate::model::{Dialect, Protocol};
 
 pub(super) const CHECK: Check = Check {
     name: "missing-tls13",
@@ -33,6 +33,19 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ),
         )
         .label("no TLSv1.3");
+        let mut keep = p.value.clone();
+        keep.push(Protocol::TLSv1_3);
+        let fix = (matches!(e.dialect, Dialect::Nginx | Dialect::Postfix)
+            && cx.targets.openssl >= crate::model::Version(1, 1, 1))
+        .then(|| super::fixes::protocols_value(e, p, &keep, cx.targets))
+        .flatten()
+        .and_then(|v| {
+            super::fixes::set_value(e, p, &v, "add TLSv1.3", crate::fix::Applicability::Safe)
+        });
+        if let Some(fix) = fix {
+            out.push(f.fix(fix));
+            continue;
+        }
         out.push(match &p.directive {
             Some(d) => f.help(format!(
                 "add TLSv1.3, e.g. `{}`",

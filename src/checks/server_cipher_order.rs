@@ -82,15 +82,19 @@ fn wrong_order(e: &crate::model::Endpoint, s: &crate::model::Setting<bool>, want
         ),
     )
     .label(format!("{is} order"));
+    if let Some(fix) = super::fixes::switch(e, s, want).and_then(|v| {
+        super::fixes::set_value(
+            e,
+            s,
+            v,
+            format!("use {should} cipher order"),
+            crate::fix::Applicability::Safe,
+        )
+    }) {
+        return f.fix(fix);
+    }
     match &s.directive {
-        Some(d) => f.help(format!(
-            "set `{d}` to {}",
-            if want {
-                "prefer the server (on / yes / server)"
-            } else {
-                "let the client choose (off / no / client)"
-            }
-        )),
+        Some(d) => f.help(format!("set `{d}` to use {should} cipher order")),
         None => f.help(format!("use {should} cipher order")),
     }
 }

@@ -94,7 +94,20 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .as_ref()
                 .and_then(|t| t.directive.as_deref()),
         );
-        let f = f.help(format!("rotate the keys at least every {every}{off}"));
+        let mut f = f.help(format!("rotate the keys at least every {every}{off}"));
+        // nginx turns tickets off with one flag; the others' switches differ by version.
+        if e.dialect == crate::model::Dialect::Nginx
+            && let Some(t) = &e.tls.session_tickets
+            && let Some(fix) = super::fixes::set_value(
+                e,
+                t,
+                "off",
+                format!("rotate the keys at least every {every}, or turn session tickets off"),
+                crate::fix::Applicability::Safe,
+            )
+        {
+            f = f.fix(fix);
+        }
         out.push(f);
     }
 }

@@ -1,6 +1,7 @@
 //! `session-timeout`: session lifetime above the policy's maximum.
 
 use super::{Check, Context, Finding, FindingSource, Param, ParamKind, Severity};
+use crate::model::Dialect;
 
 pub(super) const CHECK: Check = Check {
     name: "session-timeout",
@@ -40,7 +41,33 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ),
         )
         .label(format!("{} session lifetime", human(t.value)));
+        // nginx and Postfix read `1d`, `1h`, `5m`; Dovecot's units are spelt out.
+        let fix = matches!(e.dialect, Dialect::Nginx | Dialect::Postfix)
+            .then(|| {
+                // Postfix's tlsmgr keeps sessions for twice the cache timeout.
+                let value = if e.dialect == Dialect::Postfix {
+                    human(max / 2)
+                } else {
+                    human(max)
+                };
+                super::fixes::set_value(
+                    e,
+                    t,
+                    &value,
+                    format!("limit the session lifetime to {}", human(max)),
+                    crate::fix::Applicability::Safe,
+                )
+            })
+            .flatten();
+        if let Some(fix) = fix {
+            out.push(f.fix(fix));
+            continue;
+        }
         out.push(match &t.directive {
+            Some(d) if e.dialect == Dialect::Postfix => f.help(format!(
+                "set `{d}` to {} or less (sessions live twice as long)",
+                human(max / 2)
+            )),
             Some(d) => f.help(format!("set `{d}` to {} or less", human(max))),
             None => f.help(format!("limit the session lifetime to {}", human(max))),
         });
