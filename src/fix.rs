@@ -178,6 +178,10 @@ fn into_block(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
     })
 }
 
+/// How far around an edit its line is looked for: a config on one huge line must not make
+/// every help line copy it.
+const AROUND: usize = 160;
+
 /// The help line for a resolved fix: its title and the line(s) it leaves, as the file will
 /// read after the fix (trimmed), so a user applying it by hand writes exactly what `--fix`
 /// would.
@@ -186,19 +190,22 @@ pub fn help(fix: &Fix, sources: &Sources) -> Option<String> {
     let (span, text) = *edits.first()?;
     let src: &str = &sources.get(span.file).text;
     let (start, end) = (span.start as usize, span.end as usize);
-    let shown = if text.contains('\n') {
-        text.trim().to_owned()
-    } else {
-        let line_start = src.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
-        let line_end = src.get(end..)?.find('\n').map_or(src.len(), |i| end + i);
-        format!(
-            "{}{text}{}",
-            src.get(line_start..start)?,
-            src.get(end..line_end)?
-        )
-        .trim()
-        .to_owned()
-    };
+    let before = src.get(start.saturating_sub(AROUND)..start).unwrap_or("");
+    let after = src.get(end..(end + AROUND).min(src.len())).unwrap_or("");
+    // A trailing comment is not part of what to write.
+    let uncommented =
+        |tail: &'_ str| -> String { tail.find(" #").map_or(tail, |c| &tail[..c]).to_owned() };
+    let shown = match (before.rfind('\n'), after.find('\n')) {
+        _ if text.contains('\n') => text.trim().to_owned(),
+        (Some(b), Some(a)) => format!("{}{text}{}", &before[b + 1..], uncommented(&after[..a])),
+        (None, Some(a)) if start <= AROUND => format!("{before}{text}{}", uncommented(&after[..a])),
+        (Some(b), None) if end + AROUND >= src.len() => {
+            format!("{}{text}{}", &before[b + 1..], uncommented(after))
+        }
+        _ => text.to_owned(),
+    }
+    .trim()
+    .to_owned();
     let more = match edits.len() {
         1 => String::new(),
         2 => " (and one more edit)".to_owned(),
@@ -307,7 +314,7 @@ mod tests {
         assert!(resolve(&mut fix, &s));
         assert_eq!(
             help(&fix, &s).as_deref(),
-            Some("t: `ssl_protocols TLSv1.2 TLSv1.3; # old`")
+            Some("t: `ssl_protocols TLSv1.2 TLSv1.3;`")
         );
     }
 

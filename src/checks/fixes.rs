@@ -6,7 +6,7 @@
 //! by `nginx -t`, `postconf` or `doveconf`.
 
 use crate::fix::{Applicability, Edit, Fix};
-use crate::model::{Dialect, Endpoint, Protocol, Setting, Side, Targets, Version};
+use crate::model::{Ciphers, Dialect, Endpoint, Protocol, Setting, Side, Targets, Version};
 
 /// Postfix 3.6 added the `>=TLSv1.2` form of the protocol lists.
 const POSTFIX_AT_LEAST: Version = Version(3, 6, 0);
@@ -58,6 +58,62 @@ pub(super) fn protocols_value(
                 .flatten()
         }
         _ => None,
+    }
+}
+
+/// A fix excluding suites from an OpenSSL cipher string by appending `words` (`!aNULL:!MD5`):
+/// where the string is written in one piece, at its end (inside any quotes); where it is
+/// the program's default, as a new line holding the default plus the exclusions. Safe:
+/// excluding only removes suites.
+pub(super) fn exclude_ciphers(
+    e: &Endpoint,
+    s: &Setting<Ciphers>,
+    words: &str,
+    title: &str,
+) -> Option<Fix> {
+    let Ciphers::OpenSsl(cs) = &s.value else {
+        return None;
+    };
+    if !cs.builtin.is_empty() {
+        return None;
+    }
+    match (s.span, cs.pieces.as_slice()) {
+        (Some(_), [one]) if one.range == (0..cs.text.len()) && !cs.text.is_empty() => {
+            let at = one.span?;
+            let end = crate::source::Span::new(at.file, at.end as usize, at.end as usize);
+            let sep = if cs.text.ends_with(':') { "" } else { ":" };
+            Some(Fix::replace(
+                title,
+                Applicability::Safe,
+                end,
+                format!("{sep}{words}"),
+            ))
+        }
+        (None, []) if !cs.text.is_empty() => set_value(
+            e,
+            s,
+            &format!("{}:{words}", cs.text),
+            title,
+            Applicability::Safe,
+        ),
+        _ => None,
+    }
+}
+
+/// The help line for excluding suites where no fix is made: the exclusion in the setting's
+/// own terms (a list of names loses items; an OpenSSL string gains `!` words).
+pub(super) fn exclusion_help(s: &Setting<Ciphers>, words: &str, what: &str) -> String {
+    let d = s.directive.as_deref().unwrap_or("the cipher setting");
+    match &s.value {
+        Ciphers::List(_) => {
+            format!("remove the {what} from `{d}`, or use the policy's recommended list")
+        }
+        Ciphers::OpenSsl(_) if s.span.is_none() => format!(
+            "write `{d}` with `{words}` appended to the default, or use the policy's recommended list"
+        ),
+        Ciphers::OpenSsl(_) => {
+            format!("exclude them: append `{words}` to `{d}`, or use the policy's recommended list")
+        }
     }
 }
 

@@ -56,17 +56,24 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             })
             .map(|p| p.as_str())
             .collect();
+        let kept: Vec<Protocol> = keep.iter().filter_map(|p| Protocol::parse(p)).collect();
+        let value = fixes::protocols_value(e, protocols, &kept, cx.targets);
         let mut f = Finding::for_setting(e, protocols, "protocols", message)
             .label(format!("enables {}", list_protocols(&old)))
-            .help(format!("allow only {min} and newer"));
-        let kept: Vec<Protocol> = keep.iter().filter_map(|p| Protocol::parse(p)).collect();
+            .help(match (&value, protocols.directive.as_deref()) {
+                (Some(v), Some(d)) => format!(
+                    "allow only {min} and newer, e.g. `{}`",
+                    e.dialect.assignment(d, v)
+                ),
+                _ => format!("allow only {min} and newer"),
+            });
         // Dropping TLS 1.2 (a TLS 1.3-only policy) locks out clients that still need it.
         let applicability = if old.contains(&Protocol::TLSv1_2) {
             Applicability::Unsafe
         } else {
             Applicability::Safe
         };
-        if let Some(fix) = fixes::protocols_value(e, protocols, &kept, cx.targets).and_then(|v| {
+        if let Some(fix) = value.and_then(|v| {
             fixes::set_value(
                 e,
                 protocols,

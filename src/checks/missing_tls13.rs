@@ -47,6 +47,9 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(match &p.directive {
+            Some(d) if !matches!(e.dialect, Dialect::Nginx | Dialect::Postfix) => f.help(format!(
+                "enable TLSv1.3: raise the maximum version, or drop the setting that caps it (`{d}`)"
+            )),
             Some(d) => f.help(format!(
                 "add TLSv1.3, e.g. `{}`",
                 e.dialect.assignment(d, "TLSv1.2 TLSv1.3")

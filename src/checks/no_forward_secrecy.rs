@@ -32,8 +32,30 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             e.name,
         );
         let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
-            .label("enables suites without forward secrecy")
-            .help("allow only ECDHE (or DHE) key exchange, e.g. add `!kRSA` or use the policy's recommended list");
+            .label("enables suites without forward secrecy");
+        // An exclusion that leaves no suite makes OpenSSL reject the string.
+        let leaves_some = enabled.suites.iter().any(|s| s.suite.forward_secret());
+        let fix = leaves_some
+            .then(|| {
+                super::fixes::exclude_ciphers(
+                    e,
+                    enabled.setting,
+                    "!kRSA",
+                    "allow only ECDHE (or DHE) key exchange",
+                )
+            })
+            .flatten();
+        f = match fix {
+            Some(fix) => f.fix(fix),
+            None => f.help(format!(
+                "allow only ECDHE (or DHE) key exchange: {}",
+                super::fixes::exclusion_help(
+                    enabled.setting,
+                    "!kRSA",
+                    "suites without forward secrecy"
+                )
+            )),
+        };
         if let Some(at) = super::culprits(&enabled, |s| !s.forward_secret()) {
             f.span = at;
         }

@@ -103,16 +103,32 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             )
         };
         let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
-            .label(format!("enables {} suites", classes.join(", ")))
-            .help(format!(
-                "exclude them, e.g. append `{}` to the cipher string, or use the policy's recommended list{seclevel}",
-                classes
-                    .iter()
-                    .map(|c| format!("!{}", exclusion_word(c)))
-                    .collect::<Vec<_>>()
-                    .join(":")
-            ));
+            .label(format!("enables {} suites", classes.join(", ")));
+        let words = classes
+            .iter()
+            .map(|c| format!("!{}", exclusion_word(c)))
+            .collect::<Vec<_>>()
+            .join(":");
         let weak = |s: &crate::cipher::Suite| s.weaknesses().iter().any(|w| classes.contains(w));
+        // An exclusion that leaves no suite makes OpenSSL reject the string.
+        let leaves_some = enabled.suites.iter().any(|s| !weak(s.suite));
+        let fix = leaves_some
+            .then(|| {
+                super::fixes::exclude_ciphers(
+                    e,
+                    enabled.setting,
+                    &words,
+                    &format!("exclude the weak suites{seclevel}"),
+                )
+            })
+            .flatten();
+        f = match fix {
+            Some(fix) => f.fix(fix),
+            None => f.help(format!(
+                "{}{seclevel}",
+                super::fixes::exclusion_help(enabled.setting, &words, "weak suites")
+            )),
+        };
         if let Some(at) = super::culprits(&enabled, weak) {
             f.span = at;
         }
