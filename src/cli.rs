@@ -153,6 +153,10 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Print only the findings: no run-info line, summary, hint or notes (errors that make
+    /// the run exit 2 are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `explain`.

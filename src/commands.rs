@@ -147,7 +147,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     if args.show_files {
         return show_files(&run, out);
     }
-    if run.entries == 0 && run.errors.is_empty() {
+    if run.entries == 0 && run.errors.is_empty() && !args.quiet {
         writeln!(
             err,
             "warning: no config file found in {}; hidden directories, .gitignore'd files and \
@@ -182,10 +182,10 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     all.rotate_right(first);
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
     // The machine formats carry the same facts as fields; stdout stays theirs alone.
-    if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
+    if !args.quiet && !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
         writeln!(err, "{}", info.line())?;
     }
-    let hint = matches!(args.format, cli::Format::Human)
+    let hint = (matches!(args.format, cli::Format::Human) && !args.quiet)
         .then(|| targets_hint(args, &settings, &run.model, &all))
         .flatten();
     match &args.output {
@@ -282,7 +282,7 @@ fn print_config(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
 fn input_errors(errors: &[Finding], sources: &Sources, err: &mut dyn Write) -> io::Result<u8> {
     let summary = report::Summary::count(sources.len(), 0, errors);
     report::emit(
-        report::Format::Human { color: false },
+        report::Format::human(false),
         errors,
         &summary,
         sources,
@@ -307,15 +307,17 @@ fn apply_baseline(
             writeln!(err, "error: cannot write baseline {}: {e}", shown(path))?;
             return Ok(Err(EXIT_ERROR));
         }
-        writeln!(
-            err,
-            "wrote {} finding{} ({} key{}) to {}",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" },
-            b.entries.len(),
-            if b.entries.len() == 1 { "" } else { "s" },
-            shown(path)
-        )?;
+        if !args.quiet {
+            writeln!(
+                err,
+                "wrote {} finding{} ({} key{}) to {}",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                b.entries.len(),
+                if b.entries.len() == 1 { "" } else { "s" },
+                shown(path)
+            )?;
+        }
         findings.clear();
     } else if let Some(path) = &args.baseline {
         let b = match baseline::Baseline::read(path) {
@@ -334,10 +336,10 @@ fn apply_baseline(
             hidden: before - findings.len(),
             stale: n,
         });
-        if let Some(line) = info.baseline_line() {
+        if let Some(line) = info.baseline_line().filter(|_| !args.quiet) {
             writeln!(err, "{line}")?;
         }
-        if n > 0 {
+        if n > 0 && !args.quiet {
             writeln!(
                 err,
                 "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
@@ -494,6 +496,7 @@ fn format(args: &CheckArgs) -> report::Format {
     match args.format {
         cli::Format::Human => report::Format::Human {
             color: use_color(args.color),
+            summary: !args.quiet,
         },
         cli::Format::Concise => report::Format::Concise,
         cli::Format::Json => report::Format::Json,
@@ -660,7 +663,7 @@ fn config_with_note(
     err: &mut dyn Write,
 ) -> io::Result<Result<config::Config, config::LoadError>> {
     let (cfg, note) = load_config(args);
-    if let Some(note) = note {
+    if let Some(note) = note.filter(|_| !args.quiet) {
         writeln!(err, "{note}")?;
     }
     Ok(cfg)

@@ -537,3 +537,99 @@ fn output_format_is_an_alias_of_format() {
     assert_eq!(text(&a.stdout), text(&b.stdout));
     assert!(text(&a.stdout).trim_start().starts_with('{'));
 }
+
+/// A CLI snapshot, kept in `tests/snapshots/cli/`.
+macro_rules! snapshot {
+    ($name:expr, $text:expr) => {
+        insta::with_settings!({ snapshot_path => "snapshots/cli", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($name, $text);
+        })
+    };
+}
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    let o = run(t.path(), &["check", "nginx.conf"]);
+    assert!(
+        text(&o.stderr).starts_with("tlslint: "),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stdout).contains("1 warning"), "{}", text(&o.stdout));
+    let o = run(t.path(), &["check", "-q", "nginx.conf"]);
+    assert!(
+        !text(&o.stdout).contains("1 warning"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stderr), "");
+    snapshot!("quiet_human", text(&o.stdout));
+    let o = run(
+        t.path(),
+        &["check", "--quiet", "--format", "concise", "nginx.conf"],
+    );
+    assert_eq!(text(&o.stderr), "");
+    assert_eq!(text(&o.stdout).lines().count(), 2, "{}", text(&o.stdout));
+    // Notes are chatter: a baseline's note and "wrote ..." are left out too.
+    let o = run(
+        t.path(),
+        &["check", "-q", "--write-baseline", "b.json", "nginx.conf"],
+    );
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    let o = run(
+        t.path(),
+        &["check", "-q", "--baseline", "b.json", "nginx.conf"],
+    );
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    assert_eq!(text(&o.stdout), "");
+    // No closing hint about assumed versions.
+    fs::write(
+        t.path().join("defaults.conf"),
+        "http {\n  server {\n    listen 443 ssl;\n    ssl_certificate c.pem;\n  }\n}\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "--dialect", "nginx", "defaults.conf"]);
+    assert!(text(&o.stdout).contains("hint: "), "{}", text(&o.stdout));
+    let o = run(
+        t.path(),
+        &["check", "-q", "--dialect", "nginx", "defaults.conf"],
+    );
+    assert!(!text(&o.stdout).contains("hint: "), "{}", text(&o.stdout));
+    // An empty directory: no "no config file found" warning.
+    fs::create_dir(t.path().join("empty")).unwrap();
+    let o = run(t.path(), &["check", "-q", "empty"]);
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    // Errors that make the run exit 2 are still printed.
+    let o = run(
+        t.path(),
+        &["check", "-q", "--target", "nginx=0.1", "nginx.conf"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).starts_with("error: "),
+        "{}",
+        text(&o.stderr)
+    );
+    fs::write(t.path().join("broken.conf"), "http {\n").unwrap();
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "-q",
+            "--format",
+            "concise",
+            "--dialect",
+            "nginx",
+            "broken.conf",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stdout).contains("error[parse-error]"),
+        "{}",
+        text(&o.stdout)
+    );
+}

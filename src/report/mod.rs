@@ -45,6 +45,8 @@ pub enum Format {
     Human {
         /// Use ANSI colours.
         color: bool,
+        /// End with the summary line (`-q` leaves it out).
+        summary: bool,
     },
     /// `path:line:col: level[check] message`.
     Concise,
@@ -58,6 +60,17 @@ pub enum Format {
     Junit,
     /// checkstyle XML.
     Checkstyle,
+}
+
+impl Format {
+    /// The human format as tests and fixed-width renderings use it: the summary line on,
+    /// the default width.
+    pub const fn human(color: bool) -> Format {
+        Format::Human {
+            color,
+            summary: true,
+        }
+    }
 }
 
 /// Counts shown at the end of a run.
@@ -167,7 +180,16 @@ pub fn emit(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human { color } => human::emit(findings, summary, sources, color, out),
+        Format::Human {
+            color,
+            summary: with_summary,
+        } => human::emit(
+            findings,
+            with_summary.then_some(summary),
+            sources,
+            color,
+            out,
+        ),
         Format::Concise => concise(findings, sources, out),
         Format::Json => json::emit(findings, summary, sources, run, out),
         Format::Sarif => sarif::emit(findings, sources, run, out),
