@@ -157,6 +157,10 @@ pub struct CheckArgs {
     /// the run exit 2 are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print how many findings each check reported instead of the findings (a JSON array
+    /// with `--format json`); the exit code is the same.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Arguments of `explain`.

@@ -185,27 +185,33 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     if !args.quiet && !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
         writeln!(err, "{}", info.line())?;
     }
-    let hint = (matches!(args.format, cli::Format::Human) && !args.quiet)
+    let hint = (matches!(args.format, cli::Format::Human) && !args.quiet && !args.statistics)
         .then(|| targets_hint(args, &settings, &run.model, &all))
         .flatten();
+    let emit = |out: &mut dyn Write| -> io::Result<()> {
+        if args.statistics {
+            let rows = report::statistics::count(&all);
+            return match args.format {
+                cli::Format::Json => report::statistics::emit_json(&rows, out),
+                _ => report::statistics::emit_text(&rows, out),
+            };
+        }
+        report::emit(format(args), &all, &summary, &run.sources, &info, out)?;
+        if let Some(h) = &hint {
+            writeln!(out, "{h}")?;
+        }
+        Ok(())
+    };
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
-            if let Some(h) = &hint {
-                writeln!(buf, "{h}")?;
-            }
+            emit(&mut buf)?;
             if let Err(e) = write::write_atomically(path, &buf) {
                 writeln!(err, "error: cannot write {}: {e}", shown(path))?;
                 return Ok(EXIT_ERROR);
             }
         }
-        None => {
-            report::emit(format(args), &all, &summary, &run.sources, &info, out)?;
-            if let Some(h) = &hint {
-                writeln!(out, "{h}")?;
-            }
-        }
+        None => emit(out)?,
     }
     // Freeing millions of small allocations one by one takes a while: do it off the
     // critical path (when the process exits first, the OS reclaims everything at once).

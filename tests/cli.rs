@@ -633,3 +633,74 @@ fn quiet_prints_only_the_findings() {
         text(&o.stdout)
     );
 }
+
+/// Runs the binary in the repository (for the shipped examples).
+fn run_here(args: &[&str]) -> Output {
+    run(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+#[test]
+fn statistics_count_findings_per_check() {
+    let o = run_here(&["check", "--no-config", "--statistics", "examples/weak"]);
+    let plain = run_here(&["check", "--no-config", "examples/weak"]);
+    assert_eq!(o.status.code(), plain.status.code());
+    assert_eq!(o.status.code(), Some(1));
+    let table = text(&o.stdout);
+    snapshot!("statistics_weak", &table);
+    // The counts add up to the findings of a concise run.
+    let concise = run_here(&[
+        "check",
+        "--no-config",
+        "--format",
+        "concise",
+        "examples/weak",
+    ]);
+    let total: usize = table
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, text(&concise.stdout).lines().count());
+    // JSON: an array of {check, severity, count}, most frequent first.
+    let o = run_here(&[
+        "check",
+        "--no-config",
+        "--statistics",
+        "--format",
+        "json",
+        "examples/weak",
+    ]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), table.lines().count());
+    assert_eq!(
+        rows[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["check", "count", "severity"]
+    );
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // --exit-zero still decides the exit code; a clean run prints an empty array.
+    let o = run_here(&[
+        "check",
+        "--no-config",
+        "--statistics",
+        "--exit-zero",
+        "examples/weak",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), "events {}\n").unwrap();
+    let o = run(
+        t.path(),
+        &["check", "--statistics", "--format", "json", "nginx.conf"],
+    );
+    assert_eq!(
+        (o.status.code(), text(&o.stdout)),
+        (Some(0), "[]\n".to_owned())
+    );
+}

@@ -25,6 +25,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 mod snippet;
+pub mod statistics;
 mod xml;
 
 /// The most characters of one message, help or label text the terminal and CI-log
