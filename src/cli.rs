@@ -146,6 +146,16 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and report nothing).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Leave out paths matching these globs while walking directories, instead of the
+    /// default excludes and the config's `exclude` (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Leave out paths matching these globs too (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the excludes to paths named on the command line as well (pre-commit hooks).
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Skip named files whose program cannot be recognised (used by the pre-commit hook,
     /// whose file pattern also matches unrelated `*.conf` files).
     #[arg(long)]

@@ -147,7 +147,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     if args.show_files {
         return show_files(&run, out);
     }
-    if run.entries == 0 && run.errors.is_empty() && !args.quiet {
+    if run.entries == 0 && run.errors.is_empty() && !args.quiet && !all_named_excluded(args, &run) {
         writeln!(
             err,
             "warning: no config file found in {}; hidden directories, .gitignore'd files and \
@@ -223,6 +223,18 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         EXIT_CLEAN
     })
+}
+
+/// True when `--force-exclude` left out every path named on the command line: nothing was
+/// meant to be checked, so "no config file found" would be noise (pre-commit passes an
+/// excluded file like any other).
+fn all_named_excluded(args: &CheckArgs, run: &Outcome) -> bool {
+    if !args.force_exclude || args.paths.is_empty() {
+        return false;
+    }
+    let excluded: std::collections::HashSet<&PathBuf> =
+        run.excluded.iter().map(|(p, _)| p).collect();
+    args.paths.iter().all(|p| excluded.contains(p))
 }
 
 /// The human output's closing hint when no target version was given (no `--target`, no
@@ -366,6 +378,10 @@ fn show_files(run: &Outcome, out: &mut dyn Write) -> io::Result<u8> {
     }
     for (path, why) in &run.skipped {
         writeln!(out, "{}\tskipped: {why}", shown(path))?;
+    }
+    for (path, why) in &run.excluded {
+        let name = crate::source::display_name(path);
+        writeln!(out, "{}\tskipped: {why}", escape::file_name(&name))?;
     }
     for e in &run.errors {
         let name = &run.sources.get(e.span.file).name;
@@ -607,6 +623,47 @@ fn targets(
     Ok((t, apps))
 }
 
+/// The run's excludes: `--exclude`, else the config's `exclude`, else the defaults; then the
+/// config's `extend-exclude` and `--extend-exclude`. Config globs are relative to its
+/// directory, flag globs to the current one.
+fn excludes(args: &CheckArgs, cfg: &config::Config) -> Result<crate::exclude::Excludes, String> {
+    use crate::exclude::{self, Origin, Pattern};
+    let here = exclude::base(std::path::Path::new("."));
+    let there = exclude::base(&cfg.dir);
+    let file = cfg.path.as_deref().map(relative_name).unwrap_or_default();
+    let flag = |text: &String, name| Pattern {
+        text: text.clone(),
+        from: Origin::Flag(name),
+        base: here.clone(),
+    };
+    let key = |text: &String, name| Pattern {
+        text: text.clone(),
+        from: Origin::Config(name, file.clone()),
+        base: there.clone(),
+    };
+    let mut patterns: Vec<Pattern> = if !args.exclude.is_empty() {
+        args.exclude.iter().map(|t| flag(t, "--exclude")).collect()
+    } else if let Some(list) = &cfg.exclude {
+        list.iter().map(|t| key(t, "exclude")).collect()
+    } else {
+        exclude::DEFAULT
+            .iter()
+            .map(|t| Pattern {
+                text: (*t).to_owned(),
+                from: Origin::Default,
+                base: here.clone(),
+            })
+            .collect()
+    };
+    patterns.extend(cfg.extend_exclude.iter().map(|t| key(t, "extend-exclude")));
+    patterns.extend(
+        args.extend_exclude
+            .iter()
+            .map(|t| flag(t, "--extend-exclude")),
+    );
+    exclude::Excludes::new(patterns)
+}
+
 /// Deploy paths mapped into the tree: `--map` flags (which win over the config's for the
 /// same path), then the config's `[paths]`.
 fn maps(args: &CheckArgs, cfg: &config::Config) -> Result<Vec<(PathBuf, PathBuf)>, String> {
@@ -660,6 +717,7 @@ fn run_info(settings: &Settings) -> report::RunInfo {
         policy_file: settings.policy_file.as_deref().map(relative_name),
         checks_enabled: settings.checks_enabled(),
         baseline: None,
+        excluded: 0,
     }
 }
 
@@ -705,6 +763,13 @@ fn settings(
     let Ok(dialect) = check_names_and_dialect(args, err)? else {
         return Ok(Err(EXIT_ERROR));
     };
+    let exclude = match excludes(args, &cfg) {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
     let (loaded, policy_file) = load_policy(args, &cfg);
     let policy = match loaded {
         Ok(p) => Some(p),
@@ -715,6 +780,7 @@ fn settings(
     };
     let mut options = parse_options(args, &cfg, targets, app_versions, errors, sources);
     options.maps = maps;
+    options.exclude = Arc::new(exclude);
     let flags = settings::Flags {
         fail_level: args.fail_level.map(|l| match l {
             Level::Note => Severity::Note,
@@ -764,12 +830,25 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
     };
-    let paths = if args.paths.is_empty() {
+    let mut paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let info = run_info(&settings);
+    // `--force-exclude`: named paths obey the excludes too (pre-commit names every
+    // changed file, excluded or not).
+    let mut excluded = Vec::new();
+    if args.force_exclude {
+        let root = gateway::checked_root(&paths);
+        paths.retain(|p| match settings.options.exclude.named(p, &root) {
+            Some(pattern) => {
+                excluded.push((p.clone(), pattern.reason()));
+                false
+            }
+            None => true,
+        });
+    }
+    let mut info = run_info(&settings);
     let input = Input {
         paths: &paths,
         dialect: settings.dialect,
@@ -777,6 +856,11 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     };
     let mut run =
         engine::check_with_settings(input, &settings, sources, true, args.ignore_unknown_files);
+    if !excluded.is_empty() {
+        excluded.append(&mut run.excluded);
+        run.excluded = excluded;
+    }
+    info.excluded = run.excluded.len();
     errors.append(&mut run.errors);
     run.errors = errors;
     Ok(Ok((run, settings, info)))
@@ -808,6 +892,7 @@ fn parse_options(
         root: None,
         extra_apps: Arc::default(),
         gateway: Arc::default(),
+        exclude: Arc::default(),
     };
     for message in options.load_app_rules() {
         let e = policy::LoadError {

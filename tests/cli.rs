@@ -704,3 +704,125 @@ fn statistics_count_findings_per_check() {
         (Some(0), "[]\n".to_owned())
     );
 }
+
+/// A TLS server with one finding source per file (TLSv1), for exclude tests.
+const TLS1: &str = "http { server { listen 443 ssl; ssl_protocols TLSv1 TLSv1.2; ssl_certificate a.crt; ssl_certificate_key a.key; } }\n";
+
+/// The files a concise run reports findings in, sorted and deduplicated.
+fn reported(o: &Output) -> Vec<String> {
+    let mut files: Vec<String> = text(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split(':').next().map(str::to_owned))
+        .collect();
+    files.dedup();
+    files
+}
+
+#[test]
+fn excludes_follow_ruff() {
+    let t = tmp();
+    for dir in ["site", "vendor/lib", "legacy", "sub/legacy", "sub/old"] {
+        fs::create_dir_all(t.path().join(dir)).unwrap();
+        fs::write(t.path().join(dir).join("nginx.conf"), TLS1).unwrap();
+    }
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend(args);
+        run(t.path(), &all)
+    };
+    // The defaults leave out `vendor`; the run-info line counts what was left out.
+    let o = check(&[]);
+    assert_eq!(
+        reported(&o),
+        [
+            "legacy/nginx.conf",
+            "site/nginx.conf",
+            "sub/legacy/nginx.conf",
+            "sub/old/nginx.conf"
+        ]
+    );
+    assert!(
+        text(&o.stderr).contains(", 1 path excluded"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A pattern without `/` matches a name anywhere; comma-separated values are split.
+    let o = check(&["--extend-exclude", "legacy,old"]);
+    assert_eq!(reported(&o), ["site/nginx.conf"]);
+    // `--exclude` replaces the defaults: vendor is read again.
+    let o = check(&["--exclude", "site"]);
+    assert!(reported(&o).contains(&"vendor/lib/nginx.conf".to_owned()));
+    assert!(!reported(&o).contains(&"site/nginx.conf".to_owned()));
+    // A pattern with `/` is relative to where it is written: the config's directory.
+    fs::write(
+        t.path().join("sub/.tlslint.toml"),
+        "extend-exclude = [\"legacy/**\"]\n",
+    )
+    .unwrap();
+    let o = check(&["sub"]);
+    assert_eq!(reported(&o), ["sub/old/nginx.conf"]);
+    // The config's `exclude` replaces the defaults; the flag replaces the config's.
+    fs::write(t.path().join(".tlslint.toml"), "exclude = [\"old\"]\n").unwrap();
+    let o = check(&[]);
+    assert!(reported(&o).contains(&"vendor/lib/nginx.conf".to_owned()));
+    assert!(!reported(&o).contains(&"sub/old/nginx.conf".to_owned()));
+    let o = check(&["--exclude", "vendor"]);
+    assert!(reported(&o).contains(&"sub/old/nginx.conf".to_owned()));
+    fs::remove_file(t.path().join(".tlslint.toml")).unwrap();
+    // --show-files says what was left out and by which pattern.
+    let o = run(
+        t.path(),
+        &["check", "--show-files", "--extend-exclude", "legacy/*.conf"],
+    );
+    snapshot!("show_files_excluded", text(&o.stdout));
+    // A named file is checked even when excluded, unless --force-exclude is given.
+    let o = check(&["vendor/lib/nginx.conf"]);
+    assert_eq!(reported(&o), ["vendor/lib/nginx.conf"]);
+    let o = check(&[
+        "--force-exclude",
+        "vendor/lib/nginx.conf",
+        "site/nginx.conf",
+    ]);
+    assert_eq!(reported(&o), ["site/nginx.conf"]);
+    let o = check(&["--force-exclude", "vendor/lib/nginx.conf"]);
+    assert_eq!((o.status.code(), text(&o.stdout)), (Some(0), String::new()));
+    assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "--show-files",
+            "--force-exclude",
+            "vendor/lib/nginx.conf",
+        ],
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "vendor/lib/nginx.conf\tskipped: excluded by default (vendor; `exclude` in the config replaces the defaults)\n"
+    );
+    // The pre-commit hooks pass --force-exclude.
+    let o = run_hook(t.path(), "tlslint", &["vendor/lib/nginx.conf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let o = run_hook(t.path(), "tlslint", &["site/nginx.conf"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    // Bad globs are errors: on the command line, and pointed at in the config.
+    let o = check(&["--exclude", "a/["]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--exclude a/["),
+        "{}",
+        text(&o.stderr)
+    );
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "extend-exclude = [\"ok\", \"a/[\"]\n",
+    )
+    .unwrap();
+    let o = check(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stdout).starts_with(".tlslint.toml:1:25: error[config-error]"),
+        "{}",
+        text(&o.stdout)
+    );
+}

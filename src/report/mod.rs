@@ -120,6 +120,10 @@ pub struct RunInfo {
     pub checks_enabled: usize,
     /// The baseline applied, if any.
     pub baseline: Option<BaselineUse>,
+    /// Files and directories the excludes left out (a config from the checked tree may
+    /// exclude paths: the count keeps that visible). Shown on the run-info line only.
+    #[serde(skip)]
+    pub excluded: usize,
 }
 
 /// What `--baseline FILE` did.
@@ -152,8 +156,13 @@ impl RunInfo {
             ),
         };
         let n = self.checks_enabled;
+        let excluded = match self.excluded {
+            0 => String::new(),
+            1 => ", 1 path excluded".to_owned(),
+            x => format!(", {x} paths excluded"),
+        };
         format!(
-            "tlslint: {config}, {policy}, {n} check{}",
+            "tlslint: {config}, {policy}, {n} check{}{excluded}",
             if n == 1 { "" } else { "s" }
         )
     }
