@@ -146,6 +146,16 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and report nothing).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Leave out paths matching these globs while walking directories, instead of the
+    /// default excludes and the config's `exclude` (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Leave out paths matching these globs too (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the excludes to paths named on the command line as well (pre-commit hooks).
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Skip named files whose program cannot be recognised (used by the pre-commit hook,
     /// whose file pattern also matches unrelated `*.conf` files).
     #[arg(long)]
@@ -162,6 +172,14 @@ pub struct CheckArgs {
     /// Print the fixes as a unified diff instead of applying them; exit 1 when there is one.
     #[arg(long, conflicts_with_all = ["fix", "write_baseline"])]
     pub diff: bool,
+    /// Print only the findings: no run-info line, summary, hint or notes (errors that make
+    /// the run exit 2 are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print how many findings each check reported instead of the findings (a JSON array
+    /// with `--format json`); the exit code is the same.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Arguments of `explain`.

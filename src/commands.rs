@@ -158,7 +158,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     } else {
         (run, info)
     };
-    if run.entries == 0 && run.errors.is_empty() {
+    if run.entries == 0 && run.errors.is_empty() && !args.quiet && !all_named_excluded(args, &run) {
         writeln!(
             err,
             "warning: no config file found in {}; hidden directories, .gitignore'd files and \
@@ -193,30 +193,36 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     all.rotate_right(first);
     let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
     // The machine formats carry the same facts as fields; stdout stays theirs alone.
-    if !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
+    if !args.quiet && !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
         writeln!(err, "{}", info.line())?;
     }
-    let hint = matches!(args.format, cli::Format::Human)
+    let hint = (matches!(args.format, cli::Format::Human) && !args.quiet && !args.statistics)
         .then(|| targets_hint(args, &settings, &run.model, &all))
         .flatten();
+    let emit = |out: &mut dyn Write| -> io::Result<()> {
+        if args.statistics {
+            let rows = report::statistics::count(&all);
+            return match args.format {
+                cli::Format::Json => report::statistics::emit_json(&rows, out),
+                _ => report::statistics::emit_text(&rows, out),
+            };
+        }
+        report::emit(format(args), &all, &summary, &run.sources, &info, out)?;
+        if let Some(h) = &hint {
+            writeln!(out, "{h}")?;
+        }
+        Ok(())
+    };
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            report::emit(format(args), &all, &summary, &run.sources, &info, &mut buf)?;
-            if let Some(h) = &hint {
-                writeln!(buf, "{h}")?;
-            }
+            emit(&mut buf)?;
             if let Err(e) = write::write_atomically(path, &buf) {
                 writeln!(err, "error: cannot write {}: {e}", shown(path))?;
                 return Ok(EXIT_ERROR);
             }
         }
-        None => {
-            report::emit(format(args), &all, &summary, &run.sources, &info, out)?;
-            if let Some(h) = &hint {
-                writeln!(out, "{h}")?;
-            }
-        }
+        None => emit(out)?,
     }
     // Freeing millions of small allocations one by one takes a while: do it off the
     // critical path (when the process exits first, the OS reclaims everything at once).
@@ -253,7 +259,9 @@ fn diff(
     let root = gateway::checked_root(&args.paths);
     let plan = crate::rewrite::plan(&fixable, &run.sources, &root, args.unsafe_fixes);
     crate::rewrite::diff(&plan, out)?;
-    fix_summary(&plan, "would fix", err)?;
+    if !args.quiet {
+        fix_summary(&plan, "would fix", err)?;
+    }
     Ok(if !run.errors.is_empty() {
         EXIT_ERROR
     } else if plan.is_empty() {
@@ -325,6 +333,9 @@ fn fix(
                 .is_some_and(|x| x.applicability == crate::fix::Applicability::Unsafe)
         })
         .count();
+    if args.quiet {
+        return Ok(Ok((run, info)));
+    }
     writeln!(
         err,
         "fixed {fixed} finding{} in {} file{}{}",
@@ -384,6 +395,18 @@ fn fix_summary(plan: &crate::rewrite::Plan, verb: &str, err: &mut dyn Write) -> 
             String::new()
         }
     )
+}
+
+/// True when `--force-exclude` left out every path named on the command line: nothing was
+/// meant to be checked, so "no config file found" would be noise (pre-commit passes an
+/// excluded file like any other).
+fn all_named_excluded(args: &CheckArgs, run: &Outcome) -> bool {
+    if !args.force_exclude || args.paths.is_empty() {
+        return false;
+    }
+    let excluded: std::collections::HashSet<&PathBuf> =
+        run.excluded.iter().map(|(p, _)| p).collect();
+    args.paths.iter().all(|p| excluded.contains(p))
 }
 
 /// The human output's closing hint when no target version was given (no `--target`, no
@@ -449,7 +472,7 @@ fn print_config(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
 fn input_errors(errors: &[Finding], sources: &Sources, err: &mut dyn Write) -> io::Result<u8> {
     let summary = report::Summary::count(sources.len(), 0, errors);
     report::emit(
-        report::Format::Human { color: false },
+        report::Format::human(false),
         errors,
         &summary,
         sources,
@@ -474,15 +497,17 @@ fn apply_baseline(
             writeln!(err, "error: cannot write baseline {}: {e}", shown(path))?;
             return Ok(Err(EXIT_ERROR));
         }
-        writeln!(
-            err,
-            "wrote {} finding{} ({} key{}) to {}",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" },
-            b.entries.len(),
-            if b.entries.len() == 1 { "" } else { "s" },
-            shown(path)
-        )?;
+        if !args.quiet {
+            writeln!(
+                err,
+                "wrote {} finding{} ({} key{}) to {}",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                b.entries.len(),
+                if b.entries.len() == 1 { "" } else { "s" },
+                shown(path)
+            )?;
+        }
         findings.clear();
     } else if let Some(path) = &args.baseline {
         let b = match baseline::Baseline::read(path) {
@@ -501,10 +526,10 @@ fn apply_baseline(
             hidden: before - findings.len(),
             stale: n,
         });
-        if let Some(line) = info.baseline_line() {
+        if let Some(line) = info.baseline_line().filter(|_| !args.quiet) {
             writeln!(err, "{line}")?;
         }
-        if n > 0 {
+        if n > 0 && !args.quiet {
             writeln!(
                 err,
                 "note: {n} baselined finding{} no longer occur{}; rerun with --write-baseline {} to prune",
@@ -525,6 +550,10 @@ fn show_files(run: &Outcome, out: &mut dyn Write) -> io::Result<u8> {
     }
     for (path, why) in &run.skipped {
         writeln!(out, "{}\tskipped: {why}", shown(path))?;
+    }
+    for (path, why) in &run.excluded {
+        let name = crate::source::display_name(path);
+        writeln!(out, "{}\tskipped: {why}", escape::file_name(&name))?;
     }
     for e in &run.errors {
         let name = &run.sources.get(e.span.file).name;
@@ -661,6 +690,7 @@ fn format(args: &CheckArgs) -> report::Format {
     match args.format {
         cli::Format::Human => report::Format::Human {
             color: use_color(args.color),
+            summary: !args.quiet,
         },
         cli::Format::Concise => report::Format::Concise,
         cli::Format::Json => report::Format::Json,
@@ -765,6 +795,47 @@ fn targets(
     Ok((t, apps))
 }
 
+/// The run's excludes: `--exclude`, else the config's `exclude`, else the defaults; then the
+/// config's `extend-exclude` and `--extend-exclude`. Config globs are relative to its
+/// directory, flag globs to the current one.
+fn excludes(args: &CheckArgs, cfg: &config::Config) -> Result<crate::exclude::Excludes, String> {
+    use crate::exclude::{self, Origin, Pattern};
+    let here = exclude::base(std::path::Path::new("."));
+    let there = exclude::base(&cfg.dir);
+    let file = cfg.path.as_deref().map(relative_name).unwrap_or_default();
+    let flag = |text: &String, name| Pattern {
+        text: text.clone(),
+        from: Origin::Flag(name),
+        base: here.clone(),
+    };
+    let key = |text: &String, name| Pattern {
+        text: text.clone(),
+        from: Origin::Config(name, file.clone()),
+        base: there.clone(),
+    };
+    let mut patterns: Vec<Pattern> = if !args.exclude.is_empty() {
+        args.exclude.iter().map(|t| flag(t, "--exclude")).collect()
+    } else if let Some(list) = &cfg.exclude {
+        list.iter().map(|t| key(t, "exclude")).collect()
+    } else {
+        exclude::DEFAULT
+            .iter()
+            .map(|t| Pattern {
+                text: (*t).to_owned(),
+                from: Origin::Default,
+                base: here.clone(),
+            })
+            .collect()
+    };
+    patterns.extend(cfg.extend_exclude.iter().map(|t| key(t, "extend-exclude")));
+    patterns.extend(
+        args.extend_exclude
+            .iter()
+            .map(|t| flag(t, "--extend-exclude")),
+    );
+    exclude::Excludes::new(patterns)
+}
+
 /// Deploy paths mapped into the tree: `--map` flags (which win over the config's for the
 /// same path), then the config's `[paths]`.
 fn maps(args: &CheckArgs, cfg: &config::Config) -> Result<Vec<(PathBuf, PathBuf)>, String> {
@@ -818,6 +889,7 @@ fn run_info(settings: &Settings) -> report::RunInfo {
         policy_file: settings.policy_file.as_deref().map(relative_name),
         checks_enabled: settings.checks_enabled(),
         baseline: None,
+        excluded: 0,
     }
 }
 
@@ -827,7 +899,7 @@ fn config_with_note(
     err: &mut dyn Write,
 ) -> io::Result<Result<config::Config, config::LoadError>> {
     let (cfg, note) = load_config(args);
-    if let Some(note) = note {
+    if let Some(note) = note.filter(|_| !args.quiet) {
         writeln!(err, "{note}")?;
     }
     Ok(cfg)
@@ -863,6 +935,13 @@ fn settings(
     let Ok(dialect) = check_names_and_dialect(args, err)? else {
         return Ok(Err(EXIT_ERROR));
     };
+    let exclude = match excludes(args, &cfg) {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
     let (loaded, policy_file) = load_policy(args, &cfg);
     let policy = match loaded {
         Ok(p) => Some(p),
@@ -873,6 +952,7 @@ fn settings(
     };
     let mut options = parse_options(args, &cfg, targets, app_versions, errors, sources);
     options.maps = maps;
+    options.exclude = Arc::new(exclude);
     let flags = settings::Flags {
         fail_level: args.fail_level.map(|l| match l {
             Level::Note => Severity::Note,
@@ -922,12 +1002,25 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
     };
-    let paths = if args.paths.is_empty() {
+    let mut paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let info = run_info(&settings);
+    // `--force-exclude`: named paths obey the excludes too (pre-commit names every
+    // changed file, excluded or not).
+    let mut excluded = Vec::new();
+    if args.force_exclude {
+        let root = gateway::checked_root(&paths);
+        paths.retain(|p| match settings.options.exclude.named(p, &root) {
+            Some(pattern) => {
+                excluded.push((p.clone(), pattern.reason()));
+                false
+            }
+            None => true,
+        });
+    }
+    let mut info = run_info(&settings);
     let input = Input {
         paths: &paths,
         dialect: settings.dialect,
@@ -935,6 +1028,11 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     };
     let mut run =
         engine::check_with_settings(input, &settings, sources, true, args.ignore_unknown_files);
+    if !excluded.is_empty() {
+        excluded.append(&mut run.excluded);
+        run.excluded = excluded;
+    }
+    info.excluded = run.excluded.len();
     errors.append(&mut run.errors);
     run.errors = errors;
     Ok(Ok((run, settings, info)))
@@ -966,6 +1064,7 @@ fn parse_options(
         root: None,
         extra_apps: Arc::default(),
         gateway: Arc::default(),
+        exclude: Arc::default(),
     };
     for message in options.load_app_rules() {
         let e = policy::LoadError {

@@ -77,6 +77,11 @@ pub(crate) struct Config {
     pub policy_span: Option<Range<usize>>,
     /// Where each `app-rules` entry is written, in the order of `app_rules`.
     pub app_rules_spans: Vec<Range<usize>>,
+    /// `exclude`: globs that replace the default excludes (relative to `dir`); `None` when
+    /// the file does not set it.
+    pub exclude: Option<Vec<String>>,
+    /// `extend-exclude`: globs added to the excludes (relative to `dir`).
+    pub extend_exclude: Vec<String>,
 }
 
 /// The commented starter config `tlslint init` writes; it must load without errors.
@@ -92,6 +97,11 @@ fail-level = "warning"
 
 # Inline suppressions (`# tlslint: allow(check) reason="..."`) must give a reason.
 require-reason = true
+
+# Paths not to walk into (globs; without `/` they match a name anywhere, with `/` a path
+# relative to this file). `exclude` replaces the defaults (node_modules, site-packages,
+# target, vendor, venv); `extend-exclude` adds to them.
+# extend-exclude = ["legacy/**"]
 
 # Run only some checks / skip some checks.
 # select = ["legacy-protocol", "weak-cipher"]
@@ -244,7 +254,7 @@ fn confine_paths(c: &Config) -> Result<(), Fail> {
 type Fail = (String, Range<usize>, Option<String>);
 
 const KEYS: &str = "policy, fail-level, require-reason, strict-unknown, select, ignore, app-rules, \
-                    [targets], [paths], [checks], [[overrides]]";
+                    exclude, extend-exclude, [targets], [paths], [checks], [[overrides]]";
 
 /// Parses a config's text; `file` names it in errors, `dir` resolves relative paths.
 pub(crate) fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, LoadError> {
@@ -332,6 +342,8 @@ fn read_key(
             }
         }
         "checks" => c.checks = levels(v)?,
+        "exclude" => c.exclude = Some(globs(v)?),
+        "extend-exclude" => c.extend_exclude = globs(v)?,
         "paths" => {
             for (pk, pv) in table(v)? {
                 let from = PathBuf::from(pk.get_ref().as_ref());
@@ -460,6 +472,17 @@ fn strings(v: &Spanned<DeValue<'_>>) -> Result<Vec<(String, Range<usize>)>, Fail
     }
 }
 
+/// A list of exclude globs, each checked where it is written.
+fn globs(v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, Fail> {
+    strings(v)?
+        .into_iter()
+        .map(|(s, span)| match crate::exclude::validate(&s) {
+            Ok(()) => Ok(s),
+            Err(e) => Err((format!("`{s}`: {e}"), span, None)),
+        })
+        .collect()
+}
+
 fn check_name(name: &str, span: Range<usize>) -> Result<String, Fail> {
     if checks::find(name).is_some() {
         Ok(name.to_owned())
@@ -580,6 +603,10 @@ impl Config {
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
         let _ = writeln!(s, "app-rules = [{}]", list(&rules));
+        if let Some(e) = &self.exclude {
+            let _ = writeln!(s, "exclude = [{}]", list(e));
+        }
+        let _ = writeln!(s, "extend-exclude = [{}]", list(&self.extend_exclude));
         s.push_str("\n[targets]\n");
         for t in &self.targets {
             if let Some((k, v)) = t.split_once('=') {
@@ -657,6 +684,8 @@ select = ["legacy-protocol", "weak-cipher"]
 ignore = ["weak-cipher"]
 app-rules = ["rules.d"]
 require-reason = false
+exclude = ["vendor"]
+extend-exclude = ["legacy/old/**", "*.bak"]
 [targets]
 nginx = "1.24"
 [checks]
@@ -673,6 +702,8 @@ checks = { weak-cipher = "note" }
         assert_eq!(c.checks["weak-cipher"], None);
         assert_eq!(c.app_rules, [PathBuf::from("/repo/rules.d")]);
         assert_eq!(c.require_reason, Some(false));
+        assert_eq!(c.exclude.as_deref(), Some(&["vendor".to_owned()][..]));
+        assert_eq!(c.extend_exclude, ["legacy/old/**", "*.bak"]);
         assert_eq!(
             c.override_for("legacy-protocol", Path::new("/repo/legacy/a/nginx.conf")),
             Some(None)
@@ -706,6 +737,7 @@ checks = { weak-cipher = "note" }
         assert_eq!(err("[targets]\nnginx = \"one\"\n").1, "\"one\"");
         assert_eq!(err("[targets]\napache = \"2.4\"\n").1, "apache");
         assert_eq!(err("[[overrides]]\ninclude = [\"a/[\"]\n").1, "\"a/[\"");
+        assert_eq!(err("extend-exclude = [\"ok\", \"a/[\"]\n").1, "\"a/[\"");
         assert_eq!(
             err("[[overrides]]\nchecks = {}\n").0,
             "an `[[overrides]]` entry needs `include = [\"glob\", ...]`"

@@ -1,7 +1,8 @@
 //! Finding the config files to check, and parsing each entry file once.
 //!
 //! Directories are walked honouring `.gitignore` (hidden directories, `.git/` among them, are
-//! not entered); a file is a candidate when its name or text says which program it
+//! not entered) and the run's excludes ([`crate::exclude`]: an excluded directory is not
+//! entered either); a file is a candidate when its name or text says which program it
 //! configures (see [`parse::detect`]). Every file is read through the
 //! [`Gateway`]: a walked symlink leading out of the root is a note, a walked file holding
 //! key material or binary data is no config and is skipped. Entry files that include
@@ -38,6 +39,8 @@ pub(crate) struct Found {
     pub notes: Vec<Observation>,
     /// Walked files skipped because they are not configs (key material, binary).
     pub skipped: Vec<(PathBuf, Refusal)>,
+    /// Walked files and directories left out by an exclude pattern, with why, in path order.
+    pub excluded: Vec<(PathBuf, String)>,
 }
 
 /// Collects candidates from paths (files, directories, or `-` for `stdin`).
@@ -90,11 +93,23 @@ fn walk(
     let gateway: &Gateway = &options.gateway;
     let mut files = Vec::new();
     let limit = gateway.limits().files;
-    for entry in ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .follow_links(false)
-        .build()
-    {
+    // The walk's filter must be `Send + Sync + 'static`: it shares the excludes and
+    // collects what they leave out behind a lock (the walk itself is sequential).
+    let excludes = std::sync::Arc::clone(&options.exclude);
+    let left_out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&left_out);
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder.hidden(true).follow_links(false);
+    builder.filter_entry(move |e| match excludes.walked(e.path()) {
+        Some(pattern) => {
+            if let Ok(mut v) = record.lock() {
+                v.push((e.path().to_path_buf(), pattern.reason()));
+            }
+            false
+        }
+        None => true,
+    });
+    for entry in builder.build() {
         match entry {
             // Symlinks too: the gateway decides where they lead.
             Ok(e) if e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) => {
@@ -119,6 +134,11 @@ fn walk(
                     .push(ParseError::new(Span::new(file, 0, 0), e.to_string()));
             }
         }
+    }
+    if let Ok(mut v) = left_out.lock() {
+        let mut v = std::mem::take(&mut *v);
+        v.sort();
+        found.excluded.append(&mut v);
     }
     files.sort();
     files.retain(|f| interesting(f));

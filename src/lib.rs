@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub(crate) mod discover;
 pub mod engine;
 pub mod escape;
+pub mod exclude;
 pub mod fix;
 pub(crate) mod fragment;
 pub mod gateway;

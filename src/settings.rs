@@ -175,6 +175,14 @@ impl Settings {
         }
         let apps: Vec<&str> = self.options.apps().map(|a| a.app.as_str()).collect();
         let _ = writeln!(s, "# app descriptions: {}", apps.join(", "));
+        let excludes: Vec<String> = self
+            .options
+            .exclude
+            .patterns()
+            .iter()
+            .map(crate::exclude::Pattern::describe)
+            .collect();
+        let _ = writeln!(s, "# exclude: {}", excludes.join(", "));
         if let Some(d) = self.dialect {
             let _ = writeln!(s, "# dialect {}", d.as_str());
         }

@@ -239,7 +239,7 @@ fn fixtures_match_snapshots_and_expectations() {
                 Summary::count(outcome.sources.len(), outcome.model.endpoints.len(), &all);
             let mut out = Vec::new();
             report::emit(
-                Format::Human { color: false },
+                Format::human(false),
                 &all,
                 &summary,
                 &outcome.sources,

@@ -537,3 +537,292 @@ fn output_format_is_an_alias_of_format() {
     assert_eq!(text(&a.stdout), text(&b.stdout));
     assert!(text(&a.stdout).trim_start().starts_with('{'));
 }
+
+/// A CLI snapshot, kept in `tests/snapshots/cli/`.
+macro_rules! snapshot {
+    ($name:expr, $text:expr) => {
+        insta::with_settings!({ snapshot_path => "snapshots/cli", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($name, $text);
+        })
+    };
+}
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), EXPIRED).unwrap();
+    let o = run(t.path(), &["check", "nginx.conf"]);
+    assert!(
+        text(&o.stderr).starts_with("tlslint: "),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stdout).contains("1 warning"), "{}", text(&o.stdout));
+    let o = run(t.path(), &["check", "-q", "nginx.conf"]);
+    assert!(
+        !text(&o.stdout).contains("1 warning"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stderr), "");
+    snapshot!("quiet_human", text(&o.stdout));
+    let o = run(
+        t.path(),
+        &["check", "--quiet", "--format", "concise", "nginx.conf"],
+    );
+    assert_eq!(text(&o.stderr), "");
+    assert_eq!(text(&o.stdout).lines().count(), 2, "{}", text(&o.stdout));
+    // Notes are chatter: a baseline's note and "wrote ..." are left out too.
+    let o = run(
+        t.path(),
+        &["check", "-q", "--write-baseline", "b.json", "nginx.conf"],
+    );
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    let o = run(
+        t.path(),
+        &["check", "-q", "--baseline", "b.json", "nginx.conf"],
+    );
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    assert_eq!(text(&o.stdout), "");
+    // No closing hint about assumed versions.
+    fs::write(
+        t.path().join("defaults.conf"),
+        "http {\n  server {\n    listen 443 ssl;\n    ssl_certificate c.pem;\n  }\n}\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "--dialect", "nginx", "defaults.conf"]);
+    assert!(text(&o.stdout).contains("hint: "), "{}", text(&o.stdout));
+    let o = run(
+        t.path(),
+        &["check", "-q", "--dialect", "nginx", "defaults.conf"],
+    );
+    assert!(!text(&o.stdout).contains("hint: "), "{}", text(&o.stdout));
+    // An empty directory: no "no config file found" warning.
+    fs::create_dir(t.path().join("empty")).unwrap();
+    let o = run(t.path(), &["check", "-q", "empty"]);
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    // Errors that make the run exit 2 are still printed.
+    let o = run(
+        t.path(),
+        &["check", "-q", "--target", "nginx=0.1", "nginx.conf"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).starts_with("error: "),
+        "{}",
+        text(&o.stderr)
+    );
+    fs::write(t.path().join("broken.conf"), "http {\n").unwrap();
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "-q",
+            "--format",
+            "concise",
+            "--dialect",
+            "nginx",
+            "broken.conf",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stdout).contains("error[parse-error]"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+/// Runs the binary in the repository (for the shipped examples).
+fn run_here(args: &[&str]) -> Output {
+    run(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+#[test]
+fn statistics_count_findings_per_check() {
+    let o = run_here(&["check", "--no-config", "--statistics", "examples/weak"]);
+    let plain = run_here(&["check", "--no-config", "examples/weak"]);
+    assert_eq!(o.status.code(), plain.status.code());
+    assert_eq!(o.status.code(), Some(1));
+    let table = text(&o.stdout);
+    snapshot!("statistics_weak", &table);
+    // The counts add up to the findings of a concise run.
+    let concise = run_here(&[
+        "check",
+        "--no-config",
+        "--format",
+        "concise",
+        "examples/weak",
+    ]);
+    let total: usize = table
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, text(&concise.stdout).lines().count());
+    // JSON: an array of {check, severity, count}, most frequent first.
+    let o = run_here(&[
+        "check",
+        "--no-config",
+        "--statistics",
+        "--format",
+        "json",
+        "examples/weak",
+    ]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), table.lines().count());
+    assert_eq!(
+        rows[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["check", "count", "severity"]
+    );
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // --exit-zero still decides the exit code; a clean run prints an empty array.
+    let o = run_here(&[
+        "check",
+        "--no-config",
+        "--statistics",
+        "--exit-zero",
+        "examples/weak",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = tmp();
+    fs::write(t.path().join("nginx.conf"), "events {}\n").unwrap();
+    let o = run(
+        t.path(),
+        &["check", "--statistics", "--format", "json", "nginx.conf"],
+    );
+    assert_eq!(
+        (o.status.code(), text(&o.stdout)),
+        (Some(0), "[]\n".to_owned())
+    );
+}
+
+/// A TLS server with one finding source per file (TLSv1), for exclude tests.
+const TLS1: &str = "http { server { listen 443 ssl; ssl_protocols TLSv1 TLSv1.2; ssl_certificate a.crt; ssl_certificate_key a.key; } }\n";
+
+/// The files a concise run reports findings in, sorted and deduplicated.
+fn reported(o: &Output) -> Vec<String> {
+    let mut files: Vec<String> = text(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split(':').next().map(str::to_owned))
+        .collect();
+    files.dedup();
+    files
+}
+
+#[test]
+fn excludes_follow_ruff() {
+    let t = tmp();
+    for dir in ["site", "vendor/lib", "legacy", "sub/legacy", "sub/old"] {
+        fs::create_dir_all(t.path().join(dir)).unwrap();
+        fs::write(t.path().join(dir).join("nginx.conf"), TLS1).unwrap();
+    }
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend(args);
+        run(t.path(), &all)
+    };
+    // The defaults leave out `vendor`; the run-info line counts what was left out.
+    let o = check(&[]);
+    assert_eq!(
+        reported(&o),
+        [
+            "legacy/nginx.conf",
+            "site/nginx.conf",
+            "sub/legacy/nginx.conf",
+            "sub/old/nginx.conf"
+        ]
+    );
+    assert!(
+        text(&o.stderr).contains(", 1 path excluded"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A pattern without `/` matches a name anywhere; comma-separated values are split.
+    let o = check(&["--extend-exclude", "legacy,old"]);
+    assert_eq!(reported(&o), ["site/nginx.conf"]);
+    // `--exclude` replaces the defaults: vendor is read again.
+    let o = check(&["--exclude", "site"]);
+    assert!(reported(&o).contains(&"vendor/lib/nginx.conf".to_owned()));
+    assert!(!reported(&o).contains(&"site/nginx.conf".to_owned()));
+    // A pattern with `/` is relative to where it is written: the config's directory.
+    fs::write(
+        t.path().join("sub/.tlslint.toml"),
+        "extend-exclude = [\"legacy/**\"]\n",
+    )
+    .unwrap();
+    let o = check(&["sub"]);
+    assert_eq!(reported(&o), ["sub/old/nginx.conf"]);
+    // The config's `exclude` replaces the defaults; the flag replaces the config's.
+    fs::write(t.path().join(".tlslint.toml"), "exclude = [\"old\"]\n").unwrap();
+    let o = check(&[]);
+    assert!(reported(&o).contains(&"vendor/lib/nginx.conf".to_owned()));
+    assert!(!reported(&o).contains(&"sub/old/nginx.conf".to_owned()));
+    let o = check(&["--exclude", "vendor"]);
+    assert!(reported(&o).contains(&"sub/old/nginx.conf".to_owned()));
+    fs::remove_file(t.path().join(".tlslint.toml")).unwrap();
+    // --show-files says what was left out and by which pattern.
+    let o = run(
+        t.path(),
+        &["check", "--show-files", "--extend-exclude", "legacy/*.conf"],
+    );
+    snapshot!("show_files_excluded", text(&o.stdout));
+    // A named file is checked even when excluded, unless --force-exclude is given.
+    let o = check(&["vendor/lib/nginx.conf"]);
+    assert_eq!(reported(&o), ["vendor/lib/nginx.conf"]);
+    let o = check(&[
+        "--force-exclude",
+        "vendor/lib/nginx.conf",
+        "site/nginx.conf",
+    ]);
+    assert_eq!(reported(&o), ["site/nginx.conf"]);
+    let o = check(&["--force-exclude", "vendor/lib/nginx.conf"]);
+    assert_eq!((o.status.code(), text(&o.stdout)), (Some(0), String::new()));
+    assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "--show-files",
+            "--force-exclude",
+            "vendor/lib/nginx.conf",
+        ],
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "vendor/lib/nginx.conf\tskipped: excluded by default (vendor; `exclude` in the config replaces the defaults)\n"
+    );
+    // The pre-commit hooks pass --force-exclude.
+    let o = run_hook(t.path(), "tlslint", &["vendor/lib/nginx.conf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let o = run_hook(t.path(), "tlslint", &["site/nginx.conf"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    // Bad globs are errors: on the command line, and pointed at in the config.
+    let o = check(&["--exclude", "a/["]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--exclude a/["),
+        "{}",
+        text(&o.stderr)
+    );
+    fs::write(
+        t.path().join(".tlslint.toml"),
+        "extend-exclude = [\"ok\", \"a/[\"]\n",
+    )
+    .unwrap();
+    let o = check(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stdout).starts_with(".tlslint.toml:1:25: error[config-error]"),
+        "{}",
+        text(&o.stdout)
+    );
+}

@@ -190,11 +190,7 @@ fn run_parsed(dialect: Dialect, path: &Path, mut sources: Sources) {
 /// safe to print (see the module docs).
 fn render(sources: &Sources, findings: &[Finding]) {
     let summary = Summary::count(sources.len(), 0, findings);
-    for format in [
-        Format::Human { color: false },
-        Format::Concise,
-        Format::Github,
-    ] {
+    for format in [Format::human(false), Format::Concise, Format::Github] {
         let mut out = Vec::new();
         if let Err(e) = report::emit(
             format,

@@ -277,6 +277,7 @@ mod tests {
             app_versions: BTreeMap::new(),
             extra_apps: std::sync::Arc::default(),
             gateway: std::sync::Arc::new(crate::gateway::Gateway::confined(dir.path())),
+            exclude: std::sync::Arc::default(),
         };
         let parsed =
             crate::parse::parse(crate::model::Dialect::Nginx, &path, &mut sources, &options);

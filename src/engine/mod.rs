@@ -30,6 +30,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Walked files skipped as no config (key material, binary), with why.
     pub skipped: Vec<(PathBuf, gateway::Refusal)>,
+    /// Files and directories left out by an exclude pattern, with why.
+    pub excluded: Vec<(PathBuf, String)>,
     /// Files parsed, each with its dialect (and whether it was included).
     pub files: Vec<(source::FileId, String)>,
     /// Entry files recognised (0: nothing to check was found).
@@ -161,6 +163,7 @@ pub fn check_paths_with(
                 errors,
                 findings: Vec::new(),
                 skipped: Vec::new(),
+                excluded: Vec::new(),
                 files: Vec::new(),
                 entries: 0,
             };
@@ -236,6 +239,7 @@ pub fn check_paths_with(
         errors,
         findings,
         skipped: found.skipped,
+        excluded: found.excluded,
         files,
         entries: found.entries.len(),
     }

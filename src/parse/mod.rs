@@ -101,6 +101,8 @@ pub struct Options {
     /// Target versions of applications (`traefik` → 2.8), for version-dependent defaults;
     /// an app not listed gets the version its description assumes.
     pub app_versions: BTreeMap<String, Version>,
+    /// Paths a directory walk leaves out (the default excludes nothing).
+    pub exclude: Arc<crate::exclude::Excludes>,
 }
 
 impl Options {

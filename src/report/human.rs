@@ -27,10 +27,10 @@ use crate::source::{FileId, Sources};
 /// handful; more would only repeat.
 const MAX_LABELS: usize = 16;
 
-/// Writes every finding, then a summary line.
+/// Writes every finding, then the summary line when one is given.
 pub fn emit(
     findings: &[Finding],
-    summary: &Summary,
+    summary: Option<&Summary>,
     sources: &Sources,
     color: bool,
     out: &mut dyn Write,
@@ -45,6 +45,9 @@ pub fn emit(
         }
         out.write_all(escape::guard_lines(&text).as_bytes())?;
     }
+    let Some(summary) = summary else {
+        return Ok(());
+    };
     writeln!(
         out,
         "{} error{}, {} warning{}, {} note{} in {} endpoint{} ({} file{} read)",

@@ -25,6 +25,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 mod snippet;
+pub mod statistics;
 mod xml;
 
 /// The most characters of one message, help or label text the terminal and CI-log
@@ -45,6 +46,8 @@ pub enum Format {
     Human {
         /// Use ANSI colours.
         color: bool,
+        /// End with the summary line (`-q` leaves it out).
+        summary: bool,
     },
     /// `path:line:col: level[check] message`.
     Concise,
@@ -58,6 +61,17 @@ pub enum Format {
     Junit,
     /// checkstyle XML.
     Checkstyle,
+}
+
+impl Format {
+    /// The human format as tests and fixed-width renderings use it: the summary line on,
+    /// the default width.
+    pub const fn human(color: bool) -> Format {
+        Format::Human {
+            color,
+            summary: true,
+        }
+    }
 }
 
 /// Counts shown at the end of a run.
@@ -106,6 +120,10 @@ pub struct RunInfo {
     pub checks_enabled: usize,
     /// The baseline applied, if any.
     pub baseline: Option<BaselineUse>,
+    /// Files and directories the excludes left out (a config from the checked tree may
+    /// exclude paths: the count keeps that visible). Shown on the run-info line only.
+    #[serde(skip)]
+    pub excluded: usize,
 }
 
 /// What `--baseline FILE` did.
@@ -138,8 +156,13 @@ impl RunInfo {
             ),
         };
         let n = self.checks_enabled;
+        let excluded = match self.excluded {
+            0 => String::new(),
+            1 => ", 1 path excluded".to_owned(),
+            x => format!(", {x} paths excluded"),
+        };
         format!(
-            "tlslint: {config}, {policy}, {n} check{}",
+            "tlslint: {config}, {policy}, {n} check{}{excluded}",
             if n == 1 { "" } else { "s" }
         )
     }
@@ -167,7 +190,16 @@ pub fn emit(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human { color } => human::emit(findings, summary, sources, color, out),
+        Format::Human {
+            color,
+            summary: with_summary,
+        } => human::emit(
+            findings,
+            with_summary.then_some(summary),
+            sources,
+            color,
+            out,
+        ),
         Format::Concise => concise(findings, sources, out),
         Format::Json => json::emit(findings, summary, sources, run, out),
         Format::Sarif => sarif::emit(findings, sources, run, out),
