@@ -237,3 +237,90 @@ fn every_fix_in_the_fixture_suite_fixes_and_breaks_nothing() {
     assert!(fixed_cases > 0, "no fixture has a fix");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+const WEAK: &str = "http {\n    ssl_protocols TLSv1 TLSv1.2 TLSv1.3;\n    server {\n        listen 443 ssl;\n        ssl_certificate /etc/ssl/a.pem;\n        ssl_certificate_key /etc/ssl/a.key;\n        ssl_early_data on;\n    }\n}\n";
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = tlslint()
+        .current_dir(dir)
+        .args([
+            "check",
+            "--no-config",
+            "--target=openssl=1.1.1",
+            "--select=legacy-protocol",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `--diff` prints the edits, writes nothing and exits 1; `--fix` writes them and reports
+/// what remains; a second `--diff` has nothing left to show.
+#[test]
+fn diff_then_fix() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("nginx.conf"), WEAK).unwrap();
+    let (code, out, err) = run(d.path(), &["--diff", "nginx.conf"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains(
+            "-    ssl_protocols TLSv1 TLSv1.2 TLSv1.3;\n+    ssl_protocols TLSv1.2 TLSv1.3;"
+        ),
+        "{out}"
+    );
+    assert!(err.contains("would fix 1 finding in 1 file"), "{err}");
+    assert_eq!(
+        fs::read_to_string(d.path().join("nginx.conf")).unwrap(),
+        WEAK
+    );
+    let (_, _, err) = run(d.path(), &["--fix", "nginx.conf"]);
+    assert!(err.contains("fixed 1 finding in 1 file"), "{err}");
+    let fixed = fs::read_to_string(d.path().join("nginx.conf")).unwrap();
+    assert!(fixed.contains("ssl_protocols TLSv1.2 TLSv1.3;"), "{fixed}");
+    let (code, out, _) = run(d.path(), &["--diff", "nginx.conf"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+/// A suppressed finding is not fixed.
+#[test]
+fn suppressed_findings_are_not_fixed() {
+    let d = tempfile::tempdir().unwrap();
+    let text = WEAK.replace(
+        "    ssl_protocols",
+        "    # tlslint: allow(legacy-protocol) reason=\"old clients until June\"\n    ssl_protocols",
+    );
+    fs::write(d.path().join("nginx.conf"), &text).unwrap();
+    let (_, out, _) = run(d.path(), &["--diff", "nginx.conf"]);
+    assert!(!out.contains("ssl_protocols"), "{out}");
+}
+
+/// `--fix` never writes through a symbolic link, and stdin cannot be fixed.
+#[cfg(unix)]
+#[test]
+fn fix_refuses_links_and_stdin() {
+    let d = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("real.conf"), WEAK).unwrap();
+    fs::create_dir(d.path().join("tree")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("real.conf"),
+        d.path().join("tree/nginx.conf"),
+    )
+    .unwrap();
+    let _ = run(
+        d.path(),
+        &["--fix", "--allow-outside-root", "tree/nginx.conf"],
+    );
+    assert_eq!(
+        fs::read_to_string(outside.path().join("real.conf")).unwrap(),
+        WEAK
+    );
+    let (code, _, err) = run(d.path(), &["--fix", "-"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("stdin"), "{err}");
+}
