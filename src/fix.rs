@@ -9,7 +9,7 @@
 //!
 //! Applying ([`apply`]) sorts a file's edits and skips any that overlap an earlier one (the
 //! re-lint after `--fix` reports what is left). Writing is `commands`' job, through
-//! [`crate::write::write_atomically`].
+//! `write::write_atomically`.
 
 use serde::Serialize;
 
