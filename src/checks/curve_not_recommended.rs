@@ -81,6 +81,21 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 cx.params.names("allow").join(", ")
             ))
             .narrow(n.span);
+            let off_list = |g: &str| {
+                canonical(g).is_some_and(|c| {
+                    !allowed.contains(&c) && curve_bits(c).is_some_and(|b| b >= floor)
+                })
+            };
+            if let Some(fix) = super::fixes::curves_without(
+                e,
+                curves,
+                off_list,
+                "keep only the groups on the policy's list",
+                // A client offering only a dropped group loses its handshake.
+                crate::fix::Applicability::Unsafe,
+            ) {
+                f = f.fix(fix);
+            }
             f.key = format!("{}/curves/{name}", e.key);
             out.push(f);
         }

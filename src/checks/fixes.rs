@@ -6,7 +6,7 @@
 //! by `nginx -t`, `postconf` or `doveconf`.
 
 use crate::fix::{Applicability, Edit, Fix};
-use crate::model::{Ciphers, Dialect, Endpoint, Protocol, Setting, Side, Targets, Version};
+use crate::model::{Ciphers, Dialect, Endpoint, Named, Protocol, Setting, Side, Targets, Version};
 
 /// Postfix 3.6 added the `>=TLSv1.2` form of the protocol lists.
 const POSTFIX_AT_LEAST: Version = Version(3, 6, 0);
@@ -115,6 +115,33 @@ pub(super) fn exclusion_help(s: &Setting<Ciphers>, words: &str, what: &str) -> S
             format!("exclude them: append `{words}` to `{d}`, or use the policy's recommended list")
         }
     }
+}
+
+/// A fix writing `s`'s group list without the groups `drop` says to leave out (as written,
+/// in the list's order); `None` when nothing would remain or tlslint does not know how the
+/// directive separates groups (applications).
+pub(super) fn curves_without(
+    e: &Endpoint,
+    s: &Setting<Vec<Named>>,
+    drop: impl Fn(&str) -> bool,
+    title: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
+    let sep = match e.dialect {
+        Dialect::Nginx | Dialect::Dovecot => ":",
+        Dialect::Postfix => " ",
+        Dialect::App => return None,
+    };
+    let kept: Vec<&str> = s
+        .value
+        .iter()
+        .map(|n| n.name.as_ref())
+        .filter(|n| !drop(n.strip_prefix('?').unwrap_or(n)))
+        .collect();
+    if kept.is_empty() || kept.len() == s.value.len() {
+        return None;
+    }
+    set_value(e, s, &kept.join(sep), title, applicability)
 }
 
 /// How a switch is written: nginx `on`/`off`, Postfix and Dovecot `yes`/`no`, Dovecot 2.4's

@@ -72,6 +72,20 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Some(_) => continue,
             };
             let mut f = f.narrow(n.span);
+            // Dropping what the policy refuses (and unknown names, which make OpenSSL refuse
+            // the whole list) only tightens it.
+            let refused = |g: &str| {
+                !g.eq_ignore_ascii_case("auto") && canonical(g).is_none_or(|c| !accepted(c))
+            };
+            if let Some(fix) = super::fixes::curves_without(
+                e,
+                curves,
+                refused,
+                "drop the groups the policy refuses",
+                crate::fix::Applicability::Safe,
+            ) {
+                f = f.fix(fix);
+            }
             f.key = format!("{}/curves/{name}", e.key);
             out.push(f);
         }
