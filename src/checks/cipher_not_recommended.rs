@@ -69,6 +69,14 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
             .label("enables suites the policy does not recommend")
             .help(help.clone());
+        if let Some(fix) = super::fixes::replace_ciphers(
+            e,
+            enabled.setting,
+            &recommended.join(":"),
+            "use only the recommended suites",
+        ) {
+            f = f.fix(fix);
+        }
         if let Some(at) = super::culprits(&enabled, |s| !allowed.contains(&s.id)) {
             f.span = at;
         }

@@ -100,6 +100,29 @@ pub(super) fn exclude_ciphers(
     }
 }
 
+/// A fix replacing an OpenSSL cipher string written in one piece (or the program's default)
+/// with `value`. Unsafe: clients that have none of the new suites lose their handshake.
+pub(super) fn replace_ciphers(
+    e: &Endpoint,
+    s: &Setting<Ciphers>,
+    value: &str,
+    title: &str,
+) -> Option<Fix> {
+    let Ciphers::OpenSsl(cs) = &s.value else {
+        return None;
+    };
+    if !cs.builtin.is_empty() || value.is_empty() {
+        return None;
+    }
+    match (s.span, cs.pieces.as_slice()) {
+        (Some(_), [one]) if one.range == (0..cs.text.len()) => {
+            Some(Fix::replace(title, Applicability::Unsafe, one.span?, value))
+        }
+        (None, []) => set_value(e, s, value, title, Applicability::Unsafe),
+        _ => None,
+    }
+}
+
 /// The help line for excluding suites where no fix is made: the exclusion in the setting's
 /// own terms (a list of names loses items; an OpenSSL string gains `!` words).
 pub(super) fn exclusion_help(s: &Setting<Ciphers>, words: &str, what: &str) -> String {

@@ -100,6 +100,18 @@ fn missing(e: &Endpoint, s: &Setting<Option<Hsts>>, directive: &str, min: u64) -
     // No header is what the program does in every version, not a version's default.
     f.assumes_default = false;
     if s.is_default() && s.related().is_empty() {
+        // Unsafe: browsers then refuse plain HTTP to the site for max-age, which a site
+        // still serving some of it over HTTP must decide.
+        if e.dialect == crate::model::Dialect::Nginx && directive == "add_header" {
+            return f.fix(crate::fix::Fix::one(
+                "send the header from this server",
+                crate::fix::Applicability::Unsafe,
+                crate::fix::Edit::IntoBlock {
+                    header: e.span,
+                    line,
+                },
+            ));
+        }
         return f.help(format!("add `{line}` to this server"));
     }
     let f = if s.is_default() {
