@@ -102,8 +102,9 @@ fn missing(e: &Endpoint, s: &Setting<Option<Hsts>>, directive: &str, min: u64) -
     if s.is_default() && s.related().is_empty() {
         // Unsafe: browsers then refuse plain HTTP to the site for max-age, which a site
         // still serving some of it over HTTP must decide.
+        let help = format!("add `{line}` to this server");
         if e.dialect == crate::model::Dialect::Nginx && directive == "add_header" {
-            return f.fix(crate::fix::Fix::one(
+            return f.help(help).fix(crate::fix::Fix::one(
                 "send the header from this server",
                 crate::fix::Applicability::Unsafe,
                 crate::fix::Edit::IntoBlock {
@@ -112,7 +113,7 @@ fn missing(e: &Endpoint, s: &Setting<Option<Hsts>>, directive: &str, min: u64) -
                 },
             ));
         }
-        return f.help(format!("add `{line}` to this server"));
+        return f.help(help);
     }
     let f = if s.is_default() {
         f

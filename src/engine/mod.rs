@@ -246,7 +246,8 @@ pub fn check_paths_with(
 }
 
 /// Places every fix in its file and renders the help line from it; a fix that cannot be
-/// placed (a block header spread over lines) is dropped, its title kept as the help.
+/// placed (a block header spread over lines) is dropped, and the check's help (or the fix's
+/// title) stays.
 fn place_fixes(findings: &mut [Finding], sources: &Sources) {
     for f in findings.iter_mut() {
         let Some(fix) = f.fix.as_deref_mut() else {
@@ -258,7 +259,10 @@ fn place_fixes(findings: &mut [Finding], sources: &Sources) {
             f.help = Some(help.into());
             continue;
         }
-        f.help = Some(fix.title.clone().into());
+        // The check's own help stays where it gave one (a fix placed nowhere says less).
+        if f.help.is_none() {
+            f.help = Some(fix.title.clone().into());
+        }
         f.fix = None;
     }
 }
