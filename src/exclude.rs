@@ -13,7 +13,7 @@
 //! This module only decides; discovery (`discover.rs`) asks it while walking, and the
 //! command line asks it about named paths.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -144,7 +144,7 @@ impl Excludes {
         if self.patterns.is_empty() {
             return None;
         }
-        let abs = normal(&self.cwd.join(path));
+        let abs = crate::config::normalize(&self.cwd.join(path));
         self.matching(&abs)
     }
 
@@ -156,7 +156,7 @@ impl Excludes {
         if self.patterns.is_empty() || path.as_os_str() == "-" {
             return None;
         }
-        let abs = normal(&self.cwd.join(path));
+        let abs = crate::config::normalize(&self.cwd.join(path));
         let stop = [root, self.cwd.as_path()]
             .into_iter()
             .find(|r| abs.starts_with(r) && abs != *r);
@@ -220,22 +220,7 @@ fn current_dir() -> PathBuf {
 
 /// An absolute, lexically normal form of a pattern's base directory (`cfg.dir`, or `.`).
 pub(crate) fn base(dir: &Path) -> PathBuf {
-    normal(&current_dir().join(dir))
-}
-
-/// Removes `.` and resolves `..` lexically.
-fn normal(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::config::normalize(&current_dir().join(dir))
 }
 
 /// Checks a pattern as a config key's value would be checked (before the run starts).

@@ -22,7 +22,15 @@ pub(super) fn protocols_value(
 ) -> Option<String> {
     let directive = s.directive.as_deref()?;
     let min = *keep.first()?;
-    let older = || Protocol::ALL.iter().filter(move |p| **p < min);
+    // `!SSLv2,!SSLv3,...`: every version below the minimum, excluded.
+    let exclusions = |sep: &str| {
+        Protocol::ALL
+            .iter()
+            .filter(|p| **p < min)
+            .map(|p| format!("!{}", p.as_str()))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
     match e.dialect {
         Dialect::Nginx if directive.ends_with("_protocols") => Some(
             keep.iter()
@@ -35,21 +43,11 @@ pub(super) fn protocols_value(
             if targets.postfix >= POSTFIX_AT_LEAST && keep.last() == Protocol::ALL.last() {
                 Some(format!(">={}", min.as_str()))
             } else {
-                Some(
-                    older()
-                        .map(|p| format!("!{}", p.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                )
+                Some(exclusions(","))
             }
         }
         Dialect::Dovecot if directive == "ssl_min_protocol" => Some(min.as_str().to_owned()),
-        Dialect::Dovecot if directive == "ssl_protocols" => Some(
-            older()
-                .map(|p| format!("!{}", p.as_str()))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+        Dialect::Dovecot if directive == "ssl_protocols" => Some(exclusions(" ")),
         Dialect::App => {
             let spelling = s.spelling()?;
             spelling
