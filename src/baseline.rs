@@ -1,14 +1,26 @@
 //! Baselines: accept today's findings, report only new ones.
 //!
-//! `--write-baseline FILE` records findings keyed by (check, file, [`Finding::key`]) — the
-//! config key path such as `http/server[example.org:443]/protocols`, never a line number — with
-//! a count per key (several findings may share one key, e.g. two weak suites in one cipher
-//! string). `--baseline FILE` hides up to that many findings per key; entries matching fewer
+//! `--write-baseline FILE` records findings keyed by (check, file, key) with a count per key
+//! (several findings may share one key, e.g. the same value written in two blocks of one
+//! file). `--baseline FILE` hides up to that many findings per key; entries matching fewer
 //! findings than recorded are reported as removable. Files are named relative to the
 //! baseline file's directory so the baseline works from any working directory.
 //!
+//! Version 2 (written) keys a finding about endpoints by its cause ([`Causes::key`], the
+//! engine's grouping pass): the setting and the value as written, in the file holding
+//! it (`protocols = TLSv1 TLSv1.2`), or the setting and the directive whose default applies,
+//! in the config's main file (`curves/X448 (tls_eecdh_auto_curves default)`) — never a line,
+//! and never the endpoints, so a finding that one more server comes to inherit keeps its
+//! key. Findings about no endpoint keep their own key (or their message when they have
+//! none), which names values, not lines.
+//!
+//! Version 1 (still read) keyed each finding by its endpoint's setting path
+//! (`http/server[example.org:443]/protocols`). A finding about several endpoints matches
+//! such a file when every endpoint's old entry is there; the caller says on stderr that
+//! `--write-baseline` rewrites the file in version 2.
+//!
 //! The file is JSON, versioned and sorted so that diffs stay small:
-//! `{"version": 1, "entries": [{"check", "file", "key", "count"}]}`.
+//! `{"version": 2, "entries": [{"check", "file", "key", "count"}]}`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,10 +29,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::normalize;
 use crate::diagnostic::Finding;
-use crate::source::Sources;
+use crate::engine::group::Causes;
+use crate::source::{FileId, Sources};
 
-/// Format version written and read.
-pub(crate) const VERSION: u32 = 1;
+/// Format version written.
+pub(crate) const VERSION: u32 = 2;
+
+/// The older version still read.
+pub(crate) const VERSION_1: u32 = 1;
 
 /// One recorded key.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -30,7 +46,7 @@ pub(crate) struct Entry {
     pub check: String,
     /// File, relative to the baseline's directory, `/`-separated.
     pub file: String,
-    /// The finding's stable key (its message when the check gives no key).
+    /// The finding's stable key (see the module docs).
     pub key: String,
     /// How many findings had this key.
     pub count: usize,
@@ -48,22 +64,59 @@ pub(crate) struct Baseline {
 
 type Key = (String, String, String);
 
-/// The baseline key of a finding; `base` is the baseline file's directory.
-fn key_of(f: &Finding, sources: &Sources, base: &Path) -> Key {
-    let file = sources.get(f.span.file);
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let abs = normalize(&cwd.join(&file.path));
-    let rel = abs.strip_prefix(normalize(&cwd.join(base))).map_or_else(
-        |_| file.name.clone(),
-        |r| r.to_string_lossy().replace('\\', "/"),
-    );
-    // Checks without a setting key fall back to the message, which names values, not lines.
-    let key = if f.key.is_empty() {
-        f.message.clone()
-    } else {
-        f.key.clone()
-    };
-    (f.check.to_owned(), rel, key)
+/// Names files relative to a baseline file's directory.
+struct Namer {
+    cwd: PathBuf,
+    base: PathBuf,
+}
+
+impl Namer {
+    /// For a baseline file at `path`.
+    fn new(path: &Path) -> Namer {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let base = normalize(&cwd.join(base_dir(path)));
+        Namer { cwd, base }
+    }
+
+    /// A file as entries name it.
+    fn file(&self, sources: &Sources, id: FileId) -> String {
+        let file = sources.get(id);
+        let abs = normalize(&self.cwd.join(&file.path));
+        abs.strip_prefix(&self.base).map_or_else(
+            |_| file.name.clone(),
+            |r| r.to_string_lossy().replace('\\', "/"),
+        )
+    }
+
+    /// A finding's version 2 key.
+    fn key(&self, f: &Finding, sources: &Sources, causes: &Causes<'_>) -> Key {
+        let (file, key) = causes
+            .key(f, sources)
+            .unwrap_or_else(|| (f.span.file, own_key(f).to_owned()));
+        (f.check.to_owned(), self.file(sources, file), key)
+    }
+
+    /// The version 1 keys a finding stands for: one, or one per endpoint it names.
+    fn keys_v1(&self, f: &Finding, sources: &Sources) -> Vec<Key> {
+        match f.cause.as_deref().filter(|c| !c.members.is_empty()) {
+            Some(c) => c
+                .members
+                .iter()
+                .map(|(file, key)| (f.check.to_owned(), self.file(sources, *file), key.clone()))
+                .collect(),
+            None => vec![(
+                f.check.to_owned(),
+                self.file(sources, f.span.file),
+                own_key(f).to_owned(),
+            )],
+        }
+    }
+}
+
+/// A finding's own key; checks without one fall back to the message, which names values,
+/// not lines.
+fn own_key(f: &Finding) -> &str {
+    if f.key.is_empty() { &f.message } else { &f.key }
 }
 
 /// The directory a baseline file's paths are relative to.
@@ -75,11 +128,16 @@ fn base_dir(path: &Path) -> PathBuf {
 
 impl Baseline {
     /// Records findings (to be written to `path`).
-    pub(crate) fn from_findings(findings: &[Finding], sources: &Sources, path: &Path) -> Baseline {
-        let base = base_dir(path);
+    pub(crate) fn from_findings(
+        findings: &[Finding],
+        sources: &Sources,
+        causes: &Causes<'_>,
+        path: &Path,
+    ) -> Baseline {
+        let namer = Namer::new(path);
         let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
         for f in findings {
-            *counts.entry(key_of(f, sources, &base)).or_default() += 1;
+            *counts.entry(namer.key(f, sources, causes)).or_default() += 1;
         }
         Baseline {
             version: VERSION,
@@ -102,15 +160,16 @@ impl Baseline {
         s
     }
 
-    /// Reads a baseline file (a regular file of at most [`crate::own_inputs::MAX_BASELINE_BYTES`]).
+    /// Reads a baseline file (a regular file of at most [`crate::own_inputs::MAX_BASELINE_BYTES`]),
+    /// version 2 or 1.
     pub(crate) fn read(path: &Path) -> Result<Baseline, String> {
         let text = crate::own_inputs::read_limited(path, crate::own_inputs::MAX_BASELINE_BYTES)
             .map_err(|e| format!("cannot use baseline: {e}"))?;
         let b: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a tlslint baseline: {e}", path.display()))?;
-        if b.version != VERSION {
+        if b.version != VERSION && b.version != VERSION_1 {
             return Err(format!(
-                "{}: baseline version {} is not supported (expected {VERSION})",
+                "{}: baseline version {} is not supported (expected {VERSION} or {VERSION_1})",
                 path.display(),
                 b.version
             ));
@@ -124,9 +183,10 @@ impl Baseline {
         &self,
         findings: Vec<Finding>,
         sources: &Sources,
+        causes: &Causes<'_>,
         path: &Path,
     ) -> (Vec<Finding>, Vec<Entry>) {
-        let base = base_dir(path);
+        let namer = Namer::new(path);
         let mut left: BTreeMap<Key, usize> = self
             .entries
             .iter()
@@ -134,9 +194,13 @@ impl Baseline {
             .collect();
         let mut new = Vec::new();
         for f in findings {
-            match left.get_mut(&key_of(&f, sources, &base)) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => new.push(f),
+            let hidden = if self.version == VERSION_1 {
+                take_all(&mut left, namer.keys_v1(&f, sources))
+            } else {
+                take_all(&mut left, vec![namer.key(&f, sources, causes)])
+            };
+            if !hidden {
+                new.push(f);
             }
         }
         let stale = left
@@ -153,10 +217,38 @@ impl Baseline {
     }
 }
 
+/// Takes one count from each key when every key has one left (a finding about several
+/// endpoints is old only if each endpoint's finding was); otherwise takes nothing.
+fn take_all(left: &mut BTreeMap<Key, usize>, keys: Vec<Key>) -> bool {
+    let mut need: BTreeMap<Key, usize> = BTreeMap::new();
+    for k in keys {
+        *need.entry(k).or_default() += 1;
+    }
+    if !need
+        .iter()
+        .all(|(k, n)| left.get(k).is_some_and(|have| have >= n))
+    {
+        return false;
+    }
+    for (k, n) in need {
+        if let Some(have) = left.get_mut(&k) {
+            *have -= n;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::Span;
+
+    /// Findings about no endpoint: no model needed.
+    fn no_causes() -> Causes<'static> {
+        static MODEL: std::sync::LazyLock<crate::model::Model> =
+            std::sync::LazyLock::new(crate::model::Model::default);
+        Causes::new(&MODEL, &[])
+    }
 
     fn f(sources: &Sources, id: crate::source::FileId, needle: &str, key: &str) -> Finding {
         let at = sources.get(id).text.find(needle).unwrap();
@@ -179,7 +271,7 @@ mod tests {
             f(&s1, id, "RC4", "k/ciphers"),
             f(&s1, id, "RC4", "k/ciphers"),
         ];
-        let b = Baseline::from_findings(&old, &s1, Path::new("base.json"));
+        let b = Baseline::from_findings(&old, &s1, &no_causes(), Path::new("base.json"));
         assert_eq!(b.entries.len(), 2);
         assert_eq!(b.entries[0].file, "conf/nginx.conf");
         assert_eq!(b.entries[0].count, 2);
@@ -199,7 +291,7 @@ mod tests {
             f(&s2, id, "RC4", "k/ciphers"),
             f(&s2, id, "X", "k/other"),
         ];
-        let (new, stale) = back.filter(now, &s2, Path::new("base.json"));
+        let (new, stale) = back.filter(now, &s2, &no_causes(), Path::new("base.json"));
         assert_eq!(new.len(), 1);
         assert_eq!(new[0].key, "k/other");
         assert_eq!(stale.len(), 1);
@@ -210,7 +302,12 @@ mod tests {
     fn paths_are_relative_to_the_baseline() {
         let mut s = Sources::new();
         let id = s.add("conf/nginx.conf".into(), "conf/nginx.conf".into(), "x");
-        let b = Baseline::from_findings(&[f(&s, id, "x", "k")], &s, Path::new("conf/base.json"));
+        let b = Baseline::from_findings(
+            &[f(&s, id, "x", "k")],
+            &s,
+            &no_causes(),
+            Path::new("conf/base.json"),
+        );
         assert_eq!(b.entries[0].file, "nginx.conf");
     }
 }

@@ -11,7 +11,7 @@ use crate::diagnostic::{Finding, Severity};
 use crate::engine::{Input, Outcome};
 use crate::model::{self, Dialect, Targets};
 use crate::settings::{self, Settings};
-use crate::source::{Sources, Span};
+use crate::source::{FileId, Sources, Span};
 use crate::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, baseline, checks, cipher, config, engine, escape,
     gateway, parse, policy, report, write,
@@ -175,7 +175,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             }
         )?;
     }
-    let findings = match apply_baseline(args, run.findings, &run.sources, &mut info, err)? {
+    let read = (&run.sources, &run.model, &run.main_files[..]);
+    let findings = match apply_baseline(args, run.findings, read, &mut info, err)? {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
@@ -251,7 +252,13 @@ fn diff(
     if let Some(code) = no_fix_for_stdin(args, err)? {
         return Ok(code);
     }
-    let findings = match apply_baseline(args, run.findings, &run.sources, info, err)? {
+    let findings = match apply_baseline(
+        args,
+        run.findings,
+        (&run.sources, &run.model, &run.main_files),
+        info,
+        err,
+    )? {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
@@ -291,7 +298,7 @@ fn fix(
         let findings = match apply_baseline(
             args,
             run.findings.clone(),
-            &run.sources,
+            (&run.sources, &run.model, &run.main_files),
             &mut report::RunInfo::default(),
             &mut io::sink(),
         )? {
@@ -487,12 +494,17 @@ fn input_errors(errors: &[Finding], sources: &Sources, err: &mut dyn Write) -> i
 fn apply_baseline(
     args: &CheckArgs,
     mut findings: Vec<Finding>,
-    sources: &Sources,
+    (sources, model, main_files): (&Sources, &crate::model::Model, &[Option<FileId>]),
     info: &mut report::RunInfo,
     err: &mut dyn Write,
 ) -> io::Result<Result<Vec<Finding>, u8>> {
+    if args.write_baseline.is_none() && args.baseline.is_none() {
+        return Ok(Ok(findings));
+    }
+    // Where each finding's cause is, for the keys.
+    let causes = &crate::engine::group::Causes::new(model, main_files);
     if let Some(path) = &args.write_baseline {
-        let b = baseline::Baseline::from_findings(&findings, sources, path);
+        let b = baseline::Baseline::from_findings(&findings, sources, causes, path);
         if let Err(e) = write::write_atomically(path, b.to_json().as_bytes()) {
             writeln!(err, "error: cannot write baseline {}: {e}", shown(path))?;
             return Ok(Err(EXIT_ERROR));
@@ -517,8 +529,17 @@ fn apply_baseline(
                 return Ok(Err(EXIT_ERROR));
             }
         };
+        if b.version == baseline::VERSION_1 {
+            writeln!(
+                err,
+                "note: {} is a version 1 baseline (a key per endpoint), read as well as it can be; `--write-baseline {}` rewrites it in version {} (a key per cause)",
+                shown(path),
+                shown(path),
+                baseline::VERSION
+            )?;
+        }
         let before = findings.len();
-        let (new, stale) = b.filter(findings, sources, path);
+        let (new, stale) = b.filter(findings, sources, causes, path);
         findings = new;
         let n: usize = stale.iter().map(|e| e.count).sum();
         info.baseline = Some(report::BaselineUse {

@@ -78,15 +78,37 @@ pub struct Finding {
     /// (see [`crate::fix`]).
     #[serde(skip)]
     pub fix: Option<Box<Fix>>,
-    /// Name of the endpoint concerned.
+    /// Name of the endpoint concerned (`None` for a finding about several: see
+    /// [`Finding::cause`]).
     pub endpoint: Option<Arc<str>>,
-    /// Stable key for baselines: endpoint key plus setting.
+    /// Stable key: endpoint key plus setting (a merged finding's: its cause's key).
     pub key: String,
     /// The finding rests on a program's built-in default for the target version (a setting
     /// with `Origin::Default`), so a different version could change it. Not serialised:
     /// it drives the human output's closing hint only.
     #[serde(skip)]
     pub assumes_default: bool,
+    /// Set on a finding merged from the findings of several endpoints that share one cause
+    /// (by the engine's grouping pass, [`crate::engine::group`]); `None` otherwise.
+    #[serde(skip)]
+    pub cause: Option<Box<Cause>>,
+}
+
+/// A cause that several endpoints share: what a merged finding is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cause {
+    /// The cause's baseline key, independent of its endpoints and of lines: the setting
+    /// and the value as written (`protocols = TLSv1 TLSv1.2`), or the setting and the
+    /// directive whose default applies (`curves/X448 (tls_eecdh_auto_curves default)`).
+    pub key: String,
+    /// The file the key belongs to: the one holding the value, or for a default the
+    /// config's main file.
+    pub file: crate::source::FileId,
+    /// Every endpoint affected, in the model's order.
+    pub endpoints: Vec<Arc<str>>,
+    /// The file and own key of each per-endpoint finding merged: what version 1 baselines
+    /// recorded.
+    pub members: Vec<(crate::source::FileId, String)>,
 }
 
 impl Finding {
@@ -105,6 +127,7 @@ impl Finding {
             endpoint: None,
             key: String::new(),
             assumes_default: false,
+            cause: None,
         }
     }
 
@@ -184,6 +207,16 @@ impl Finding {
     pub fn fix(mut self, fix: Fix) -> Finding {
         self.fix = Some(Box::new(fix));
         self
+    }
+
+    /// Every endpoint the finding is about: its [`Finding::endpoint`], or the endpoints
+    /// that share its cause.
+    pub fn endpoints(&self) -> Vec<&str> {
+        match (&self.endpoint, &self.cause) {
+            (Some(e), _) => vec![&**e],
+            (None, Some(c)) => c.endpoints.iter().map(|e| &**e).collect(),
+            (None, None) => Vec::new(),
+        }
     }
 
     /// Sets the help line.

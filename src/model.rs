@@ -746,6 +746,8 @@ pub trait Slot {
     fn clear(&mut self);
     /// Its provenance, when it is a single setting with a value (not the certificate list).
     fn provenance(&mut self) -> Option<&mut dyn Provenance>;
+    /// The directive that sets (or would set) it, when it is a single setting with a value.
+    fn directive_name(&self) -> Option<&Arc<str>>;
 }
 
 impl<T> Slot for Option<Setting<T>> {
@@ -760,6 +762,10 @@ impl<T> Slot for Option<Setting<T>> {
     fn provenance(&mut self) -> Option<&mut dyn Provenance> {
         self.as_mut().map(|s| s as &mut dyn Provenance)
     }
+
+    fn directive_name(&self) -> Option<&Arc<str>> {
+        self.as_ref().and_then(|s| s.directive.as_ref())
+    }
 }
 
 impl Slot for Vec<Setting<PathBuf>> {
@@ -772,6 +778,10 @@ impl Slot for Vec<Setting<PathBuf>> {
     }
 
     fn provenance(&mut self) -> Option<&mut dyn Provenance> {
+        None
+    }
+
+    fn directive_name(&self) -> Option<&Arc<str>> {
         None
     }
 }
@@ -795,6 +805,15 @@ impl TlsSettings {
             .into_iter()
             .filter_map(|(name, slot)| slot.is_present().then_some(name))
             .collect()
+    }
+
+    /// The directive that sets (or would set) a setting, by its [`TlsSettings::each_mut`]
+    /// name.
+    pub fn directive_of(&self, setting: &str) -> Option<&Arc<str>> {
+        setting_slots!(self, &)
+            .into_iter()
+            .find(|(name, _)| *name == setting)
+            .and_then(|(_, slot)| slot.directive_name())
     }
 
     /// Drops a setting by its [`TlsSettings::each_mut`] name (`certificates` empties the

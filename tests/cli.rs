@@ -215,7 +215,7 @@ fn baseline_round_trip_survives_line_shifts() {
     let b: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(t.path().join("tlslint-baseline.json")).unwrap())
             .unwrap();
-    assert_eq!(b["version"], 1);
+    assert_eq!(b["version"], 2);
     assert_eq!(b["entries"][0]["check"], "expired-suppression");
     assert_eq!(b["entries"][0]["file"], "nginx.conf");
     assert_eq!(b["entries"][0]["count"], 1);

@@ -324,3 +324,81 @@ fn concise_and_json_keep_their_shape() {
         serde_json::json!({"file": "tlslint-baseline.json", "hidden": 2, "stale": 0})
     );
 }
+
+/// A finding merged from several endpoints' (issue 19): every format shows it once, JSON and
+/// SARIF list every endpoint, and the SARIF still validates.
+#[test]
+fn a_merged_finding_in_every_format() {
+    let mut sources = Sources::new();
+    let a = sources.add("conf/nginx.conf".into(), "conf/nginx.conf".into(), NGINX);
+    let mut f = Finding::at(
+        span(&sources, a, "TLSv1 "),
+        "TLSv1 is enabled for clients of 3 servers; servers: a.example:443, b.example:443 and c.example:443",
+    )
+    .label("enables TLSv1; set here");
+    f.check = "legacy-protocol";
+    f.severity = Severity::Error;
+    f.policy = "mozilla-intermediate".into();
+    f.key = "protocols = TLSv1 TLSv1.2".into();
+    f.labels.push(Label::new(
+        span(&sources, a, "server {"),
+        "inherited by 3 servers: a.example:443, b.example:443 and c.example:443",
+    ));
+    let names = ["a.example:443", "b.example:443", "c.example:443"];
+    f.cause = Some(Box::new(tlslint::diagnostic::Cause {
+        key: f.key.clone(),
+        file: a,
+        endpoints: names.iter().map(|n| format!("server {n}").into()).collect(),
+        members: names
+            .iter()
+            .map(|n| (a, format!("http/server[{n}]/protocols")))
+            .collect(),
+    }));
+    let findings = vec![f];
+    let summary = Summary::count(sources.len(), 3, &findings);
+    let out = |format| {
+        let mut out = Vec::new();
+        report::emit(format, &findings, &summary, &sources, &run_info(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    for format in [Format::Concise, Format::Github] {
+        let text = out(format);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("3 servers; servers: a.example:443"), "{text}");
+    }
+    for (format, element) in [
+        (Format::Junit, "<failure "),
+        (Format::Checkstyle, "<error "),
+    ] {
+        let text = out(format);
+        assert_eq!(text.matches(element).count(), 1, "{text}");
+        assert!(text.contains("3 servers; servers: a.example:443"), "{text}");
+    }
+    assert!(out(Format::human(false)).contains("inherited by 3 servers: a.example:443"));
+    let j: serde_json::Value = serde_json::from_str(&out(Format::Json)).unwrap();
+    let jf = &j["findings"][0];
+    assert_eq!(jf["endpoint"], serde_json::Value::Null);
+    assert_eq!(
+        jf["endpoints"],
+        serde_json::json!([
+            "server a.example:443",
+            "server b.example:443",
+            "server c.example:443"
+        ])
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out(Format::Sarif)).unwrap();
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(
+        result["properties"]["endpoints"].as_array().unwrap().len(),
+        3
+    );
+    assert_eq!(
+        result["relatedLocations"][0]["message"]["text"],
+        "inherited by 3 servers: a.example:443, b.example:443 and c.example:443"
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&doc));
+}

@@ -22,9 +22,9 @@ pub(super) const CHECK: Check = Check {
     ],
     explain: EXPLAIN,
     source: FindingSource::Run(run),
-    // A program's default list is one cause however many endpoints use it: reported once,
-    // which needs to see every endpoint.
-    per_endpoint: false,
+    // A program's default list is one cause however many endpoints of a config use it:
+    // the engine's grouping pass merges their findings.
+    per_endpoint: true,
     judges_refused: false,
 };
 
@@ -38,34 +38,24 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(floor) = cx.params.bits("min-bits") else {
         return;
     };
-    let mut defaults_seen: std::collections::HashSet<(String, String)> =
-        std::collections::HashSet::new();
     for e in cx.endpoints {
         let Some(curves) = &e.tls.curves else {
             continue;
         };
-        let default = match &curves.origin {
-            crate::model::Origin::Default { assumed } => Some(assumed.to_string()),
-            _ => None,
-        };
+        let default = matches!(curves.origin, crate::model::Origin::Default { .. });
         for n in &curves.value {
             let name = n.name.strip_prefix('?').unwrap_or(&n.name);
             let Some(c) = canonical(name) else { continue };
             if allowed.contains(&c) || curve_bits(c).is_none_or(|b| b < floor) {
                 continue;
             }
-            if let Some(assumed) = &default
-                && !defaults_seen.insert((c.to_owned(), assumed.clone()))
-            {
-                continue;
-            }
             let mut f = Finding::for_setting(
                 e,
                 curves,
                 "curves",
-                if default.is_some() {
+                if default {
                     format!(
-                        "group `{name}` of the program's default list (used by {} and any other endpoint without its own) is not on the policy's list (it is above its {floor}-bit floor)",
+                        "group `{name}` of the program's default list, used by {}, is not on the policy's list (it is above its {floor}-bit floor)",
                         e.name
                     )
                 } else {

@@ -67,7 +67,7 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 s,
                 "encrypt_then_mac",
                 format!(
-                    "encrypt-then-MAC is turned off for {}, which negotiates {count} CBC suite{} ({names}): their records are MAC-then-encrypt, open to padding oracles (RFC 7366)",
+                    "encrypt-then-MAC is turned off for {}, where {count} CBC suite{} ({names}) can be negotiated: their records are MAC-then-encrypt, open to padding oracles (RFC 7366)",
                     e.name,
                     if count == 1 { "" } else { "s" },
                 ),

@@ -1,9 +1,10 @@
 //! The engine: one run from paths to findings — discover files, parse them into the model
 //! through the [`Gateway`](crate::gateway::Gateway), gather key-material facts, apply the
 //! policy's checks ([`apply`]), narrow to named fragments, apply per-path overrides and
-//! inline suppressions, and sort once. Commands and tests call [`check_paths`].
+//! inline suppressions, merge the findings of one cause ([`group`]), and sort once. Commands and tests call [`check_paths`].
 
 pub mod apply;
+pub mod group;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +37,9 @@ pub struct Outcome {
     pub files: Vec<(source::FileId, String)>,
     /// Entry files recognised (0: nothing to check was found).
     pub entries: usize,
+    /// The main file each file was read for, by file index (`None`: read on its own):
+    /// where a default's cause is ([`group`]).
+    pub main_files: Vec<Option<source::FileId>>,
 }
 
 /// What to read.
@@ -166,6 +170,7 @@ pub fn check_paths_with(
                 excluded: Vec::new(),
                 files: Vec::new(),
                 entries: 0,
+                main_files: Vec::new(),
             };
         }
     }
@@ -174,7 +179,19 @@ pub fn check_paths_with(
     model.observations.extend(found.notes);
     let mut opaque = Vec::new();
     let mut files = Vec::new();
+    // The main file each file was read for (the first, should two configs include one),
+    // by file index.
+    let mut main_files: Vec<Option<source::FileId>> = Vec::new();
     for (c, p) in discover::parse_all(&found.entries, &mut sources, options) {
+        if let Some(&entry) = p.files.first() {
+            for &id in &p.files {
+                let i = id.0 as usize;
+                if main_files.len() <= i {
+                    main_files.resize(i + 1, None);
+                }
+                main_files[i].get_or_insert(entry);
+            }
+        }
         for (i, &id) in p.files.iter().enumerate() {
             let role = if i == 0 {
                 c.dialect.as_str().to_owned()
@@ -213,6 +230,30 @@ pub fn check_paths_with(
             .collect();
         findings = suppression_pass(findings, &sources, &files, policy, enabled, extras);
     }
+    let findings = finish(findings, &sources, &model, &main_files, extras);
+    Outcome {
+        sources,
+        model,
+        errors,
+        findings,
+        skipped: found.skipped,
+        excluded: found.excluded,
+        files,
+        entries: found.entries.len(),
+        main_files,
+    }
+}
+
+/// The last steps over a run's findings: per-path severities, findings in withdrawn files
+/// dropped, one finding per cause ([`group`]), and the one sort. `main_files` maps a file to
+/// the main file it was read for.
+fn finish(
+    mut findings: Vec<Finding>,
+    sources: &Sources,
+    model: &Model,
+    main_files: &[Option<source::FileId>],
+    extras: &Extras<'_>,
+) -> Vec<Finding> {
     // The final severity, decided once for every finding (checks' and the suppression
     // pass's): per-path overrides are the last layer.
     if let Some(severity_for) = extras.severity_for {
@@ -228,21 +269,14 @@ pub fn check_paths_with(
     }
     // Findings inside a withdrawn file could quote it; its parse errors say enough.
     findings.retain(|f| !sources.get(f.span.file).redacted);
-    place_fixes(&mut findings, &sources);
-    // The one sort of the run's findings; endpoints that share a cause may give the same
-    // finding twice.
+    // One finding per cause, once suppressions have taken out what they hide.
+    findings = group::group(findings, model, sources, main_files);
+    place_fixes(&mut findings, sources);
+    // The one sort of the run's findings; findings without an endpoint that share a cause
+    // may come twice.
     checks::sort(&mut findings);
     findings.dedup_by(|a, b| a.check == b.check && a.span == b.span && a.message == b.message);
-    Outcome {
-        sources,
-        model,
-        errors,
-        findings,
-        skipped: found.skipped,
-        excluded: found.excluded,
-        files,
-        entries: found.entries.len(),
-    }
+    findings
 }
 
 /// Places every fix in its file and renders the help line from it; a fix that cannot be

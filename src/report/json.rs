@@ -5,7 +5,7 @@
 //!  "config":".tlslint.toml"|null, "policy":"mozilla-intermediate", "policy_file":null,
 //!  "checks_enabled":22, "baseline":{"file","hidden","stale"}|null,
 //!  "findings":[{"rule","severity","message","file","line","column","end_line","end_column",
-//!               "offset","length","help","policy","endpoint","key","labels":[...],
+//!               "offset","length","help","policy","endpoint","endpoints","key","labels":[...],
 //!               "fix":{"title","applicability":"safe"|"unsafe",
 //!                      "edits":[{"file","line",...,"length","replacement"}]}|null}],
 //!  "summary":{"files","endpoints","errors","warnings","notes"}}
@@ -71,6 +71,7 @@ impl Serialize for Findings<'_> {
             help: f.help.as_deref(),
             policy: &f.policy,
             endpoint: f.endpoint.as_deref(),
+            endpoints: f.endpoints(),
             key: &f.key,
             labels: Labels {
                 labels: &f.labels,
@@ -105,6 +106,7 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     policy: &'a str,
     endpoint: Option<&'a str>,
+    endpoints: Vec<&'a str>,
     key: &'a str,
     labels: Labels<'a>,
     fix: Option<JsonFix<'a>>,

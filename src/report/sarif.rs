@@ -402,7 +402,10 @@ pub fn emit(
             continue;
         };
         let rule_id = infos[rule_index].id;
-        let name = &sources.get(f.span.file).name;
+        // A finding about several endpoints is known by its cause, whichever endpoint's
+        // header it is shown at.
+        let grouped = f.cause.as_deref().filter(|c| !c.endpoints.is_empty());
+        let name = &sources.get(grouped.map_or(f.span.file, |c| c.file)).name;
         let key = if f.key.is_empty() { &f.message } else { &f.key };
         let fingerprint = format!("{:016x}", fnv1a(&[rule_id, name, key]));
         let is_error = rule_id == checks::PARSE_ERROR || rule_id == checks::CONFIG_ERROR;
@@ -428,11 +431,19 @@ pub fn emit(
                 .map(|(i, l)| location(l.span, sources, Some(&l.text), Some(i + 1)))
                 .collect(),
             partial_fingerprints: serde_json::json!({ "tlslint/v1": fingerprint }),
-            properties: serde_json::json!({
-                "policy": f.policy,
-                "endpoint": f.endpoint,
-                "key": f.key,
-            }),
+            properties: match grouped {
+                None => serde_json::json!({
+                    "policy": f.policy,
+                    "endpoint": f.endpoint,
+                    "key": f.key,
+                }),
+                Some(c) => serde_json::json!({
+                    "policy": f.policy,
+                    "endpoint": f.endpoint,
+                    "endpoints": c.endpoints,
+                    "key": f.key,
+                }),
+            },
             fixes: fixes(f, sources),
         });
     }

@@ -479,6 +479,16 @@ impl<'t> Extractor<'t> {
         }
     }
 
+    /// The key of one part of a server split by socket: the server's key and the part's
+    /// sockets, sorted, so that reordering `listen` lines (which decides which part comes
+    /// first) keeps every part's key.
+    fn socket_key(&mut self, server: &str, sockets: &[&str]) -> String {
+        let mut sorted = sockets.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        self.unique_key(format!("{server}@{}", sorted.join(",")))
+    }
+
     fn unique_key(&mut self, key: String) -> String {
         let n = self.keys.entry(key.clone()).or_insert(0);
         *n += 1;
@@ -1096,10 +1106,14 @@ impl<'t> Extractor<'t> {
                 } else {
                     let Some(mut e) = original.clone() else { break };
                     e.name = format!("{} on {}", e.name, shown.join(", ")).into();
-                    e.key = self.unique_key(format!("{}@{}", e.key, shown.join(",")));
+                    e.key = self.socket_key(&e.key, &shown);
                     self.model.endpoints.push(e);
                     self.model.endpoints.len() - 1
                 };
+                if n == 0 && original.is_some() {
+                    let key = self.model.endpoints[target].key.clone();
+                    self.model.endpoints[target].key = self.socket_key(&key, &shown);
+                }
                 let e = &mut self.model.endpoints[target];
                 e.sockets = sockets.iter().map(|s| (*s).to_owned()).collect();
                 if n == 0 && sockets.len() < m.sockets.len() {
