@@ -19,7 +19,7 @@ pub enum Command {
     /// Check configs and report findings (exit 0 clean, 1 findings, 2 error).
     Check(CheckArgs),
     /// Print the effective TLS settings of every endpoint.
-    Show(CheckArgs),
+    Show(ShowArgs),
     /// List the checks.
     Rules,
     /// List the built-in policies.
@@ -33,9 +33,10 @@ pub enum Command {
 }
 
 /// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Graphical diagnostics with source excerpts.
+    #[default]
     Human,
     /// One line per finding: `path:line:col: level check message`.
     Concise,
@@ -63,9 +64,10 @@ pub enum Level {
 }
 
 /// Colour choice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset.
+    #[default]
     Auto,
     /// Always colour.
     Always,
@@ -73,30 +75,22 @@ pub enum Color {
     Never,
 }
 
-/// Arguments of `check` and `show`.
-#[derive(Debug, Args)]
+/// Arguments of `check`: what to read ([`InputArgs`]), then what to report and how.
+#[derive(Debug, Default, Args)]
 #[expect(
     clippy::struct_excessive_bools,
     reason = "each bool is an independent CLI flag"
 )]
 pub struct CheckArgs {
-    /// Files or directories to check (`-` reads stdin); default `.`.
-    pub paths: Vec<PathBuf>,
+    /// What to read, shared with `show`.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format (`--output-format` is accepted too, as ruff spells it).
     #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Policy: a built-in name (see `tlslint policies`) or a TOML file.
     #[arg(long)]
     pub policy: Option<String>,
-    /// Target program version, e.g. `nginx=1.24`, `openssl=3.2` (repeatable).
-    #[arg(long = "target", value_name = "PROGRAM=VERSION")]
-    pub targets: Vec<String>,
-    /// Force the dialect of the given files.
-    #[arg(long, value_name = "DIALECT")]
-    pub dialect: Option<String>,
-    /// Name to use for stdin input (`-`).
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
     /// Lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
     #[arg(long, value_enum)]
     pub fail_level: Option<Level>,
@@ -109,30 +103,9 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// A directory of extra application descriptions (`*.toml`, see `rules/apps/README.md`).
-    #[arg(long = "app-rules", value_name = "DIR")]
-    pub app_rules: Vec<PathBuf>,
-    /// Also read includes, certificates and key files outside the checked root.
-    #[arg(long)]
-    pub allow_outside_root: bool,
-    /// Read an absolute deploy path from a directory of the tree instead
-    /// (`--map /etc/nginx=deploy/nginx`; repeatable, the longest match wins). Includes,
-    /// certificates and `<file` values under DEPLOY are read from DIR, confined as usual.
-    #[arg(long = "map", value_name = "DEPLOY=DIR")]
-    pub maps: Vec<String>,
-    /// Judge settings that an unread include (outside the checked root) may set as the
-    /// program's defaults, instead of leaving them unknown and unjudged.
-    #[arg(long)]
-    pub strict_unknown: bool,
     /// Write the report to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Use this config file instead of looking for `tlslint.toml` / `.tlslint.toml`.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore every config file.
-    #[arg(long)]
-    pub no_config: bool,
     /// Print the effective config and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -146,20 +119,6 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and report nothing).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
-    /// Leave out paths matching these globs while walking directories, instead of the
-    /// default excludes and the config's `exclude` (comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Leave out paths matching these globs too (comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
-    pub extend_exclude: Vec<String>,
-    /// Apply the excludes to paths named on the command line as well (pre-commit hooks).
-    #[arg(long)]
-    pub force_exclude: bool,
-    /// Skip named files whose program cannot be recognised (used by the pre-commit hook,
-    /// whose file pattern also matches unrelated `*.conf` files).
-    #[arg(long)]
-    pub ignore_unknown_files: bool,
     /// Exit 0 even when there are findings (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
@@ -180,6 +139,83 @@ pub struct CheckArgs {
     /// with `--format json`); the exit code is the same.
     #[arg(long)]
     pub statistics: bool,
+}
+
+/// Arguments of `check` and `show` that say what to read and how to read it.
+#[derive(Clone, Debug, Default, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is an independent CLI flag"
+)]
+pub struct InputArgs {
+    /// Files or directories to read (`-` reads stdin); default `.`.
+    pub paths: Vec<PathBuf>,
+    /// Target program version, e.g. `nginx=1.24`, `openssl=3.2` (repeatable).
+    #[arg(long = "target", value_name = "PROGRAM=VERSION")]
+    pub targets: Vec<String>,
+    /// Force the dialect of the given files.
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// Name to use for stdin input (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// A directory of extra application descriptions (`*.toml`, see `rules/apps/README.md`).
+    #[arg(long = "app-rules", value_name = "DIR")]
+    pub app_rules: Vec<PathBuf>,
+    /// Also read includes, certificates and key files outside the checked root.
+    #[arg(long)]
+    pub allow_outside_root: bool,
+    /// Read an absolute deploy path from a directory of the tree instead
+    /// (`--map /etc/nginx=deploy/nginx`; repeatable, the longest match wins). Includes,
+    /// certificates and `<file` values under DEPLOY are read from DIR, confined as usual.
+    #[arg(long = "map", value_name = "DEPLOY=DIR")]
+    pub maps: Vec<String>,
+    /// Judge settings that an unread include (outside the checked root) may set as the
+    /// program's defaults, instead of leaving them unknown and unjudged.
+    #[arg(long)]
+    pub strict_unknown: bool,
+    /// Use this config file instead of looking for `tlslint.toml` / `.tlslint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Leave out paths matching these globs while walking directories, instead of the
+    /// default excludes and the config's `exclude` (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Leave out paths matching these globs too (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the excludes to paths named on the command line as well (pre-commit hooks).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Skip named files whose program cannot be recognised (used by the pre-commit hook,
+    /// whose file pattern also matches unrelated `*.conf` files).
+    #[arg(long)]
+    pub ignore_unknown_files: bool,
+}
+
+/// Arguments of `show`: what to read, and the format (no check flags: `show` reports no
+/// findings, so clap rejects `--baseline`, `--exit-zero`, `--select`, ...).
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// What to read, shared with `check`.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format (`--output-format` is accepted too).
+    #[arg(long, alias = "output-format", value_enum, default_value_t = ShowFormat::Json)]
+    pub format: ShowFormat,
+}
+
+/// Output formats of `tlslint show`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// The versioned JSON document of every endpoint's effective settings.
+    Json,
+    /// A plain-text listing: per endpoint its protocols, suites by class, curves, tickets,
+    /// and where each value comes from.
+    Human,
 }
 
 /// Arguments of `explain`.

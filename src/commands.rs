@@ -164,10 +164,11 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             "warning: no config file found in {}; hidden directories, .gitignore'd files and \
              files tlslint does not recognise are skipped (name a file, or pass --dialect; \
              --show-files lists what is read)",
-            if args.paths.is_empty() {
+            if args.input.paths.is_empty() {
                 ".".to_owned()
             } else {
-                args.paths
+                args.input
+                    .paths
                     .iter()
                     .map(|p| shown(p))
                     .collect::<Vec<_>>()
@@ -199,7 +200,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     }
     let hint = (matches!(args.format, cli::Format::Human) && !args.quiet && !args.statistics)
         .then(|| targets_hint(args, &settings, &run.model, &all))
-        .flatten();
+        .flatten()
+        .map(|h| report::human::fill(&h, output_width(args.output.is_none()), "      "));
     let emit = |out: &mut dyn Write| -> io::Result<()> {
         if args.statistics {
             let rows = report::statistics::count(&all);
@@ -263,7 +265,7 @@ fn diff(
         Err(code) => return Ok(code),
     };
     let fixable = fixable(&findings, &run.errors);
-    let root = gateway::checked_root(&args.paths);
+    let root = gateway::checked_root(&args.input.paths);
     let plan = crate::rewrite::plan(&fixable, &run.sources, &root, args.unsafe_fixes);
     crate::rewrite::diff(&plan, out)?;
     if !args.quiet {
@@ -289,7 +291,7 @@ fn fix(
     if let Some(code) = no_fix_for_stdin(args, err)? {
         return Ok(Err(code));
     }
-    let root = gateway::checked_root(&args.paths);
+    let root = gateway::checked_root(&args.input.paths);
     let mut fixed = 0;
     let mut files = std::collections::BTreeSet::new();
     for _ in 0..FIX_PASSES {
@@ -371,7 +373,7 @@ fn fixable(findings: &[Finding], errors: &[Finding]) -> Vec<Finding> {
 
 /// `--fix` and `--diff` rewrite files; stdin has none.
 fn no_fix_for_stdin(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Option<u8>> {
-    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+    if args.input.paths.iter().any(|p| p.as_os_str() == "-") {
         writeln!(
             err,
             "error: --fix and --diff need files; stdin (`-`) cannot be rewritten"
@@ -408,12 +410,12 @@ fn fix_summary(plan: &crate::rewrite::Plan, verb: &str, err: &mut dyn Write) -> 
 /// meant to be checked, so "no config file found" would be noise (pre-commit passes an
 /// excluded file like any other).
 fn all_named_excluded(args: &CheckArgs, run: &Outcome) -> bool {
-    if !args.force_exclude || args.paths.is_empty() {
+    if !args.input.force_exclude || args.input.paths.is_empty() {
         return false;
     }
     let excluded: std::collections::HashSet<&PathBuf> =
         run.excluded.iter().map(|(p, _)| p).collect();
-    args.paths.iter().all(|p| excluded.contains(p))
+    args.input.paths.iter().all(|p| excluded.contains(p))
 }
 
 /// The human output's closing hint when no target version was given (no `--target`, no
@@ -425,7 +427,7 @@ fn targets_hint(
     model: &model::Model,
     findings: &[Finding],
 ) -> Option<String> {
-    if !args.targets.is_empty()
+    if !args.input.targets.is_empty()
         || !settings.config.targets.is_empty()
         || !findings.iter().any(|f| f.assumes_default)
     {
@@ -627,19 +629,20 @@ fn init(out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
 /// up from the first path (the current directory when none is given) to the checked root.
 /// Also returns the note to print when a config file above the root was skipped.
 fn load_config(args: &CheckArgs) -> (Result<config::Config, config::LoadError>, Option<String>) {
-    if args.no_config {
+    if args.input.no_config {
         return (Ok(config::Config::default()), None);
     }
-    if let Some(p) = &args.config {
+    if let Some(p) = &args.input.config {
         return (config::load(p, None), None);
     }
     let start = args
+        .input
         .paths
         .iter()
         .find(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let root = gateway::checked_root(&args.paths);
+    let root = gateway::checked_root(&args.input.paths);
     let found = config::discover(&start, &root);
     let note = found.ignored.map(|p| {
         format!(
@@ -692,14 +695,26 @@ fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
     f
 }
 
-fn show(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let (run, settings) = match lint(args, err)? {
+fn show(args: &cli::ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    // `show` reads as `check` does, with the check flags at their defaults.
+    let check = CheckArgs {
+        input: args.input.clone(),
+        ..CheckArgs::default()
+    };
+    let (run, settings) = match lint(&check, err)? {
         Ok((run, settings, _)) => (run, settings),
         Err(code) => return Ok(code),
     };
     let targets = &settings.options.targets;
     let profile = cipher::Profile::for_version(targets.openssl.0, targets.openssl.1);
-    report::json::emit_model(&run.model, &run.sources, profile, out)?;
+    match args.format {
+        cli::ShowFormat::Json => {
+            report::json::emit_model(&run.model, &run.sources, profile, out)?;
+        }
+        cli::ShowFormat::Human => {
+            report::show::emit(&run.model, &run.sources, profile, output_width(true), out)?;
+        }
+    }
     if run.errors.is_empty() {
         Ok(EXIT_CLEAN)
     } else {
@@ -712,6 +727,7 @@ fn format(args: &CheckArgs) -> report::Format {
         cli::Format::Human => report::Format::Human {
             color: use_color(args.color),
             summary: !args.quiet,
+            width: output_width(args.output.is_none()),
         },
         cli::Format::Concise => report::Format::Concise,
         cli::Format::Json => report::Format::Json,
@@ -721,6 +737,27 @@ fn format(args: &CheckArgs) -> report::Format {
         cli::Format::Checkstyle => report::Format::Checkstyle,
     }
 }
+
+/// The human output's width: the terminal's when the report goes to a terminal, else
+/// `COLUMNS` when it holds a usable width, else [`report::human::DEFAULT_WIDTH`].
+fn output_width(to_stdout: bool) -> usize {
+    if to_stdout
+        && io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(io::stdout())
+    {
+        return usize::from(w).max(MIN_WIDTH);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| (MIN_WIDTH..=MAX_WIDTH).contains(&c))
+        .unwrap_or(report::human::DEFAULT_WIDTH)
+}
+
+/// Narrower than this, the diagnostics' frames leave no room for text.
+const MIN_WIDTH: usize = 40;
+/// `COLUMNS` above this is taken for a mistake.
+const MAX_WIDTH: usize = 1000;
 
 /// `--color`, then `NO_COLOR`, then `FORCE_COLOR`/`CLICOLOR_FORCE`, then whether stdout is a
 /// terminal.
@@ -746,7 +783,7 @@ fn check_names_and_dialect(
     args: &CheckArgs,
     err: &mut dyn Write,
 ) -> io::Result<Result<Option<Dialect>, ()>> {
-    let forced = match args.dialect.as_deref() {
+    let forced = match args.input.dialect.as_deref() {
         None => None,
         Some("nginx") => Some(Dialect::Nginx),
         Some("postfix") => Some(Dialect::Postfix),
@@ -786,7 +823,7 @@ fn targets(
         .targets
         .iter()
         .map(|s| (s, "config [targets]"))
-        .chain(args.targets.iter().map(|s| (s, "--target")));
+        .chain(args.input.targets.iter().map(|s| (s, "--target")));
     for (spec, from) in specs {
         let program = spec.split_once('=').map_or("", |(p, _)| p.trim());
         // `go` is the Go toolchain behind the Go-based apps, `java` the JDK behind the
@@ -834,8 +871,12 @@ fn excludes(args: &CheckArgs, cfg: &config::Config) -> Result<crate::exclude::Ex
         from: Origin::Config(name, file.clone()),
         base: there.clone(),
     };
-    let mut patterns: Vec<Pattern> = if !args.exclude.is_empty() {
-        args.exclude.iter().map(|t| flag(t, "--exclude")).collect()
+    let mut patterns: Vec<Pattern> = if !args.input.exclude.is_empty() {
+        args.input
+            .exclude
+            .iter()
+            .map(|t| flag(t, "--exclude"))
+            .collect()
     } else if let Some(list) = &cfg.exclude {
         list.iter().map(|t| key(t, "exclude")).collect()
     } else {
@@ -850,7 +891,8 @@ fn excludes(args: &CheckArgs, cfg: &config::Config) -> Result<crate::exclude::Ex
     };
     patterns.extend(cfg.extend_exclude.iter().map(|t| key(t, "extend-exclude")));
     patterns.extend(
-        args.extend_exclude
+        args.input
+            .extend_exclude
             .iter()
             .map(|t| flag(t, "--extend-exclude")),
     );
@@ -861,7 +903,7 @@ fn excludes(args: &CheckArgs, cfg: &config::Config) -> Result<crate::exclude::Ex
 /// same path), then the config's `[paths]`.
 fn maps(args: &CheckArgs, cfg: &config::Config) -> Result<Vec<(PathBuf, PathBuf)>, String> {
     let mut out = Vec::new();
-    for spec in &args.maps {
+    for spec in &args.input.maps {
         let Some((from, to)) = spec.split_once('=') else {
             return Err(format!(
                 "--map {spec}: write DEPLOY=DIR, e.g. --map /etc/nginx=deploy/nginx"
@@ -1023,15 +1065,15 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
         Ok(t) => t,
         Err(code) => return Ok(Err(code)),
     };
-    let mut paths = if args.paths.is_empty() {
+    let mut paths = if args.input.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        args.input.paths.clone()
     };
     // `--force-exclude`: named paths obey the excludes too (pre-commit names every
     // changed file, excluded or not).
     let mut excluded = Vec::new();
-    if args.force_exclude {
+    if args.input.force_exclude {
         let root = gateway::checked_root(&paths);
         paths.retain(|p| match settings.options.exclude.named(p, &root) {
             Some(pattern) => {
@@ -1045,10 +1087,15 @@ fn lint(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Linted, u8>>
     let input = Input {
         paths: &paths,
         dialect: settings.dialect,
-        stdin: stdin_text.map(|t| (args.stdin_filename.clone(), t)),
+        stdin: stdin_text.map(|t| (args.input.stdin_filename.clone(), t)),
     };
-    let mut run =
-        engine::check_with_settings(input, &settings, sources, true, args.ignore_unknown_files);
+    let mut run = engine::check_with_settings(
+        input,
+        &settings,
+        sources,
+        true,
+        args.input.ignore_unknown_files,
+    );
     if !excluded.is_empty() {
         excluded.append(&mut run.excluded);
         run.excluded = excluded;
@@ -1072,13 +1119,13 @@ fn parse_options(
 ) -> parse::Options {
     let mut options = parse::Options {
         targets,
-        allow_outside_root: args.allow_outside_root,
-        strict_unknown: args.strict_unknown || cfg.strict_unknown.unwrap_or(false),
+        allow_outside_root: args.input.allow_outside_root,
+        strict_unknown: args.input.strict_unknown || cfg.strict_unknown.unwrap_or(false),
         maps: Vec::new(),
         app_rules: cfg
             .app_rules
             .iter()
-            .chain(&args.app_rules)
+            .chain(&args.input.app_rules)
             .cloned()
             .collect(),
         app_versions,
@@ -1105,7 +1152,7 @@ fn parse_options(
 /// Standard input when `-` is among the paths, read up to the gateway's config limit
 /// (a pipe that never ends must not fill memory).
 fn read_stdin(args: &CheckArgs, err: &mut dyn Write) -> io::Result<Result<Option<String>, u8>> {
-    if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+    if !args.input.paths.iter().any(|p| p.as_os_str() == "-") {
         return Ok(Ok(None));
     }
     let limit = gateway::Limits::default().config_bytes;

@@ -218,9 +218,12 @@ fn current_dir() -> PathBuf {
     cwd.canonicalize().unwrap_or(cwd)
 }
 
-/// An absolute, lexically normal form of a pattern's base directory (`cfg.dir`, or `.`).
+/// The absolute form of a pattern's base directory (`cfg.dir`, or `.`): resolved like the
+/// current directory walked paths are joined to, so the two compare even when a symlink
+/// leads to the config's directory; lexically normal when it cannot be resolved.
 pub(crate) fn base(dir: &Path) -> PathBuf {
-    crate::config::normalize(&current_dir().join(dir))
+    let abs = crate::config::normalize(&current_dir().join(dir));
+    abs.canonicalize().unwrap_or(abs)
 }
 
 /// Checks a pattern as a config key's value would be checked (before the run starts).

@@ -22,6 +22,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("FORCE_COLOR")
+        .env_remove("COLUMNS")
         .output()
         .expect("run tlslint")
 }
@@ -454,7 +455,9 @@ fn default_versions_hint_only_when_no_target_is_given() {
     // No `ssl_protocols`, ciphers or tickets: the findings rest on nginx's defaults.
     let o = run(t.path(), &["check", "--no-config", "nginx.conf"]);
     let out = text(&o.stdout);
-    let last = out.lines().last().unwrap_or_default();
+    // The hint ends the output, wrapped to the width (its lines after the first indented).
+    let (_, last) = out.rsplit_once("\nhint: ").unwrap_or_default();
+    let last = format!("hint: {}", last.replace("\n      ", " "));
     assert!(last.starts_with(hint), "{out}");
     assert!(
         last.contains("OpenSSL") && last.contains("--target"),
@@ -825,4 +828,214 @@ fn excludes_follow_ruff() {
         "{}",
         text(&o.stdout)
     );
+}
+
+/// The human report of `examples/weak` at a width given by `COLUMNS`.
+fn weak_at(columns: &str) -> String {
+    let o = Command::new(BIN)
+        .args(["check", "--no-config", "examples/weak"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .env("COLUMNS", columns)
+        .output()
+        .expect("run tlslint");
+    assert_eq!(o.status.code(), Some(1));
+    text(&o.stdout)
+}
+
+#[test]
+fn human_output_fits_columns_and_keeps_values_whole() {
+    let recommended = "`ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;`";
+    let hsts = "`add_header Strict-Transport-Security \"max-age=63072000\" always;`";
+    // Not a terminal, no usable COLUMNS: the default 100 columns.
+    let default = weak_at("");
+    assert_eq!(default, weak_at("abc"));
+    assert_eq!(default, weak_at("100"));
+    for columns in [80, 60] {
+        let out = weak_at(&columns.to_string());
+        snapshot!(format!("weak_columns_{columns}"), &out);
+        // Pasted values are never broken: each stays whole on one line.
+        for value in [recommended, hsts] {
+            assert!(
+                out.lines().any(|l| l.contains(value)),
+                "{columns}: {value} broken:\n{out}"
+            );
+        }
+        // Messages, help and labels wrap at spaces within the width, except a line that
+        // holds a backquoted value (or a source line, which is shown as written).
+        for line in out.lines() {
+            let source = line
+                .split('│')
+                .next()
+                .is_some_and(|g| g.trim().parse::<usize>().is_ok());
+            if source || line.contains('`') {
+                continue;
+            }
+            assert!(
+                line.chars().count() <= columns,
+                "{columns}: line wider than the terminal: {line}"
+            );
+        }
+        // Words are not split at hyphens.
+        assert!(!out.contains("ECDHE-\n"), "{out}");
+    }
+}
+
+#[test]
+fn show_rejects_check_flags_and_keeps_json_by_default() {
+    for flag in [
+        &["--baseline", "b.json"][..],
+        &["--exit-zero"],
+        &["--fail-level", "error"],
+        &["--select", "weak-cipher"],
+        &["--write-baseline", "b.json"],
+        &["--statistics"],
+        &["--format", "sarif"],
+    ] {
+        let mut args = vec!["show"];
+        args.extend(flag);
+        args.push("examples/weak");
+        let o = run_here(&args);
+        assert_eq!(o.status.code(), Some(2), "{flag:?}");
+        let err = text(&o.stderr);
+        assert!(
+            err.starts_with("error: unexpected argument")
+                || err.starts_with("error: invalid value"),
+            "{flag:?}: {err}"
+        );
+        assert!(o.stdout.is_empty());
+    }
+    // The input flags are shared with `check`.
+    let o = run_here(&[
+        "show",
+        "--no-config",
+        "--target",
+        "nginx=1.22",
+        "--extend-exclude",
+        "mail",
+        "examples",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("legacy.example.com"));
+    assert!(!text(&o.stdout).contains("main.cf smtpd"));
+    // JSON stays the default, unchanged.
+    let default = run_here(&["show", "examples/weak"]);
+    let json = run_here(&["show", "--format", "json", "examples/weak"]);
+    assert_eq!(default.stdout, json.stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["version"], 2);
+}
+
+/// The `$ tlslint show ...` example in the README and the output it claims.
+fn readme_show_example() -> (Vec<String>, String) {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let (_, rest) = readme
+        .split_once("```text\n$ tlslint show --format human ")
+        .expect("README has a `show --format human` example");
+    let (args, rest) = rest.split_once('\n').unwrap();
+    let (output, _) = rest.split_once("```").unwrap();
+    (
+        args.split_whitespace().map(str::to_owned).collect(),
+        output.to_owned(),
+    )
+}
+
+#[test]
+fn show_human_lists_endpoints_with_origins() {
+    let o = run_here(&[
+        "show",
+        "--format",
+        "human",
+        "--no-config",
+        "examples/weak",
+        "examples/mail",
+        "examples/apps",
+        "examples/mozilla-intermediate",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    snapshot!("show_human_examples", &out);
+    for origin in ["set at ", "inherited from ", "default: "] {
+        assert!(out.contains(origin), "{origin}");
+    }
+    assert!(out.contains(
+        "  suites      42 negotiable of 125 configured\n              14 forward-secret AEAD, 12 forward-secret CBC, 16 without forward secrecy\n"
+    ));
+    // The README's example is this command's output.
+    let (args, claimed) = readme_show_example();
+    let mut all = vec!["show", "--format", "human"];
+    all.extend(args.iter().map(String::as_str));
+    let o = run_here(&all);
+    assert_eq!(text(&o.stdout), claimed, "README example is stale");
+    snapshot!("show_human_readme", &claimed);
+    // Narrow terminals: lines fill to the width, values in backquotes stay whole.
+    let o = Command::new(BIN)
+        .args(["show", "--format", "human", "examples/weak"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("COLUMNS", "60")
+        .output()
+        .unwrap();
+    for line in text(&o.stdout).lines() {
+        assert!(
+            line.chars().count() <= 60 || line.contains('`'),
+            "too wide: {line}"
+        );
+    }
+}
+
+#[test]
+fn show_human_escapes_input_text() {
+    let t = tmp();
+    fs::write(
+        t.path().join("nginx.conf"),
+        "http { server { listen 443 ssl; server_name a\u{202e}b.example; ssl_certificate c.pem; ssl_ciphers 'HIGH:\u{1b}[31m'; } }\n",
+    )
+    .unwrap();
+    let o = run(t.path(), &["show", "--format", "human", "nginx.conf"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("a\\u{202e}b.example"), "{out}");
+    assert!(out.contains("\\x1b[31m"), "{out}");
+    assert!(
+        !out.contains('\u{202e}') && !out.contains('\u{1b}'),
+        "{out}"
+    );
+}
+
+/// The long flags `--help` lists for a subcommand.
+fn long_flags(subcommand: &str) -> Vec<String> {
+    let o = run_here(&[subcommand, "--help"]);
+    let mut flags: Vec<String> = text(&o.stdout)
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("-q, ").unwrap_or(l);
+            let l = l.strip_prefix("-o, ").unwrap_or(l);
+            l.strip_prefix("--")
+                .map(|f| format!("--{}", f.split([' ', '=']).next().unwrap_or_default()))
+        })
+        .filter(|f| f != "--help")
+        .collect();
+    flags.dedup();
+    flags
+}
+
+#[test]
+fn every_check_flag_is_in_the_readme_table() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let (_, table) = readme.split_once("Options of `check`:").unwrap();
+    let (table, _) = table.split_once("\n### ").unwrap();
+    let flags = long_flags("check");
+    assert!(
+        flags.contains(&"--quiet".to_owned()) && flags.len() > 20,
+        "{flags:?}"
+    );
+    for flag in flags {
+        assert!(
+            table.contains(&format!("`{flag}")),
+            "{flag} is missing from the README's table of `check` options"
+        );
+    }
 }

@@ -24,6 +24,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod show;
 mod snippet;
 pub mod statistics;
 mod xml;
@@ -48,6 +49,8 @@ pub enum Format {
         color: bool,
         /// End with the summary line (`-q` leaves it out).
         summary: bool,
+        /// Columns to wrap at.
+        width: usize,
     },
     /// `path:line:col: level[check] message`.
     Concise,
@@ -65,11 +68,12 @@ pub enum Format {
 
 impl Format {
     /// The human format as tests and fixed-width renderings use it: the summary line on,
-    /// the default width.
+    /// [`human::DEFAULT_WIDTH`] columns.
     pub const fn human(color: bool) -> Format {
         Format::Human {
             color,
             summary: true,
+            width: human::DEFAULT_WIDTH,
         }
     }
 }
@@ -193,11 +197,13 @@ pub fn emit(
         Format::Human {
             color,
             summary: with_summary,
+            width,
         } => human::emit(
             findings,
             with_summary.then_some(summary),
             sources,
             color,
+            width,
             out,
         ),
         Format::Concise => concise(findings, sources, out),
