@@ -193,7 +193,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let mut all = findings;
     all.extend(errors);
     all.rotate_right(first);
-    let summary = report::Summary::count(run.sources.len(), run.model.endpoints.len(), &all);
+    let summary = report::Summary::count(run.sources.read_count(), run.model.endpoints.len(), &all);
     // The machine formats carry the same facts as fields; stdout stays theirs alone.
     if !args.quiet && !matches!(args.format, cli::Format::Json | cli::Format::Sarif) {
         writeln!(err, "{}", info.line())?;
@@ -479,7 +479,7 @@ fn print_config(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
 
 /// Prints input errors (a bad config, policy or file) on stderr; exit 2.
 fn input_errors(errors: &[Finding], sources: &Sources, err: &mut dyn Write) -> io::Result<u8> {
-    let summary = report::Summary::count(sources.len(), 0, errors);
+    let summary = report::Summary::count(sources.read_count(), 0, errors);
     report::emit(
         report::Format::human(false),
         errors,
@@ -684,7 +684,12 @@ fn relative_name(path: &std::path::Path) -> String {
 
 /// A policy or config load error as a `config-error` finding over the file's text.
 fn load_error(e: &policy::LoadError, sources: &mut Sources) -> Finding {
-    let file = sources.add(PathBuf::from(&e.file), e.file.clone(), e.text.clone());
+    let file = if e.text.is_empty() && e.span.is_none() {
+        // A name that is no file (a misspelled policy): nothing to show but the message.
+        sources.placeholder(std::path::Path::new(&e.file))
+    } else {
+        sources.add(PathBuf::from(&e.file), e.file.clone(), e.text.clone())
+    };
     let span = e
         .span
         .clone()

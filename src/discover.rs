@@ -114,7 +114,7 @@ fn walk(
             // Symlinks too: the gateway decides where they lead.
             Ok(e) if e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) => {
                 if files.len() >= limit {
-                    let file = sources.add(dir.to_path_buf(), display_name(dir), "");
+                    let file = sources.placeholder(dir);
                     found.errors.push(ParseError::new(
                         Span::new(file, 0, 0),
                         format!(
@@ -128,7 +128,7 @@ fn walk(
             }
             Ok(_) => {}
             Err(e) => {
-                let file = sources.add(dir.to_path_buf(), display_name(dir), "");
+                let file = sources.placeholder(dir);
                 found
                     .errors
                     .push(ParseError::new(Span::new(file, 0, 0), e.to_string()));
@@ -268,7 +268,7 @@ fn refused(path: &Path, why: Refusal, explicit: bool, sources: &mut Sources, fou
         found.skipped.push((path.to_path_buf(), why));
         return;
     }
-    let file = sources.add(path.to_path_buf(), display_name(path), "");
+    let file = sources.placeholder(path);
     let span = Span::new(file, 0, 0);
     if parse::is_unseen(&why) {
         found.notes.push(parse::refused_note(

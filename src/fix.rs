@@ -54,6 +54,15 @@ pub enum Edit {
         /// The line to insert, without indentation or line end.
         line: String,
     },
+    /// Add `line` as a continuation line of the Postfix `master.cf` entry whose header
+    /// starts at `header` (an `-o name=value` override), indented as the entry's other
+    /// continuation lines.
+    Continue {
+        /// The entry's header (its service name).
+        header: Span,
+        /// The continuation, without indentation or line end.
+        line: String,
+    },
     /// Append `line` at the end of `file` (Postfix `main.cf`, Dovecot's global section).
     Append {
         /// The file.
@@ -125,6 +134,7 @@ pub fn resolve(fix: &mut Fix, sources: &Sources) -> bool {
                 (!f.redacted && span.end as usize <= f.text.len()).then(|| edit.clone())
             }
             Edit::IntoBlock { header, line } => into_block(*header, line, sources),
+            Edit::Continue { header, line } => continuation(*header, line, sources),
             Edit::Append { file, line } => {
                 let f = sources.get(*file);
                 (!f.redacted).then(|| {
@@ -175,6 +185,40 @@ fn into_block(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
     Some(Edit::Replace {
         span: Span::new(header.file, at, at),
         text: format!("\n{indent}{unit}{line}"),
+    })
+}
+
+/// The edit adding `line` after the last continuation line of the `master.cf` entry whose
+/// header starts at `header`. master(8) joins a line that starts with whitespace to the entry
+/// before it; comment and blank lines between them are skipped, so the new line goes right
+/// after the entry's last non-blank, non-comment line.
+fn continuation(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
+    let f = sources.get(header.file);
+    if f.redacted {
+        return None;
+    }
+    let text: &str = &f.text;
+    let start = header.start as usize;
+    let mut end = start + text.get(start..)?.find('\n').unwrap_or(text.len() - start);
+    let mut indent = "    ".to_owned();
+    let mut at = end + 1;
+    while at < text.len() {
+        let next = at + text[at..].find('\n').unwrap_or(text.len() - at);
+        let l = &text[at..next];
+        let body = l.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            // Blank and comment lines neither end nor continue the entry.
+        } else if l.starts_with([' ', '\t']) {
+            indent = l[..l.len() - body.len()].to_owned();
+            end = next;
+        } else {
+            break;
+        }
+        at = next + 1;
+    }
+    Some(Edit::Replace {
+        span: Span::new(header.file, end, end),
+        text: format!("\n{indent}{line}"),
     })
 }
 
@@ -281,6 +325,36 @@ mod tests {
         assert_eq!(
             help(&fix, &s).as_deref(),
             Some("t: `ssl_protocols TLSv1.2 TLSv1.3;`")
+        );
+    }
+
+    #[test]
+    fn continuation_goes_after_the_entry_s_last_line() {
+        let text = "submission inet n - y - - smtpd\n  -o syslog_name=postfix/submission\n# note\n\n\t-o smtpd_tls_security_level=encrypt\n# next\nsmtps inet n - y - - smtpd\n";
+        let (s, id) = one_file(text);
+        let mut fix = Fix::one(
+            "t",
+            Applicability::Safe,
+            Edit::Continue {
+                header: Span::new(id, 0, 10),
+                line: "-o smtpd_tls_mandatory_protocols=>=TLSv1.2".into(),
+            },
+        );
+        assert!(resolve(&mut fix, &s));
+        let Some(edits) = fix.resolved() else {
+            panic!("unresolved")
+        };
+        let mut e: Vec<_> = edits
+            .iter()
+            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
+            .collect();
+        let (out, _) = apply(text, &mut e);
+        assert_eq!(
+            out,
+            text.replace(
+                "=encrypt\n",
+                "=encrypt\n\t-o smtpd_tls_mandatory_protocols=>=TLSv1.2\n"
+            )
         );
     }
 

@@ -96,6 +96,10 @@ pub struct SourceFile {
     /// else, an included file that does not parse): outputs name the file and positions,
     /// never its contents.
     pub redacted: bool,
+    /// A stand-in for a path that could not be read (missing, refused, a directory): it
+    /// gives findings about the path a place, but outputs show no source frame for it and
+    /// it is not counted as read.
+    pub unread: bool,
     /// The withdrawn text, kept only to turn offsets into lines and columns.
     withdrawn: Option<Arc<str>>,
     line_starts: Vec<usize>,
@@ -119,6 +123,7 @@ impl SourceFile {
             name,
             text,
             redacted: false,
+            unread: false,
             withdrawn: None,
             line_starts,
             chars_before: OnceLock::new(),
@@ -223,6 +228,19 @@ impl Sources {
     pub fn add(&mut self, path: PathBuf, name: String, text: impl Into<Arc<str>>) -> FileId {
         let key = path.clone();
         self.add_keyed(key, path, name, text.into())
+    }
+
+    /// Adds a stand-in for a path that could not be read ([`SourceFile::unread`]), so an
+    /// error about it has a file to point at.
+    pub fn placeholder(&mut self, path: &Path) -> FileId {
+        let id = self.add(path.to_path_buf(), display_name(path), "");
+        self.files[id.0 as usize].unread = true;
+        id
+    }
+
+    /// How many files were read (stand-ins for unreadable paths left out).
+    pub fn read_count(&self) -> usize {
+        self.files.iter().filter(|f| !f.unread).count()
     }
 
     fn add_keyed(&mut self, key: PathBuf, path: PathBuf, name: String, text: Arc<str>) -> FileId {

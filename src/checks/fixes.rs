@@ -216,6 +216,15 @@ pub(super) fn set_value<T>(
             file: e.span.file,
             line,
         },
+        // `-o` values with blanks need Postfix 3.0's `{ name = value }` form.
+        Dialect::Postfix if e.key.starts_with("postfix/master.cf/") => Edit::Continue {
+            header: e.span,
+            line: if value.contains(char::is_whitespace) {
+                format!("-o {{ {directive} = {value} }}")
+            } else {
+                format!("-o {directive}={value}")
+            },
+        },
         Dialect::Dovecot if e.key == "dovecot/global" => Edit::Append {
             file: e.span.file,
             line,

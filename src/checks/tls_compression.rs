@@ -1,6 +1,8 @@
 //! `tls-compression`: TLS-level compression is enabled.
 
 use super::{Check, Context, Finding, FindingSource, Severity};
+use crate::fix::{Applicability, Fix};
+use crate::model::{Dialect, Endpoint, Setting};
 
 pub(super) const CHECK: Check = Check {
     name: "tls-compression",
@@ -28,10 +30,34 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             format!("TLS compression is enabled for {}", e.name),
         )
         .label("enables TLS compression");
-        out.push(match &c.directive {
+        let f = match &c.directive {
             Some(d) => f.help(format!("turn compression off in `{d}`")),
             None => f.help("disable TLS compression"),
+        };
+        out.push(match fix(e, c) {
+            Some(fix) => f.fix(fix),
+            None => f,
         });
+    }
+}
+
+/// Turns compression off in the dialect's own words: nginx's `Options Compression` becomes
+/// `-Compression`, Dovecot's `compression` option is dropped, and Postfix (whose default
+/// leaves it on with OpenSSL before 1.1.0) gets `tls_ssl_options = NO_COMPRESSION`.
+fn fix(e: &Endpoint, c: &Setting<bool>) -> Option<Fix> {
+    const TITLE: &str = "turn TLS compression off";
+    match (e.dialect, c.span) {
+        (Dialect::Nginx, Some(span)) => Some(Fix::replace(
+            TITLE,
+            Applicability::Safe,
+            span,
+            "-Compression",
+        )),
+        (Dialect::Dovecot, Some(span)) => Some(Fix::replace(TITLE, Applicability::Safe, span, "")),
+        (Dialect::Postfix, None) => {
+            super::fixes::set_value(e, c, "NO_COMPRESSION", TITLE, Applicability::Safe)
+        }
+        _ => None,
     }
 }
 

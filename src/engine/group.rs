@@ -59,7 +59,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::diagnostic::{Cause, Finding, Severity};
-use crate::fix::{Applicability, Fix};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::model::{Endpoint, Label, Model, Side};
 use crate::source::{FileId, Sources, Span};
 
@@ -514,6 +514,27 @@ fn merged_fix(fixes: &[Option<Box<Fix>>]) -> Option<Box<Fix>> {
             }
         }
     }
+    // A master.cf service that takes main.cf's default needs no `-o` of its own when a member
+    // writes the same value into main.cf.
+    let in_main: Vec<String> = fix
+        .edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Append { line, .. } => Some(line.split_whitespace().collect()),
+            _ => None,
+        })
+        .collect();
+    fix.edits.retain(|e| match e {
+        Edit::Continue { line, .. } => {
+            // Blanks dropped on both sides: `-o { a = b c }` and `a = b c` compare equal.
+            let assignment = line
+                .trim_start_matches("-o")
+                .trim()
+                .trim_matches(['{', '}']);
+            !in_main.contains(&assignment.split_whitespace().collect())
+        }
+        _ => true,
+    });
     Some(fix)
 }
 

@@ -206,7 +206,7 @@ pub fn load(path: &Path, sources: &mut Sources, options: &Options) -> Result<Fil
         return Ok(id);
     }
     sources.load(path, &options.gateway).map_err(|r| {
-        let file = sources.add(path.to_path_buf(), crate::source::display_name(path), "");
+        let file = sources.placeholder(path);
         ParseError::new(Span::new(file, 0, 0), refused_message(path, &r))
     })
 }

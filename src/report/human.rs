@@ -258,7 +258,11 @@ fn diagnostic(f: &Finding, sources: &Sources, width: usize) -> Diag {
             elsewhere.push((l.span.file, vec![l]));
         }
     }
-    let (source, labels) = excerpt(file, &here, sources, width);
+    let (source, mut labels) = excerpt(file, &here, sources, width);
+    if sources.get(file).unread {
+        // A path that could not be read has no text to frame; the message names it.
+        labels.clear();
+    }
     let related = elsewhere
         .into_iter()
         .map(|(id, ls)| {

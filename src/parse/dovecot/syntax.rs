@@ -139,9 +139,7 @@ pub(crate) fn read(path: &Path, sources: &mut Sources, gateway: &Gateway) -> Tre
             r.read_file(id);
         }
         Err(why) => {
-            let file = r
-                .sources
-                .add(path.to_path_buf(), crate::source::display_name(path), "");
+            let file = r.sources.placeholder(path);
             r.files.push(file);
             r.errors.push(ParseError::new(
                 Span::new(file, 0, 0),

@@ -184,7 +184,7 @@ fn lone_master_cf(path: &Path, sources: &mut Sources, options: &Options) -> Pars
     let master = match sources.load(path, &options.gateway) {
         Ok(id) => id,
         Err(why) => {
-            let file = sources.add(path.to_path_buf(), crate::source::display_name(path), "");
+            let file = sources.placeholder(path);
             parsed.files.push(file);
             parsed.errors.push(ParseError::new(
                 Span::new(file, 0, 0),
