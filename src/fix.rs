@@ -200,7 +200,7 @@ fn continuation(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
     let text: &str = &f.text;
     let start = header.start as usize;
     let mut end = start + text.get(start..)?.find('\n').unwrap_or(text.len() - start);
-    let mut indent = "    ".to_owned();
+    let mut indent = "    ";
     let mut at = end + 1;
     while at < text.len() {
         let next = at + text[at..].find('\n').unwrap_or(text.len() - at);
@@ -209,7 +209,7 @@ fn continuation(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
         if body.is_empty() || body.starts_with('#') {
             // Blank and comment lines neither end nor continue the entry.
         } else if l.starts_with([' ', '\t']) {
-            indent = l[..l.len() - body.len()].to_owned();
+            indent = &l[..l.len() - body.len()];
             end = next;
         } else {
             break;
