@@ -1046,7 +1046,13 @@ fn a_missing_path_is_named_without_an_empty_frame_or_a_file_read() {
     let o = run(t.path(), &["check", "nonexist.conf"]);
     assert_eq!(o.status.code(), Some(2));
     let out = text(&o.stdout);
-    assert!(out.contains("cannot read nonexist.conf: it does not exist"), "{out}");
-    assert!(!out.contains("╭─["), "no source frame for a file never read: {out}");
+    assert!(
+        out.contains("cannot read nonexist.conf: it does not exist"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("╭─["),
+        "no source frame for a file never read: {out}"
+    );
     assert!(out.contains("(0 files read)"), "{out}");
 }

@@ -390,3 +390,30 @@ fn snippet_endpoint_keys_survive_reordering_and_reformatting() {
     assert_eq!(a, b);
     assert_eq!(a, [("snippet".to_owned(), Vec::new())]);
 }
+
+/// A default shared by servers on one socket: the default server can be fixed, the others
+/// cannot (their handshake is the default server's), so the merged finding has no fix; it
+/// still says what to do.
+#[test]
+fn a_merged_finding_without_a_fix_keeps_the_members_help() {
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir(t.path().join(".git")).unwrap();
+    let conf = "events {}\nhttp {\n    ssl_certificate /etc/ssl/certs/example.pem;\n    ssl_certificate_key /etc/ssl/private/example.key;\n    server {\n        listen 443 ssl;\n        server_name a.example;\n    }\n    server {\n        listen 443 ssl;\n        server_name b.example;\n    }\n}\n";
+    fs::write(t.path().join("nginx.conf"), conf).unwrap();
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "nginx.conf",
+            "--select",
+            "no-forward-secrecy",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    let help = findings[0]["help"].as_str().unwrap_or("");
+    assert!(help.contains("!kRSA"), "{v}");
+}

@@ -47,9 +47,16 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(match &p.directive {
-            Some(d) if !matches!(e.dialect, Dialect::Nginx | Dialect::Postfix) => f.help(format!(
-                "enable TLSv1.3: raise the maximum version, or drop the setting that caps it (`{d}`)"
-            )),
+            // Only a protocol list takes `TLSv1.2 TLSv1.3`; `ssl_conf_command MaxProtocol`
+            // and application maxima are raised or dropped.
+            Some(d)
+                if !matches!(e.dialect, Dialect::Nginx | Dialect::Postfix)
+                    || !d.ends_with("_protocols") =>
+            {
+                f.help(format!(
+                    "enable TLSv1.3: raise the maximum version, or drop the setting that caps it (`{d}`)"
+                ))
+            }
             Some(d) => f.help(format!(
                 "add TLSv1.3, e.g. `{}`",
                 e.dialect.assignment(d, "TLSv1.2 TLSv1.3")

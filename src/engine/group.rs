@@ -450,6 +450,19 @@ fn merge(findings: &mut [Finding], facts: &[Fact<'_>], mut cause: Cause, gone: &
     }
     let mut members = Vec::with_capacity(facts.len());
     let mut fixes = Vec::with_capacity(facts.len());
+    // Without a merged fix, the help of the members that had none (a server whose default
+    // server decides its handshake) still says what to do, when they agree.
+    let mut fixless_help: Option<Option<crate::checks::Text>> = None;
+    let mut fixless_agree = true;
+    for m in facts {
+        let f = &findings[m.index];
+        if f.fix.is_none() {
+            match &fixless_help {
+                None => fixless_help = Some(f.help.clone()),
+                Some(h) => fixless_agree &= *h == f.help,
+            }
+        }
+    }
     for m in facts {
         let f = &mut findings[m.index];
         fixes.push(f.fix.take());
@@ -487,11 +500,14 @@ fn merge(findings: &mut [Finding], facts: &[Fact<'_>], mut cause: Cause, gone: &
         }
     }
     f.labels.extend(extra);
+    f.fix = merged_fix(&fixes);
     if !same_help {
-        f.help = None;
+        f.help = match fixless_help {
+            Some(help) if f.fix.is_none() && fixless_agree => help,
+            _ => None,
+        };
     }
     f.key.clone_from(&cause.key);
-    f.fix = merged_fix(&fixes);
     cause.endpoints = names;
     cause.members = members;
     f.cause = Some(Box::new(cause));
