@@ -230,3 +230,87 @@ tls:
     let found = findings("dynamic.yml", text, &["--target", "go=1.21"]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// The help of `cipher-not-recommended` on an application's suite list, as JSON gives it.
+fn suite_help(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join(name), text).expect("write config");
+    let out = Command::new(env!("CARGO_BIN_EXE_tlslint"))
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--format", "json", "--exit-zero"])
+        .args(["--select", "cipher-not-recommended", name])
+        .output()
+        .expect("tlslint runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    v["findings"][0]["help"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no help: {v}"))
+        .to_owned()
+}
+
+/// The suite names after the help's `:`, as a YAML flow list.
+fn listed(help: &str) -> String {
+    let names = help.rsplit_once(": ").map_or("", |(_, n)| n);
+    format!("[{names}]")
+}
+
+/// Following the help on a Go (Traefik), BoringSSL (Envoy) or JSSE (Elasticsearch) suite
+/// list gives a config with neither an unknown suite nor a suite outside the policy: the
+/// help speaks the list's own names and offers only suites the library has.
+#[test]
+fn the_suite_list_help_is_in_the_library_s_own_names() {
+    let traefik = |suites: &str| {
+        format!(
+            "tls:\n  options:\n    o:\n      minVersion: VersionTLS12\n      cipherSuites: {suites}\n"
+        )
+    };
+    let help = suite_help("dyn.yml", &traefik("[TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA]"));
+    assert!(
+        help.contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+        "{help}"
+    );
+    assert!(!help.contains("_DHE_"), "Go has no DHE suites: {help}");
+    let fixed = findings("dyn.yml", &traefik(&listed(&help)), &[]);
+    assert!(
+        !fixed
+            .iter()
+            .any(|l| l.contains("invalid-value") || l.contains("cipher-not-recommended")),
+        "{fixed:?}"
+    );
+
+    let envoy = |suites: &str| {
+        format!(
+            "static_resources:\n  listeners:\n  - name: https\n    filter_chains:\n    - transport_socket:\n        name: envoy.transport_sockets.tls\n        typed_config:\n          \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext\n          common_tls_context:\n            tls_params:\n              tls_minimum_protocol_version: TLSv1_2\n              cipher_suites: {suites}\n          session_ticket_keys: {{keys: [{{filename: /etc/envoy/ticket.key}}]}}\n"
+        )
+    };
+    let help = suite_help("envoy.yaml", &envoy("[ECDHE-RSA-AES128-SHA]"));
+    assert!(help.contains("ECDHE-RSA-AES128-GCM-SHA256"), "{help}");
+    let fixed = findings("envoy.yaml", &envoy(&listed(&help)), &[]);
+    assert!(
+        !fixed
+            .iter()
+            .any(|l| l.contains("invalid-value") || l.contains("cipher-not-recommended")),
+        "{fixed:?}"
+    );
+
+    let elastic = |suites: &str| {
+        format!(
+            "xpack.security.http.ssl.enabled: true\nxpack.security.http.ssl.supported_protocols: [TLSv1.2, TLSv1.3]\nxpack.security.http.ssl.cipher_suites: {suites}\n"
+        )
+    };
+    let help = suite_help(
+        "elasticsearch.yml",
+        &elastic("[TLS_RSA_WITH_AES_128_CBC_SHA]"),
+    );
+    assert!(
+        help.contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+        "{help}"
+    );
+    let fixed = findings("elasticsearch.yml", &elastic(&listed(&help)), &[]);
+    assert!(
+        !fixed
+            .iter()
+            .any(|l| l.contains("invalid-value") || l.contains("cipher-not-recommended")),
+        "{fixed:?}"
+    );
+}

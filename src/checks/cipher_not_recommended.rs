@@ -5,7 +5,7 @@ use super::{
     enabled_suites, summarize,
 };
 use crate::cipher;
-use crate::model::{Protocol, Version};
+use crate::model::{Ciphers, Endpoint, Protocol, Version};
 
 pub(super) const CHECK: Check = Check {
     name: "cipher-not-recommended",
@@ -66,9 +66,15 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if count == 1 { "" } else { "s" },
             e.name,
         );
+        let help = match &enabled.setting.value {
+            Ciphers::List(names) => {
+                list_help(e, enabled.setting, names, &recommended).unwrap_or_else(|| help.clone())
+            }
+            Ciphers::OpenSsl(_) => help.clone(),
+        };
         let mut f = Finding::for_setting(e, enabled.setting, "ciphers", message)
             .label("enables suites the policy does not recommend")
-            .help(help.clone());
+            .help(help);
         if let Some(fix) = super::fixes::replace_ciphers(
             e,
             enabled.setting,
@@ -85,6 +91,67 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if cx.params.has("allow-tls13") {
         tls13(cx, out);
     }
+}
+
+/// The help for an application's suite list: the recommended suites in the list's own
+/// names (IANA names where the library takes them, OpenSSL-style names for BoringSSL), and
+/// only those the library has (Go, BoringSSL and Java have no DHE suites in common with
+/// OpenSSL's), so that following it never gives `invalid-value`. `None` for an OpenSSL-based
+/// application, whose setting takes a cipher string.
+fn list_help(
+    e: &Endpoint,
+    setting: &crate::model::Setting<Ciphers>,
+    written: &[crate::model::Named],
+    recommended: &[&str],
+) -> Option<String> {
+    use crate::parse::app::{
+        golang, jsse,
+        rules::{Form, Library, Target},
+    };
+    let rules = crate::parse::app::builtin()
+        .iter()
+        .find(|r| e.app.as_deref() == Some(r.app.as_str()));
+    // An application that takes a cipher string (ingress-nginx) is told the string.
+    if rules.is_some_and(|r| {
+        r.fields
+            .iter()
+            .any(|f| f.target == Target::Ciphers && f.form == Form::Openssl)
+    }) {
+        return None;
+    }
+    let library = rules.and_then(|r| r.library);
+    let iana = match library {
+        Some(Library::Openssl) => return None,
+        Some(Library::Go | Library::Jsse) => true,
+        Some(Library::Boringssl) => false,
+        None => written.iter().any(|n| {
+            n.name
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("TLS_"))
+        }),
+    };
+    let names: Vec<&str> = recommended
+        .iter()
+        .filter_map(|n| cipher::lookup(n))
+        .filter(|s| match library {
+            Some(Library::Go) => golang::lookup(s.iana_name).is_some(),
+            Some(Library::Jsse) => jsse::lookup(s.iana_name).is_some(),
+            // BoringSSL dropped finite-field DHE.
+            Some(Library::Boringssl) => !s.openssl_name.starts_with("DHE-"),
+            Some(Library::Openssl) | None => true,
+        })
+        .map(|s| if iana { s.iana_name } else { s.openssl_name })
+        .collect();
+    let d = setting.directive.as_deref().unwrap_or("the suite list");
+    if names.is_empty() {
+        return Some(format!(
+            "none of the policy's recommended TLS 1.2 suites is available here: enable only TLS 1.3, or list in `{d}` only suites the policy recommends"
+        ));
+    }
+    Some(format!(
+        "list only the recommended suites in `{d}`: {}",
+        names.join(", ")
+    ))
 }
 
 /// TLS 1.3 suites outside the policy's list, on endpoints that negotiate TLS 1.3: those a
