@@ -324,3 +324,34 @@ fn fix_refuses_links_and_stdin() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("stdin"), "{err}");
 }
+
+/// Where no fix is made, the help still speaks the program's words: a Postfix cipher grade
+/// (`medium`) takes no `!kRSA`, so the help names the exclusion parameter, and following it
+/// leaves no suite without forward secrecy.
+#[test]
+fn postfix_exclusion_help_names_the_exclude_parameter() {
+    let t = tempfile::tempdir().unwrap();
+    let main = "smtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/ssl/mail/cert.pem\nsmtpd_tls_key_file = /etc/ssl/mail/key.pem\n";
+    fs::write(t.path().join("main.cf"), main).unwrap();
+    let check = |dir: &Path| {
+        tlslint()
+            .current_dir(dir)
+            .args(["check", "--no-config", "--select=no-forward-secrecy"])
+            .args(["--format", "json", "main.cf"])
+            .output()
+            .unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_slice(&check(t.path()).stdout).unwrap();
+    let help = v["findings"][0]["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("add `kRSA` to `smtpd_tls_exclude_ciphers`"),
+        "{v}"
+    );
+    fs::write(
+        t.path().join("main.cf"),
+        format!("{main}smtpd_tls_exclude_ciphers = kRSA\n"),
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&check(t.path()).stdout).unwrap();
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(0), "{v}");
+}

@@ -80,7 +80,8 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 e,
                 curves,
                 off_list,
-                "keep only the groups on the policy's list",
+                // Groups below the floor are weak-curve's to drop (its own fix).
+                "drop the groups above the floor that the policy does not list",
                 // A client offering only a dropped group loses its handshake.
                 crate::fix::Applicability::Unsafe,
             ) {

@@ -129,6 +129,13 @@ pub(super) fn exclusion_help(s: &Setting<Ciphers>, words: &str, what: &str) -> S
         Ciphers::List(_) => {
             format!("remove the {what} from `{d}`, or use the policy's recommended list")
         }
+        // Postfix's grade parameters take `high`/`medium`, never `!` words: exclusions
+        // have a parameter of their own, listing bare words.
+        Ciphers::OpenSsl(_) if postfix_grade(d) => format!(
+            "exclude them: add `{}` to `{}`, or use the policy's recommended list",
+            words.replace('!', "").replace(':', ", "),
+            d.replace("_ciphers", "_exclude_ciphers")
+        ),
         Ciphers::OpenSsl(_) if s.span.is_none() => format!(
             "write `{d}` with `{words}` appended to the default, or use the policy's recommended list"
         ),
@@ -136,6 +143,19 @@ pub(super) fn exclusion_help(s: &Setting<Ciphers>, words: &str, what: &str) -> S
             format!("exclude them: append `{words}` to `{d}`, or use the policy's recommended list")
         }
     }
+}
+
+/// True for a Postfix cipher-grade parameter (`smtpd_tls_mandatory_ciphers = high`).
+fn postfix_grade(directive: &str) -> bool {
+    matches!(
+        directive,
+        "smtpd_tls_ciphers"
+            | "smtpd_tls_mandatory_ciphers"
+            | "smtp_tls_ciphers"
+            | "smtp_tls_mandatory_ciphers"
+            | "lmtp_tls_ciphers"
+            | "lmtp_tls_mandatory_ciphers"
+    )
 }
 
 /// A fix writing `s`'s group list without the groups `drop` says to leave out (as written,
