@@ -719,16 +719,13 @@ impl<'a> Extractor<'a> {
                 .help("leave at least one version between ssl-min-ver and ssl-max-ver"),
             );
         }
-        // Where the decision is written: the minimum (or force), else the first flag.
+        // Where the decision is written: the minimum (or force), else the maximum, else the
+        // first flag (only when the flags count).
         let decided = min
             .as_ref()
             .map(|m| (m.0.span, m.1, "ssl-min-ver"))
-            .or_else(|| {
-                flags
-                    .iter()
-                    .find(|(f, _)| f.value < Protocol::TLSv1_3 || flags.len() == 1)
-                    .map(|(f, own)| (f.span, *own, "no-tlsv1x"))
-            });
+            .or_else(|| max.as_ref().map(|m| (m.0.span, m.1, "ssl-max-ver")))
+            .or_else(|| flags.first().map(|(f, own)| (f.span, *own, "no-tlsv1x")));
         match decided {
             Some((span, true, d)) => Setting::set(range, span).directive(d),
             Some((span, false, d)) => Setting::inherited(range, span).directive(d),
@@ -787,42 +784,29 @@ impl<'a> Extractor<'a> {
             let cert_path = self.resolve(&cert.value, base.as_deref());
             let mut entry = Opts::default();
             let mut unknown = Vec::new();
-            let words = &line.words[1..];
+            let mut words = &line.words[1..];
             if let Some(open) = words.first().filter(|x| x.value.starts_with('[')) {
-                let mut inner: Vec<Word> = Vec::new();
-                let mut closed = false;
-                for x in words {
-                    let mut x = x.clone();
-                    if let Some(v) = x.value.strip_prefix('[') {
-                        x.value = v.to_owned();
-                    }
-                    if let Some(v) = x.value.strip_suffix(']') {
-                        x.value = v.to_owned();
-                        closed = true;
-                    }
-                    if !x.value.is_empty() {
-                        inner.push(x);
-                    }
-                    if closed {
-                        break;
-                    }
-                }
-                if !closed {
+                let Some(close) = words.iter().position(|x| x.value.ends_with(']')) else {
                     self.errors.push(ParseError::new(
                         open.span,
                         "missing ']' in the crt-list entry's options",
                     ));
                     continue;
-                }
-                options::read(
-                    &inner,
-                    Kind::Bind,
-                    &mut entry,
-                    &mut self.errors,
-                    &mut unknown,
-                );
+                };
+                let inner: Vec<Word> = words[..=close]
+                    .iter()
+                    .map(|x| {
+                        let mut x = x.clone();
+                        x.value = x.value.trim_start_matches('[').trim_end_matches(']').to_owned();
+                        x
+                    })
+                    .filter(|x| !x.value.is_empty())
+                    .collect();
+                options::read(&inner, Kind::Bind, &mut entry, &mut self.errors, &mut unknown);
                 self.unknown_options(&unknown, "crt-list");
+                words = &words[close + 1..];
             }
+            let filters: Vec<String> = words.iter().map(|x| x.value.clone()).collect();
             let own = entry.min.is_some()
                 || entry.max.is_some()
                 || entry.ciphers.is_some()
@@ -859,16 +843,12 @@ impl<'a> Extractor<'a> {
                 side: Side::Server,
                 span: line.span,
                 sockets,
-                server_names: line
-                    .words
-                    .iter()
-                    .skip(1)
-                    .filter(|x| !x.value.contains(['[', ']']))
-                    .map(|x| x.value.clone())
-                    .collect(),
+                server_names: filters,
                 tls,
                 negotiable: None,
-                handshake_default: Some(idx),
+                // HAProxy applies the entry's versions and suites once the name is known
+                // (its client-hello callback), so the entry decides its own handshake.
+                handshake_default: None,
                 mx_delivery: false,
                 unknown: Vec::new(),
                 relative_paths: PathBase::NamingFile,
