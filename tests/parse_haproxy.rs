@@ -139,21 +139,39 @@ fn mozilla_configs_pass_their_profile_and_fail_stricter_ones() {
         let cfg = format!("tests/data/mozilla/haproxy-{p}.cfg");
         assert!(verdict(&cfg, &format!("mozilla-{p}")).is_empty(), "{p}");
     }
-    let i = verdict("tests/data/mozilla/haproxy-intermediate.cfg", "mozilla-modern");
-    assert!(i.contains("legacy-protocol") && i.contains("cipher-not-recommended"), "{i:?}");
+    let i = verdict(
+        "tests/data/mozilla/haproxy-intermediate.cfg",
+        "mozilla-modern",
+    );
+    assert!(
+        i.contains("legacy-protocol") && i.contains("cipher-not-recommended"),
+        "{i:?}"
+    );
     let o = verdict("tests/data/mozilla/haproxy-old.cfg", "mozilla-intermediate");
-    for check in ["legacy-protocol", "no-forward-secrecy", "server-cipher-order"] {
+    for check in [
+        "legacy-protocol",
+        "no-forward-secrecy",
+        "server-cipher-order",
+    ] {
         assert!(o.contains(check), "{o:?}");
     }
-    assert!(verdict("tests/data/mozilla/haproxy-old.cfg", "mozilla-modern").contains("legacy-protocol"));
+    assert!(
+        verdict("tests/data/mozilla/haproxy-old.cfg", "mozilla-modern").contains("legacy-protocol")
+    );
 }
 
 #[test]
 fn detection_tells_haproxy_from_nginx() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mozilla");
     for (name, want) in [
-        ("haproxy-intermediate.cfg", Some(tlslint::model::Dialect::Haproxy)),
-        ("nginx-intermediate.conf", Some(tlslint::model::Dialect::Nginx)),
+        (
+            "haproxy-intermediate.cfg",
+            Some(tlslint::model::Dialect::Haproxy),
+        ),
+        (
+            "nginx-intermediate.conf",
+            Some(tlslint::model::Dialect::Nginx),
+        ),
     ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         assert_eq!(parse::detect(&dir.join(name), &text), want, "{name}");
@@ -165,7 +183,10 @@ fn detection_tells_haproxy_from_nginx() {
         parse::detect(Path::new("lb.cfg"), &text),
         Some(tlslint::model::Dialect::Haproxy)
     );
-    assert_eq!(parse::detect(Path::new("setup.cfg"), "[metadata]\nname = x\n"), None);
+    assert_eq!(
+        parse::detect(Path::new("setup.cfg"), "[metadata]\nname = x\n"),
+        None
+    );
 }
 
 #[test]
@@ -175,11 +196,14 @@ fn hostile_input_does_not_panic() {
     let cases: Vec<Vec<u8>> = vec![
         b".if 1\n".repeat(5000),
         b".endif\n".repeat(100),
-        b"global\n ssl-default-bind-options \"unterminated\nfrontend a\n bind :1 ssl crt \\x\n".to_vec(),
+        b"global\n ssl-default-bind-options \"unterminated\nfrontend a\n bind :1 ssl crt \\x\n"
+            .to_vec(),
         (0u8..=255).cycle().take(20_000).collect(),
         format!(".if {}1{}\n.endif\n", "(".repeat(500), ")".repeat(500)).into_bytes(),
         b"frontend a\n bind :1 ssl crt-list haproxy.cfg\n".to_vec(),
-        "frontend é\n bind \"${X}\" ssl crt a ssl-min-ver\n".as_bytes().to_vec(),
+        "frontend é\n bind \"${X}\" ssl crt a ssl-min-ver\n"
+            .as_bytes()
+            .to_vec(),
         b"x".repeat(5000),
     ];
     for (i, bytes) in cases.iter().enumerate() {

@@ -185,9 +185,9 @@ impl Parser<'_> {
         let env = args.contains('$');
         let one = list.first().copied().unwrap_or("");
         Ok(match name {
-            "defined" | "enabled" => Tri::Maybe,
+            // tlslint reads TLS settings: the HAProxy it judges is built with OpenSSL. Other
+            // features, `defined()`, `enabled()` and newer predicates are not known here.
             "feature" if one.eq_ignore_ascii_case("OPENSSL") => Tri::Yes,
-            "feature" => Tri::Maybe,
             "streq" | "strneq" if env || list.len() != 2 => Tri::Maybe,
             "streq" => yes(list[0] == list[1]),
             "strneq" => yes(list[0] != list[1]),

@@ -109,7 +109,7 @@ impl<'a> Extractor<'a> {
             self.global_section(s);
         }
         for s in sections.iter().filter(|s| s.kind == "backend") {
-            let h = self.hsts_of(s);
+            let h = Self::hsts_of(s);
             self.backend_hsts.insert(s.name().to_owned(), h);
         }
         let mut current = Defaults::default();
@@ -646,13 +646,13 @@ impl<'a> Extractor<'a> {
     /// enables every version between the lowest and highest it keeps (measured, 2.6.12).
     fn protocols(
         &mut self,
-        o: &Opts,
-        g: &Opts,
+        line: &Opts,
+        global: &Opts,
         side: Side,
         idx: usize,
         key: &str,
     ) -> Setting<Vec<Protocol>> {
-        let v = self.haproxy;
+        let version = self.haproxy;
         let newest = if self.options.targets.openssl >= Version(1, 1, 1) {
             Protocol::TLSv1_3
         } else {
@@ -660,20 +660,21 @@ impl<'a> Extractor<'a> {
         };
         let own = |a: &Option<At<Protocol>>| a.as_ref().map(|x| (x.clone(), true));
         let inh = |a: &Option<At<Protocol>>| a.as_ref().map(|x| (x.clone(), false));
-        let force = own(&o.force).or_else(|| inh(&g.force));
+        let force = own(&line.force).or_else(|| inh(&global.force));
         let min = force
             .clone()
-            .or_else(|| own(&o.min))
-            .or_else(|| inh(&g.min));
+            .or_else(|| own(&line.min))
+            .or_else(|| inh(&global.min));
         let max = force
             .clone()
-            .or_else(|| own(&o.max))
-            .or_else(|| inh(&g.max));
-        let flags: Vec<(At<Protocol>, bool)> =
-            o.no.iter()
-                .map(|x| (x.clone(), true))
-                .chain(g.no.iter().map(|x| (x.clone(), false)))
-                .collect();
+            .or_else(|| own(&line.max))
+            .or_else(|| inh(&global.max));
+        let flags: Vec<(At<Protocol>, bool)> = line
+            .no
+            .iter()
+            .map(|x| (x.clone(), true))
+            .chain(global.no.iter().map(|x| (x.clone(), false)))
+            .collect();
         let explicit = min.is_some() || max.is_some();
         if explicit && let Some((first, _)) = flags.first() {
             let mut obs = Observation::new(
@@ -687,7 +688,7 @@ impl<'a> Extractor<'a> {
             obs.endpoint = Some(idx);
             self.model.observations.push(obs);
         }
-        let default_min = if side == Side::Server && v >= BIND_MIN_12 {
+        let default_min = if side == Side::Server && version >= BIND_MIN_12 {
             Protocol::TLSv1_2
         } else {
             Protocol::TLSv1
@@ -700,9 +701,9 @@ impl<'a> Extractor<'a> {
             .filter(|p| explicit || !flags.iter().any(|(f, _)| f.value == *p))
             .collect();
         let range: Vec<Protocol> = match (kept.first(), kept.last()) {
-            (Some(a), Some(b)) => Protocol::ALL
+            (Some(lo), Some(hi)) => Protocol::ALL
                 .into_iter()
-                .filter(|p| p >= a && p <= b)
+                .filter(|p| p >= lo && p <= hi)
                 .collect(),
             _ => Vec::new(),
         };
@@ -730,11 +731,13 @@ impl<'a> Extractor<'a> {
             Some((span, true, d)) => Setting::set(range, span).directive(d),
             Some((span, false, d)) => Setting::inherited(range, span).directive(d),
             None => {
-                let text = if side == Side::Server && v >= BIND_MIN_12 {
-                    format!("no `ssl-min-ver`: HAProxy {v} accepts TLSv1.2 and newer on bind lines")
+                let text = if side == Side::Server && version >= BIND_MIN_12 {
+                    format!(
+                        "no `ssl-min-ver`: HAProxy {version} accepts TLSv1.2 and newer on bind lines"
+                    )
                 } else {
                     format!(
-                        "no `ssl-min-ver`: HAProxy {v} sets no minimum here; OpenSSL's defaults apply"
+                        "no `ssl-min-ver`: HAProxy {version} sets no minimum here; OpenSSL's defaults apply"
                     )
                 };
                 Setting::defaulted(range, text).directive("ssl-min-ver")
@@ -782,30 +785,9 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             let cert_path = self.resolve(&cert.value, base.as_deref());
-            let mut entry = Opts::default();
-            let mut unknown = Vec::new();
-            let mut words = &line.words[1..];
-            if let Some(open) = words.first().filter(|x| x.value.starts_with('[')) {
-                let Some(close) = words.iter().position(|x| x.value.ends_with(']')) else {
-                    self.errors.push(ParseError::new(
-                        open.span,
-                        "missing ']' in the crt-list entry's options",
-                    ));
-                    continue;
-                };
-                let inner: Vec<Word> = words[..=close]
-                    .iter()
-                    .map(|x| {
-                        let mut x = x.clone();
-                        x.value = x.value.trim_start_matches('[').trim_end_matches(']').to_owned();
-                        x
-                    })
-                    .filter(|x| !x.value.is_empty())
-                    .collect();
-                options::read(&inner, Kind::Bind, &mut entry, &mut self.errors, &mut unknown);
-                self.unknown_options(&unknown, "crt-list");
-                words = &words[close + 1..];
-            }
+            let Some((entry, words)) = self.entry_options(&line.words[1..]) else {
+                continue;
+            };
             let filters: Vec<String> = words.iter().map(|x| x.value.clone()).collect();
             let own = entry.min.is_some()
                 || entry.max.is_some()
@@ -856,10 +838,49 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// A `crt-list` entry's `[...]` options and the SNI filters after them; `None` (with an
+    /// error) when the `]` is missing.
+    fn entry_options<'w>(&mut self, words: &'w [Word]) -> Option<(Opts, &'w [Word])> {
+        let mut entry = Opts::default();
+        let Some(open) = words.first().filter(|x| x.value.starts_with('[')) else {
+            return Some((entry, words));
+        };
+        let Some(close) = words.iter().position(|x| x.value.ends_with(']')) else {
+            self.errors.push(ParseError::new(
+                open.span,
+                "missing ']' in the crt-list entry's options",
+            ));
+            return None;
+        };
+        let inner: Vec<Word> = words[..=close]
+            .iter()
+            .map(|x| {
+                let mut x = x.clone();
+                x.value = x
+                    .value
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_owned();
+                x
+            })
+            .filter(|x| !x.value.is_empty())
+            .collect();
+        let mut unknown = Vec::new();
+        options::read(
+            &inner,
+            Kind::Bind,
+            &mut entry,
+            &mut self.errors,
+            &mut unknown,
+        );
+        self.unknown_options(&unknown, "crt-list");
+        Some((entry, &words[close + 1..]))
+    }
+
     /// The HSTS header a frontend or listen sends (its own `http-response` rules, else
     /// those of its only backend).
     fn hsts_for(&mut self, s: &Section) -> Option<Setting<Option<Hsts>>> {
-        let own = self.hsts_of(s);
+        let own = Self::hsts_of(s);
         if own.as_ref().is_some_and(|h| h.value.is_some()) || own.is_none() {
             return own;
         }
@@ -883,7 +904,7 @@ impl<'a> Extractor<'a> {
     /// The `Strict-Transport-Security` header a section's `http-response` /
     /// `http-after-response` rules set: `None` when it cannot be known (a variable, a
     /// condition tlslint cannot decide), `Some(None inside)` when none is set.
-    fn hsts_of(&self, s: &Section) -> Option<Setting<Option<Hsts>>> {
+    fn hsts_of(s: &Section) -> Option<Setting<Option<Hsts>>> {
         let mut found = None;
         for e in &s.entries {
             let l = &e.line;
@@ -1036,9 +1057,8 @@ fn suites(own: Option<&Word>, global: Option<&Word>, prefix: &str) -> Setting<Ve
 
 fn curves(o: &Opts, g: &Opts, prefix: &str) -> Setting<Vec<Named>> {
     match (&o.curves, &g.curves, &o.ecdhe) {
-        (Some(w), _, _) => place(names(w), w, true, "curves"),
+        (Some(w), _, _) | (None, None, Some(w)) => place(names(w), w, true, "curves"),
         (None, Some(w), _) => place(names(w), w, false, "curves"),
-        (None, None, Some(w)) => place(names(w), w, true, "curves"),
         (None, None, None) => Setting::defaulted(
             vec![Named::new("auto", None)],
             format!("no `curves` or `{prefix}-curves`: OpenSSL's default groups"),
@@ -1051,7 +1071,7 @@ fn curves(o: &Opts, g: &Opts, prefix: &str) -> Setting<Vec<Named>> {
 fn socket(a: &str) -> String {
     let a = a.rsplit_once('@').map_or(a, |(_, r)| r);
     match a.rsplit_once(':') {
-        Some(("", port)) | Some(("*", port)) | Some(("0.0.0.0", port)) => format!("*:{port}"),
+        Some(("" | "*" | "0.0.0.0", port)) => format!("*:{port}"),
         Some((host, port)) if host.contains(':') && !host.starts_with('[') => {
             format!("[{host}]:{port}")
         }

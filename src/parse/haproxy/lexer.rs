@@ -242,7 +242,7 @@ fn escape(
                     Ok(i + 4)
                 }
                 None => Err(ParseError::new(
-                    Span::new(file, base + i, base + (i + 4).min(b.len())),
+                    Span::new(file, base + i, base + char_end(line, i + 4)),
                     "truncated or invalid hexadecimal sequence",
                 )),
             }
@@ -252,6 +252,15 @@ fn escape(
             Ok(i + 1)
         }
     }
+}
+
+/// The first character boundary at or after `at` (or the end of the line).
+fn char_end(line: &str, at: usize) -> usize {
+    let mut end = at.min(line.len());
+    while !line.is_char_boundary(end) {
+        end += 1;
+    }
+    end
 }
 
 /// `$NAME` or `${…}` follows.

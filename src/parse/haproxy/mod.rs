@@ -22,7 +22,8 @@ use crate::source::Sources;
 /// section header (or `global` / `defaults`) at the start of a line and a `bind` or
 /// `server` line, with no nginx-style `;`-terminated directives or `{` blocks.
 pub fn looks_like(text: &str) -> bool {
-    let (mut proxy, mut section, mut lines, mut braces) = (false, false, false, 0usize);
+    let (mut proxy, mut section, mut lines, mut bind, mut braces) =
+        (false, false, false, false, 0usize);
     for line in text.lines().take(5000) {
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
@@ -38,11 +39,15 @@ pub fn looks_like(text: &str) -> bool {
                 section = true;
             }
             "global" | "defaults" => section = true,
-            "bind" | "server" | "default_backend" | "use_backend" | "mode" => lines = true,
+            "bind" => {
+                bind = true;
+                lines = true;
+            }
+            "server" | "default_backend" | "use_backend" | "mode" => lines = true,
             _ => {}
         }
     }
-    section && (proxy || lines) && lines && braces == 0
+    ((proxy && lines) || (section && bind)) && braces == 0
 }
 
 /// Parses an HAProxy configuration file (`-f FILE`).

@@ -344,9 +344,9 @@ fn value(kw: &str, v: &Word, o: &mut Opts, errors: &mut Vec<ParseError>) {
             if let Some(p) = p {
                 let at = Some(At::new(p, v.span));
                 if kw == "ssl-min-ver" {
-                    o.min = at
+                    o.min = at;
                 } else {
-                    o.max = at
+                    o.max = at;
                 }
             }
         }

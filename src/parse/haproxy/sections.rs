@@ -109,7 +109,7 @@ pub(crate) fn read_file(
     for line in lines {
         let kw = line.keyword().to_owned();
         if kw.starts_with('.') {
-            directive(&kw, line, targets, haproxy, &mut stack, &mut read.errors);
+            directive(&kw, &line, targets, haproxy, &mut stack, &mut read.errors);
             continue;
         }
         let state = stack.last().map_or(Tri::Yes, |f| f.outer.and(f.now));
@@ -159,7 +159,7 @@ pub(crate) fn read_file(
 /// A `.if` / `.elif` / `.else` / `.endif` / `.alert` ... line.
 fn directive(
     kw: &str,
-    line: Line,
+    line: &Line,
     targets: &Targets,
     haproxy: Version,
     stack: &mut Vec<Frame>,
