@@ -30,6 +30,10 @@ const BIND_MIN_12: Version = Version(2, 2, 0);
 /// by default").
 const NO_DEFAULT_DH: Version = Version(2, 6, 0);
 
+/// HAProxy 2.8 added `curves` to server lines and `ssl-default-server-curves` (2.6.12
+/// rejects both: "unknown keyword").
+const SERVER_CURVES: Version = Version(2, 8, 0);
+
 /// What `global` says for every bind or server line.
 #[derive(Default)]
 struct Global {
@@ -180,6 +184,16 @@ impl<'a> Extractor<'a> {
                 "ssl-default-server-ciphersuites" => {
                     self.global.server.ciphersuites = value.cloned();
                     Some("ciphersuites")
+                }
+                "ssl-default-server-curves" if self.haproxy < SERVER_CURVES => {
+                    self.errors.push(ParseError::new(
+                        l.words[0].span,
+                        format!(
+                            "unknown keyword '{kw}' in 'global' section (HAProxy {} has it from {SERVER_CURVES} on)",
+                            self.haproxy
+                        ),
+                    ));
+                    None
                 }
                 "ssl-default-server-curves" => {
                     self.global.server.curves = value.cloned();
@@ -428,6 +442,15 @@ impl<'a> Extractor<'a> {
             &mut unknown,
         );
         self.unknown_options(&unknown, "server");
+        if let Some(c) = own.curves.as_ref().filter(|_| self.haproxy < SERVER_CURVES) {
+            self.errors.push(ParseError::new(
+                c.span,
+                format!(
+                    "'curves' on a server line needs HAProxy {SERVER_CURVES} or later (not {})",
+                    self.haproxy
+                ),
+            ));
+        }
         let ssl = own.ssl.is_some() || (defaults.ssl.is_some() && own.no_ssl.is_none());
         if !ssl {
             return;
