@@ -25,7 +25,9 @@ impl Material {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
         let ok = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
             .args(["-subj", "/CN=localhost", "-keyout"])
             .arg(p.join("key.pem"))
             .arg("-out")
@@ -40,7 +42,14 @@ impl Material {
         .concat();
         std::fs::write(p.join("site.pem"), both).unwrap();
         let dh = Command::new("openssl")
-            .args(["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048"])
+            .args([
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DH",
+                "-pkeyopt",
+                "group:ffdhe2048",
+            ])
             .arg("-out")
             .arg(p.join("dh.pem"))
             .output()
@@ -71,17 +80,19 @@ fn rewrite(text: &str, m: &Material, case_dir: &Path, out_dir: &Path) -> String 
                 Some("ca-file") => m.path("cert.pem"),
                 Some("ssl-dh-param-file") => m.path("dh.pem"),
                 Some("crt-list") => {
-                    let list = std::fs::read_to_string(case_dir.join(w)).unwrap_or_default();
+                    // A list that is not in the tree (an absolute deploy path) becomes one
+                    // entry naming the test certificate.
+                    let list = std::fs::read_to_string(case_dir.join(w))
+                        .unwrap_or_else(|_| "site.pem\n".to_owned());
                     let rewritten: String = list
                         .lines()
                         .map(|l| match l.split_once(' ') {
-                            Some((_, rest)) if !l.starts_with('#') => {
-                                format!("{} {rest}\n", m.path("site.pem"))
-                            }
-                            _ => format!("{l}\n"),
+                            _ if l.starts_with('#') || l.trim().is_empty() => format!("{l}\n"),
+                            Some((_, rest)) => format!("{} {rest}\n", m.path("site.pem")),
+                            None => format!("{}\n", m.path("site.pem")),
                         })
                         .collect();
-                    let to = out_dir.join(w);
+                    let to = out_dir.join(Path::new(w).file_name().unwrap_or_default());
                     std::fs::write(&to, rewritten).unwrap();
                     to.display().to_string()
                 }
@@ -127,7 +138,9 @@ fn cases() -> Vec<PathBuf> {
     add(root.join("corpus/haproxy"), &|n| n.ends_with(".cfg"));
     if let Ok(rd) = std::fs::read_dir(root.join("fixtures")) {
         for e in rd.flatten() {
-            add(e.path(), &|n| n.starts_with("haproxy") && n.ends_with(".cfg"));
+            add(e.path(), &|n| {
+                n.starts_with("haproxy") && n.ends_with(".cfg")
+            });
         }
     }
     out.sort();

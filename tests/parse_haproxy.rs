@@ -216,3 +216,59 @@ fn hostile_input_does_not_panic() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Real configs (`tests/corpus/haproxy/`, see `ORIGINS.md` there): each parses without an
+/// error; the endpoints and the findings of the default policy are snapshotted.
+#[test]
+fn corpus_parses_and_findings_are_stable() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/haproxy");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cfg"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9, "{files:?}");
+    let policy = tlslint::policy::load(tlslint::policy::DEFAULT_POLICY).unwrap();
+    let mut summary = String::new();
+    for f in &files {
+        let rel = f.file_name().unwrap().to_string_lossy().into_owned();
+        let (parsed, _) = parse_file(f, &options(None));
+        assert!(parsed.errors.is_empty(), "{rel}: {:?}", parsed.errors);
+        let _ = writeln!(summary, "{rel}: {} endpoints", parsed.model.endpoints.len());
+        for e in &parsed.model.endpoints {
+            let _ = writeln!(summary, "  endpoint {}", e.key);
+        }
+        let paths = [f.clone()];
+        let input = tlslint::Input {
+            paths: &paths,
+            dialect: Some(tlslint::model::Dialect::Haproxy),
+            stdin: None,
+        };
+        let all = |_: &str| tlslint::Enabled::PolicySeverity;
+        let out = tlslint::check_paths(
+            input,
+            Some(&policy),
+            &Options::default(),
+            &all,
+            Sources::new(),
+        );
+        assert!(out.errors.is_empty(), "{rel}: {:?}", out.errors);
+        for finding in &out.findings {
+            let _ = writeln!(
+                summary,
+                "  {}:{} {} {}: {}",
+                rel,
+                sources_line(&out, finding),
+                finding.severity,
+                finding.check,
+                finding.message
+            );
+        }
+    }
+    insta::assert_snapshot!(summary);
+}
+
+fn sources_line(out: &tlslint::Outcome, f: &tlslint::checks::Finding) -> usize {
+    out.sources.start(f.span).line
+}

@@ -612,7 +612,7 @@ impl<'a> Extractor<'a> {
     fn dh_params(&self) -> Option<Setting<Option<PathBuf>>> {
         if let Some(w) = &self.global.dh_file {
             return Some(
-                Setting::inherited(Some(self.resolve(&w.value, None)), w.span)
+                Setting::inherited(Some(Self::resolve(&w.value, None)), w.span)
                     .directive("ssl-dh-param-file"),
             );
         }
@@ -633,16 +633,14 @@ impl<'a> Extractor<'a> {
         )
     }
 
-    /// Where HAProxy looks for a path: `crt-base` for relative certificates, else relative
-    /// to the directory tlslint takes as HAProxy's (the entry file's).
-    fn resolve(&self, written: &str, base: Option<&str>) -> PathBuf {
+    /// Where HAProxy looks for a path: `crt-base` for relative certificates; other relative
+    /// paths stay as written (HAProxy reads them from its working directory, which tlslint
+    /// takes to be the directory of the config: [`PathBase::NamingFile`]).
+    fn resolve(written: &str, base: Option<&str>) -> PathBuf {
         let p = Path::new(written);
-        if p.is_absolute() {
-            return p.to_path_buf();
-        }
         match base {
-            Some(b) => Path::new(b).join(p),
-            None => self.base.join(p),
+            Some(b) if !p.is_absolute() => Path::new(b).join(p),
+            _ => p.to_path_buf(),
         }
     }
 
@@ -652,7 +650,7 @@ impl<'a> Extractor<'a> {
             .iter()
             .filter(|w| !w.env)
             .map(|w| {
-                let path = self.resolve(&w.value, base.as_deref());
+                let path = Self::resolve(&w.value, base.as_deref());
                 let mut s = Setting::set(path.clone(), w.span).directive("crt");
                 if self.options.gateway.is_dir(&path) {
                     s.set_note("a directory: HAProxy loads every certificate in it");
@@ -779,7 +777,8 @@ impl<'a> Extractor<'a> {
         if self.crt_lists > MAX_CRT_LISTS {
             return;
         }
-        let path = self.resolve(&w.value, None);
+        // The list is read by tlslint now: relative to the config, as HAProxy run from there.
+        let path = self.base.join(&w.value);
         let id = match self.sources.load_included(&path, &self.options.gateway) {
             Ok(id) => id,
             Err(r) if crate::parse::is_unseen(&r) => {
@@ -807,7 +806,7 @@ impl<'a> Extractor<'a> {
             let Some(cert) = line.words.first() else {
                 continue;
             };
-            let cert_path = self.resolve(&cert.value, base.as_deref());
+            let cert_path = Self::resolve(&cert.value, base.as_deref());
             let Some((entry, words)) = self.entry_options(&line.words[1..]) else {
                 continue;
             };
