@@ -120,6 +120,11 @@ fn installed() -> Option<Version> {
     Version::parse(v)
 }
 
+/// `name` ends in `.cfg`.
+fn is_cfg(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|e| e == "cfg")
+}
+
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut out = Vec::new();
@@ -133,14 +138,12 @@ fn cases() -> Vec<PathBuf> {
             }
         }
     };
-    add(root.join("parse/haproxy"), &|n| n.ends_with(".cfg"));
+    add(root.join("parse/haproxy"), &is_cfg);
     add(root.join("data/mozilla"), &|n| n.starts_with("haproxy-"));
-    add(root.join("corpus/haproxy"), &|n| n.ends_with(".cfg"));
+    add(root.join("corpus/haproxy"), &is_cfg);
     if let Ok(rd) = std::fs::read_dir(root.join("fixtures")) {
         for e in rd.flatten() {
-            add(e.path(), &|n| {
-                n.starts_with("haproxy") && n.ends_with(".cfg")
-            });
+            add(e.path(), &|n| n.starts_with("haproxy") && is_cfg(n));
         }
     }
     out.sort();
@@ -165,10 +168,11 @@ fn haproxy_accepts_what_tlslint_parses() {
         let tmp = tempfile::tempdir().unwrap();
         let cfg = tmp.path().join("haproxy.cfg");
         std::fs::write(&cfg, rewrite(&text, &m, case.parent().unwrap(), tmp.path())).unwrap();
-        let mut targets = Targets::default();
-        targets.haproxy = version;
         let options = Options {
-            targets,
+            targets: Targets {
+                haproxy: version,
+                ..Targets::default()
+            },
             ..Options::default()
         };
         let mut sources = Sources::new();
