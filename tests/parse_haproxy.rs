@@ -184,6 +184,10 @@ fn detection_tells_haproxy_from_nginx() {
         Some(tlslint::model::Dialect::Haproxy)
     );
     assert_eq!(
+        parse::detect(Path::new("haproxy-edge.conf"), &text),
+        Some(tlslint::model::Dialect::Haproxy)
+    );
+    assert_eq!(
         parse::detect(Path::new("setup.cfg"), "[metadata]\nname = x\n"),
         None
     );

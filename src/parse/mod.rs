@@ -149,12 +149,12 @@ pub fn detect_with(path: &Path, text: &str, options: &Options) -> Option<Dialect
     if name.ends_with("master.cf") {
         return None;
     }
-    // HAProxy by name, or a `*.cfg` that reads like one (before nginx: neither `{` nor `;`).
-    if name == "haproxy.cfg"
-        || (Path::new(name.as_ref())
-            .extension()
-            .is_some_and(|e| e == "cfg")
-            && haproxy::looks_like(text))
+    // HAProxy by name, or a `*.cfg` (or `haproxy*` file) that reads like one (before nginx:
+    // it has neither `{` blocks nor `;`).
+    let cfg = Path::new(name.as_ref())
+        .extension()
+        .is_some_and(|e| e == "cfg");
+    if name == "haproxy.cfg" || ((cfg || name.starts_with("haproxy")) && haproxy::looks_like(text))
     {
         return Some(Dialect::Haproxy);
     }
