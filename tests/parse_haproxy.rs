@@ -276,3 +276,30 @@ fn corpus_parses_and_findings_are_stable() {
 fn sources_line(out: &tlslint::Outcome, f: &tlslint::checks::Finding) -> usize {
     out.sources.start(f.span).line
 }
+
+/// `-f DIR`: the directory's `*.cfg` files in lexical order, `global` and `defaults` of one
+/// file applying to the proxies of the next.
+#[test]
+fn a_directory_loads_its_cfg_files_in_order() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse/haproxy/multi");
+    let mut sources = Sources::new();
+    let parsed = parse::haproxy::parse_files(&[dir], &mut sources, &options(None));
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let names: Vec<&str> = parsed
+        .files
+        .iter()
+        .map(|f| sources.get(*f).name.as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].ends_with("00-global.cfg") && names[1].ends_with("10-frontend.cfg"));
+    let [e] = parsed.model.endpoints.as_slice() else {
+        panic!("{:?}", parsed.model.endpoints);
+    };
+    assert_eq!(e.key, "haproxy/frontend[fe]/bind[:443]");
+    let protocols = e.tls.protocols.as_ref().unwrap();
+    assert_eq!(protocols.value, vec![tlslint::model::Protocol::TLSv1_3]);
+    assert!(
+        e.tls.hsts.as_ref().unwrap().value.is_some(),
+        "mode http from 00-global.cfg"
+    );
+}
