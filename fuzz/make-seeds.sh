@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/seeds
 rm -rf "$out"
-mkdir -p "$out"/{nginx,postfix,dovecot,app_yaml,app_toml,cipher}
+mkdir -p "$out"/{nginx,postfix,dovecot,haproxy,app_yaml,app_toml,cipher}
 
 # Seed file name: the source path with separators flattened, so a seed says where it came from.
 put() { # target file [content-file]
@@ -20,6 +20,7 @@ while IFS= read -r f; do
     case "$f" in
         */dovecot*|*/dovecot/*) [[ $base == *.conf ]] && put dovecot "$f" ;;
         *.conf) put nginx "$f" ;;
+        *.cfg) put haproxy "$f" ;;
     esac
     case "$base" in
         main.cf)
@@ -37,7 +38,7 @@ while IFS= read -r f; do
         *.yml | *.yaml | *.yaml.tpl) put app_yaml "$f" ;;
         *.toml) put app_toml "$f" ;;
     esac
-done < <(find tests/fixtures tests/parse examples -type f | sort)
+done < <(find tests/fixtures tests/parse tests/corpus/haproxy examples -type f | sort)
 
 # One seed per line of the cipher corpus, its escapes undone (see the file's header).
 n=0

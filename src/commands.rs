@@ -439,6 +439,7 @@ fn targets_hint(
         (Dialect::Nginx, "nginx", t.nginx, "nginx=1.22"),
         (Dialect::Postfix, "Postfix", t.postfix, "postfix=3.7"),
         (Dialect::Dovecot, "Dovecot", t.dovecot, "dovecot=2.3"),
+        (Dialect::Haproxy, "HAProxy", t.haproxy, "haproxy=2.8"),
     ] {
         if model.endpoints.iter().any(|e| e.dialect == dialect) {
             assumed.push((name, version.to_string(), example));
@@ -793,11 +794,12 @@ fn check_names_and_dialect(
         Some("nginx") => Some(Dialect::Nginx),
         Some("postfix") => Some(Dialect::Postfix),
         Some("dovecot") => Some(Dialect::Dovecot),
+        Some("haproxy") => Some(Dialect::Haproxy),
         Some("app") => Some(Dialect::App),
         Some(other) => {
             writeln!(
                 err,
-                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot or app)"
+                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot, haproxy or app)"
             )?;
             return Ok(Err(()));
         }

@@ -212,7 +212,7 @@ fn interesting(path: &Path) -> bool {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    matches!(ext.as_deref(), Some("conf" | "cf"))
+    matches!(ext.as_deref(), Some("conf" | "cf" | "cfg"))
         || name == "nginx.conf"
         || in_sites
         || parse::app::is_candidate_name(path)
@@ -286,7 +286,7 @@ fn refused(path: &Path, why: Refusal, explicit: bool, sources: &mut Sources, fou
 
 fn unrecognised(span: Span) -> ParseError {
     ParseError::new(span, "cannot tell which program this file configures")
-        .help("pass --dialect nginx|postfix|dovecot|app")
+        .help("pass --dialect nginx|postfix|dovecot|haproxy|app")
 }
 
 /// Entry points by name.
@@ -295,7 +295,8 @@ fn is_root(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    matches!(name.as_str(), "nginx.conf" | "dovecot.conf") || name.ends_with("main.cf")
+    matches!(name.as_str(), "nginx.conf" | "dovecot.conf" | "haproxy.cfg")
+        || name.ends_with("main.cf")
 }
 
 /// Parses every candidate not already read as part of an earlier one; each result comes with

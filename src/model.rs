@@ -28,6 +28,8 @@ pub enum Dialect {
     Dovecot,
     /// An application config described by `rules/apps/*`.
     App,
+    /// HAProxy 2.x / 3.x.
+    Haproxy,
 }
 
 impl Dialect {
@@ -38,6 +40,7 @@ impl Dialect {
             Dialect::Nginx => format!("{directive} {value};"),
             Dialect::Postfix | Dialect::Dovecot => format!("{directive} = {value}"),
             Dialect::App => format!("{directive}: {value}"),
+            Dialect::Haproxy => format!("{directive} {value}"),
         }
     }
 
@@ -48,6 +51,7 @@ impl Dialect {
             Dialect::Postfix => "Postfix logs a warning and runs this service without TLS",
             Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
             Dialect::App => "the application fails to configure TLS",
+            Dialect::Haproxy => "HAProxy refuses to start with this configuration",
         }
     }
 
@@ -70,6 +74,7 @@ impl Dialect {
         match (self, directive) {
             (Dialect::Nginx, "more_set_headers") => format!("{directive} \"{name}: {value}\";"),
             (Dialect::Nginx, d) if !d.is_empty() => format!("{d} {name} \"{value}\" always;"),
+            (Dialect::Haproxy, _) => format!("http-response set-header {name} \"{value}\""),
             _ => format!("{name}: {value}"),
         }
     }
@@ -81,6 +86,7 @@ impl Dialect {
             Dialect::Postfix => "postfix",
             Dialect::Dovecot => "dovecot",
             Dialect::App => "app",
+            Dialect::Haproxy => "haproxy",
         }
     }
 }
@@ -1092,7 +1098,7 @@ type Series = ((u16, u16), u16);
 
 /// The release series tlslint models per program, each with the newest patch release it
 /// knows (what `X.Y` stands for). A target outside these is an error, not a guess.
-const SERIES: [(&str, &[Series]); 4] = [
+const SERIES: [(&str, &[Series]); 5] = [
     (
         "nginx",
         &[
@@ -1120,6 +1126,19 @@ const SERIES: [(&str, &[Series]); 4] = [
         ],
     ),
     ("dovecot", &[((2, 2), 36), ((2, 3), 21), ((2, 4), 1)]),
+    (
+        "haproxy",
+        &[
+            ((2, 0), 35),
+            ((2, 2), 34),
+            ((2, 4), 29),
+            ((2, 6), 22),
+            ((2, 8), 15),
+            ((3, 0), 11),
+            ((3, 1), 8),
+            ((3, 2), 4),
+        ],
+    ),
     (
         "openssl",
         &[
@@ -1175,6 +1194,8 @@ pub struct Targets {
     pub postfix: Version,
     /// Dovecot (default 2.4).
     pub dovecot: Version,
+    /// HAProxy (default 3.0, Debian 13).
+    pub haproxy: Version,
     /// OpenSSL (default 3.0).
     pub openssl: Version,
     /// The security level OpenSSL was built with (`None`: upstream's default for the
@@ -1189,6 +1210,7 @@ impl Default for Targets {
             nginx: Version(1, 26, 3),
             postfix: Version(3, 10, 0),
             dovecot: Version(2, 4, 1),
+            haproxy: Version(3, 0, 11),
             openssl: Version(3, 0, 0),
             seclevel: None,
         }
@@ -1197,7 +1219,9 @@ impl Default for Targets {
 
 impl Targets {
     /// The program names `--target` accepts.
-    pub const PROGRAMS: [&'static str; 5] = ["nginx", "postfix", "dovecot", "openssl", "seclevel"];
+    pub const PROGRAMS: [&'static str; 6] = [
+        "nginx", "postfix", "dovecot", "haproxy", "openssl", "seclevel",
+    ];
 
     /// Applies `program=version` (or `seclevel=N`).
     pub fn set(&mut self, spec: &str) -> Result<(), String> {
@@ -1256,6 +1280,7 @@ impl Targets {
             "nginx" => self.nginx = v,
             "postfix" => self.postfix = v,
             "dovecot" => self.dovecot = v,
+            "haproxy" => self.haproxy = v,
             "openssl" => self.openssl = v,
             other => {
                 return Err(format!(

@@ -989,7 +989,10 @@ fn unavailable_group(e: &Endpoint, openssl: crate::model::Version) -> Option<(Ob
         let since = group_since(&n.name)?;
         (openssl < since).then_some((n, since))
     })?;
-    let refuses = matches!(e.dialect, Dialect::Nginx | Dialect::Dovecot);
+    let refuses = matches!(
+        e.dialect,
+        Dialect::Nginx | Dialect::Dovecot | Dialect::Haproxy
+    );
     let (kind, what) = if refuses {
         (
             ObservationKind::InvalidValue,

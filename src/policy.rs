@@ -447,11 +447,17 @@ fn scope(v: &Spanned<DeValue<'_>>) -> Result<Scope, EntryError> {
                 .dialects
                 .get_or_insert_with(Vec::new)
                 .push(Dialect::App),
+            "haproxy" => scope
+                .dialects
+                .get_or_insert_with(Vec::new)
+                .push(Dialect::Haproxy),
             other => {
                 return Err((
                     format!("unknown scope `{other}`"),
                     v.span(),
-                    Some("scopes: server, client, nginx, postfix, dovecot, app".to_owned()),
+                    Some(
+                        "scopes: server, client, nginx, postfix, dovecot, haproxy, app".to_owned(),
+                    ),
                 ));
             }
         }

@@ -167,8 +167,8 @@ impl Settings {
         let t = &self.options.targets;
         let _ = writeln!(
             s,
-            "# targets nginx={} postfix={} dovecot={} openssl={}.{}",
-            t.nginx, t.postfix, t.dovecot, t.openssl.0, t.openssl.1
+            "# targets nginx={} postfix={} dovecot={} haproxy={} openssl={}.{}",
+            t.nginx, t.postfix, t.dovecot, t.haproxy, t.openssl.0, t.openssl.1
         );
         for (app, v) in &self.options.app_versions {
             let _ = writeln!(s, "# target {app}={v}");

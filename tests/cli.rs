@@ -355,8 +355,12 @@ fn pre_commit_files_pattern() {
         "dovecot/dovecot.conf",
         "dovecot/conf.d/10-ssl.conf",
         "dovecot/conf.d/10-ssl.conf.ext",
+        "haproxy/haproxy.cfg",
+        // Any `*.cfg` may be an HAProxy config; one of another program is skipped
+        // (`--ignore-unknown-files`).
+        "main.cfg",
     ];
-    let no = ["README.md", "main.cfg", "app.yaml", "src/lib.rs"];
+    let no = ["README.md", "main.cf.orig", "app.yaml", "src/lib.rs"];
     let script = format!(
         "import re,sys\nf={files:?}\na={apps:?}\nfor p in {yes:?}:\n  assert re.search(f,p),p\nfor p in {no:?}:\n  assert not re.search(f,p),p\nfor p in ['config.yml','app/settings.yaml','x.toml']:\n  assert re.search(a,p),p\n"
     );

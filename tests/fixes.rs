@@ -2,7 +2,7 @@
 //! `tlslint check --fix --unsafe-fixes`, and checked again. The fixed findings must be gone,
 //! no finding may appear that was not there (an `invalid-value` above all: a fix the program
 //! rejects), and where the program is installed it must judge the fixed config as it judged
-//! the original (`nginx -t`, `postconf`, `doveconf -n`): a config it accepted stays accepted,
+//! the original (`nginx -t`, `postconf`, `doveconf -n`, `haproxy -c`): a config it accepted stays accepted,
 //! and one it refused (fixtures name certificates that do not exist) is refused for the same
 //! reason, not a new one.
 
@@ -126,6 +126,13 @@ fn verdict(case: &Path, dialect: &str) -> Option<String> {
                 .output()
                 .ok()?
         }
+        "haproxy" if support::require_program("haproxy", "fix acceptance by haproxy -c") => {
+            Command::new("haproxy")
+                .args(["-c", "-q", "-f"])
+                .arg(case)
+                .output()
+                .ok()?
+        }
         _ => return None,
     };
     let text = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -145,7 +152,7 @@ fn verdict(case: &Path, dialect: &str) -> Option<String> {
 
 /// The dialect of a case, from its name (fixtures start with it).
 fn dialect(name: &str) -> &'static str {
-    ["nginx", "postfix", "dovecot"]
+    ["nginx", "postfix", "dovecot", "haproxy"]
         .into_iter()
         .find(|d| name.starts_with(d))
         .unwrap_or("app")

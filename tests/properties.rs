@@ -10,35 +10,63 @@ use tlslint::model::{Ciphers, Dialect, Endpoint, Setting};
 use tlslint::parse::{self, Options};
 use tlslint::source::{Sources, Span};
 
+/// Words every dialect's inputs are made of.
+const COMMON_TOKENS: &[&str] = &[
+    " ",
+    "\n",
+    "\t",
+    "\r\n",
+    "#",
+    "\"",
+    "'",
+    "\\",
+    "{",
+    "}",
+    ";",
+    "=",
+    ":",
+    ",",
+    "$",
+    "é",
+    "\u{feff}",
+    "TLSv1",
+    "TLSv1.2",
+    "HIGH:!aNULL",
+    "ECDHE+AESGCM",
+    "!RC4x",
+    "on",
+    "off",
+    "yes",
+    "no",
+];
+
+/// Words HAProxy configs are made of.
+const HAPROXY_TOKENS: &[&str] = &[
+    "global",
+    "defaults",
+    "frontend fe",
+    "backend be",
+    "listen l",
+    "bind :443 ssl crt a.pem",
+    "server s 1.2.3.4:443 ssl verify none",
+    "default-server ssl",
+    "ssl-default-bind-options ssl-min-ver TLSv1.2",
+    "ssl-default-bind-ciphers",
+    "no-tlsv10",
+    "force-tlsv12",
+    "crt-list",
+    ".if version_atleast(2.4)",
+    ".elif defined(X)",
+    ".else",
+    ".endif",
+    "\"${VAR}\"",
+    "'",
+    "\\",
+    "#",
+    "http-response set-header Strict-Transport-Security",
+];
+
 fn tokens(dialect: Dialect) -> Vec<&'static str> {
-    let common = vec![
-        " ",
-        "\n",
-        "\t",
-        "\r\n",
-        "#",
-        "\"",
-        "'",
-        "\\",
-        "{",
-        "}",
-        ";",
-        "=",
-        ":",
-        ",",
-        "$",
-        "é",
-        "\u{feff}",
-        "TLSv1",
-        "TLSv1.2",
-        "HIGH:!aNULL",
-        "ECDHE+AESGCM",
-        "!RC4x",
-        "on",
-        "off",
-        "yes",
-        "no",
-    ];
     let own: &[&str] = match dialect {
         Dialect::Nginx => &[
             "http",
@@ -89,6 +117,7 @@ fn tokens(dialect: Dialect) -> Vec<&'static str> {
             "service imap-login",
             "ssl_options = no_compression",
         ],
+        Dialect::Haproxy => HAPROXY_TOKENS,
         Dialect::App => &[
             "tls:",
             "minVersion:",
@@ -110,7 +139,7 @@ fn tokens(dialect: Dialect) -> Vec<&'static str> {
             "minVersion = \"VersionTLS12\"",
         ],
     };
-    common.into_iter().chain(own.iter().copied()).collect()
+    COMMON_TOKENS.iter().chain(own).copied().collect()
 }
 
 fn input(dialect: Dialect) -> impl Strategy<Value = String> {
@@ -242,6 +271,11 @@ proptest! {
     #[test]
     fn dovecot_never_panics_and_spans_are_valid(text in input(Dialect::Dovecot)) {
         parse_text(Dialect::Dovecot, "dovecot.conf", &text)?;
+    }
+
+    #[test]
+    fn haproxy_never_panics_and_spans_are_valid(text in input(Dialect::Haproxy)) {
+        parse_text(Dialect::Haproxy, "haproxy.cfg", &text)?;
     }
 
     #[test]

@@ -55,6 +55,9 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             (Some(d), Dialect::App) => f.help(format!(
                 "set `{d}` to \"false\" or remove it (0-RTT is off by default)"
             )),
+            (Some(d), Dialect::Haproxy) => f.help(format!(
+                "remove `{d}` (0-RTT is off by default), unless the application rejects replayable requests"
+            )),
             (Some(d), dialect) => f.help(format!(
                 "`{}` (or remove the line: 0-RTT is off by default), unless the application rejects replayable requests",
                 dialect.assignment(d, "off")

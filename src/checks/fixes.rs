@@ -48,6 +48,14 @@ pub(super) fn protocols_value(
         }
         Dialect::Dovecot if directive == "ssl_min_protocol" => Some(min.as_str().to_owned()),
         Dialect::Dovecot if directive == "ssl_protocols" => Some(exclusions(" ")),
+        Dialect::Haproxy if directive == "ssl-min-ver" => {
+            // HAProxy spells TLS 1.0 `TLSv1.0`.
+            Some(if min == Protocol::TLSv1 {
+                "TLSv1.0".to_owned()
+            } else {
+                min.as_str().to_owned()
+            })
+        }
         Dialect::App => {
             let spelling = s.spelling()?;
             spelling
@@ -169,7 +177,7 @@ pub(super) fn curves_without(
     applicability: Applicability,
 ) -> Option<Fix> {
     let sep = match e.dialect {
-        Dialect::Nginx | Dialect::Dovecot => ":",
+        Dialect::Nginx | Dialect::Dovecot | Dialect::Haproxy => ":",
         Dialect::Postfix => " ",
         Dialect::App => return None,
     };
@@ -197,7 +205,7 @@ pub(super) fn switch<T>(e: &Endpoint, s: &Setting<T>, on: bool) -> Option<&'stat
         (Dialect::Dovecot, false) if d == "ssl_server_prefer_ciphers" => Some("client"),
         (Dialect::Postfix | Dialect::Dovecot, true) => Some("yes"),
         (Dialect::Postfix | Dialect::Dovecot, false) => Some("no"),
-        (Dialect::App, _) => None,
+        (Dialect::App | Dialect::Haproxy, _) => None,
     }
 }
 
@@ -252,6 +260,11 @@ pub(super) fn set_value<T>(
         Dialect::Dovecot if e.key.starts_with("dovecot/") => Edit::IntoBlock {
             header: e.span,
             line,
+        },
+        // HAProxy options sit on the bind or server line: add the option at its end.
+        Dialect::Haproxy => Edit::Replace {
+            span: crate::source::Span::new(e.span.file, e.span.end as usize, e.span.end as usize),
+            text: format!(" {line}"),
         },
         _ => return None,
     };

@@ -17,6 +17,7 @@ use crate::source::{FileId, Sources, Span};
 
 pub mod app;
 pub mod dovecot;
+pub mod haproxy;
 pub mod nginx;
 pub mod postfix;
 pub(crate) mod unknown;
@@ -148,6 +149,15 @@ pub fn detect_with(path: &Path, text: &str, options: &Options) -> Option<Dialect
     if name.ends_with("master.cf") {
         return None;
     }
+    // HAProxy by name, or a `*.cfg` (or `haproxy*` file) that reads like one (before nginx:
+    // it has neither `{` blocks nor `;`).
+    let cfg = Path::new(name.as_ref())
+        .extension()
+        .is_some_and(|e| e == "cfg");
+    if name == "haproxy.cfg" || ((cfg || name.starts_with("haproxy")) && haproxy::looks_like(text))
+    {
+        return Some(Dialect::Haproxy);
+    }
     if name == "nginx.conf" || nginx::looks_like(text) || nginx::looks_like_snippet(text) {
         return Some(Dialect::Nginx);
     }
@@ -167,6 +177,7 @@ pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Opt
         Dialect::Dovecot => dovecot::parse(path, sources, options),
         Dialect::App => app::parse(path, sources, options),
         Dialect::Postfix => postfix::parse(path, sources, options),
+        Dialect::Haproxy => haproxy::parse(path, sources, options),
     }
 }
 

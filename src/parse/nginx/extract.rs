@@ -329,6 +329,7 @@ struct Made {
 }
 
 mod hsts;
+pub(crate) use hsts::parse_value as hsts_value;
 mod no_certificate;
 
 struct Extractor<'t> {

@@ -1,0 +1,10 @@
+//! Fuzzes the HAProxy parser (as `haproxy.cfg`) and the checks that run on what it produces.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tlslint::model::Dialect;
+
+fuzz_target!(|data: &[u8]| {
+    tlslint_fuzz::run_config(Dialect::Haproxy, "haproxy.cfg", data);
+});

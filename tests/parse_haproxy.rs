@@ -1,0 +1,305 @@
+//! HAProxy parser tests: model snapshots for the cases under `tests/parse/haproxy/` (a first
+//! line `# target haproxy=X.Y` sets the target), Mozilla's generated HAProxy configs under
+//! their own and stricter policies, and robustness on hostile input.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use tlslint::model::{Model, Setting, Targets, Version};
+use tlslint::parse::{self, Options, Parsed};
+use tlslint::source::{Sources, Span};
+
+fn options(haproxy: Option<Version>) -> Options {
+    let mut targets = Targets::default();
+    if let Some(v) = haproxy {
+        targets.haproxy = v;
+    }
+    Options {
+        targets,
+        ..Options::default()
+    }
+}
+
+fn at(sources: &Sources, span: Span) -> String {
+    let f = sources.get(span.file);
+    let lc = sources.start(span);
+    format!("{}:{}:{} `{}`", f.name, lc.line, lc.column, f.slice(span))
+}
+
+fn setting_line<T>(out: &mut String, sources: &Sources, field: &str, s: Option<&Setting<T>>) {
+    let Some(s) = s else { return };
+    let place = s.span.map_or_else(|| "-".to_owned(), |sp| at(sources, sp));
+    let _ = write!(
+        out,
+        "  {field}: {} at {place}",
+        s.directive.as_deref().unwrap_or("?")
+    );
+    for r in s.related() {
+        let _ = write!(out, " [related {} {}]", at(sources, r.span), r.text);
+    }
+    out.push('\n');
+}
+
+/// Model as JSON plus the spans and directives serde skips, plus errors.
+fn render(parsed: &Parsed, sources: &Sources) -> String {
+    let mut out = serde_json::to_string_pretty(&parsed.model).unwrap_or_default();
+    out.push_str("\n--- spans\n");
+    render_spans(&mut out, &parsed.model, sources);
+    out.push_str("--- errors\n");
+    for e in &parsed.errors {
+        let _ = writeln!(out, "{}: {}", at(sources, e.span), e.message);
+    }
+    out.push_str("--- files\n");
+    for f in &parsed.files {
+        let _ = writeln!(out, "{}", sources.get(*f).name);
+    }
+    out
+}
+
+fn render_spans(out: &mut String, model: &Model, sources: &Sources) {
+    for e in &model.endpoints {
+        let _ = writeln!(out, "{} at {}", e.key, at(sources, e.span));
+        let t = &e.tls;
+        setting_line(out, sources, "mode", t.mode.as_ref());
+        setting_line(out, sources, "protocols", t.protocols.as_ref());
+        setting_line(out, sources, "ciphers", t.ciphers.as_ref());
+        if let Some(tlslint::model::Ciphers::OpenSsl(c)) = t.ciphers.as_ref().map(|c| &c.value) {
+            for p in &c.pieces {
+                let place = p.span.map_or_else(|| "-".to_owned(), |sp| at(sources, sp));
+                let _ = writeln!(out, "    piece {:?} at {place}", p.range);
+            }
+        }
+        setting_line(out, sources, "ciphersuites", t.ciphersuites.as_ref());
+        setting_line(out, sources, "prefer", t.prefer_server_ciphers.as_ref());
+        setting_line(out, sources, "compression", t.compression.as_ref());
+        setting_line(out, sources, "tickets", t.session_tickets.as_ref());
+        setting_line(out, sources, "ticket_keys", t.ticket_keys.as_ref());
+        setting_line(out, sources, "curves", t.curves.as_ref());
+        setting_line(out, sources, "dh", t.dh_params.as_ref());
+        for c in &t.certificates {
+            setting_line(out, sources, "certificate", Some(c));
+        }
+        setting_line(out, sources, "verify_peer", t.verify_peer.as_ref());
+    }
+    for o in &model.observations {
+        let _ = writeln!(out, "observation {:?} at {}", o.kind, at(sources, o.span));
+    }
+}
+
+fn parse_file(path: &Path, opts: &Options) -> (Parsed, Sources) {
+    let mut sources = Sources::new();
+    let parsed = parse::haproxy::parse(path, &mut sources, opts);
+    (parsed, sources)
+}
+
+#[test]
+fn model_snapshots() {
+    insta::glob!("parse/haproxy/*.cfg", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let target = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# target haproxy="))
+            .and_then(|v| v.split(':').next())
+            .and_then(|v| Version::parse(v.trim()));
+        let (parsed, sources) = parse_file(path, &options(target));
+        insta::assert_snapshot!(render(&parsed, &sources));
+    });
+}
+
+/// The findings of a built-in policy over a file of the repository.
+fn verdict(relative: &str, policy_name: &str) -> std::collections::BTreeSet<&'static str> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let policy = tlslint::policy::load(policy_name).unwrap();
+    let paths = [path];
+    let input = tlslint::Input {
+        paths: &paths,
+        dialect: None,
+        stdin: None,
+    };
+    let all = |_: &str| tlslint::Enabled::PolicySeverity;
+    let out = tlslint::check_paths(
+        input,
+        Some(&policy),
+        &Options::default(),
+        &all,
+        Sources::new(),
+    );
+    assert!(out.errors.is_empty(), "{relative}: {:?}", out.errors);
+    out.findings
+        .iter()
+        .filter(|f| f.severity > tlslint::checks::Severity::Note)
+        .map(|f| f.check)
+        .collect()
+}
+
+#[test]
+fn mozilla_configs_pass_their_profile_and_fail_stricter_ones() {
+    for p in ["modern", "intermediate", "old"] {
+        let cfg = format!("tests/data/mozilla/haproxy-{p}.cfg");
+        assert!(verdict(&cfg, &format!("mozilla-{p}")).is_empty(), "{p}");
+    }
+    let i = verdict(
+        "tests/data/mozilla/haproxy-intermediate.cfg",
+        "mozilla-modern",
+    );
+    assert!(
+        i.contains("legacy-protocol") && i.contains("cipher-not-recommended"),
+        "{i:?}"
+    );
+    let o = verdict("tests/data/mozilla/haproxy-old.cfg", "mozilla-intermediate");
+    for check in [
+        "legacy-protocol",
+        "no-forward-secrecy",
+        "server-cipher-order",
+    ] {
+        assert!(o.contains(check), "{o:?}");
+    }
+    assert!(
+        verdict("tests/data/mozilla/haproxy-old.cfg", "mozilla-modern").contains("legacy-protocol")
+    );
+}
+
+#[test]
+fn detection_tells_haproxy_from_nginx() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mozilla");
+    for (name, want) in [
+        (
+            "haproxy-intermediate.cfg",
+            Some(tlslint::model::Dialect::Haproxy),
+        ),
+        (
+            "nginx-intermediate.conf",
+            Some(tlslint::model::Dialect::Nginx),
+        ),
+    ] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert_eq!(parse::detect(&dir.join(name), &text), want, "{name}");
+    }
+    // An HAProxy config under another name is recognised by its sections and lines; a
+    // `*.cfg` of another program is not.
+    let text = std::fs::read_to_string(dir.join("haproxy-old.cfg")).unwrap();
+    assert_eq!(
+        parse::detect(Path::new("lb.cfg"), &text),
+        Some(tlslint::model::Dialect::Haproxy)
+    );
+    assert_eq!(
+        parse::detect(Path::new("haproxy-edge.conf"), &text),
+        Some(tlslint::model::Dialect::Haproxy)
+    );
+    assert_eq!(
+        parse::detect(Path::new("setup.cfg"), "[metadata]\nname = x\n"),
+        None
+    );
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    let dir = std::env::temp_dir().join(format!("tlslint-haproxy-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: Vec<Vec<u8>> = vec![
+        b".if 1\n".repeat(5000),
+        b".endif\n".repeat(100),
+        b"global\n ssl-default-bind-options \"unterminated\nfrontend a\n bind :1 ssl crt \\x\n"
+            .to_vec(),
+        (0u8..=255).cycle().take(20_000).collect(),
+        format!(".if {}1{}\n.endif\n", "(".repeat(500), ")".repeat(500)).into_bytes(),
+        b"frontend a\n bind :1 ssl crt-list haproxy.cfg\n".to_vec(),
+        "frontend é\n bind \"${X}\" ssl crt a ssl-min-ver\n"
+            .as_bytes()
+            .to_vec(),
+        b"x".repeat(5000),
+    ];
+    for (i, bytes) in cases.iter().enumerate() {
+        let path = dir.join("haproxy.cfg");
+        std::fs::write(&path, bytes).unwrap();
+        for v in [Version(2, 0, 0), Version(3, 0, 11)] {
+            let (parsed, _) = parse_file(&path, &options(Some(v)));
+            let _ = (i, parsed);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Real configs (`tests/corpus/haproxy/`, see `ORIGINS.md` there): each parses without an
+/// error; the endpoints and the findings of the default policy are snapshotted.
+#[test]
+fn corpus_parses_and_findings_are_stable() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/haproxy");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cfg"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9, "{files:?}");
+    let policy = tlslint::policy::load(tlslint::policy::DEFAULT_POLICY).unwrap();
+    let mut summary = String::new();
+    for f in &files {
+        let rel = f.file_name().unwrap().to_string_lossy().into_owned();
+        let (parsed, _) = parse_file(f, &options(None));
+        assert!(parsed.errors.is_empty(), "{rel}: {:?}", parsed.errors);
+        let _ = writeln!(summary, "{rel}: {} endpoints", parsed.model.endpoints.len());
+        for e in &parsed.model.endpoints {
+            let _ = writeln!(summary, "  endpoint {}", e.key);
+        }
+        let paths = [f.clone()];
+        let input = tlslint::Input {
+            paths: &paths,
+            dialect: Some(tlslint::model::Dialect::Haproxy),
+            stdin: None,
+        };
+        let all = |_: &str| tlslint::Enabled::PolicySeverity;
+        let out = tlslint::check_paths(
+            input,
+            Some(&policy),
+            &Options::default(),
+            &all,
+            Sources::new(),
+        );
+        assert!(out.errors.is_empty(), "{rel}: {:?}", out.errors);
+        for finding in &out.findings {
+            let _ = writeln!(
+                summary,
+                "  {}:{} {} {}: {}",
+                rel,
+                sources_line(&out, finding),
+                finding.severity,
+                finding.check,
+                finding.message
+            );
+        }
+    }
+    insta::assert_snapshot!(summary);
+}
+
+fn sources_line(out: &tlslint::Outcome, f: &tlslint::checks::Finding) -> usize {
+    out.sources.start(f.span).line
+}
+
+/// `-f DIR`: the directory's `*.cfg` files in lexical order, `global` and `defaults` of one
+/// file applying to the proxies of the next.
+#[test]
+fn a_directory_loads_its_cfg_files_in_order() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse/haproxy/multi");
+    let mut sources = Sources::new();
+    let parsed = parse::haproxy::parse_files(&[dir], &mut sources, &options(None));
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let names: Vec<&str> = parsed
+        .files
+        .iter()
+        .map(|f| sources.get(*f).name.as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].ends_with("00-global.cfg") && names[1].ends_with("10-frontend.cfg"));
+    let [e] = parsed.model.endpoints.as_slice() else {
+        panic!("{:?}", parsed.model.endpoints);
+    };
+    assert_eq!(e.key, "haproxy/frontend[fe]/bind[:443]");
+    let protocols = e.tls.protocols.as_ref().unwrap();
+    assert_eq!(protocols.value, vec![tlslint::model::Protocol::TLSv1_3]);
+    assert!(
+        e.tls.hsts.as_ref().unwrap().value.is_some(),
+        "mode http from 00-global.cfg"
+    );
+}
