@@ -297,6 +297,20 @@ mod tests {
         (s, id)
     }
 
+    /// `text` with a resolved fix's edits applied, none skipped.
+    fn applied(fix: &Fix, text: &str) -> String {
+        let Some(edits) = fix.resolved() else {
+            panic!("unresolved")
+        };
+        let mut e: Vec<_> = edits
+            .iter()
+            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
+            .collect();
+        let (out, skipped) = apply(text, &mut e);
+        assert_eq!(skipped, 0);
+        out
+    }
+
     #[test]
     fn into_block_indents_one_level_deeper() {
         let (s, id) = one_file("http {\n  server {\n    listen 443 ssl;\n  }\n}\n");
@@ -309,15 +323,7 @@ mod tests {
             },
         );
         assert!(resolve(&mut fix, &s));
-        let Some(edits) = fix.resolved() else {
-            panic!("unresolved")
-        };
-        let mut e: Vec<_> = edits
-            .iter()
-            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
-            .collect();
-        let (out, skipped) = apply(&s.get(id).text, &mut e);
-        assert_eq!(skipped, 0);
+        let out = applied(&fix, &s.get(id).text);
         assert_eq!(
             out,
             "http {\n  server {\n      ssl_protocols TLSv1.2 TLSv1.3;\n    listen 443 ssl;\n  }\n}\n"
@@ -341,14 +347,7 @@ mod tests {
             },
         );
         assert!(resolve(&mut fix, &s));
-        let Some(edits) = fix.resolved() else {
-            panic!("unresolved")
-        };
-        let mut e: Vec<_> = edits
-            .iter()
-            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
-            .collect();
-        let (out, _) = apply(text, &mut e);
+        let out = applied(&fix, text);
         assert_eq!(
             out,
             text.replace(
