@@ -437,6 +437,7 @@ fn targets_hint(
         (Dialect::Nginx, "nginx", t.nginx, "nginx=1.22"),
         (Dialect::Postfix, "Postfix", t.postfix, "postfix=3.7"),
         (Dialect::Dovecot, "Dovecot", t.dovecot, "dovecot=2.3"),
+        (Dialect::Apache, "httpd", t.apache, "apache=2.4.62"),
     ] {
         if model.endpoints.iter().any(|e| e.dialect == dialect) {
             assumed.push((name, version.to_string(), example));
@@ -751,11 +752,12 @@ fn check_names_and_dialect(
         Some("nginx") => Some(Dialect::Nginx),
         Some("postfix") => Some(Dialect::Postfix),
         Some("dovecot") => Some(Dialect::Dovecot),
+        Some("apache") => Some(Dialect::Apache),
         Some("app") => Some(Dialect::App),
         Some(other) => {
             writeln!(
                 err,
-                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot or app)"
+                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot, apache or app)"
             )?;
             return Ok(Err(()));
         }

@@ -26,6 +26,8 @@ pub enum Dialect {
     Postfix,
     /// Dovecot 2.3 / 2.4.
     Dovecot,
+    /// Apache httpd 2.4 with mod_ssl.
+    Apache,
     /// An application config described by `rules/apps/*`.
     App,
 }
@@ -38,6 +40,7 @@ impl Dialect {
             Dialect::Nginx => format!("{directive} {value};"),
             Dialect::Postfix | Dialect::Dovecot => format!("{directive} = {value}"),
             Dialect::App => format!("{directive}: {value}"),
+            Dialect::Apache => format!("{directive} {value}"),
         }
     }
 
@@ -48,6 +51,7 @@ impl Dialect {
             Dialect::Postfix => "Postfix logs a warning and runs this service without TLS",
             Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
             Dialect::App => "the application fails to configure TLS",
+            Dialect::Apache => "httpd refuses to start with this configuration",
         }
     }
 
@@ -70,6 +74,7 @@ impl Dialect {
         match (self, directive) {
             (Dialect::Nginx, "more_set_headers") => format!("{directive} \"{name}: {value}\";"),
             (Dialect::Nginx, d) if !d.is_empty() => format!("{d} {name} \"{value}\" always;"),
+            (Dialect::Apache, _) => format!("Header always set {name} \"{value}\""),
             _ => format!("{name}: {value}"),
         }
     }
@@ -81,6 +86,7 @@ impl Dialect {
             Dialect::Postfix => "postfix",
             Dialect::Dovecot => "dovecot",
             Dialect::App => "app",
+            Dialect::Apache => "apache",
         }
     }
 }
@@ -1092,7 +1098,7 @@ type Series = ((u16, u16), u16);
 
 /// The release series tlslint models per program, each with the newest patch release it
 /// knows (what `X.Y` stands for). A target outside these is an error, not a guess.
-const SERIES: [(&str, &[Series]); 4] = [
+const SERIES: [(&str, &[Series]); 5] = [
     (
         "nginx",
         &[
@@ -1120,6 +1126,7 @@ const SERIES: [(&str, &[Series]); 4] = [
         ],
     ),
     ("dovecot", &[((2, 2), 36), ((2, 3), 21), ((2, 4), 1)]),
+    ("apache", &[((2, 4), 65)]),
     (
         "openssl",
         &[
@@ -1175,6 +1182,8 @@ pub struct Targets {
     pub postfix: Version,
     /// Dovecot (default 2.4).
     pub dovecot: Version,
+    /// Apache httpd (default 2.4.65, Debian 13).
+    pub apache: Version,
     /// OpenSSL (default 3.0).
     pub openssl: Version,
     /// The security level OpenSSL was built with (`None`: upstream's default for the
@@ -1189,6 +1198,7 @@ impl Default for Targets {
             nginx: Version(1, 26, 3),
             postfix: Version(3, 10, 0),
             dovecot: Version(2, 4, 1),
+            apache: Version(2, 4, 65),
             openssl: Version(3, 0, 0),
             seclevel: None,
         }
@@ -1197,7 +1207,9 @@ impl Default for Targets {
 
 impl Targets {
     /// The program names `--target` accepts.
-    pub const PROGRAMS: [&'static str; 5] = ["nginx", "postfix", "dovecot", "openssl", "seclevel"];
+    pub const PROGRAMS: [&'static str; 6] = [
+        "nginx", "postfix", "dovecot", "apache", "openssl", "seclevel",
+    ];
 
     /// Applies `program=version` (or `seclevel=N`).
     pub fn set(&mut self, spec: &str) -> Result<(), String> {
@@ -1256,6 +1268,7 @@ impl Targets {
             "nginx" => self.nginx = v,
             "postfix" => self.postfix = v,
             "dovecot" => self.dovecot = v,
+            "apache" => self.apache = v,
             "openssl" => self.openssl = v,
             other => {
                 return Err(format!(
@@ -1295,7 +1308,10 @@ mod tests {
         let mut t = Targets::default();
         t.set("nginx=1.24").unwrap();
         assert_eq!(t.nginx, Version(1, 24, 0));
-        assert!(t.set("apache=2.4").is_err());
+        t.set("apache=2.4").unwrap();
+        assert_eq!(t.apache, Version(2, 4, 65));
+        assert!(t.set("apache=2.2").is_err());
+        assert!(t.set("lighttpd=1.4").is_err());
         assert!(t.set("nginx=x").is_err());
         t.set("openssl=1.0").unwrap();
         assert_eq!(t.openssl, Version(1, 0, 2));

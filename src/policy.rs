@@ -443,6 +443,10 @@ fn scope(v: &Spanned<DeValue<'_>>) -> Result<Scope, EntryError> {
                 .dialects
                 .get_or_insert_with(Vec::new)
                 .push(Dialect::Dovecot),
+            "apache" => scope
+                .dialects
+                .get_or_insert_with(Vec::new)
+                .push(Dialect::Apache),
             "app" => scope
                 .dialects
                 .get_or_insert_with(Vec::new)

@@ -47,6 +47,12 @@ pub(super) fn protocols_value(
             }
         }
         Dialect::Dovecot if directive == "ssl_min_protocol" => Some(min.as_str().to_owned()),
+        // mod_ssl: `-all` first, then each version kept.
+        Dialect::Apache if directive.ends_with("Protocol") && directive.starts_with("SSL") => {
+            let mut words = vec!["-all".to_owned()];
+            words.extend(keep.iter().map(|p| format!("+{}", p.as_str())));
+            Some(words.join(" "))
+        }
         Dialect::Dovecot if directive == "ssl_protocols" => Some(exclusions(" ")),
         Dialect::App => {
             let spelling = s.spelling()?;
@@ -149,7 +155,7 @@ pub(super) fn curves_without(
     applicability: Applicability,
 ) -> Option<Fix> {
     let sep = match e.dialect {
-        Dialect::Nginx | Dialect::Dovecot => ":",
+        Dialect::Nginx | Dialect::Dovecot | Dialect::Apache => ":",
         Dialect::Postfix => " ",
         Dialect::App => return None,
     };
@@ -171,8 +177,8 @@ pub(super) fn curves_without(
 pub(super) fn switch<T>(e: &Endpoint, s: &Setting<T>, on: bool) -> Option<&'static str> {
     let d = s.directive.as_deref()?;
     match (e.dialect, on) {
-        (Dialect::Nginx, true) => Some("on"),
-        (Dialect::Nginx, false) => Some("off"),
+        (Dialect::Nginx | Dialect::Apache, true) => Some("on"),
+        (Dialect::Nginx | Dialect::Apache, false) => Some("off"),
         (Dialect::Dovecot, true) if d == "ssl_server_prefer_ciphers" => Some("server"),
         (Dialect::Dovecot, false) if d == "ssl_server_prefer_ciphers" => Some("client"),
         (Dialect::Postfix | Dialect::Dovecot, true) => Some("yes"),
@@ -202,7 +208,13 @@ pub(super) fn set_value<T>(
         return Some(Fix::replace(title, applicability, span, value));
     }
     let directive = s.directive.as_deref()?;
-    let line = e.dialect.assignment(directive, value);
+    let line = match e.dialect {
+        // The one mod_ssl default written through `SSLOpenSSLConfCmd` is the group list.
+        Dialect::Apache if directive == "SSLOpenSSLConfCmd" => {
+            e.dialect.assignment(directive, &format!("Groups {value}"))
+        }
+        _ => e.dialect.assignment(directive, value),
+    };
     let edit = match e.dialect {
         // A server that is not the default of its socket does not decide the handshake's
         // protocols and suites: writing them there would change nothing.
@@ -213,6 +225,22 @@ pub(super) fn set_value<T>(
             }
         }
         Dialect::Postfix if e.key.starts_with("postfix/main.cf/") => Edit::Append {
+            file: e.span.file,
+            line,
+        },
+        // A vhost that is not the first on its socket does not decide the handshake's
+        // protocols and suites either (before httpd 2.4.42 / OpenSSL 1.1.1 at least).
+        Dialect::Apache
+            if e.side == Side::Server
+                && e.handshake_default.is_none()
+                && e.key.starts_with("apache/vhost[") =>
+        {
+            Edit::IntoBlock {
+                header: e.span,
+                line,
+            }
+        }
+        Dialect::Apache if e.key == "apache/main" => Edit::Append {
             file: e.span.file,
             line,
         },

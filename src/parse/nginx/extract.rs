@@ -328,7 +328,7 @@ struct Made {
     on: no_certificate::TurnedOn,
 }
 
-mod hsts;
+pub(crate) mod hsts;
 mod no_certificate;
 
 struct Extractor<'t> {

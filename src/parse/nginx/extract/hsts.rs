@@ -457,7 +457,7 @@ fn hsts_unread(chain: &Chain<'_, '_>, sent: &Sent) -> Option<DirId> {
 /// names are case-insensitive, values optionally quoted. Returns `(max-age, includeSubDomains,
 /// preload)`; max-age is `None` when the header is invalid (no max-age, a malformed one, or a
 /// directive given twice), which makes browsers ignore it.
-fn parse_value(value: &str) -> (Option<u64>, bool, bool) {
+pub(crate) fn parse_value(value: &str) -> (Option<u64>, bool, bool) {
     let mut max_age: Option<u64> = None;
     let (mut sub, mut preload, mut valid) = (false, false, true);
     for part in value.split(';') {
