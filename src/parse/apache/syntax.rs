@@ -419,9 +419,15 @@ impl Reader<'_> {
                 if let Some(v) = self.defines.get(name)
                     && text.len() + v.len() <= MAX_LINE
                 {
+                    // Every byte of the value stands for the whole `${NAME}`: its first at
+                    // the `$`, its last at the `}`.
                     let origin = line.at.get(i).copied().unwrap_or(0);
+                    let last = line.at.get(i + close + 2).copied().unwrap_or(origin);
                     text.push_str(v);
-                    at.extend(std::iter::repeat_n(origin, v.len()));
+                    at.extend(std::iter::repeat_n(origin, v.len().saturating_sub(1)));
+                    if !v.is_empty() {
+                        at.push(last);
+                    }
                     i += close + 3;
                     continue;
                 }
@@ -455,6 +461,10 @@ impl Reader<'_> {
                     self.tree.errors.push(
                         ParseError::new(line.span, msg).label(span, "the section opened here"),
                     );
+                    // httpd stops here; closing the open section keeps later errors apart.
+                    if let Some(o) = open.pop() {
+                        close_into(open, o);
+                    }
                 }
                 _ => self.tree.errors.push(ParseError::new(
                     line.span,
@@ -691,10 +701,12 @@ impl Reader<'_> {
                         a.span,
                         format!(
                             "No matches for the wildcard '{}' in '{}', failing",
-                            full.file_name()
+                            written
+                                .file_name()
                                 .map(|n| n.to_string_lossy())
                                 .unwrap_or_default(),
-                            full.parent()
+                            written
+                                .parent()
                                 .map(|p| p.display().to_string())
                                 .unwrap_or_default()
                         ),
@@ -714,7 +726,7 @@ impl Reader<'_> {
                     a.span,
                     format!(
                         "Could not open configuration file {}: No such file or directory",
-                        full.display()
+                        written.display()
                     ),
                 ));
             }
