@@ -89,6 +89,30 @@ fn tokens(dialect: Dialect) -> Vec<&'static str> {
             "service imap-login",
             "ssl_options = no_compression",
         ],
+        Dialect::Apache => &[
+            "<VirtualHost *:443>",
+            "</VirtualHost>",
+            "<IfModule mod_ssl.c>",
+            "</IfModule>",
+            "<IfDefine !X>",
+            "</IfDefine>",
+            "<Location />",
+            "</Location>",
+            "<",
+            ">",
+            "SSLEngine on",
+            "SSLProtocol -all +TLSv1.2",
+            "SSLCipherSuite",
+            "TLSv1.3",
+            "SSLOpenSSLConfCmd Curves",
+            "SSLProxyEngine on",
+            "Header always set Strict-Transport-Security",
+            "Define X",
+            "${X}",
+            "Include",
+            "IncludeOptional x/*.conf",
+            "\\\n",
+        ],
         Dialect::App => &[
             "tls:",
             "minVersion:",
@@ -242,6 +266,11 @@ proptest! {
     #[test]
     fn dovecot_never_panics_and_spans_are_valid(text in input(Dialect::Dovecot)) {
         parse_text(Dialect::Dovecot, "dovecot.conf", &text)?;
+    }
+
+    #[test]
+    fn apache_never_panics_and_spans_are_valid(text in input(Dialect::Apache)) {
+        parse_text(Dialect::Apache, "httpd.conf", &text)?;
     }
 
     #[test]

@@ -194,7 +194,7 @@ pub(crate) fn extract(nodes: &[Node], cx: &Context) -> (Model, Vec<crate::parse:
             &name,
             "apache/main".into(),
             span,
-            on,
+            &on,
             Vec::new(),
             Vec::new(),
         );
@@ -234,7 +234,7 @@ pub(crate) fn extract(nodes: &[Node], cx: &Context) -> (Model, Vec<crate::parse:
                 &display,
                 key.clone(),
                 v.section.span,
-                on,
+                &on,
                 addrs.clone(),
                 names,
             );
@@ -390,15 +390,15 @@ impl Extractor<'_> {
         name: &str,
         key: String,
         span: Span,
-        mode: Setting<TlsMode>,
+        mode: &Setting<TlsMode>,
         sockets: Vec<String>,
         server_names: Vec<String>,
     ) -> usize {
         let endpoint = self.model.endpoints.len();
-        let (mut tls, mut refusal) = self.settings(chain, SERVER, endpoint, &key);
+        let (mut tls, mut refusal) = self.settings(chain, SERVER);
         tls.mode = Some(mode.clone());
         tls.ocsp_stapling = Some(self.stapling(chain));
-        tls.hsts = Some(self.hsts(chain));
+        tls.hsts = Some(Self::hsts(chain));
         tls.verify_peer = Some(match chain.find("SSLVerifyClient") {
             Some(f) => {
                 let on = f.d.args.first().is_some_and(|a| {
@@ -464,8 +464,7 @@ impl Extractor<'_> {
         if !f.own || f.d.args.first().and_then(flag) != Some(true) {
             return;
         }
-        let endpoint = self.model.endpoints.len();
-        let (mut tls, refusal) = self.settings(chain, PROXY, endpoint, &key);
+        let (mut tls, refusal) = self.settings(chain, PROXY);
         tls.mode = Some(place(
             TlsMode::Required,
             f.d.args_span(),
@@ -534,13 +533,7 @@ impl Extractor<'_> {
 
     /// The protocol, cipher and session settings of one side; and why httpd refuses to
     /// start with them.
-    fn settings(
-        &mut self,
-        chain: &Chain<'_, '_>,
-        n: Names,
-        endpoint: usize,
-        key: &str,
-    ) -> (TlsSettings, Option<String>) {
+    fn settings(&mut self, chain: &Chain<'_, '_>, n: Names) -> (TlsSettings, Option<String>) {
         let mut refusal = None;
         let protocols = self.protocols(chain, n.protocol, &mut refusal);
         let (ciphers, ciphersuites) = self.ciphers(chain, n.cipher_suite);
@@ -596,8 +589,8 @@ impl Extractor<'_> {
             )
             .directive("SSLOpenSSLConfCmd"),
         );
-        tls.certificates = self.certificates(chain);
-        self.conf_commands(chain, &mut tls, endpoint, key);
+        tls.certificates = Self::certificates(chain);
+        self.conf_commands(chain, &mut tls);
         (tls, refusal)
     }
 
@@ -620,7 +613,7 @@ impl Extractor<'_> {
     }
 
     /// `SSLCertificateFile`s: the vhost's own, else the server config's.
-    fn certificates(&self, chain: &Chain<'_, '_>) -> Vec<Setting<PathBuf>> {
+    fn certificates(chain: &Chain<'_, '_>) -> Vec<Setting<PathBuf>> {
         let own: Vec<_> = chain
             .vhost
             .map(|v| v.all("SSLCertificateFile"))
@@ -866,7 +859,7 @@ impl Extractor<'_> {
 
     /// The HSTS header sent by `Header` lines of the server config and the vhost (mod_headers
     /// runs the server's lines, then the vhost's: a later `set` or `unset` wins).
-    fn hsts(&self, chain: &Chain<'_, '_>) -> Setting<Option<Hsts>> {
+    fn hsts(chain: &Chain<'_, '_>) -> Setting<Option<Hsts>> {
         let mut out: Option<Setting<Option<Hsts>>> = None;
         for f in chain.list("Header") {
             let mut args: &[Arg] = &f.d.args;
@@ -919,13 +912,7 @@ impl Extractor<'_> {
     }
 
     /// `SSLOpenSSLConfCmd name value`, applied by mod_ssl after its other settings.
-    fn conf_commands(
-        &mut self,
-        chain: &Chain<'_, '_>,
-        tls: &mut TlsSettings,
-        endpoint: usize,
-        key: &str,
-    ) {
+    fn conf_commands(&mut self, chain: &Chain<'_, '_>, tls: &mut TlsSettings) {
         const NAME: &str = "SSLOpenSSLConfCmd";
         let mut proto_changed = false;
         let mut mask: Vec<Protocol> = tls
@@ -998,27 +985,8 @@ impl Extractor<'_> {
                 "dhparameters" => {
                     tls.dh_params = Some(place(Some(PathBuf::from(value)), span, f.own, NAME));
                 }
-                "options" => {
-                    for item in value.split(',').map(str::trim) {
-                        let (on, opt) = match item.strip_prefix('-') {
-                            Some(o) => (false, o),
-                            None => (true, item.strip_prefix('+').unwrap_or(item)),
-                        };
-                        let slot = if opt.eq_ignore_ascii_case("SessionTicket") {
-                            &mut tls.session_tickets
-                        } else if opt.eq_ignore_ascii_case("ServerPreference") {
-                            &mut tls.prefer_server_ciphers
-                        } else if opt.eq_ignore_ascii_case("Compression") {
-                            &mut tls.compression
-                        } else {
-                            continue;
-                        };
-                        *slot = Some(place(on, span, f.own, NAME).with_note(note.clone()));
-                    }
-                }
-                _ => {
-                    let _ = (endpoint, key);
-                }
+                "options" => options(tls, value, &place(true, span, f.own, NAME), &note),
+                _ => {}
             }
         }
         if proto_changed && let Some((span, own)) = proto_at {
@@ -1061,4 +1029,25 @@ fn split_named(a: &Arg, sep: char) -> Vec<Named> {
         off += part.len() + 1;
     }
     out
+}
+
+/// `Options` of `SSLOpenSSLConfCmd` (OpenSSL's `CONF_parse_list`: comma-separated, `-` turns
+/// an option off) that decide a modelled setting; `at` is where the command is written.
+fn options(tls: &mut TlsSettings, value: &str, at: &Setting<bool>, note: &str) {
+    for item in value.split(',').map(str::trim) {
+        let (on, opt) = match item.strip_prefix('-') {
+            Some(o) => (false, o),
+            None => (true, item.strip_prefix('+').unwrap_or(item)),
+        };
+        let slot = if opt.eq_ignore_ascii_case("SessionTicket") {
+            &mut tls.session_tickets
+        } else if opt.eq_ignore_ascii_case("ServerPreference") {
+            &mut tls.prefer_server_ciphers
+        } else if opt.eq_ignore_ascii_case("Compression") {
+            &mut tls.compression
+        } else {
+            continue;
+        };
+        *slot = Some(at.with_value(on).with_note(note));
+    }
 }

@@ -226,22 +226,17 @@ fn lines(file: FileId, text: &str) -> Vec<Line> {
         }
         let s = start.take().unwrap_or(line_start);
         let end = line_start + body.len();
-        push_line(
-            &mut out,
-            file,
-            std::mem::take(&mut cur),
-            std::mem::take(&mut at),
-            s,
-            end,
-        );
+        push_line(&mut out, file, &cur, &at, s, end);
+        cur.clear();
+        at.clear();
     }
     if let Some(s) = start {
-        push_line(&mut out, file, cur, at, s, text.len());
+        push_line(&mut out, file, &cur, &at, s, text.len());
     }
     out
 }
 
-fn push_line(out: &mut Vec<Line>, file: FileId, text: String, at: Vec<u32>, s: usize, e: usize) {
+fn push_line(out: &mut Vec<Line>, file: FileId, text: &str, at: &[u32], s: usize, e: usize) {
     let lead = text.len() - text.trim_start().len();
     let trimmed_end = text.trim_end().len();
     if trimmed_end <= lead {
@@ -321,16 +316,7 @@ fn words(line: &Line) -> Vec<Arg> {
         let verbatim = body_end - body_start == value.len()
             && line.contiguous(body_start, body_end)
             && quote.is_none();
-        let span = if quote.is_some()
-            && body_end - body_start == value.len()
-            && line.contiguous(start, end)
-        {
-            line.span_of(start, end)
-        } else if quote.is_none() && line.contiguous(start, end) {
-            line.span_of(start, end)
-        } else {
-            line.span_of(start, end.max(start + 1))
-        };
+        let span = line.span_of(start, end.max(start + 1));
         out.push(Arg {
             value,
             span,
@@ -595,13 +581,12 @@ impl Reader<'_> {
         let holds = match lower.as_str() {
             "ifmodule" => {
                 let w = word.to_ascii_lowercase();
-                let present = !self.loads_modules
+                !self.loads_modules
                     || self.modules.contains(&w)
                     || BUILT_IN.contains(&w.as_str())
                     || self
                         .modules
-                        .contains(&format!("{}_module", module_stem(&w)));
-                present
+                        .contains(&format!("{}_module", module_stem(&w)))
             }
             "ifdefine" => self.defines.contains_key(word),
             "ifversion" => self.version_holds(args),
@@ -683,54 +668,10 @@ impl Reader<'_> {
             self.server_root.join(&written)
         };
         let full = self.gateway.mapped(&full).into_owned();
-        let pattern = crate::glob::is_pattern(&a.value);
-        let mut files: Vec<PathBuf> = Vec::new();
-        if pattern {
-            let found = self.gateway.glob(&full);
-            for (dir, why) in &found.refused {
-                if crate::parse::is_unseen(why) {
-                    return self.unread(d, dir, why);
-                }
-            }
-            for m in found.matches {
-                self.collect(&m, &mut files, 0);
-            }
-            if files.is_empty() && !optional {
-                self.tree.errors.push(
-                    ParseError::new(
-                        a.span,
-                        format!(
-                            "No matches for the wildcard '{}' in '{}', failing",
-                            written
-                                .file_name()
-                                .map(|n| n.to_string_lossy())
-                                .unwrap_or_default(),
-                            written
-                                .parent()
-                                .map(|p| p.display().to_string())
-                                .unwrap_or_default()
-                        ),
-                    )
-                    .help("use IncludeOptional where no file may match"),
-                );
-            }
-        } else {
-            match self.gateway.resolve(&full) {
-                Err(why) if crate::parse::is_unseen(&why) => return self.unread(d, &full, &why),
-                _ => {}
-            }
-            if self.gateway.is_dir(&full) || self.gateway.is_file(&full) {
-                self.collect(&full, &mut files, 0);
-            } else if !optional {
-                self.tree.errors.push(ParseError::new(
-                    a.span,
-                    format!(
-                        "Could not open configuration file {}: No such file or directory",
-                        written.display()
-                    ),
-                ));
-            }
-        }
+        let files = match self.targets(d, a, &full, optional) {
+            Ok(files) => files,
+            Err(unread) => return unread,
+        };
         let mut out = Vec::new();
         for f in files {
             if self.tree.files.len() >= MAX_FILES {
@@ -764,6 +705,66 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    /// The files an include reads, in order; `Err` with the unread marker when the place
+    /// it names is out of sight.
+    fn targets(
+        &mut self,
+        d: &Directive,
+        a: &Arg,
+        full: &Path,
+        optional: bool,
+    ) -> Result<Vec<PathBuf>, Vec<Node>> {
+        let written = Path::new(&a.value);
+        let mut files: Vec<PathBuf> = Vec::new();
+        if crate::glob::is_pattern(&a.value) {
+            let found = self.gateway.glob(full);
+            for (dir, why) in &found.refused {
+                if crate::parse::is_unseen(why) {
+                    return Err(self.unread(d, dir, why));
+                }
+            }
+            for m in found.matches {
+                self.collect(&m, &mut files, 0);
+            }
+            if files.is_empty() && !optional {
+                self.tree.errors.push(
+                    ParseError::new(
+                        a.span,
+                        format!(
+                            "No matches for the wildcard '{}' in '{}', failing",
+                            written
+                                .file_name()
+                                .map(|n| n.to_string_lossy())
+                                .unwrap_or_default(),
+                            written
+                                .parent()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default()
+                        ),
+                    )
+                    .help("use IncludeOptional where no file may match"),
+                );
+            }
+        } else {
+            match self.gateway.resolve(full) {
+                Err(why) if crate::parse::is_unseen(&why) => return Err(self.unread(d, full, &why)),
+                _ => {}
+            }
+            if self.gateway.is_dir(full) || self.gateway.is_file(full) {
+                self.collect(full, &mut files, 0);
+            } else if !optional {
+                self.tree.errors.push(ParseError::new(
+                    a.span,
+                    format!(
+                        "Could not open configuration file {}: No such file or directory",
+                        written.display()
+                    ),
+                ));
+            }
+        }
+        Ok(files)
     }
 
     fn unread(&mut self, d: &Directive, path: &Path, why: &crate::gateway::Refusal) -> Vec<Node> {
