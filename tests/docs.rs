@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tlslint::checks;
 
-const DIALECTS: [&str; 4] = ["nginx", "postfix", "dovecot", "app"];
+const DIALECTS: [&str; 5] = ["nginx", "postfix", "dovecot", "apache", "app"];
 
 fn covered(check: &str) -> Vec<&'static str> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

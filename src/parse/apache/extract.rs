@@ -199,12 +199,7 @@ pub(crate) fn extract(nodes: &[Node], cx: &Context) -> (Model, Vec<crate::parse:
             Vec::new(),
         );
     }
-    x.proxy(
-        &main_chain,
-        "main server",
-        "apache/main/proxy".into(),
-        Span::new(cx.entry, 0, 0),
-    );
+    x.proxy(&main_chain, "main server", "apache/main/proxy".into());
     // Keys are unique per address and name; a repeat gets its position.
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut first_on_socket: HashMap<String, usize> = HashMap::new();
@@ -252,7 +247,7 @@ pub(crate) fn extract(nodes: &[Node], cx: &Context) -> (Model, Vec<crate::parse:
             }
             x.model.endpoints[i].handshake_default = default;
         }
-        x.proxy(&chain, &display, format!("{key}/proxy"), v.section.span);
+        x.proxy(&chain, &display, format!("{key}/proxy"));
     }
     (x.model, x.errors)
 }
@@ -457,13 +452,15 @@ impl Extractor<'_> {
     }
 
     /// The proxy (client) endpoint of a scope with `SSLProxyEngine on` written in it.
-    fn proxy(&mut self, chain: &Chain<'_, '_>, name: &str, key: String, span: Span) {
+    fn proxy(&mut self, chain: &Chain<'_, '_>, name: &str, key: String) {
         let Some(f) = chain.find("SSLProxyEngine") else {
             return;
         };
         if !f.own || f.d.args.first().and_then(flag) != Some(true) {
             return;
         }
+        // The proxy side is placed where it is turned on.
+        let span = f.d.span;
         let (mut tls, refusal) = self.settings(chain, PROXY);
         tls.mode = Some(place(
             TlsMode::Required,
