@@ -544,7 +544,20 @@ impl Extractor<'_> {
             return (tls, refusal);
         }
         tls.prefer_server_ciphers = Some(self.flag_or(chain, "SSLHonorCipherOrder", false));
-        tls.compression = Some(self.flag_or(chain, "SSLCompression", false));
+        let compression = self.flag_or(chain, "SSLCompression", false);
+        if compression.value
+            && self.cx.openssl >= Version(1, 1, 0)
+            && (compression.origin == crate::model::Origin::Set || chain.vhost.is_none())
+            && let Some(span) = compression.span
+        {
+            // OpenSSL 1.1.0 and later are built without zlib unless asked (`enable-zlib`;
+            // Debian does not): mod_ssl rejects the line (measured with httpd 2.4 `-t`).
+            self.error(
+                span,
+                "This version of OpenSSL does not have any compression methods available, cannot enable SSLCompression.",
+            );
+        }
+        tls.compression = Some(compression);
         tls.session_tickets = Some(self.flag_or(chain, "SSLSessionTickets", true));
         tls.ticket_keys = Some(match chain.find("SSLSessionTicketKeyFile") {
             Some(f) if !f.d.args.is_empty() => {
