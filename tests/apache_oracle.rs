@@ -9,6 +9,7 @@
 //! (httpd checks that they exist). Skipped with a message when `apache2` or `openssl` is
 //! missing (a failure with `CI=true`: `tests/support/mod.rs`).
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -106,12 +107,13 @@ fn copy_case(from: &Path, to: &Path, keys: &Path) {
             } else {
                 "cert.pem"
             };
-            out.push_str(&format!("{word} {}\n", keys.join(file).display()));
+            let _ = writeln!(out, "{word} {}", keys.join(file).display());
         } else if word == "sslopensslconfcmd" && t.to_ascii_lowercase().contains("dhparameters") {
-            out.push_str(&format!(
-                "SSLOpenSSLConfCmd DHParameters {}\n",
+            let _ = writeln!(
+                out,
+                "SSLOpenSSLConfCmd DHParameters {}",
                 keys.join("dh.pem").display()
-            ));
+            );
         } else {
             out.push_str(line);
             out.push('\n');
@@ -189,7 +191,7 @@ fn cases() -> Vec<(PathBuf, PathBuf)> {
                 if let Some(entry) = entry {
                     out.push((p, PathBuf::from(entry)));
                 }
-            } else if name.ends_with(".conf") {
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("conf")) {
                 out.push((p, PathBuf::from(name)));
             }
         }
