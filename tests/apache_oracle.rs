@@ -40,6 +40,17 @@ const LOAD: &[(&str, &str)] = &[
     ("setenvif_module", "mod_setenvif.so"),
     ("env_module", "mod_env.so"),
     ("http2_module", "mod_http2.so"),
+    ("access_compat_module", "mod_access_compat.so"),
+    ("macro_module", "mod_macro.so"),
+    ("auth_basic_module", "mod_auth_basic.so"),
+    ("authn_core_module", "mod_authn_core.so"),
+    ("authn_file_module", "mod_authn_file.so"),
+    ("authz_user_module", "mod_authz_user.so"),
+    ("autoindex_module", "mod_autoindex.so"),
+    ("negotiation_module", "mod_negotiation.so"),
+    ("status_module", "mod_status.so"),
+    ("cgid_module", "mod_cgid.so"),
+    ("dav_module", "mod_dav.so"),
 ];
 
 /// Directives whose argument is a key-material file httpd checks at `-t`.

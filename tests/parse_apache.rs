@@ -175,3 +175,75 @@ fn include_cycle_is_an_error() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The entries of `tests/corpus/apache` (see its `ORIGINS.md`): a directory's `apache2.conf`
+/// or `httpd.conf`, or a single file.
+fn corpus_entries() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/apache");
+    let mut out: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                ["apache2.conf", "httpd.conf"]
+                    .into_iter()
+                    .map(|n| p.join(n))
+                    .find(|f| f.exists())
+            } else {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("conf"))
+                    .then_some(p)
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every corpus entry parses without error; the findings of Mozilla's intermediate policy
+/// on each are snapshotted (check, place, message).
+#[test]
+fn corpus_parses_and_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy = tlslint::policy::load("mozilla-intermediate").unwrap();
+    let entries = corpus_entries();
+    assert!(entries.len() >= 10, "{} corpus entries", entries.len());
+    let mut summary = String::new();
+    for entry in entries {
+        let rel = entry.strip_prefix(root).unwrap().to_path_buf();
+        let (parsed, _) = parse_file(&entry, &options());
+        assert!(parsed.errors.is_empty(), "{}: {:?}", rel.display(), parsed.errors);
+        let paths = [rel.clone()];
+        let input = tlslint::Input {
+            paths: &paths,
+            dialect: Some(tlslint::model::Dialect::Apache),
+            stdin: None,
+        };
+        let all = |_: &str| tlslint::Enabled::PolicySeverity;
+        let out = tlslint::check_paths(
+            input,
+            Some(&policy),
+            &Options::default(),
+            &all,
+            Sources::new(),
+        );
+        assert!(out.errors.is_empty(), "{}: {:?}", rel.display(), out.errors);
+        let _ = writeln!(
+            summary,
+            "{}: {} endpoints",
+            rel.display(),
+            out.model.endpoints.len()
+        );
+        for f in &out.findings {
+            let _ = writeln!(
+                summary,
+                "  {} {:?} {}: {}",
+                f.check,
+                f.severity,
+                at(&out.sources, f.span),
+                f.message
+            );
+        }
+    }
+    insta::assert_snapshot!(summary);
+}
