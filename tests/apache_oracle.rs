@@ -202,7 +202,10 @@ fn cases() -> Vec<(PathBuf, PathBuf)> {
                 if let Some(entry) = entry {
                     out.push((p, PathBuf::from(entry)));
                 }
-            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("conf")) {
+            } else if p
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("conf"))
+            {
                 out.push((p, PathBuf::from(name)));
             }
         }

@@ -212,7 +212,12 @@ fn corpus_parses_and_findings() {
     for entry in entries {
         let rel = entry.strip_prefix(root).unwrap().to_path_buf();
         let (parsed, _) = parse_file(&entry, &options());
-        assert!(parsed.errors.is_empty(), "{}: {:?}", rel.display(), parsed.errors);
+        assert!(
+            parsed.errors.is_empty(),
+            "{}: {:?}",
+            rel.display(),
+            parsed.errors
+        );
         let paths = [rel.clone()];
         let input = tlslint::Input {
             paths: &paths,

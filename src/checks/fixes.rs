@@ -78,6 +78,21 @@ pub(super) fn exclude_ciphers(
     let Ciphers::OpenSsl(cs) = &s.value else {
         return None;
     };
+    if let Some(one) = written_whole(cs) {
+        if s.span.is_none() || one.range.is_empty() {
+            return None;
+        }
+        let at = one.span?;
+        let end = crate::source::Span::new(at.file, at.end as usize, at.end as usize);
+        let written = cs.text.get(one.range.clone()).unwrap_or_default();
+        let sep = if written.ends_with(':') { "" } else { ":" };
+        return Some(Fix::replace(
+            title,
+            Applicability::Safe,
+            end,
+            format!("{sep}{words}"),
+        ));
+    }
     if !cs.builtin.is_empty() {
         return None;
     }
@@ -115,6 +130,12 @@ pub(super) fn replace_ciphers(
     let Ciphers::OpenSsl(cs) = &s.value else {
         return None;
     };
+    if let Some(one) = written_whole(cs)
+        && s.span.is_some()
+        && !value.is_empty()
+    {
+        return Some(Fix::replace(title, Applicability::Unsafe, one.span?, value));
+    }
     if !cs.builtin.is_empty() || value.is_empty() {
         return None;
     }
@@ -125,6 +146,17 @@ pub(super) fn replace_ciphers(
         (None, []) => set_value(e, s, value, title, Applicability::Unsafe),
         _ => None,
     }
+}
+
+/// The written piece of a string that the program extends with a built-in tail (mod_ssl
+/// appends `:!aNULL:!eNULL:!EXP` to every `SSLCipherSuite`): one placed piece from the
+/// start, then only built-in text. `None` for any other shape.
+fn written_whole(cs: &crate::model::CipherString) -> Option<&crate::model::Piece> {
+    let [one, tail @ ..] = cs.pieces.as_slice() else {
+        return None;
+    };
+    let builtin_tail = !tail.is_empty() && tail.iter().all(|p| cs.is_builtin(&p.range));
+    (one.range.start == 0 && one.span.is_some() && builtin_tail).then_some(one)
 }
 
 /// The help line for excluding suites where no fix is made: the exclusion in the setting's

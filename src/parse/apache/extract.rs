@@ -767,23 +767,16 @@ impl Extractor<'_> {
                 }
             };
             match proto.map(|p| p.value.as_str()) {
-                None => {
+                // mod_ssl compares the protocol word case-sensitively.
+                None | Some("SSL") => {
                     ssl = Some(place(
-                        Ciphers::OpenSsl(cipher_string(spec)),
+                        Ciphers::OpenSsl(mod_ssl_string(spec)),
                         spec.value_span(),
                         f.own,
                         name,
                     ));
                 }
-                Some(p) if p.eq_ignore_ascii_case("SSL") => {
-                    ssl = Some(place(
-                        Ciphers::OpenSsl(cipher_string(spec)),
-                        spec.value_span(),
-                        f.own,
-                        name,
-                    ));
-                }
-                Some(p) if p.eq_ignore_ascii_case("TLSv1.3") => {
+                Some("TLSv1.3") => {
                     tls13 = Some(place(
                         split_named(spec, ':'),
                         spec.value_span(),
@@ -1011,16 +1004,25 @@ impl Extractor<'_> {
     }
 }
 
+/// What mod_ssl appends to every `SSLCipherSuite` (and `SSLProxyCipherSuite`) string of the
+/// TLS ≤ 1.2 kind: httpd 2.4's `ssl_cmd_SSLCipherSuite` "always disable null and export
+/// ciphers" (measured: `ALL` at `@SECLEVEL=0` negotiates no anonymous suite).
+const ALWAYS_EXCLUDED: &str = ":!aNULL:!eNULL:!EXP";
+
 /// The cipher string of a word, placed where it is written verbatim.
 fn cipher_string(a: &Arg) -> CipherString {
     let span = a.value_span();
-    if span.len() == a.value.len() {
-        CipherString::placed(a.value.clone(), span)
-    } else {
-        let mut cs = CipherString::default();
-        cs.push(&a.value, None);
-        cs
-    }
+    let mut cs = CipherString::default();
+    cs.push(&a.value, (span.len() == a.value.len()).then_some(span));
+    cs
+}
+
+/// The string OpenSSL gets from an `SSLCipherSuite` line: as written, then mod_ssl's
+/// exclusions.
+fn mod_ssl_string(a: &Arg) -> CipherString {
+    let mut cs = cipher_string(a);
+    cs.push_builtin(ALWAYS_EXCLUDED);
+    cs
 }
 
 /// A `sep`-separated list of names, each placed when the word is verbatim.
