@@ -7,6 +7,7 @@
 //!
 //! Needs `apache2` and `openssl`; skips visibly without them (fails with `CI=true`).
 
+use std::fmt::Write as _;
 use std::io::Read as _;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -26,7 +27,9 @@ const MODULES: &str = "/usr/lib/apache2/modules";
 /// What tlslint is told runs here (Debian 12's httpd and OpenSSL build).
 const TARGETS: [&str; 3] = ["apache=2.4.71", "openssl=3.0", "seclevel=2"];
 
-/// The cases: a name and the mod_ssl lines of one TLS vhost.
+/// The cases: a name and the mod_ssl lines of one TLS vhost (`localhost`). A case whose
+/// lines hold `---` has a second name-based vhost on the same socket (`second.test`, the
+/// lines after it), probed by that name.
 const CASES: &[(&str, &str)] = &[
     ("defaults", ""),
     (
@@ -55,6 +58,11 @@ const CASES: &[(&str, &str)] = &[
         "conf-cmd-min-tls13",
         "SSLProtocol all\nSSLOpenSSLConfCmd MinProtocol TLSv1.3",
     ),
+    (
+        "sni-vhost-own-protocols-and-suites",
+        "SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE+AESGCM\n---\n\
+         SSLProtocol -all +TLSv1.2\nSSLCipherSuite ECDHE-RSA-AES128-SHA:AES256-SHA",
+    ),
 ];
 
 /// A running httpd (`-X`: one process in the foreground); dropping it kills it by its pid,
@@ -80,16 +88,26 @@ fn config(dir: &Path, port: u16, lines: &str) -> String {
     let d = dir.display();
     let mut out = format!(
         "ServerName localhost\nListen 127.0.0.1:{port}\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\n\
-         DefaultRuntimeDir {d}\nSSLSessionCache shmcb:{d}/scache(512000)\n\
-         <VirtualHost 127.0.0.1:{port}>\n    ServerName localhost\n    SSLEngine on\n\
-         SSLCertificateFile {d}/rsa2048.crt\n    SSLCertificateKeyFile {d}/rsa2048.key\n"
+         DefaultRuntimeDir {d}\nSSLSessionCache shmcb:{d}/scache(512000)\n"
     );
-    for l in lines.lines() {
-        out.push_str("    ");
-        out.push_str(l);
-        out.push('\n');
+    let (first, second) = match lines.split_once("---\n") {
+        Some((a, b)) => (a, Some(b)),
+        None => (lines, None),
+    };
+    for (name, lines) in [("localhost", Some(first)), ("second.test", second)] {
+        let Some(lines) = lines else { continue };
+        let _ = write!(
+            out,
+            "<VirtualHost 127.0.0.1:{port}>\n    ServerName {name}\n    SSLEngine on\n\
+             SSLCertificateFile {d}/rsa2048.crt\n    SSLCertificateKeyFile {d}/rsa2048.key\n"
+        );
+        for l in lines.lines() {
+            out.push_str("    ");
+            out.push_str(l);
+            out.push('\n');
+        }
+        out.push_str("</VirtualHost>\n");
     }
-    out.push_str("</VirtualHost>\n");
     out
 }
 
@@ -135,7 +153,7 @@ fn start(dir: &Path, port: u16) -> Running {
 }
 
 /// One handshake; the suite chosen, or `None` when it failed.
-fn handshake(port: u16, version: &str, ciphers: &str, suites: &str) -> Option<String> {
+fn handshake(port: u16, sni: &str, version: &str, ciphers: &str, suites: &str) -> Option<String> {
     let mut child = Command::new("openssl")
         .args([
             "s_client",
@@ -143,7 +161,7 @@ fn handshake(port: u16, version: &str, ciphers: &str, suites: &str) -> Option<St
             "-connect",
             &format!("127.0.0.1:{port}"),
         ])
-        .args(["-servername", "localhost", version, "-cipher", ciphers])
+        .args(["-servername", sni, version, "-cipher", ciphers])
         .args(["-ciphersuites", suites])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -176,13 +194,13 @@ fn handshake(port: u16, version: &str, ciphers: &str, suites: &str) -> Option<St
 }
 
 /// What the live server negotiates: protocols, TLS ≤ 1.2 suites, TLS 1.3 suites (sorted).
-fn probe(port: u16, client: &[String]) -> (Vec<String>, Vec<String>, Vec<String>) {
+fn probe(port: u16, sni: &str, client: &[String]) -> (Vec<String>, Vec<String>, Vec<String>) {
     let all13 = live::TLS13_SUITES.join(":");
     let offer_all = format!("{}:@SECLEVEL=0", client.join(":"));
     let mut protocols = Vec::new();
     let mut top12 = None;
     for (name, flag) in live::PROTOCOLS {
-        if let Some(chosen) = handshake(port, flag, &offer_all, &all13) {
+        if let Some(chosen) = handshake(port, sni, flag, &offer_all, &all13) {
             protocols.push(name.to_owned());
             if name != "TLSv1.3" {
                 top12 = Some((flag, chosen));
@@ -200,13 +218,13 @@ fn probe(port: u16, client: &[String]) -> (Vec<String>, Vec<String>, Vec<String>
                 break;
             }
             let list = format!("{}:@SECLEVEL=0", offer.join(":"));
-            chosen = handshake(port, flag, &list, &all13);
+            chosen = handshake(port, sni, flag, &list, &all13);
         }
     }
     let mut suites = Vec::new();
     if protocols.iter().any(|p| p == "TLSv1.3") {
         for s in live::TLS13_SUITES {
-            if handshake(port, "-tls1_3", live::CLIENT_CIPHERS, s).is_some() {
+            if handshake(port, sni, "-tls1_3", live::CLIENT_CIPHERS, s).is_some() {
                 suites.push(s.to_owned());
             }
         }
@@ -228,8 +246,8 @@ fn sorted(v: &Value) -> Vec<String> {
     out
 }
 
-/// What `tlslint show` says the one server endpoint negotiates.
-fn tlslint_says(conf: &Path) -> (Vec<String>, Vec<String>, Vec<String>) {
+/// What `tlslint show` says the server endpoint named `sni` negotiates.
+fn tlslint_says(conf: &Path, sni: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tlslint"));
     c.args(["show", "--format", "json"]);
     for t in TARGETS {
@@ -237,7 +255,13 @@ fn tlslint_says(conf: &Path) -> (Vec<String>, Vec<String>, Vec<String>) {
     }
     let out = c.arg(conf).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    let endpoints = v["endpoints"].as_array().cloned().unwrap_or_default();
+    let endpoints: Vec<Value> = v["endpoints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| sorted(&e["server_names"]).iter().any(|n| n == sni))
+        .cloned()
+        .collect();
     let [e] = endpoints.as_slice() else {
         panic!("{}: {} endpoints: {v}", conf.display(), endpoints.len());
     };
@@ -267,10 +291,15 @@ fn live_apache_negotiates_what_show_says() {
         let port = free_port();
         let conf = dir.path().join("httpd.conf");
         std::fs::write(&conf, config(dir.path(), port, lines)).unwrap();
-        let ours = tlslint_says(&conf);
+        let sni = if lines.contains("---") {
+            "second.test"
+        } else {
+            "localhost"
+        };
+        let ours = tlslint_says(&conf, sni);
         let theirs = {
             let _server = start(dir.path(), port);
-            probe(port, &client)
+            probe(port, sni, &client)
         };
         if ours != theirs {
             failures.push(format!("{name}:\n  tlslint {ours:?}\n  live    {theirs:?}"));

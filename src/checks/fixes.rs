@@ -260,13 +260,9 @@ pub(super) fn set_value<T>(
             file: e.span.file,
             line,
         },
-        // A vhost that is not the first on its socket does not decide the handshake's
-        // protocols and suites either (before httpd 2.4.42 / OpenSSL 1.1.1 at least).
-        Dialect::Apache
-            if e.side == Side::Server
-                && e.handshake_default.is_none()
-                && e.key.starts_with("apache/vhost[") =>
-        {
+        // httpd picks the name-based vhost from the ClientHello (2.4.42 with OpenSSL
+        // 1.1.1): each vhost's own lines decide its handshake (tests/live_apache.rs).
+        Dialect::Apache if e.side == Side::Server && e.key.starts_with("apache/vhost[") => {
             Edit::IntoBlock {
                 header: e.span,
                 line,
