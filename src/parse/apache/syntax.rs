@@ -26,6 +26,9 @@ const MAX_FILES: usize = 4096;
 /// Longest a line may grow by `${VAR}` expansion (httpd's `MAX_STRING_LEN` is 8192; a
 /// definition that refers to itself must not grow without bound).
 const MAX_LINE: usize = 64 * 1024;
+/// Most include visits from one entry file (a file included twice counts twice), so an
+/// include bomb (each file including the next twice) ends.
+const MAX_INCLUDE_VISITS: usize = 10_000;
 /// Deepest directory recursion for `Include dir/`.
 const MAX_DIR_DEPTH: usize = 8;
 
@@ -151,6 +154,8 @@ pub(crate) fn read(
         server_root: server_root.to_path_buf(),
         version,
         stack: Vec::new(),
+        visits: 0,
+        visits_over: false,
     };
     match crate::parse::load(path, r.sources, options) {
         Ok(id) => {
@@ -350,6 +355,9 @@ struct Reader<'a> {
     version: Version,
     /// Files being read (include loop guard), outermost first.
     stack: Vec<FileId>,
+    /// Include visits so far, and whether the limit was reported.
+    visits: usize,
+    visits_over: bool,
 }
 
 impl Reader<'_> {
@@ -674,6 +682,23 @@ impl Reader<'_> {
         };
         let mut out = Vec::new();
         for f in files {
+            self.visits += 1;
+            if self.visits > MAX_INCLUDE_VISITS {
+                if !self.visits_over {
+                    self.visits_over = true;
+                    self.tree.errors.push(
+                        ParseError::new(
+                            d.span,
+                            format!(
+                                "more than {MAX_INCLUDE_VISITS} include visits from this file (tlslint's \
+                                 limit; a file included twice counts twice); not reading further includes"
+                            ),
+                        )
+                        .help("an include bomb? each file seems to include the next more than once"),
+                    );
+                }
+                break;
+            }
             if self.tree.files.len() >= MAX_FILES {
                 self.tree.errors.push(ParseError::new(
                     d.span,
