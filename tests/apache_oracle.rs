@@ -240,6 +240,15 @@ fn tlslint_and_httpd_agree_on_what_parses() {
             &mut sources,
             &Options::default(),
         );
+        // An include tlslint does not read (outside the tree) may hold anything: no verdict.
+        if parsed
+            .model
+            .observations
+            .iter()
+            .any(|o| o.kind == tlslint::model::ObservationKind::OutsideRoot && o.key.is_empty())
+        {
+            continue;
+        }
         let ours = parsed.errors.is_empty();
         let copy = work.join(format!("case-{i}"));
         let copied_entry = if case.is_dir() {

@@ -8,6 +8,9 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::{Ciphers, Dialect, Endpoint, Named, Protocol, Setting, Side, Targets, Version};
 
+/// httpd 2.4.36 added TLS 1.3 (`SSLProtocol +TLSv1.3`).
+const APACHE_TLS13: Version = Version(2, 4, 36);
+
 /// Postfix 3.6 added the `>=TLSv1.2` form of the protocol lists.
 const POSTFIX_AT_LEAST: Version = Version(3, 6, 0);
 
@@ -50,8 +53,13 @@ pub(super) fn protocols_value(
         // mod_ssl: `-all` first, then each version kept.
         Dialect::Apache if directive.ends_with("Protocol") && directive.starts_with("SSL") => {
             let mut words = vec!["-all".to_owned()];
-            words.extend(keep.iter().map(|p| format!("+{}", p.as_str())));
-            Some(words.join(" "))
+            words.extend(
+                keep.iter()
+                    // httpd before 2.4.36 rejects the word `TLSv1.3`.
+                    .filter(|p| **p != Protocol::TLSv1_3 || targets.apache >= APACHE_TLS13)
+                    .map(|p| format!("+{}", p.as_str())),
+            );
+            (words.len() > 1).then(|| words.join(" "))
         }
         Dialect::Dovecot if directive == "ssl_protocols" => Some(exclusions(" ")),
         Dialect::App => {

@@ -22,6 +22,10 @@ use crate::model::{
 use crate::negotiate::OPENSSL_CIPHERSUITES;
 use crate::source::{FileId, Span};
 
+/// httpd 2.4.36 added TLS 1.3 (`SSLProtocol TLSv1.3`, `all` including it, `SSLCipherSuite
+/// TLSv1.3`), with OpenSSL 1.1.1.
+const TLS13_SINCE: Version = Version(2, 4, 36);
+
 /// What the extractor needs to know about the run.
 pub(crate) struct Context {
     /// Target httpd version.
@@ -339,6 +343,11 @@ fn place<T>(value: T, span: Span, own: bool, directive: &str) -> Setting<T> {
 }
 
 impl Extractor<'_> {
+    /// Whether the target httpd and OpenSSL have TLS 1.3.
+    fn tls13(&self) -> bool {
+        self.cx.openssl >= Version(1, 1, 1) && self.cx.httpd >= TLS13_SINCE
+    }
+
     fn default_text(&self, directive: &str, value: &str) -> String {
         format!(
             "no `{directive}` here; httpd {} default `{value}` applies",
@@ -659,7 +668,7 @@ impl Extractor<'_> {
         name: &'static str,
         refusal: &mut Option<String>,
     ) -> Setting<Vec<Protocol>> {
-        let tls13 = self.cx.openssl >= Version(1, 1, 1);
+        let tls13 = self.tls13();
         let all: Vec<Protocol> = [
             Protocol::TLSv1,
             Protocol::TLSv1_1,
@@ -776,7 +785,7 @@ impl Extractor<'_> {
                         name,
                     ));
                 }
-                Some("TLSv1.3") => {
+                Some("TLSv1.3") if self.tls13() => {
                     tls13 = Some(place(
                         split_named(spec, ':'),
                         spec.value_span(),
@@ -805,7 +814,7 @@ impl Extractor<'_> {
             )
             .directive(name)
         });
-        let tls13 = if self.cx.openssl >= Version(1, 1, 1) {
+        let tls13 = if self.tls13() {
             Some(tls13.unwrap_or_else(|| {
                 Setting::defaulted(
                     OPENSSL_CIPHERSUITES
