@@ -455,7 +455,7 @@ fn scope(v: &Spanned<DeValue<'_>>) -> Result<Scope, EntryError> {
                 return Err((
                     format!("unknown scope `{other}`"),
                     v.span(),
-                    Some("scopes: server, client, nginx, postfix, dovecot, app".to_owned()),
+                    Some("scopes: server, client, nginx, postfix, dovecot, apache, app".to_owned()),
                 ));
             }
         }
