@@ -161,8 +161,11 @@ fn into_block(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
     // could hold a `{` (blocks whose header spans lines get no fix).
     let rest = text.get(from..)?;
     // An httpd section tag (`<VirtualHost *:443>`) ends its header line with `>`.
-    let close = if rest.starts_with('<') { b'>' } else { b'{' };
-    let brace = rest.find(['{', '>', '\n', '#', '"', '\'', ';'])?;
+    let (close, brace) = if rest.starts_with('<') {
+        (b'>', rest.find(['>', '\n', '#', '"', '\''])?)
+    } else {
+        (b'{', rest.find(['{', '\n', '#', '"', '\'', ';'])?)
+    };
     if rest.as_bytes().get(brace) != Some(&close) {
         return None;
     }
