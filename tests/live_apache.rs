@@ -59,6 +59,10 @@ const CASES: &[(&str, &str)] = &[
         "SSLProtocol all\nSSLOpenSSLConfCmd MinProtocol TLSv1.3",
     ),
     (
+        "sni-vhost-own-security-level",
+        "SSLProtocol all\n---\nSSLProtocol all\nSSLCipherSuite @SECLEVEL=0:ALL",
+    ),
+    (
         "sni-vhost-own-protocols-and-suites",
         "SSLProtocol -all +TLSv1.2 +TLSv1.3\nSSLCipherSuite ECDHE+AESGCM\n---\n\
          SSLProtocol -all +TLSv1.2\nSSLCipherSuite ECDHE-RSA-AES128-SHA:AES256-SHA",
