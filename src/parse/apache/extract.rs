@@ -421,6 +421,11 @@ impl Extractor<'_> {
         } else {
             Vec::new()
         };
+        if refusal.is_none()
+            && let Some(why) = self.no_stapling_cache(chain, &tls, endpoint, &key)
+        {
+            refusal = Some(why);
+        }
         let cert_unknown = unknown.iter().any(|u| u.setting == "certificates")
             || (self.cx.strict && chain.unread_over("SSLCertificateFile").is_some());
         if tls.certificates.is_empty() && !cert_unknown && refusal.is_none() {
@@ -458,6 +463,42 @@ impl Extractor<'_> {
             relative_paths: self.cx.relative.clone(),
         });
         endpoint
+    }
+
+    /// `SSLUseStapling on` without an `SSLStaplingCache` in the server config: httpd does
+    /// not start (measured with httpd 2.4.71: `AH01958: SSLStapling: no stapling cache
+    /// available`, then `Fatal error initialising mod_ssl`). Reports it where stapling is
+    /// turned on and returns the refusal.
+    fn no_stapling_cache(
+        &mut self,
+        chain: &Chain<'_, '_>,
+        tls: &TlsSettings,
+        endpoint: usize,
+        key: &str,
+    ) -> Option<String> {
+        let st = tls.ocsp_stapling.as_ref().filter(|s| s.value.on)?;
+        let global = Chain {
+            global: chain.global,
+            vhost: None,
+        };
+        if global.find("SSLStaplingCache").is_some()
+            || global.unread_over("SSLStaplingCache").is_some()
+        {
+            return None;
+        }
+        let why = "httpd refuses to start: \"SSLStapling: no stapling cache available\" (AH01958)"
+            .to_owned();
+        let span = st.span?;
+        let mut o = Observation::new(
+            Kind::InvalidValue,
+            span,
+            format!("OCSP stapling is on but no `SSLStaplingCache` is configured: {why}"),
+        )
+        .help("add `SSLStaplingCache shmcb:/run/apache2/ssl_stapling(32768)` to the server config")
+        .key(format!("{key}/SSLUseStapling"));
+        o.endpoint = Some(endpoint);
+        self.model.observations.push(o);
+        Some(why)
     }
 
     /// The proxy (client) endpoint of a scope with `SSLProxyEngine on` written in it.
