@@ -170,8 +170,13 @@ fn into_block(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
     // The header's own line up to the brace: a name, arguments, no comment or quote that
     // could hold a `{` (blocks whose header spans lines get no fix).
     let rest = text.get(from..)?;
-    let brace = rest.find(['{', '\n', '#', '"', '\'', ';'])?;
-    if rest.as_bytes().get(brace) != Some(&b'{') {
+    // An httpd section tag (`<VirtualHost *:443>`) ends its header line with `>`.
+    let (close, brace) = if rest.starts_with('<') {
+        (b'>', rest.find(['>', '\n', '#', '"', '\''])?)
+    } else {
+        (b'{', rest.find(['{', '\n', '#', '"', '\'', ';'])?)
+    };
+    if rest.as_bytes().get(brace) != Some(&close) {
         return None;
     }
     let at = from + brace + 1;

@@ -26,6 +26,8 @@ pub enum Dialect {
     Postfix,
     /// Dovecot 2.3 / 2.4.
     Dovecot,
+    /// Apache httpd 2.4 with mod_ssl.
+    Apache,
     /// An application config described by `rules/apps/*`.
     App,
     /// HAProxy 2.x / 3.x.
@@ -40,7 +42,7 @@ impl Dialect {
             Dialect::Nginx => format!("{directive} {value};"),
             Dialect::Postfix | Dialect::Dovecot => format!("{directive} = {value}"),
             Dialect::App => format!("{directive}: {value}"),
-            Dialect::Haproxy => format!("{directive} {value}"),
+            Dialect::Apache | Dialect::Haproxy => format!("{directive} {value}"),
         }
     }
 
@@ -52,6 +54,7 @@ impl Dialect {
             Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
             Dialect::App => "the application fails to configure TLS",
             Dialect::Haproxy => "HAProxy refuses to start with this configuration",
+            Dialect::Apache => "httpd refuses to start with this configuration",
         }
     }
 
@@ -75,6 +78,7 @@ impl Dialect {
             (Dialect::Nginx, "more_set_headers") => format!("{directive} \"{name}: {value}\";"),
             (Dialect::Nginx, d) if !d.is_empty() => format!("{d} {name} \"{value}\" always;"),
             (Dialect::Haproxy, _) => format!("http-response set-header {name} \"{value}\""),
+            (Dialect::Apache, _) => format!("Header always set {name} \"{value}\""),
             _ => format!("{name}: {value}"),
         }
     }
@@ -87,6 +91,7 @@ impl Dialect {
             Dialect::Dovecot => "dovecot",
             Dialect::App => "app",
             Dialect::Haproxy => "haproxy",
+            Dialect::Apache => "apache",
         }
     }
 }
@@ -1098,7 +1103,7 @@ type Series = ((u16, u16), u16);
 
 /// The release series tlslint models per program, each with the newest patch release it
 /// knows (what `X.Y` stands for). A target outside these is an error, not a guess.
-const SERIES: [(&str, &[Series]); 5] = [
+const SERIES: [(&str, &[Series]); 6] = [
     (
         "nginx",
         &[
@@ -1126,6 +1131,7 @@ const SERIES: [(&str, &[Series]); 5] = [
         ],
     ),
     ("dovecot", &[((2, 2), 36), ((2, 3), 21), ((2, 4), 1)]),
+    ("apache", &[((2, 4), 65)]),
     (
         "haproxy",
         &[
@@ -1196,6 +1202,8 @@ pub struct Targets {
     pub dovecot: Version,
     /// HAProxy (default 3.0, Debian 13).
     pub haproxy: Version,
+    /// Apache httpd (default 2.4.65, Debian 13).
+    pub apache: Version,
     /// OpenSSL (default 3.0).
     pub openssl: Version,
     /// The security level OpenSSL was built with (`None`: upstream's default for the
@@ -1211,6 +1219,7 @@ impl Default for Targets {
             postfix: Version(3, 10, 0),
             dovecot: Version(2, 4, 1),
             haproxy: Version(3, 0, 11),
+            apache: Version(2, 4, 65),
             openssl: Version(3, 0, 0),
             seclevel: None,
         }
@@ -1219,8 +1228,8 @@ impl Default for Targets {
 
 impl Targets {
     /// The program names `--target` accepts.
-    pub const PROGRAMS: [&'static str; 6] = [
-        "nginx", "postfix", "dovecot", "haproxy", "openssl", "seclevel",
+    pub const PROGRAMS: [&'static str; 7] = [
+        "nginx", "postfix", "dovecot", "apache", "haproxy", "openssl", "seclevel",
     ];
 
     /// Applies `program=version` (or `seclevel=N`).
@@ -1281,6 +1290,7 @@ impl Targets {
             "postfix" => self.postfix = v,
             "dovecot" => self.dovecot = v,
             "haproxy" => self.haproxy = v,
+            "apache" => self.apache = v,
             "openssl" => self.openssl = v,
             other => {
                 return Err(format!(
@@ -1320,7 +1330,10 @@ mod tests {
         let mut t = Targets::default();
         t.set("nginx=1.24").unwrap();
         assert_eq!(t.nginx, Version(1, 24, 0));
-        assert!(t.set("apache=2.4").is_err());
+        t.set("apache=2.4").unwrap();
+        assert_eq!(t.apache, Version(2, 4, 65));
+        assert!(t.set("apache=2.2").is_err());
+        assert!(t.set("lighttpd=1.4").is_err());
         assert!(t.set("nginx=x").is_err());
         t.set("openssl=1.0").unwrap();
         assert_eq!(t.openssl, Version(1, 0, 2));

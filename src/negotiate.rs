@@ -436,11 +436,11 @@ fn usable_tls12(
 /// them before it applies `ssl_conf_command`: a level that `CipherString` sets is checked
 /// against them only at handshake time.
 fn load_level(e: &Endpoint, default: &Setting<u8>, lvl: u8) -> u8 {
-    let late = e.dialect == Dialect::Nginx
+    let late = matches!(e.dialect, Dialect::Nginx | Dialect::Apache)
         && e.tls.ciphers.as_ref().is_some_and(|c| {
             c.directive
                 .as_deref()
-                .is_some_and(|d| d.ends_with("_conf_command"))
+                .is_some_and(|d| d.ends_with("_conf_command") || d == "SSLOpenSSLConfCmd")
         });
     if late {
         e.tls
@@ -991,7 +991,7 @@ fn unavailable_group(e: &Endpoint, openssl: crate::model::Version) -> Option<(Ob
     })?;
     let refuses = matches!(
         e.dialect,
-        Dialect::Nginx | Dialect::Dovecot | Dialect::Haproxy
+        Dialect::Nginx | Dialect::Dovecot | Dialect::Apache | Dialect::Haproxy
     );
     let (kind, what) = if refuses {
         (

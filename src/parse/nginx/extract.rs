@@ -328,7 +328,7 @@ struct Made {
     on: no_certificate::TurnedOn,
 }
 
-mod hsts;
+pub(crate) mod hsts;
 pub(crate) use hsts::parse_value as hsts_value;
 mod no_certificate;
 
