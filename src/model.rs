@@ -134,6 +134,29 @@ impl Protocol {
         Protocol::TLSv1_3,
     ];
 
+    /// Applies OpenSSL's `Protocol` configuration command (`-ALL,TLSv1.2,+TLSv1.3`, as
+    /// nginx's `ssl_conf_command` and httpd's `SSLOpenSSLConfCmd` pass it) to the enabled
+    /// versions: each item turns a version (or all but SSLv2) on, or off with `-`.
+    pub fn apply_conf_command(value: &str, enabled: &mut Vec<Protocol>) {
+        for item in value.split(',').map(str::trim) {
+            let (on, name) = match item.strip_prefix('-') {
+                Some(n) => (false, n),
+                None => (true, item.trim_start_matches('+')),
+            };
+            let list: Vec<Protocol> = if name.eq_ignore_ascii_case("ALL") {
+                Protocol::ALL[1..].to_vec()
+            } else {
+                Protocol::parse(name).into_iter().collect()
+            };
+            for p in list {
+                enabled.retain(|x| *x != p);
+                if on {
+                    enabled.push(p);
+                }
+            }
+        }
+    }
+
     /// OpenSSL spelling (`TLSv1.2`).
     pub fn as_str(self) -> &'static str {
         match self {

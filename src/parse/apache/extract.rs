@@ -1001,23 +1001,7 @@ impl Extractor<'_> {
                     proto_changed = true;
                 }
                 "protocol" => {
-                    for item in value.split(',').map(str::trim) {
-                        let (on, n) = match item.strip_prefix('-') {
-                            Some(n) => (false, n),
-                            None => (true, item.trim_start_matches('+')),
-                        };
-                        let list: Vec<Protocol> = if n.eq_ignore_ascii_case("ALL") {
-                            Protocol::ALL[1..].to_vec()
-                        } else {
-                            Protocol::parse(n).into_iter().collect()
-                        };
-                        for p in list {
-                            mask.retain(|x| *x != p);
-                            if on {
-                                mask.push(p);
-                            }
-                        }
-                    }
+                    Protocol::apply_conf_command(value, &mut mask);
                     proto_at = Some((span, f.own));
                     proto_changed = true;
                 }
