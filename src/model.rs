@@ -238,6 +238,7 @@ struct Extra {
     note: Option<String>,
     related: Vec<Label>,
     spelling: Option<Arc<Spelling>>,
+    every_version: bool,
 }
 
 /// How an application spells a setting's values, so that a fix writes them in its own
@@ -375,6 +376,19 @@ impl<T> Setting<T> {
     #[must_use]
     pub fn with_spelling(mut self, spelling: Arc<Spelling>) -> Self {
         Arc::make_mut(self.extra.get_or_insert_default()).spelling = Some(spelling);
+        self
+    }
+
+    /// True for a protocol setting written as "every version the library has" (httpd's
+    /// `SSLProtocol all`): versions it cannot negotiate were not asked for by name.
+    pub fn asks_every_version(&self) -> bool {
+        self.extra.as_ref().is_some_and(|x| x.every_version)
+    }
+
+    /// Marks a protocol setting as asking for every version ([`Setting::asks_every_version`]).
+    #[must_use]
+    pub fn with_every_version(mut self) -> Self {
+        Arc::make_mut(self.extra.get_or_insert_default()).every_version = true;
         self
     }
 

@@ -505,7 +505,7 @@ fn nothing_negotiable(
 }
 
 /// One finding per cause, naming every protocol it kills; only for protocols the user wrote
-/// (a program default's dead entries are not the user's doing).
+/// (a program default's dead entries, or those `all` brings, are not the user's doing).
 fn report_dead(
     tls: &crate::model::TlsSettings,
     dead: &[(Protocol, Dead)],
@@ -514,7 +514,11 @@ fn report_dead(
     fallback: crate::source::Span,
     found: &mut Vec<Observation>,
 ) {
-    let Some(ps) = tls.protocols.as_ref().filter(|ps| !ps.is_default()) else {
+    let Some(ps) = tls
+        .protocols
+        .as_ref()
+        .filter(|ps| !ps.is_default() && !ps.asks_every_version())
+    else {
         return;
     };
     let mut causes: Vec<Dead> = Vec::new();

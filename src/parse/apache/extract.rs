@@ -724,6 +724,7 @@ impl Extractor<'_> {
                 .directive(name);
         };
         let mut mask: Vec<Protocol> = Vec::new();
+        let mut with_all = false;
         for a in &f.d.args {
             let w = a.value.as_str();
             let (action, word) = match w.as_bytes().first() {
@@ -732,6 +733,7 @@ impl Extractor<'_> {
                 _ => ('=', w),
             };
             let these: Vec<Protocol> = if word.eq_ignore_ascii_case("all") {
+                with_all |= action != '-';
                 all.clone()
             } else if word.eq_ignore_ascii_case("SSLv2") {
                 if action == '-' {
@@ -767,7 +769,14 @@ impl Extractor<'_> {
                 "httpd refuses to start: \"No SSL protocols available [hint: SSLProtocol]\"".into(),
             );
         }
-        place(value, f.d.args_span(), f.own, name)
+        let setting = place(value, f.d.args_span(), f.own, name);
+        if with_all {
+            // `all` asks for whatever the build can do: versions the security level
+            // refuses were not asked for by name (no ineffective-setting for them).
+            setting.with_every_version()
+        } else {
+            setting
+        }
     }
 
     /// The versions OpenSSL enables for a mask: with 1.1.0 and later, the run from the
