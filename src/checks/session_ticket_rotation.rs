@@ -95,8 +95,14 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .and_then(|t| t.directive.as_deref()),
         );
         let mut f = f.help(format!("rotate the keys at least every {every}{off}"));
-        // nginx turns tickets off with one flag; the others' switches differ by version.
-        if e.dialect == crate::model::Dialect::Nginx
+        // nginx and httpd (`SSLSessionTickets`, 2.4.11) turn tickets off with one flag;
+        // the others' switches differ by version.
+        let one_flag = match e.dialect {
+            crate::model::Dialect::Nginx => true,
+            crate::model::Dialect::Apache => cx.targets.apache >= crate::model::Version(2, 4, 11),
+            _ => false,
+        };
+        if one_flag
             && let Some(t) = &e.tls.session_tickets
             && let Some(fix) = super::fixes::set_value(
                 e,
