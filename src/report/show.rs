@@ -259,7 +259,16 @@ fn suites(e: &Endpoint, sources: &Sources, cache: &cipher::Cache, profile: Profi
         && !c.is_default()
         && let Some(origin) = lines.get_mut(1)
     {
-        *origin = format!("{origin}: `{}`", cs.text);
+        *origin = match cs.builtin.as_slice() {
+            // What the program appends to every string (httpd's `:!aNULL:!eNULL:!EXP`) is
+            // not quoted as written.
+            [tail] if tail.start > 0 && tail.end == cs.text.len() => format!(
+                "{origin}: `{}` (the program appends `{}`)",
+                &cs.text[..tail.start],
+                &cs.text[tail.start..]
+            ),
+            _ => format!("{origin}: `{}`", cs.text),
+        };
     }
     if let Some(breakdown) = breakdown {
         lines.insert(1, breakdown);
