@@ -30,6 +30,12 @@ const BIND_MIN_12: Version = Version(2, 2, 0);
 /// by default").
 const NO_DEFAULT_DH: Version = Version(2, 6, 0);
 
+/// The smallest group `tune.ssl.default-dh-param` selects with OpenSSL 3: HAProxy 2.6 uses
+/// the RFC 7919 groups, 2048 bits (4096 where the value and the certificate's key are
+/// both that large); a value below 2048 loads no group ("unable to load default 1024 bits DH
+/// parameter"), so DHE is off (measured with HAProxy 2.6.12 / OpenSSL 3.0.19).
+const FFDHE_MIN: u32 = 2048;
+
 /// HAProxy 2.8 added `curves` to server lines and `ssl-default-server-curves` (2.6.12
 /// rejects both: "unknown keyword").
 const SERVER_CURVES: Version = Version(2, 8, 0);
@@ -41,8 +47,8 @@ struct Global {
     server: Opts,
     /// `ssl-dh-param-file`.
     dh_file: Option<Word>,
-    /// `tune.ssl.default-dh-param`.
-    dh_size: Option<Span>,
+    /// `tune.ssl.default-dh-param`: the value where it is a number, and where it is written.
+    dh_size: Option<(Option<u32>, Span)>,
     /// `tune.ssl.lifetime`.
     lifetime: Option<(u64, Span)>,
     /// `ssl-server-verify none`.
@@ -303,7 +309,10 @@ impl<'a> Extractor<'a> {
                     Some("ssl-dh-param-file")
                 }
                 "tune.ssl.default-dh-param" => {
-                    self.global.dh_size = value.map(|w| w.span);
+                    self.global.dh_size = value.map(|w| {
+                        let bits = if w.env { None } else { w.value.parse().ok() };
+                        (bits, w.span)
+                    });
                     Some("ssl-dh-param-file")
                 }
                 "tune.ssl.lifetime" => {
@@ -713,6 +722,20 @@ impl<'a> Extractor<'a> {
         if let Some(w) = &self.global.dh_file {
             return Some(
                 Setting::inherited(Some(Self::resolve(&w.value, None)), w.span)
+                    .directive("ssl-dh-param-file"),
+            );
+        }
+        if let Some((Some(bits), span)) = self.global.dh_size
+            && bits < FFDHE_MIN
+            && self.haproxy >= NO_DEFAULT_DH
+            && self.options.targets.openssl >= Version(3, 0, 0)
+        {
+            return Some(
+                Setting::inherited(None, span)
+                    .with_note(format!(
+                        "HAProxy {} with OpenSSL 3 has no {bits}-bit group: DHE suites disabled (unless the certificate file holds DH parameters)",
+                        self.haproxy
+                    ))
                     .directive("ssl-dh-param-file"),
             );
         }
