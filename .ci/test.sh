@@ -16,6 +16,7 @@ command -v doveconf >/dev/null || need+=(dovecot-core)
 [ -x /usr/lib/dovecot/pop3-login ] || need+=(dovecot-pop3d)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v haproxy >/dev/null || need+=(haproxy)
+command -v apache2 >/dev/null || [ -x /usr/sbin/apache2 ] || need+=(apache2)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         # policy-rc.d 101 forbids maintainer scripts from starting services.

@@ -440,6 +440,7 @@ fn targets_hint(
         (Dialect::Postfix, "Postfix", t.postfix, "postfix=3.7"),
         (Dialect::Dovecot, "Dovecot", t.dovecot, "dovecot=2.3"),
         (Dialect::Haproxy, "HAProxy", t.haproxy, "haproxy=2.8"),
+        (Dialect::Apache, "httpd", t.apache, "apache=2.4.62"),
     ] {
         if model.endpoints.iter().any(|e| e.dialect == dialect) {
             assumed.push((name, version.to_string(), example));
@@ -795,11 +796,12 @@ fn check_names_and_dialect(
         Some("postfix") => Some(Dialect::Postfix),
         Some("dovecot") => Some(Dialect::Dovecot),
         Some("haproxy") => Some(Dialect::Haproxy),
+        Some("apache") => Some(Dialect::Apache),
         Some("app") => Some(Dialect::App),
         Some(other) => {
             writeln!(
                 err,
-                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot, haproxy or app)"
+                "error: unknown dialect `{other}` (expected nginx, postfix, dovecot, apache, haproxy or app)"
             )?;
             return Ok(Err(()));
         }

@@ -116,6 +116,7 @@ require-reason = true
 # openssl = "3.0"
 # postfix = "3.10"
 # dovecot = "2.4"
+# apache = "2.4"
 
 # Per-check severity: "error", "warning", "note" or "off".
 [checks]
@@ -780,7 +781,7 @@ checks = { weak-cipher = "note" }
         assert_eq!(err("[checks]\nweak-cipher = \"fatal\"\n").1, "\"fatal\"");
         assert_eq!(err("fail-level = 3\n").1, "3");
         assert_eq!(err("[targets]\nnginx = \"one\"\n").1, "\"one\"");
-        assert_eq!(err("[targets]\napache = \"2.4\"\n").1, "apache");
+        assert_eq!(err("[targets]\nlighttpd = \"1.4\"\n").1, "lighttpd");
         assert_eq!(err("[[overrides]]\ninclude = [\"a/[\"]\n").1, "\"a/[\"");
         assert_eq!(err("extend-exclude = [\"ok\", \"a/[\"]\n").1, "\"a/[\"");
         assert_eq!(

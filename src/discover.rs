@@ -286,7 +286,7 @@ fn refused(path: &Path, why: Refusal, explicit: bool, sources: &mut Sources, fou
 
 fn unrecognised(span: Span) -> ParseError {
     ParseError::new(span, "cannot tell which program this file configures")
-        .help("pass --dialect nginx|postfix|dovecot|haproxy|app")
+        .help("pass --dialect nginx|postfix|dovecot|apache|haproxy|app")
 }
 
 /// Entry points by name.
@@ -295,8 +295,10 @@ fn is_root(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    matches!(name.as_str(), "nginx.conf" | "dovecot.conf" | "haproxy.cfg")
-        || name.ends_with("main.cf")
+    matches!(
+        name.as_str(),
+        "nginx.conf" | "dovecot.conf" | "haproxy.cfg" | "apache2.conf" | "httpd.conf"
+    ) || name.ends_with("main.cf")
 }
 
 /// Parses every candidate not already read as part of an earlier one; each result comes with

@@ -170,8 +170,13 @@ fn into_block(header: Span, line: &str, sources: &Sources) -> Option<Edit> {
     // The header's own line up to the brace: a name, arguments, no comment or quote that
     // could hold a `{` (blocks whose header spans lines get no fix).
     let rest = text.get(from..)?;
-    let brace = rest.find(['{', '\n', '#', '"', '\'', ';'])?;
-    if rest.as_bytes().get(brace) != Some(&b'{') {
+    // An httpd section tag (`<VirtualHost *:443>`) ends its header line with `>`.
+    let (close, brace) = if rest.starts_with('<') {
+        (b'>', rest.find(['>', '\n', '#', '"', '\''])?)
+    } else {
+        (b'{', rest.find(['{', '\n', '#', '"', '\'', ';'])?)
+    };
+    if rest.as_bytes().get(brace) != Some(&close) {
         return None;
     }
     let at = from + brace + 1;
@@ -297,6 +302,20 @@ mod tests {
         (s, id)
     }
 
+    /// `text` with a resolved fix's edits applied, none skipped.
+    fn applied(fix: &Fix, text: &str) -> String {
+        let Some(edits) = fix.resolved() else {
+            panic!("unresolved")
+        };
+        let mut e: Vec<_> = edits
+            .iter()
+            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
+            .collect();
+        let (out, skipped) = apply(text, &mut e);
+        assert_eq!(skipped, 0);
+        out
+    }
+
     #[test]
     fn into_block_indents_one_level_deeper() {
         let (s, id) = one_file("http {\n  server {\n    listen 443 ssl;\n  }\n}\n");
@@ -309,15 +328,7 @@ mod tests {
             },
         );
         assert!(resolve(&mut fix, &s));
-        let Some(edits) = fix.resolved() else {
-            panic!("unresolved")
-        };
-        let mut e: Vec<_> = edits
-            .iter()
-            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
-            .collect();
-        let (out, skipped) = apply(&s.get(id).text, &mut e);
-        assert_eq!(skipped, 0);
+        let out = applied(&fix, &s.get(id).text);
         assert_eq!(
             out,
             "http {\n  server {\n      ssl_protocols TLSv1.2 TLSv1.3;\n    listen 443 ssl;\n  }\n}\n"
@@ -341,14 +352,7 @@ mod tests {
             },
         );
         assert!(resolve(&mut fix, &s));
-        let Some(edits) = fix.resolved() else {
-            panic!("unresolved")
-        };
-        let mut e: Vec<_> = edits
-            .iter()
-            .map(|(sp, t)| (sp.start as usize, sp.end as usize, (*t).to_owned()))
-            .collect();
-        let (out, _) = apply(text, &mut e);
+        let out = applied(&fix, text);
         assert_eq!(
             out,
             text.replace(

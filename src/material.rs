@@ -311,6 +311,9 @@ fn relative_to(e: &Endpoint, written: &Path) -> String {
         (PathBase::Dir { .. }, Dialect::Nginx) => {
             " (relative to nginx's conf prefix, the directory of the main config)".to_owned()
         }
+        (PathBase::Dir { .. }, Dialect::Apache) => {
+            " (relative to httpd's `ServerRoot`, the main config's directory unless set)".to_owned()
+        }
         (PathBase::Dir { dir, .. }, Dialect::Postfix) => format!(
             " (Postfix reads it relative to `queue_directory`, {})",
             dir.display()

@@ -26,6 +26,8 @@ pub enum Dialect {
     Postfix,
     /// Dovecot 2.3 / 2.4.
     Dovecot,
+    /// Apache httpd 2.4 with mod_ssl.
+    Apache,
     /// An application config described by `rules/apps/*`.
     App,
     /// HAProxy 2.x / 3.x.
@@ -40,7 +42,7 @@ impl Dialect {
             Dialect::Nginx => format!("{directive} {value};"),
             Dialect::Postfix | Dialect::Dovecot => format!("{directive} = {value}"),
             Dialect::App => format!("{directive}: {value}"),
-            Dialect::Haproxy => format!("{directive} {value}"),
+            Dialect::Apache | Dialect::Haproxy => format!("{directive} {value}"),
         }
     }
 
@@ -52,6 +54,7 @@ impl Dialect {
             Dialect::Dovecot => "Dovecot fails TLS set-up for this context",
             Dialect::App => "the application fails to configure TLS",
             Dialect::Haproxy => "HAProxy refuses to start with this configuration",
+            Dialect::Apache => "httpd refuses to start with this configuration",
         }
     }
 
@@ -75,6 +78,7 @@ impl Dialect {
             (Dialect::Nginx, "more_set_headers") => format!("{directive} \"{name}: {value}\";"),
             (Dialect::Nginx, d) if !d.is_empty() => format!("{d} {name} \"{value}\" always;"),
             (Dialect::Haproxy, _) => format!("http-response set-header {name} \"{value}\""),
+            (Dialect::Apache, _) => format!("Header always set {name} \"{value}\""),
             _ => format!("{name}: {value}"),
         }
     }
@@ -87,6 +91,7 @@ impl Dialect {
             Dialect::Dovecot => "dovecot",
             Dialect::App => "app",
             Dialect::Haproxy => "haproxy",
+            Dialect::Apache => "apache",
         }
     }
 }
@@ -128,6 +133,29 @@ impl Protocol {
         Protocol::TLSv1_2,
         Protocol::TLSv1_3,
     ];
+
+    /// Applies OpenSSL's `Protocol` configuration command (`-ALL,TLSv1.2,+TLSv1.3`, as
+    /// nginx's `ssl_conf_command` and httpd's `SSLOpenSSLConfCmd` pass it) to the enabled
+    /// versions: each item turns a version (or all but SSLv2) on, or off with `-`.
+    pub fn apply_conf_command(value: &str, enabled: &mut Vec<Protocol>) {
+        for item in value.split(',').map(str::trim) {
+            let (on, name) = match item.strip_prefix('-') {
+                Some(n) => (false, n),
+                None => (true, item.trim_start_matches('+')),
+            };
+            let list: Vec<Protocol> = if name.eq_ignore_ascii_case("ALL") {
+                Protocol::ALL[1..].to_vec()
+            } else {
+                Protocol::parse(name).into_iter().collect()
+            };
+            for p in list {
+                enabled.retain(|x| *x != p);
+                if on {
+                    enabled.push(p);
+                }
+            }
+        }
+    }
 
     /// OpenSSL spelling (`TLSv1.2`).
     pub fn as_str(self) -> &'static str {
@@ -210,6 +238,7 @@ struct Extra {
     note: Option<String>,
     related: Vec<Label>,
     spelling: Option<Arc<Spelling>>,
+    every_version: bool,
 }
 
 /// How an application spells a setting's values, so that a fix writes them in its own
@@ -347,6 +376,19 @@ impl<T> Setting<T> {
     #[must_use]
     pub fn with_spelling(mut self, spelling: Arc<Spelling>) -> Self {
         Arc::make_mut(self.extra.get_or_insert_default()).spelling = Some(spelling);
+        self
+    }
+
+    /// True for a protocol setting written as "every version the library has" (httpd's
+    /// `SSLProtocol all`): versions it cannot negotiate were not asked for by name.
+    pub fn asks_every_version(&self) -> bool {
+        self.extra.as_ref().is_some_and(|x| x.every_version)
+    }
+
+    /// Marks a protocol setting as asking for every version ([`Setting::asks_every_version`]).
+    #[must_use]
+    pub fn with_every_version(mut self) -> Self {
+        Arc::make_mut(self.extra.get_or_insert_default()).every_version = true;
         self
     }
 
@@ -1098,7 +1140,7 @@ type Series = ((u16, u16), u16);
 
 /// The release series tlslint models per program, each with the newest patch release it
 /// knows (what `X.Y` stands for). A target outside these is an error, not a guess.
-const SERIES: [(&str, &[Series]); 5] = [
+const SERIES: [(&str, &[Series]); 6] = [
     (
         "nginx",
         &[
@@ -1126,6 +1168,7 @@ const SERIES: [(&str, &[Series]); 5] = [
         ],
     ),
     ("dovecot", &[((2, 2), 36), ((2, 3), 21), ((2, 4), 1)]),
+    ("apache", &[((2, 4), 65)]),
     (
         "haproxy",
         &[
@@ -1196,6 +1239,8 @@ pub struct Targets {
     pub dovecot: Version,
     /// HAProxy (default 3.0, Debian 13).
     pub haproxy: Version,
+    /// Apache httpd (default 2.4.65, Debian 13).
+    pub apache: Version,
     /// OpenSSL (default 3.0).
     pub openssl: Version,
     /// The security level OpenSSL was built with (`None`: upstream's default for the
@@ -1211,6 +1256,7 @@ impl Default for Targets {
             postfix: Version(3, 10, 0),
             dovecot: Version(2, 4, 1),
             haproxy: Version(3, 0, 11),
+            apache: Version(2, 4, 65),
             openssl: Version(3, 0, 0),
             seclevel: None,
         }
@@ -1219,8 +1265,8 @@ impl Default for Targets {
 
 impl Targets {
     /// The program names `--target` accepts.
-    pub const PROGRAMS: [&'static str; 6] = [
-        "nginx", "postfix", "dovecot", "haproxy", "openssl", "seclevel",
+    pub const PROGRAMS: [&'static str; 7] = [
+        "nginx", "postfix", "dovecot", "apache", "haproxy", "openssl", "seclevel",
     ];
 
     /// Applies `program=version` (or `seclevel=N`).
@@ -1281,6 +1327,7 @@ impl Targets {
             "postfix" => self.postfix = v,
             "dovecot" => self.dovecot = v,
             "haproxy" => self.haproxy = v,
+            "apache" => self.apache = v,
             "openssl" => self.openssl = v,
             other => {
                 return Err(format!(
@@ -1320,7 +1367,10 @@ mod tests {
         let mut t = Targets::default();
         t.set("nginx=1.24").unwrap();
         assert_eq!(t.nginx, Version(1, 24, 0));
-        assert!(t.set("apache=2.4").is_err());
+        t.set("apache=2.4").unwrap();
+        assert_eq!(t.apache, Version(2, 4, 65));
+        assert!(t.set("apache=2.2").is_err());
+        assert!(t.set("lighttpd=1.4").is_err());
         assert!(t.set("nginx=x").is_err());
         t.set("openssl=1.0").unwrap();
         assert_eq!(t.openssl, Version(1, 0, 2));

@@ -436,11 +436,11 @@ fn usable_tls12(
 /// them before it applies `ssl_conf_command`: a level that `CipherString` sets is checked
 /// against them only at handshake time.
 fn load_level(e: &Endpoint, default: &Setting<u8>, lvl: u8) -> u8 {
-    let late = e.dialect == Dialect::Nginx
+    let late = matches!(e.dialect, Dialect::Nginx | Dialect::Apache)
         && e.tls.ciphers.as_ref().is_some_and(|c| {
             c.directive
                 .as_deref()
-                .is_some_and(|d| d.ends_with("_conf_command"))
+                .is_some_and(|d| d.ends_with("_conf_command") || d == "SSLOpenSSLConfCmd")
         });
     if late {
         e.tls
@@ -505,7 +505,7 @@ fn nothing_negotiable(
 }
 
 /// One finding per cause, naming every protocol it kills; only for protocols the user wrote
-/// (a program default's dead entries are not the user's doing).
+/// (a program default's dead entries, or those `all` brings, are not the user's doing).
 fn report_dead(
     tls: &crate::model::TlsSettings,
     dead: &[(Protocol, Dead)],
@@ -514,7 +514,11 @@ fn report_dead(
     fallback: crate::source::Span,
     found: &mut Vec<Observation>,
 ) {
-    let Some(ps) = tls.protocols.as_ref().filter(|ps| !ps.is_default()) else {
+    let Some(ps) = tls
+        .protocols
+        .as_ref()
+        .filter(|ps| !ps.is_default() && !ps.asks_every_version())
+    else {
         return;
     };
     let mut causes: Vec<Dead> = Vec::new();
@@ -991,7 +995,7 @@ fn unavailable_group(e: &Endpoint, openssl: crate::model::Version) -> Option<(Ob
     })?;
     let refuses = matches!(
         e.dialect,
-        Dialect::Nginx | Dialect::Dovecot | Dialect::Haproxy
+        Dialect::Nginx | Dialect::Dovecot | Dialect::Apache | Dialect::Haproxy
     );
     let (kind, what) = if refuses {
         (

@@ -443,6 +443,10 @@ fn scope(v: &Spanned<DeValue<'_>>) -> Result<Scope, EntryError> {
                 .dialects
                 .get_or_insert_with(Vec::new)
                 .push(Dialect::Dovecot),
+            "apache" => scope
+                .dialects
+                .get_or_insert_with(Vec::new)
+                .push(Dialect::Apache),
             "app" => scope
                 .dialects
                 .get_or_insert_with(Vec::new)
@@ -456,7 +460,8 @@ fn scope(v: &Spanned<DeValue<'_>>) -> Result<Scope, EntryError> {
                     format!("unknown scope `{other}`"),
                     v.span(),
                     Some(
-                        "scopes: server, client, nginx, postfix, dovecot, haproxy, app".to_owned(),
+                        "scopes: server, client, nginx, postfix, dovecot, apache, haproxy, app"
+                            .to_owned(),
                     ),
                 ));
             }

@@ -177,6 +177,36 @@ fn dovecot_include_bomb_stops_at_the_visit_limit() {
 }
 
 #[test]
+fn apache_include_bomb_stops_at_the_visit_limit() {
+    let t = tempdir("ap-include");
+    let d = t.path();
+    include_bomb(
+        d,
+        "httpd.conf",
+        "SSLEngine on\nSSLProtocol -all +TLSv1.2\n",
+        "Include NAME",
+        "",
+        "SSLHonorCipherOrder on\n",
+    );
+    let r = check(d, "httpd.conf");
+    assert_error(&r, ".conf", "include visits");
+}
+
+#[test]
+fn apache_define_doubling_stays_bounded() {
+    let t = tempdir("ap-define");
+    let d = t.path();
+    let mut text = String::from("Define A HIGH\n");
+    for _ in 0..45 {
+        text.push_str("Define A ${A}:${A}:${A}\n");
+    }
+    text.push_str("<VirtualHost *:443>\nSSLEngine on\nSSLCipherSuite ${A}\n</VirtualHost>\n");
+    fs::write(d.join("httpd.conf"), text).unwrap();
+    let r = check(d, "httpd.conf");
+    assert!(r.code <= 2, "{}", r.stdout);
+}
+
+#[test]
 fn nginx_include_bomb_stops_at_the_visit_limit() {
     let t = tempdir("ng-include");
     let d = t.path();

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tlslint::checks;
 
-const DIALECTS: [&str; 5] = ["nginx", "postfix", "dovecot", "haproxy", "app"];
+const DIALECTS: [&str; 6] = ["nginx", "postfix", "dovecot", "apache", "haproxy", "app"];
 
 fn covered(check: &str) -> Vec<&'static str> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,9 +5,13 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use tlslint::model::{Model, Setting, Targets, Version};
+use tlslint::model::{Targets, Version};
 use tlslint::parse::{self, Options, Parsed};
-use tlslint::source::{Sources, Span};
+use tlslint::source::Sources;
+
+#[path = "support/model_dump.rs"]
+pub mod model_dump;
+use model_dump::{at, render};
 
 fn options(dovecot: Option<Version>) -> Options {
     let mut targets = Targets::default();
@@ -17,72 +21,6 @@ fn options(dovecot: Option<Version>) -> Options {
     Options {
         targets,
         ..Options::default()
-    }
-}
-
-fn at(sources: &Sources, span: Span) -> String {
-    let f = sources.get(span.file);
-    let lc = sources.start(span);
-    format!("{}:{}:{} `{}`", f.name, lc.line, lc.column, f.slice(span))
-}
-
-fn setting_line<T>(out: &mut String, sources: &Sources, field: &str, s: Option<&Setting<T>>) {
-    let Some(s) = s else { return };
-    let place = s.span.map_or_else(|| "-".to_owned(), |sp| at(sources, sp));
-    let _ = write!(
-        out,
-        "  {field}: {} at {place}",
-        s.directive.as_deref().unwrap_or("?")
-    );
-    for r in s.related() {
-        let _ = write!(out, " [related {} {}]", at(sources, r.span), r.text);
-    }
-    out.push('\n');
-}
-
-/// Model as JSON plus the spans and directives serde skips, plus errors.
-fn render(parsed: &Parsed, sources: &Sources) -> String {
-    let mut out = serde_json::to_string_pretty(&parsed.model).unwrap_or_default();
-    out.push_str("\n--- spans\n");
-    render_spans(&mut out, &parsed.model, sources);
-    out.push_str("--- errors\n");
-    for e in &parsed.errors {
-        let _ = writeln!(out, "{}: {}", at(sources, e.span), e.message);
-    }
-    out.push_str("--- files\n");
-    for f in &parsed.files {
-        let _ = writeln!(out, "{}", sources.get(*f).name);
-    }
-    out
-}
-
-fn render_spans(out: &mut String, model: &Model, sources: &Sources) {
-    for e in &model.endpoints {
-        let _ = writeln!(out, "{} at {}", e.key, at(sources, e.span));
-        let t = &e.tls;
-        setting_line(out, sources, "mode", t.mode.as_ref());
-        setting_line(out, sources, "protocols", t.protocols.as_ref());
-        setting_line(out, sources, "ciphers", t.ciphers.as_ref());
-        if let Some(tlslint::model::Ciphers::OpenSsl(c)) = t.ciphers.as_ref().map(|c| &c.value) {
-            for p in &c.pieces {
-                let place = p.span.map_or_else(|| "-".to_owned(), |sp| at(sources, sp));
-                let _ = writeln!(out, "    piece {:?} at {place}", p.range);
-            }
-        }
-        setting_line(out, sources, "ciphersuites", t.ciphersuites.as_ref());
-        setting_line(out, sources, "prefer", t.prefer_server_ciphers.as_ref());
-        setting_line(out, sources, "compression", t.compression.as_ref());
-        setting_line(out, sources, "tickets", t.session_tickets.as_ref());
-        setting_line(out, sources, "ticket_keys", t.ticket_keys.as_ref());
-        setting_line(out, sources, "curves", t.curves.as_ref());
-        setting_line(out, sources, "dh", t.dh_params.as_ref());
-        for c in &t.certificates {
-            setting_line(out, sources, "certificate", Some(c));
-        }
-        setting_line(out, sources, "verify_peer", t.verify_peer.as_ref());
-    }
-    for o in &model.observations {
-        let _ = writeln!(out, "observation {:?} at {}", o.kind, at(sources, o.span));
     }
 }
 
@@ -100,7 +38,7 @@ fn model_snapshots() {
             .ok()
             .and_then(|t| Version::parse(t.trim()));
         let (parsed, sources) = parse_file(path, &options(target));
-        insta::assert_snapshot!(render(&parsed, &sources));
+        insta::assert_snapshot!(render(&parsed, &sources, false));
     });
 }
 
@@ -165,7 +103,7 @@ fn corpus_entry_models() {
         "iredmail/dovecot-2.4-mariadb.conf",
     ] {
         let (parsed, sources) = parse_file(&dir.join(name), &options(None));
-        let text = render(&parsed, &sources).replace(&format!("{}/", dir.display()), "");
+        let text = render(&parsed, &sources, false).replace(&format!("{}/", dir.display()), "");
         insta::assert_snapshot!(name.replace(['/', '.'], "_"), text);
     }
 }

@@ -263,6 +263,45 @@ fn mozilla_configs_pass_their_profile_and_fail_stricter_ones() {
     assert_eq!(verdict("nginx-intermediate.conf", "rfc9325"), set(&[]));
 }
 
+/// Mozilla's generated Apache httpd configs (guideline 5.8, httpd 2.4, OpenSSL 3.0): clean
+/// under their own profile, failing the stricter ones.
+#[test]
+fn mozilla_apache_configs_pass_their_profile_and_fail_stricter_ones() {
+    use std::collections::BTreeSet;
+    let set = |v: &[&'static str]| v.iter().copied().collect::<BTreeSet<_>>();
+    for (config, policy_name) in [
+        ("apache-modern.conf", "mozilla-modern"),
+        ("apache-intermediate.conf", "mozilla-intermediate"),
+        ("apache-old.conf", "mozilla-old"),
+    ] {
+        assert_eq!(
+            verdict(config, policy_name),
+            set(&[]),
+            "{config} under {policy_name}"
+        );
+    }
+    assert_eq!(
+        verdict("apache-intermediate.conf", "mozilla-modern"),
+        set(&["cipher-not-recommended", "legacy-protocol"])
+    );
+    for stricter in ["mozilla-intermediate", "mozilla-modern"] {
+        let got = verdict("apache-old.conf", stricter);
+        for check in [
+            "legacy-protocol",
+            "no-forward-secrecy",
+            "cipher-not-recommended",
+            "server-cipher-order",
+        ] {
+            assert!(got.contains(check), "{stricter}: {got:?}");
+        }
+    }
+    let old_under_rfc = verdict("apache-old.conf", "rfc9325");
+    for check in ["legacy-protocol", "no-forward-secrecy"] {
+        assert!(old_under_rfc.contains(check), "{old_under_rfc:?}");
+    }
+    assert_eq!(verdict("apache-intermediate.conf", "rfc9325"), set(&[]));
+}
+
 /// TLS 1.3 suites are judged by each policy's own list, OpenSSL's defaults included: CCM_8
 /// is outside Mozilla's list, ChaCha20 (in OpenSSL's default list) outside NIST's and BSI's.
 #[test]

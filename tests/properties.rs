@@ -118,6 +118,30 @@ fn tokens(dialect: Dialect) -> Vec<&'static str> {
             "ssl_options = no_compression",
         ],
         Dialect::Haproxy => HAPROXY_TOKENS,
+        Dialect::Apache => &[
+            "<VirtualHost *:443>",
+            "</VirtualHost>",
+            "<IfModule mod_ssl.c>",
+            "</IfModule>",
+            "<IfDefine !X>",
+            "</IfDefine>",
+            "<Location />",
+            "</Location>",
+            "<",
+            ">",
+            "SSLEngine on",
+            "SSLProtocol -all +TLSv1.2",
+            "SSLCipherSuite",
+            "TLSv1.3",
+            "SSLOpenSSLConfCmd Curves",
+            "SSLProxyEngine on",
+            "Header always set Strict-Transport-Security",
+            "Define X",
+            "${X}",
+            "Include",
+            "IncludeOptional x/*.conf",
+            "\\\n",
+        ],
         Dialect::App => &[
             "tls:",
             "minVersion:",
@@ -276,6 +300,11 @@ proptest! {
     #[test]
     fn haproxy_never_panics_and_spans_are_valid(text in input(Dialect::Haproxy)) {
         parse_text(Dialect::Haproxy, "haproxy.cfg", &text)?;
+    }
+
+    #[test]
+    fn apache_never_panics_and_spans_are_valid(text in input(Dialect::Apache)) {
+        parse_text(Dialect::Apache, "httpd.conf", &text)?;
     }
 
     #[test]

@@ -8,6 +8,9 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::{Ciphers, Dialect, Endpoint, Named, Protocol, Setting, Side, Targets, Version};
 
+/// httpd 2.4.36 added TLS 1.3 (`SSLProtocol +TLSv1.3`).
+const APACHE_TLS13: Version = Version(2, 4, 36);
+
 /// Postfix 3.6 added the `>=TLSv1.2` form of the protocol lists.
 const POSTFIX_AT_LEAST: Version = Version(3, 6, 0);
 
@@ -47,6 +50,17 @@ pub(super) fn protocols_value(
             }
         }
         Dialect::Dovecot if directive == "ssl_min_protocol" => Some(min.as_str().to_owned()),
+        // mod_ssl: `-all` first, then each version kept.
+        Dialect::Apache if directive.ends_with("Protocol") && directive.starts_with("SSL") => {
+            let mut words = vec!["-all".to_owned()];
+            words.extend(
+                keep.iter()
+                    // httpd before 2.4.36 rejects the word `TLSv1.3`.
+                    .filter(|p| **p != Protocol::TLSv1_3 || targets.apache >= APACHE_TLS13)
+                    .map(|p| format!("+{}", p.as_str())),
+            );
+            (words.len() > 1).then(|| words.join(" "))
+        }
         Dialect::Dovecot if directive == "ssl_protocols" => Some(exclusions(" ")),
         Dialect::Haproxy if directive == "ssl-min-ver" => {
             // HAProxy spells TLS 1.0 `TLSv1.0`.
@@ -80,6 +94,21 @@ pub(super) fn exclude_ciphers(
     let Ciphers::OpenSsl(cs) = &s.value else {
         return None;
     };
+    if let Some(one) = written_whole(cs) {
+        if s.span.is_none() || one.range.is_empty() {
+            return None;
+        }
+        let at = one.span?;
+        let end = crate::source::Span::new(at.file, at.end as usize, at.end as usize);
+        let written = cs.text.get(one.range.clone()).unwrap_or_default();
+        let sep = if written.ends_with(':') { "" } else { ":" };
+        return Some(Fix::replace(
+            title,
+            Applicability::Safe,
+            end,
+            format!("{sep}{words}"),
+        ));
+    }
     if !cs.builtin.is_empty() {
         return None;
     }
@@ -117,6 +146,12 @@ pub(super) fn replace_ciphers(
     let Ciphers::OpenSsl(cs) = &s.value else {
         return None;
     };
+    if let Some(one) = written_whole(cs)
+        && s.span.is_some()
+        && !value.is_empty()
+    {
+        return Some(Fix::replace(title, Applicability::Unsafe, one.span?, value));
+    }
     if !cs.builtin.is_empty() || value.is_empty() {
         return None;
     }
@@ -127,6 +162,17 @@ pub(super) fn replace_ciphers(
         (None, []) => set_value(e, s, value, title, Applicability::Unsafe),
         _ => None,
     }
+}
+
+/// The written piece of a string that the program extends with a built-in tail (mod_ssl
+/// appends `:!aNULL:!eNULL:!EXP` to every `SSLCipherSuite`): one placed piece from the
+/// start, then only built-in text. `None` for any other shape.
+fn written_whole(cs: &crate::model::CipherString) -> Option<&crate::model::Piece> {
+    let [one, tail @ ..] = cs.pieces.as_slice() else {
+        return None;
+    };
+    let builtin_tail = !tail.is_empty() && tail.iter().all(|p| cs.is_builtin(&p.range));
+    (one.range.start == 0 && one.span.is_some() && builtin_tail).then_some(one)
 }
 
 /// The help line for excluding suites where no fix is made: the exclusion in the setting's
@@ -177,7 +223,7 @@ pub(super) fn curves_without(
     applicability: Applicability,
 ) -> Option<Fix> {
     let sep = match e.dialect {
-        Dialect::Nginx | Dialect::Dovecot | Dialect::Haproxy => ":",
+        Dialect::Nginx | Dialect::Dovecot | Dialect::Apache | Dialect::Haproxy => ":",
         Dialect::Postfix => " ",
         Dialect::App => return None,
     };
@@ -199,8 +245,8 @@ pub(super) fn curves_without(
 pub(super) fn switch<T>(e: &Endpoint, s: &Setting<T>, on: bool) -> Option<&'static str> {
     let d = s.directive.as_deref()?;
     match (e.dialect, on) {
-        (Dialect::Nginx, true) => Some("on"),
-        (Dialect::Nginx, false) => Some("off"),
+        (Dialect::Nginx | Dialect::Apache, true) => Some("on"),
+        (Dialect::Nginx | Dialect::Apache, false) => Some("off"),
         (Dialect::Dovecot, true) if d == "ssl_server_prefer_ciphers" => Some("server"),
         (Dialect::Dovecot, false) if d == "ssl_server_prefer_ciphers" => Some("client"),
         (Dialect::Postfix | Dialect::Dovecot, true) => Some("yes"),
@@ -230,7 +276,13 @@ pub(super) fn set_value<T>(
         return Some(Fix::replace(title, applicability, span, value));
     }
     let directive = s.directive.as_deref()?;
-    let line = e.dialect.assignment(directive, value);
+    let line = match e.dialect {
+        // The one mod_ssl default written through `SSLOpenSSLConfCmd` is the group list.
+        Dialect::Apache if directive == "SSLOpenSSLConfCmd" => {
+            e.dialect.assignment(directive, &format!("Groups {value}"))
+        }
+        _ => e.dialect.assignment(directive, value),
+    };
     let edit = match e.dialect {
         // A server that is not the default of its socket does not decide the handshake's
         // protocols and suites: writing them there would change nothing.
@@ -252,6 +304,18 @@ pub(super) fn set_value<T>(
             } else {
                 format!("-o {directive}={value}")
             },
+        },
+        // httpd picks the name-based vhost from the ClientHello (2.4.42 with OpenSSL
+        // 1.1.1): each vhost's own lines decide its handshake (tests/live_apache.rs).
+        Dialect::Apache if e.side == Side::Server && e.key.starts_with("apache/vhost[") => {
+            Edit::IntoBlock {
+                header: e.span,
+                line,
+            }
+        }
+        Dialect::Apache if e.key == "apache/main" => Edit::Append {
+            file: e.span.file,
+            line,
         },
         Dialect::Dovecot if e.key == "dovecot/global" => Edit::Append {
             file: e.span.file,

@@ -15,6 +15,7 @@ use crate::gateway::{Gateway, Refusal};
 use crate::model::{Dialect, Label, Model, Targets, Version};
 use crate::source::{FileId, Sources, Span};
 
+pub mod apache;
 pub mod app;
 pub mod dovecot;
 pub mod haproxy;
@@ -161,6 +162,14 @@ pub fn detect_with(path: &Path, text: &str, options: &Options) -> Option<Dialect
     {
         return Some(Dialect::Haproxy);
     }
+    // httpd by name, or by text before nginx's snippet test: an httpd site file has no
+    // `;`-terminated lines, but its `<VirtualHost>` must not be taken for anything else.
+    if name == "apache2.conf" || name == "httpd.conf" {
+        return Some(Dialect::Apache);
+    }
+    if name != "nginx.conf" && apache::looks_like(text) {
+        return Some(Dialect::Apache);
+    }
     if name == "nginx.conf" || nginx::looks_like(text) || nginx::looks_like_snippet(text) {
         return Some(Dialect::Nginx);
     }
@@ -181,6 +190,7 @@ pub fn parse(dialect: Dialect, path: &Path, sources: &mut Sources, options: &Opt
         Dialect::App => app::parse(path, sources, options),
         Dialect::Postfix => postfix::parse(path, sources, options),
         Dialect::Haproxy => haproxy::parse(path, sources, options),
+        Dialect::Apache => apache::parse(path, sources, options),
     }
 }
 

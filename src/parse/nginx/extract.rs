@@ -328,7 +328,7 @@ struct Made {
     on: no_certificate::TurnedOn,
 }
 
-mod hsts;
+pub(crate) mod hsts;
 pub(crate) use hsts::parse_value as hsts_value;
 mod no_certificate;
 
@@ -2092,23 +2092,7 @@ impl<'t> Extractor<'t> {
                     proto_cmd = Some((id, span));
                 }
                 "protocol" => {
-                    for item in value.split(',').map(str::trim) {
-                        let (on, n) = match item.strip_prefix('-') {
-                            Some(n) => (false, n),
-                            None => (true, item.trim_start_matches('+')),
-                        };
-                        let list: Vec<Protocol> = if n.eq_ignore_ascii_case("ALL") {
-                            Protocol::ALL[1..].to_vec()
-                        } else {
-                            Protocol::parse(n).into_iter().collect()
-                        };
-                        for pr in list {
-                            mask.retain(|x| *x != pr);
-                            if on {
-                                mask.push(pr);
-                            }
-                        }
-                    }
+                    Protocol::apply_conf_command(value, &mut mask);
                     proto_cmd = Some((id, span));
                 }
                 "cipherstring" => {

@@ -1,0 +1,131 @@
+//! Apache httpd 2.4 with mod_ssl: syntax (sections, continuations, quoting, `Define` and
+//! `${VAR}`, `Include`/`IncludeOptional` relative to `ServerRoot`) and extraction of one
+//! endpoint per TLS virtual host, the main server when the server config turns TLS on, and
+//! the proxy (client) side where `SSLProxyEngine on` is written.
+//!
+//! Debian's layout (`apache2.conf` including `mods-enabled/*.load`, `mods-enabled/*.conf`,
+//! `ports.conf`, `conf-enabled/*.conf`, `sites-enabled/*.conf`) is read from the entry file's
+//! directory, which stands for `ServerRoot` until a `ServerRoot` line says otherwise. A
+//! site file read on its own (`sites-enabled/default-ssl.conf`) is a fragment: what the
+//! server config around it may set is unknown.
+
+mod extract;
+mod syntax;
+
+use std::path::Path;
+
+use super::{Options, Parsed};
+use crate::model::PathBase;
+use crate::source::{Sources, Span};
+
+/// True when the text reads like an httpd config: a `<VirtualHost` section, or mod_ssl
+/// directives at the start of lines, and no nginx-style `;`-terminated lines or Dovecot
+/// `key = value` lines.
+pub fn looks_like(text: &str) -> bool {
+    let mut hits = 0;
+    let mut foreign = 0;
+    for line in text.lines().take(4000) {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let word = l.split_whitespace().next().unwrap_or("");
+        let lower = word.to_ascii_lowercase();
+        if lower.starts_with("<virtualhost")
+            || matches!(
+                lower.as_str(),
+                "sslengine"
+                    | "sslprotocol"
+                    | "sslciphersuite"
+                    | "sslcertificatefile"
+                    | "sslproxyengine"
+                    | "serverroot"
+                    | "loadmodule"
+                    | "documentroot"
+            )
+        {
+            hits += 1;
+        }
+        if l.ends_with(';') || l.ends_with('{') || l.contains(" = ") {
+            foreign += 1;
+        }
+    }
+    hits > 0 && foreign * 4 <= hits
+}
+
+/// Parses an httpd entry file (`apache2.conf`, `httpd.conf`, or a site file) and what it
+/// includes.
+pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
+    let options = &*crate::parse::confined_for(options, path);
+    let httpd = options.targets.apache;
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = if root.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        root
+    };
+    let tree = syntax::read(path, &root, sources, options, httpd);
+    let entry = tree
+        .files
+        .first()
+        .copied()
+        .unwrap_or(crate::source::FileId(0));
+    let cx = extract::Context {
+        httpd,
+        openssl: options.targets.openssl,
+        strict: options.strict_unknown,
+        relative: PathBase::Dir {
+            dir: std::sync::Arc::from(tree.server_root.as_path()),
+            by: entry,
+        },
+        entry,
+    };
+    let (mut model, extra) = extract::extract(&tree.nodes, &cx);
+    if is_fragment(path) {
+        // A site or conf fragment read without the apache2.conf that includes it: httpd's
+        // defaults are not known to apply to what it leaves out.
+        for e in &mut model.endpoints {
+            crate::parse::unknown::as_snippet(e, Span::new(entry, 0, 0), options.strict_unknown);
+        }
+    }
+    let mut unread = tree.outside;
+    crate::parse::unknown::describe(
+        &mut unread,
+        &model.endpoints,
+        "httpd",
+        options.strict_unknown,
+    );
+    let paths: Vec<(Span, &Path)> = tree.unread.iter().map(|(s, p)| (*s, p.as_path())).collect();
+    crate::parse::unknown::suggest_maps(&mut unread, &paths, path, &options.gateway);
+    model.observations.extend(unread);
+    let mut errors = tree.errors;
+    errors.extend(extra);
+    Parsed {
+        model,
+        errors,
+        files: tree.files,
+        opaque: Vec::new(),
+    }
+}
+
+/// A file of a Debian-style layout (`sites-enabled/`, `conf-enabled/`, `mods-enabled/`, or
+/// their `-available` twins) read on its own.
+fn is_fragment(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name == "apache2.conf" || name == "httpd.conf" {
+        return false;
+    }
+    path.parent()
+        .and_then(Path::file_name)
+        .map(|d| d.to_string_lossy().into_owned())
+        .is_some_and(|d| {
+            d.starts_with("sites-")
+                || d.starts_with("conf-")
+                || d.starts_with("mods-")
+                || d == "conf.d"
+                || d == "vhosts.d"
+        })
+}
