@@ -1131,6 +1131,7 @@ fn parse_options(
         allow_outside_root: args.input.allow_outside_root,
         strict_unknown: args.input.strict_unknown || cfg.strict_unknown.unwrap_or(false),
         maps: Vec::new(),
+        haproxy_load: cfg.haproxy_load.clone(),
         app_rules: cfg
             .app_rules
             .iter()

@@ -82,6 +82,9 @@ pub(crate) struct Config {
     pub exclude: Option<Vec<String>>,
     /// `extend-exclude`: globs added to the excludes (relative to `dir`).
     pub extend_exclude: Vec<String>,
+    /// `[haproxy] load`: the `-f` arguments HAProxy loads together, in order (joined to
+    /// `dir`); empty when not set.
+    pub haproxy_load: Vec<PathBuf>,
 }
 
 /// The commented starter config `tlslint init` writes; it must load without errors.
@@ -255,7 +258,7 @@ fn confine_paths(c: &Config) -> Result<(), Fail> {
 type Fail = (String, Range<usize>, Option<String>);
 
 const KEYS: &str = "policy, fail-level, require-reason, strict-unknown, select, ignore, app-rules, \
-                    exclude, extend-exclude, [targets], [paths], [checks], [[overrides]]";
+                    exclude, extend-exclude, [targets], [paths], [checks], [haproxy], [[overrides]]";
 
 /// Parses a config's text; `file` names it in errors, `dir` resolves relative paths.
 pub(crate) fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, LoadError> {
@@ -361,6 +364,7 @@ fn read_key(
                 c.maps.push((from, dir.join(string(pv)?)));
             }
         }
+        "haproxy" => c.haproxy_load = haproxy_load(v, dir)?,
         "overrides" => {
             let DeValue::Array(items) = v.get_ref() else {
                 return Err((
@@ -382,6 +386,39 @@ fn read_key(
         }
     }
     Ok(())
+}
+
+/// `[haproxy]`: `load`, the files and directories HAProxy is given with `-f`, relative to
+/// the config's directory and inside it (they are read through the gateway all the same).
+fn haproxy_load(v: &Spanned<DeValue<'_>>, dir: &Path) -> Result<Vec<PathBuf>, Fail> {
+    let mut out = Vec::new();
+    for (k, item) in table(v)? {
+        if k.get_ref().as_ref() != "load" {
+            return Err((
+                format!("[haproxy]: unknown key `{}`", k.get_ref().as_ref()),
+                k.span(),
+                Some("[haproxy] keys: load".to_owned()),
+            ));
+        }
+        for (p, span) in strings(item)? {
+            let path = Path::new(&p);
+            let inside = path.components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            });
+            if !inside || p.is_empty() {
+                return Err((
+                    format!("[haproxy] load: `{p}` must be a path inside the config's directory"),
+                    span,
+                    Some("write paths relative to this file, such as `\"haproxy.cfg\"` or `\"conf.d\"`".to_owned()),
+                ));
+            }
+            out.push(dir.join(path));
+        }
+    }
+    Ok(out)
 }
 
 fn override_table(item: &Spanned<DeValue<'_>>) -> Result<Override, Fail> {
@@ -622,6 +659,14 @@ impl Config {
                 q(&from.to_string_lossy()),
                 q(&to.to_string_lossy())
             );
+        }
+        if !self.haproxy_load.is_empty() {
+            let load: Vec<String> = self
+                .haproxy_load
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            let _ = writeln!(s, "\n[haproxy]\nload = [{}]", list(&load));
         }
         s.push_str("\n[checks]\n");
         for (k, l) in &self.checks {

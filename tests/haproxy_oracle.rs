@@ -206,3 +206,66 @@ fn haproxy_accepts_what_tlslint_parses() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `haproxy -c -f haproxy.cfg -f conf.d` and tlslint's `parse_files` agree on files loaded
+/// together: `tests/parse/haproxy/load/` is valid as a whole, and its `conf.d/web.cfg` alone
+/// is not (its server needs `ssl-server-verify none` from the other file), which tlslint
+/// says only with `--strict-unknown` (without it, the missing `global` is unknown).
+#[test]
+fn haproxy_agrees_on_files_loaded_together() {
+    let what = "HAProxy differential test (haproxy -c -f FILE -f DIR)";
+    if !support::require_program("haproxy", what) || !support::require_program("openssl", what) {
+        return;
+    }
+    let Some(version) = installed() else {
+        panic!("cannot read the installed HAProxy's version from `haproxy -v`");
+    };
+    let m = Material::generate();
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse/haproxy/load");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("conf.d")).unwrap();
+    for name in ["haproxy.cfg", "conf.d/web.cfg"] {
+        let text = std::fs::read_to_string(case.join(name)).unwrap();
+        let out = rewrite(&text, &m, &case, tmp.path());
+        std::fs::write(tmp.path().join(name), out).unwrap();
+    }
+    let haproxy = |args: &[&Path]| {
+        let mut c = Command::new("haproxy");
+        c.args(["-c", "-q"]);
+        for a in args {
+            c.arg("-f").arg(a);
+        }
+        matches!(c.output().unwrap().status.code(), Some(0 | 2))
+    };
+    let tlslint = |paths: &[PathBuf], strict: bool| {
+        let options = Options {
+            targets: Targets {
+                haproxy: version,
+                ..Targets::default()
+            },
+            strict_unknown: strict,
+            ..Options::default()
+        };
+        let parsed = parse::haproxy::parse_files(paths, &mut Sources::new(), &options);
+        (parsed.errors.is_empty(), parsed.model.endpoints.len())
+    };
+    let (main, dir) = (tmp.path().join("haproxy.cfg"), tmp.path().join("conf.d"));
+    assert!(
+        haproxy(&[&main, &dir]),
+        "haproxy -c rejects the files together"
+    );
+    assert!(!haproxy(&[&dir]), "haproxy -c accepts conf.d alone");
+    let together = [case.join("haproxy.cfg"), case.join("conf.d")];
+    assert_eq!(tlslint(&together, false), (true, 2));
+    assert_eq!(tlslint(&together, true), (true, 2));
+    let alone = [case.join("conf.d")];
+    assert!(
+        !tlslint(&alone, true).0,
+        "--strict-unknown: HAProxy's own default verifies"
+    );
+    assert_eq!(
+        tlslint(&alone, false),
+        (true, 2),
+        "the missing global is unknown"
+    );
+}

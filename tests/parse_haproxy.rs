@@ -241,3 +241,57 @@ fn a_directory_loads_its_cfg_files_in_order() {
         "mode http from 00-global.cfg"
     );
 }
+
+/// What an undecidable `global` line (or a missing `global`) may set is unknown only where
+/// the line itself does not write the setting: a `bind`'s own `ciphers` beats
+/// `ssl-default-bind-ciphers`.
+#[test]
+fn unknown_global_settings_yield_to_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("haproxy.cfg");
+    let text = "global\n.if defined(STRONG)\n    ssl-default-bind-ciphers ECDHE+AESGCM\n.endif\n\nfrontend fe\n    bind :443 ssl crt site.pem\n    bind :8443 ssl crt site.pem ciphers ECDHE+CHACHA20\n";
+    std::fs::write(&cfg, text).unwrap();
+    let (parsed, _) = parse_file(&cfg, &options(None));
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let [a, b] = parsed.model.endpoints.as_slice() else {
+        panic!("{:?}", parsed.model.endpoints);
+    };
+    assert!(a.tls.ciphers.is_none());
+    assert!(a.unknown.iter().any(|u| u.setting == "ciphers"));
+    assert!(b.tls.ciphers.is_some());
+    assert!(
+        b.unknown.iter().all(|u| u.setting != "ciphers"),
+        "{:?}",
+        b.unknown
+    );
+    // Without `global` at all, the file is a fragment: the same, for every setting `global`
+    // may set, and one note.
+    std::fs::write(&cfg, &text["global\n.if defined(STRONG)\n    ssl-default-bind-ciphers ECDHE+AESGCM\n.endif\n\n".len()..]).unwrap();
+    let (parsed, _) = parse_file(&cfg, &options(None));
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let [a, b] = parsed.model.endpoints.as_slice() else {
+        panic!("{:?}", parsed.model.endpoints);
+    };
+    for s in [
+        "protocols",
+        "ciphers",
+        "ciphersuites",
+        "curves",
+        "session_tickets",
+        "ticket_keys",
+    ] {
+        assert!(
+            a.unknown.iter().any(|u| u.setting == s),
+            "{s}: {:?}",
+            a.unknown
+        );
+    }
+    assert!(b.tls.ciphers.is_some());
+    let notes: Vec<_> = parsed
+        .model
+        .observations
+        .iter()
+        .filter(|o| o.message.contains("no `global` section"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", parsed.model.observations);
+}

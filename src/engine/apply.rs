@@ -278,6 +278,7 @@ mod tests {
             extra_apps: std::sync::Arc::default(),
             gateway: std::sync::Arc::new(crate::gateway::Gateway::confined(dir.path())),
             exclude: std::sync::Arc::default(),
+            haproxy_load: Vec::new(),
         };
         let parsed =
             crate::parse::parse(crate::model::Dialect::Nginx, &path, &mut sources, &options);

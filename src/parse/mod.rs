@@ -105,6 +105,9 @@ pub struct Options {
     pub app_versions: BTreeMap<String, Version>,
     /// Paths a directory walk leaves out (the default excludes nothing).
     pub exclude: Arc<crate::exclude::Excludes>,
+    /// HAProxy's `-f` arguments loaded together (`[haproxy] load`): a file among them is
+    /// parsed with all of them; empty: each HAProxy file is read alone.
+    pub haproxy_load: Vec<PathBuf>,
 }
 
 impl Options {

@@ -30,6 +30,12 @@ const BIND_MIN_12: Version = Version(2, 2, 0);
 /// by default").
 const NO_DEFAULT_DH: Version = Version(2, 6, 0);
 
+/// The smallest group `tune.ssl.default-dh-param` selects with OpenSSL 3: HAProxy 2.6 uses
+/// the RFC 7919 groups, 2048 bits (4096 where the value and the certificate's key are
+/// both that large); a value below 2048 loads no group ("unable to load default 1024 bits DH
+/// parameter"), so DHE is off (measured with HAProxy 2.6.12 / OpenSSL 3.0.19).
+const FFDHE_MIN: u32 = 2048;
+
 /// HAProxy 2.8 added `curves` to server lines and `ssl-default-server-curves` (2.6.12
 /// rejects both: "unknown keyword").
 const SERVER_CURVES: Version = Version(2, 8, 0);
@@ -41,8 +47,8 @@ struct Global {
     server: Opts,
     /// `ssl-dh-param-file`.
     dh_file: Option<Word>,
-    /// `tune.ssl.default-dh-param`.
-    dh_size: Option<Span>,
+    /// `tune.ssl.default-dh-param`: the value where it is a number, and where it is written.
+    dh_size: Option<(Option<u32>, Span)>,
     /// `tune.ssl.lifetime`.
     lifetime: Option<(u64, Span)>,
     /// `ssl-server-verify none`.
@@ -71,7 +77,31 @@ pub(crate) struct Extractor<'a> {
     base: PathBuf,
     /// Backends' HSTS headers, by backend name.
     backend_hsts: HashMap<String, Option<Setting<Option<Hsts>>>>,
+    /// The start of the first file when no file has a `global` section (a fragment).
+    fragment: Option<Span>,
 }
+
+/// What a `global` section may set for bind lines, by the directive name of the setting:
+/// `ssl-default-bind-options` (versions, tickets, cipher order), `-ciphers`,
+/// `-ciphersuites`, `-curves`, `tune.ssl.lifetime`, the DH parameters; and the ticket
+/// keys, which matter only where `no-tls-tickets` is not there.
+const GLOBAL_BIND: [&str; 9] = [
+    "tls-ticket-keys",
+    "ssl-min-ver",
+    "ciphers",
+    "ciphersuites",
+    "curves",
+    "prefer-client-ciphers",
+    "no-tls-tickets",
+    "tune.ssl.lifetime",
+    "ssl-dh-param-file",
+];
+
+/// What a `global` section may set for server lines (`ssl-server-verify` the checking).
+const GLOBAL_SERVER: [&str; 5] = ["ssl-min-ver", "ciphers", "ciphersuites", "curves", "verify"];
+
+/// How a fragment's unknown settings name their source.
+const NO_GLOBAL: &str = "the `global` section (not in this file)";
 
 /// A `defaults` section's state.
 #[derive(Clone, Default)]
@@ -104,11 +134,17 @@ impl<'a> Extractor<'a> {
             crt_lists: 0,
             base,
             backend_hsts: HashMap::new(),
+            fragment: None,
         }
     }
 
     /// Runs over all sections (of every file, in order).
     pub(crate) fn run(mut self, sections: &[Section]) -> (Model, Vec<ParseError>) {
+        if !sections.iter().any(|s| s.kind == "global") {
+            self.fragment = sections
+                .first()
+                .map(|s| Span::new(s.header.line.span.file, 0, 0));
+        }
         for s in sections.iter().filter(|s| s.kind == "global") {
             self.global_section(s);
         }
@@ -140,7 +176,76 @@ impl<'a> Extractor<'a> {
                 _ => {}
             }
         }
+        self.fragment_note();
         (self.model, self.errors)
+    }
+
+    /// The one note of a fragment: a file without `global`, whose `ssl-default-*` and
+    /// `tune.ssl.*` settings come from a file HAProxy loads with it that tlslint was not
+    /// told about (`[haproxy] load`).
+    fn fragment_note(&mut self) {
+        let Some(span) = self.fragment else { return };
+        let endpoints = &self.model.endpoints;
+        if endpoints.is_empty() {
+            return;
+        }
+        let strict = self.options.strict_unknown;
+        let affected = crate::parse::unknown::affected(endpoints);
+        let clause = crate::parse::unknown::clause(endpoints, &affected, span, "HAProxy", strict);
+        let mut o = Observation::new(
+            OKind::OutsideRoot,
+            span,
+            format!(
+                "this file has no `global` section: HAProxy takes its `ssl-default-bind-*`, \
+                 `ssl-default-server-*` and `tune.ssl.*` settings from another `-f` file, which \
+                 was not read{clause}"
+            ),
+        )
+        .help(
+            "list the files HAProxy loads together under `[haproxy] load` in .tlslint.toml; \
+             `--strict-unknown` judges HAProxy's defaults in place of the missing `global`",
+        );
+        if let Some([only]) = affected.get(&span).map(Vec::as_slice) {
+            o.endpoint = Some(*only);
+        }
+        self.model.observations.push(o);
+    }
+
+    /// The settings of `tls` that something not seen may set: `line` (an environment
+    /// variable on the line, an undecidable `default-server`) for any setting; `global`
+    /// (an undecidable `global` line, a missing `global`) only where neither the line nor
+    /// a `default-server` writes the setting, since those take precedence over `global`.
+    fn mark_unknown(
+        &self,
+        tls: &mut TlsSettings,
+        line: &HashMap<&'static str, (Span, String)>,
+        side: Side,
+    ) -> Vec<crate::model::Unknown> {
+        let mut global = self.global.maybe.clone();
+        if let Some(span) = self.fragment.filter(|_| !self.options.strict_unknown) {
+            let list: &[&'static str] = match side {
+                Side::Server => &GLOBAL_BIND,
+                Side::Client => &GLOBAL_SERVER,
+            };
+            for d in list {
+                global.entry(d).or_insert((span, NO_GLOBAL.to_owned()));
+            }
+        }
+        let written: Vec<Arc<str>> = tls
+            .each_mut()
+            .filter_map(|(_, s)| s)
+            .filter(|s| matches!(s.origin(), crate::model::Origin::Set))
+            .filter_map(|s| s.directive_name().cloned())
+            .collect();
+        crate::parse::unknown::mark(tls, "crt", self.options.strict_unknown, &mut |d| {
+            line.get(d).cloned().or_else(|| {
+                if written.iter().any(|w| &**w == d) {
+                    None
+                } else {
+                    global.get(d).cloned()
+                }
+            })
+        })
     }
 
     fn global_section(&mut self, s: &Section) {
@@ -204,7 +309,10 @@ impl<'a> Extractor<'a> {
                     Some("ssl-dh-param-file")
                 }
                 "tune.ssl.default-dh-param" => {
-                    self.global.dh_size = value.map(|w| w.span);
+                    self.global.dh_size = value.map(|w| {
+                        let bits = if w.env { None } else { w.value.parse().ok() };
+                        (bits, w.span)
+                    });
                     Some("ssl-dh-param-file")
                 }
                 "tune.ssl.lifetime" => {
@@ -378,14 +486,11 @@ impl<'a> Extractor<'a> {
         let idx = self.model.endpoints.len();
         let mut tls = self.settings(&o, Side::Server, idx, &key);
         tls.hsts = if http { self.hsts_for(s) } else { None };
-        let mut maybe = self.global.maybe.clone();
+        let mut maybe = HashMap::new();
         for (opt, span) in &o.env {
-            maybe.insert(opt, (*span, "an environment variable".into()));
+            maybe.insert(*opt, (*span, "an environment variable".into()));
         }
-        let unknown =
-            crate::parse::unknown::mark(&mut tls, "crt", self.options.strict_unknown, &mut |d| {
-                maybe.get(d).cloned()
-            });
+        let unknown = self.mark_unknown(&mut tls, &maybe, Side::Server);
         let lists = o.crt_list.clone();
         self.model.endpoints.push(Endpoint {
             dialect: Dialect::Haproxy,
@@ -466,7 +571,14 @@ impl<'a> Extractor<'a> {
         let idx = self.model.endpoints.len();
         let verify_none = matches!(o.verify.as_ref().map(|w| w.value.as_str()), Some("none"))
             || (o.verify.is_none() && self.global.server_verify_none.is_some());
-        if !verify_none && o.ca_file.is_none() && o.verify.as_ref().is_none_or(|w| !w.env) {
+        // A fragment's missing `global` may hold `ssl-server-verify none`.
+        let unseen_global =
+            self.fragment.is_some() && !self.options.strict_unknown && o.verify.is_none();
+        if !verify_none
+            && !unseen_global
+            && o.ca_file.is_none()
+            && o.verify.as_ref().is_none_or(|w| !w.env)
+        {
             self.errors.push(
                 ParseError::new(
                     l.span,
@@ -480,19 +592,16 @@ impl<'a> Extractor<'a> {
             return;
         }
         let mut tls = self.settings(&o, Side::Client, idx, &key);
-        let mut maybe = self.global.maybe.clone();
+        let mut maybe = HashMap::new();
         for (opt, span) in &o.env {
-            maybe.insert(opt, (*span, "an environment variable".into()));
+            maybe.insert(*opt, (*span, "an environment variable".into()));
         }
         if let Some((span, w)) = maybe_line {
-            for d in ["ssl-min-ver", "ciphers", "ciphersuites", "curves", "verify"] {
+            for d in GLOBAL_SERVER {
                 maybe.entry(d).or_insert((*span, w.clone()));
             }
         }
-        let unknown =
-            crate::parse::unknown::mark(&mut tls, "crt", self.options.strict_unknown, &mut |d| {
-                maybe.get(d).cloned()
-            });
+        let unknown = self.mark_unknown(&mut tls, &maybe, Side::Client);
         self.model.endpoints.push(Endpoint {
             dialect: Dialect::Haproxy,
             app: None,
@@ -613,6 +722,20 @@ impl<'a> Extractor<'a> {
         if let Some(w) = &self.global.dh_file {
             return Some(
                 Setting::inherited(Some(Self::resolve(&w.value, None)), w.span)
+                    .directive("ssl-dh-param-file"),
+            );
+        }
+        if let Some((Some(bits), span)) = self.global.dh_size
+            && bits < FFDHE_MIN
+            && self.haproxy >= NO_DEFAULT_DH
+            && self.options.targets.openssl >= Version(3, 0, 0)
+        {
+            return Some(
+                Setting::inherited(None, span)
+                    .with_note(format!(
+                        "HAProxy {} with OpenSSL 3 has no {bits}-bit group: DHE suites disabled (unless the certificate file holds DH parameters)",
+                        self.haproxy
+                    ))
                     .directive("ssl-dh-param-file"),
             );
         }
@@ -839,6 +962,7 @@ impl<'a> Extractor<'a> {
                 .map(|b| (b.tls.hsts.clone(), b.sockets.clone()))
                 .unwrap_or_default();
             tls.hsts = hsts;
+            let unknown = self.mark_unknown(&mut tls, &HashMap::new(), Side::Server);
             self.model.endpoints.push(Endpoint {
                 dialect: Dialect::Haproxy,
                 app: None,
@@ -854,7 +978,7 @@ impl<'a> Extractor<'a> {
                 // (its client-hello callback), so the entry decides its own handshake.
                 handshake_default: None,
                 mx_delivery: false,
-                unknown: Vec::new(),
+                unknown,
                 relative_paths: PathBase::NamingFile,
             });
         }

@@ -50,9 +50,36 @@ pub fn looks_like(text: &str) -> bool {
     ((proxy && lines) || (section && bind)) && braces == 0
 }
 
-/// Parses an HAProxy configuration file (`-f FILE`).
+/// Parses an HAProxy configuration file (`-f FILE`); a file among the `-f` arguments of
+/// `[haproxy] load` ([`Options::haproxy_load`]) is parsed with all of them, as HAProxy
+/// loads them.
 pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
+    if loaded_together(path, options) {
+        return parse_files(&options.haproxy_load, sources, options);
+    }
     parse_files(&[path.to_path_buf()], sources, options)
+}
+
+/// True when `path` is one of the `[haproxy] load` files, or a `*.cfg` file of one of its
+/// directories (compared as the gateway resolves them).
+fn loaded_together(path: &Path, options: &Options) -> bool {
+    if options.haproxy_load.is_empty() {
+        return false;
+    }
+    let gateway = &options.gateway;
+    let Ok(me) = gateway.resolve(path) else {
+        return false;
+    };
+    let dir = me.path.parent();
+    let cfg = me.path.extension().is_some_and(|e| e == "cfg");
+    options
+        .haproxy_load
+        .iter()
+        .any(|p| match gateway.resolve(p) {
+            Ok(r) if gateway.is_dir(p) => cfg && dir == Some(r.path.as_path()),
+            Ok(r) => r.path == me.path,
+            Err(_) => false,
+        })
 }
 
 /// Parses several `-f` arguments in order, as HAProxy loads them: a directory stands for
