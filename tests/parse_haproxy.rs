@@ -248,7 +248,7 @@ fn a_directory_loads_its_cfg_files_in_order() {
 #[test]
 fn unknown_global_settings_yield_to_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("haproxy.cfg");
+    let cfg = dir.path().join("web.cfg");
     let text = "global\n.if defined(STRONG)\n    ssl-default-bind-ciphers ECDHE+AESGCM\n.endif\n\nfrontend fe\n    bind :443 ssl crt site.pem\n    bind :8443 ssl crt site.pem ciphers ECDHE+CHACHA20\n";
     std::fs::write(&cfg, text).unwrap();
     let (parsed, _) = parse_file(&cfg, &options(None));
@@ -294,4 +294,23 @@ fn unknown_global_settings_yield_to_the_line() {
         .filter(|o| o.message.contains("no `global` section"))
         .collect();
     assert_eq!(notes.len(), 1, "{:?}", parsed.model.observations);
+    // `haproxy.cfg` on its own is the whole configuration the service loads: without
+    // `global`, HAProxy's defaults apply.
+    let whole = dir.path().join("haproxy.cfg");
+    std::fs::copy(&cfg, &whole).unwrap();
+    let (parsed, _) = parse_file(&whole, &options(None));
+    assert!(
+        parsed.model.endpoints.iter().all(|e| e.unknown.is_empty()),
+        "{:?}",
+        parsed.model.endpoints
+    );
+    assert!(
+        parsed
+            .model
+            .observations
+            .iter()
+            .all(|o| !o.message.contains("no `global` section")),
+        "{:?}",
+        parsed.model.observations
+    );
 }

@@ -138,9 +138,10 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// Runs over all sections (of every file, in order).
-    pub(crate) fn run(mut self, sections: &[Section]) -> (Model, Vec<ParseError>) {
-        if !sections.iter().any(|s| s.kind == "global") {
+    /// Runs over all sections (of every file, in order). `whole`: the files are the whole
+    /// configuration, so a missing `global` means HAProxy's defaults, not a fragment.
+    pub(crate) fn run(mut self, sections: &[Section], whole: bool) -> (Model, Vec<ParseError>) {
+        if !whole && !sections.iter().any(|s| s.kind == "global") {
             self.fragment = sections
                 .first()
                 .map(|s| Span::new(s.header.line.span.file, 0, 0));

@@ -106,8 +106,11 @@ pub fn parse_files(paths: &[PathBuf], sources: &mut Sources, options: &Options) 
     }
     errors.append(&mut read.errors);
     let base = first.parent().map(Path::to_path_buf).unwrap_or_default();
+    // `haproxy.cfg` alone is the file the packages' service loads first: without a
+    // `global` section it is a whole configuration on HAProxy's defaults.
+    let whole = matches!(paths, [one] if one.file_name().is_some_and(|n| n == "haproxy.cfg"));
     let (model, mut more) =
-        extract::Extractor::new(options, sources, version, base).run(&read.sections);
+        extract::Extractor::new(options, sources, version, base).run(&read.sections, whole);
     errors.append(&mut more);
     Parsed {
         model,
