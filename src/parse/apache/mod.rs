@@ -18,6 +18,11 @@ use super::{Options, Parsed};
 use crate::model::PathBase;
 use crate::source::{Sources, Span};
 
+/// The note on a missing HSTS header of a config that loads its modules but not mod_headers
+/// (`Header` is then an unknown directive and httpd refuses to start).
+const NO_MOD_HEADERS: &str = "this config does not load mod_headers, which `Header` needs: \
+load it first (`LoadModule headers_module modules/mod_headers.so`; on Debian `a2enmod headers`)";
+
 /// True when the text reads like an httpd config: a `<VirtualHost` section, or mod_ssl
 /// directives at the start of lines, and no nginx-style `;`-terminated lines or Dovecot
 /// `key = value` lines.
@@ -81,6 +86,16 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         entry,
     };
     let (mut model, extra) = extract::extract(&tree.nodes, &cx);
+    if !tree.headers_module {
+        // An HSTS `Header` line needs mod_headers, which this config does not load.
+        for e in &mut model.endpoints {
+            if let Some(h) = &mut e.tls.hsts
+                && h.is_default()
+            {
+                h.set_note(NO_MOD_HEADERS);
+            }
+        }
+    }
     if is_fragment(path) {
         // A site or conf fragment read without the apache2.conf that includes it: httpd's
         // defaults are not known to apply to what it leaves out.
