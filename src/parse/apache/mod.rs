@@ -86,6 +86,9 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         entry,
     };
     let (mut model, extra) = extract::extract(&tree.nodes, &cx);
+    for e in &mut model.endpoints {
+        dh_in_certificate(e, &tree.server_root, options);
+    }
     if !tree.headers_module {
         // An HSTS `Header` line needs mod_headers, which this config does not load.
         for e in &mut model.endpoints {
@@ -143,4 +146,37 @@ fn is_fragment(path: &Path) -> bool {
                 || d == "conf.d"
                 || d == "vhosts.d"
         })
+}
+
+/// httpd reads DH parameters appended to an endpoint's first `SSLCertificateFile` (a
+/// `-----BEGIN DH PARAMETERS-----` block after the certificates) and uses them for DHE,
+/// unless `SSLOpenSSLConfCmd DHParameters` (applied later) names a file. The file is only
+/// searched for the block's marker here, through the gateway; its size is read later with
+/// the other key material and judged by `weak-dh-params`.
+fn dh_in_certificate(e: &mut crate::model::Endpoint, server_root: &Path, options: &Options) {
+    if e.tls.dh_params.is_some() {
+        return;
+    }
+    let Some(first) = e.tls.certificates.first() else {
+        return;
+    };
+    let path = if first.value.is_absolute() {
+        first.value.clone()
+    } else {
+        server_root.join(&first.value)
+    };
+    let Ok(bytes) = options.gateway.read_material(&path) else {
+        return;
+    };
+    let has_dh = [
+        b"-----BEGIN DH PARAMETERS-----".as_slice(),
+        b"-----BEGIN X9.42 DH PARAMETERS-----".as_slice(),
+    ]
+    .iter()
+    .any(|m| bytes.windows(m.len()).any(|w| w == *m));
+    if has_dh {
+        let mut s = first.with_value(Some(first.value.clone()));
+        s.set_note("httpd uses the DH parameters appended to the first `SSLCertificateFile`");
+        e.tls.dh_params = Some(s);
+    }
 }
