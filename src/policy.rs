@@ -37,6 +37,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../rules/mozilla-modern.toml"),
     ),
     ("mozilla-old", include_str!("../rules/mozilla-old.toml")),
+    (
+        "mozilla-old-5.7",
+        include_str!("../rules/mozilla-old-5.7.toml"),
+    ),
     ("nist-800-52r2", include_str!("../rules/nist-800-52r2.toml")),
     ("rfc9325", include_str!("../rules/rfc9325.toml")),
 ];

@@ -2,11 +2,14 @@
 //! `tlslint check --fix --unsafe-fixes`, and checked again. The fixed findings must be gone,
 //! no finding may appear that was not there (an `invalid-value` above all: a fix the program
 //! rejects), and where the program is installed it must judge the fixed config as it judged
-//! the original (`nginx -t`, `postconf`, `doveconf -n`, `haproxy -c`): a config it accepted stays accepted,
+//! the original (`nginx -t`, `postconf`, `doveconf -n`, `haproxy -c`, `apache2 -t`): a config it accepted stays accepted,
 //! and one it refused (fixtures name certificates that do not exist) is refused for the same
 //! reason, not a new one.
 
 pub mod support;
+
+#[path = "support/httpd.rs"]
+pub mod httpd;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -83,9 +86,32 @@ fn findings(case: &Path, args: &[String]) -> (BTreeSet<Seen>, BTreeSet<Seen>) {
     (all, fixable)
 }
 
+/// `apache2 -t` on a copy of the case in a private directory, with the key material of
+/// `keys` (see `support/httpd.rs`): success, and what it said.
+fn httpd_verdict(case: &Path, keys: &Path) -> Option<(bool, String)> {
+    let apache2 = httpd::apache2()?;
+    let work = tempfile::tempdir().ok()?;
+    let dir = work.path().join("httpd");
+    let entry = if case.is_dir() {
+        httpd::copy_case(case, &dir, keys);
+        ["apache2.conf", "httpd.conf"]
+            .into_iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.exists())?
+    } else {
+        fs::create_dir_all(&dir).ok()?;
+        let entry = dir.join(case.file_name()?);
+        httpd::copy_case(case, &entry, keys);
+        entry
+    };
+    let (ok, said) = httpd::httpd_accepts(&apache2, &dir, &entry);
+    Some((ok, said.replace(&dir.display().to_string(), "CASE")))
+}
+
 /// What a program says of a config: success, or its first complaint without line numbers
-/// and paths (a fix that inserts a line moves the rest).
-fn verdict(case: &Path, dialect: &str) -> Option<String> {
+/// and paths (a fix that inserts a line moves the rest). `keys` holds the certificate, key
+/// and DH parameters httpd is given in place of the config's (httpd checks they exist).
+fn verdict(case: &Path, dialect: &str, keys: Option<&Path>) -> Option<String> {
     let file = |name: &str| {
         if case.is_dir() {
             case.join(name)
@@ -133,26 +159,37 @@ fn verdict(case: &Path, dialect: &str) -> Option<String> {
                 .output()
                 .ok()?
         }
+        "apache" => {
+            let (ok, said) = httpd_verdict(case, keys?)?;
+            return Some(format!("{ok} {}", scrub(&said, case)));
+        }
         _ => return None,
     };
-    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    Some(format!(
+        "{} {}",
+        out.status.success(),
+        scrub(&String::from_utf8_lossy(&out.stderr), case)
+    ))
+}
+
+/// The first complaint of a program's output without line numbers and the case's path.
+fn scrub(text: &str, case: &Path) -> String {
     let first = text
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .to_owned();
-    let scrubbed: String = first
+    first
         .replace(&case.display().to_string(), "CASE")
         .split(|c: char| c == ':' || c.is_whitespace())
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
         .collect::<Vec<_>>()
-        .join(" ");
-    Some(format!("{} {scrubbed}", out.status.success()))
+        .join(" ")
 }
 
 /// The dialect of a case, from its name (fixtures start with it).
 fn dialect(name: &str) -> &'static str {
-    ["nginx", "postfix", "dovecot", "haproxy"]
+    ["nginx", "postfix", "dovecot", "haproxy", "apache"]
         .into_iter()
         .find(|d| name.starts_with(d))
         .unwrap_or("app")
@@ -168,6 +205,12 @@ fn every_fix_in_the_fixture_suite_fixes_and_breaks_nothing() {
     dirs.sort();
     let mut failures = Vec::new();
     let mut fixed_cases = 0;
+    // Key material for httpd, made once (without openssl, Apache fixes go unjudged by httpd).
+    let httpd_keys = tempfile::tempdir().unwrap();
+    let keys = (support::require_program("openssl", "fix acceptance by apache2 -t")
+        && httpd::material(httpd_keys.path()))
+    .then_some(httpd_keys.path());
+    let mut httpd_judged = 0;
     for dir in dirs {
         let check = dir.file_name().unwrap().to_string_lossy().into_owned();
         if check.ends_with("-suppression") {
@@ -204,7 +247,10 @@ fn every_fix_in_the_fixture_suite_fixes_and_breaks_nothing() {
                 continue;
             }
             fixed_cases += 1;
-            let program_before = verdict(&copy, dialect(&name));
+            let program_before = verdict(&copy, dialect(&name), keys);
+            if dialect(&name) == "apache" && program_before.is_some() {
+                httpd_judged += 1;
+            }
             let status = tlslint()
                 .args([
                     "check",
@@ -233,7 +279,7 @@ fn every_fix_in_the_fixture_suite_fixes_and_breaks_nothing() {
             for f in after.difference(&before) {
                 failures.push(format!("{check}/{name}: new after the fixes: {f:?}"));
             }
-            let program_after = verdict(&copy, dialect(&name));
+            let program_after = verdict(&copy, dialect(&name), keys);
             if program_before != program_after {
                 failures.push(format!(
                     "{check}/{name}: the program judged the fix differently: before {program_before:?}, after {program_after:?}"
@@ -242,6 +288,9 @@ fn every_fix_in_the_fixture_suite_fixes_and_breaks_nothing() {
         }
     }
     assert!(fixed_cases > 0, "no fixture has a fix");
+    if keys.is_some() && httpd::apache2().is_some() {
+        assert!(httpd_judged > 0, "no Apache fix was judged by apache2 -t");
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -184,3 +184,62 @@ fn corpus_parses_and_findings() {
     }
     insta::assert_snapshot!(summary);
 }
+
+/// httpd takes DH parameters from a `DH PARAMETERS` block appended to the first
+/// `SSLCertificateFile`: such a file becomes the endpoint's DH source, a plain certificate
+/// does not, and `SSLOpenSSLConfCmd DHParameters` wins over the certificate's block.
+#[test]
+fn dh_parameters_in_the_certificate_file() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cert =
+        std::fs::read(fixtures.join("invalid-value/nginx-seclevel-2-keys/rsa2048.crt")).unwrap();
+    let dh = std::fs::read(fixtures.join("weak-dh-params/nginx-dh/dh1024.pem")).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("plain.pem"), &cert).unwrap();
+    std::fs::write(d.path().join("with-dh.pem"), [cert, dh].concat()).unwrap();
+    let vhost = |port: u16, file: &str, extra: &str| {
+        format!(
+            "<VirtualHost *:{port}>\n    SSLEngine on\n    SSLCertificateFile {file}\n{extra}</VirtualHost>\n"
+        )
+    };
+    let conf = [
+        vhost(443, "with-dh.pem", ""),
+        vhost(444, "plain.pem", ""),
+        vhost(
+            445,
+            "with-dh.pem",
+            "    SSLOpenSSLConfCmd DHParameters other.pem\n",
+        ),
+    ]
+    .concat();
+    let entry = d.path().join("httpd.conf");
+    std::fs::write(&entry, conf).unwrap();
+    let mut sources = Sources::new();
+    let parsed = parse::parse(
+        tlslint::model::Dialect::Apache,
+        &entry,
+        &mut sources,
+        &options(),
+    );
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let dh: Vec<Option<String>> = parsed
+        .model
+        .endpoints
+        .iter()
+        .map(|e| {
+            e.tls
+                .dh_params
+                .as_ref()
+                .and_then(|s| s.value.as_ref())
+                .map(|p| p.display().to_string())
+        })
+        .collect();
+    assert_eq!(
+        dh,
+        [
+            Some("with-dh.pem".to_owned()),
+            None,
+            Some("other.pem".to_owned())
+        ]
+    );
+}

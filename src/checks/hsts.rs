@@ -103,7 +103,16 @@ fn missing(e: &Endpoint, s: &Setting<Option<Hsts>>, directive: &str, min: u64) -
         // Unsafe: browsers then refuse plain HTTP to the site for max-age, which a site
         // still serving some of it over HTTP must decide.
         let help = format!("add `{line}` to this server");
-        if e.dialect == crate::model::Dialect::Nginx && directive == "add_header" {
+        // The parser notes a config that loads its modules but not mod_headers: a `Header`
+        // line alone would stop httpd, so no fix.
+        if e.dialect == crate::model::Dialect::Apache && s.note().is_some() {
+            return f.help(format!(
+                "load mod_headers, then add `{line}` to this server"
+            ));
+        }
+        if (e.dialect == crate::model::Dialect::Nginx && directive == "add_header")
+            || e.dialect == crate::model::Dialect::Apache
+        {
             return f.help(help).fix(crate::fix::Fix::one(
                 "send the header from this server",
                 crate::fix::Applicability::Unsafe,

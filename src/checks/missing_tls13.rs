@@ -46,6 +46,14 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(f.fix(fix));
             continue;
         }
+        // No setting enables TLS 1.3 on an OpenSSL without it: the fix is the library.
+        if cx.targets.openssl < crate::model::Version(1, 1, 1) {
+            out.push(f.help(format!(
+                "TLS 1.3 needs OpenSSL 1.1.1 or later (the target is OpenSSL {}): upgrade OpenSSL, then enable TLSv1.3",
+                cx.targets.openssl
+            )));
+            continue;
+        }
         out.push(match &p.directive {
             // Only a protocol list takes `TLSv1.2 TLSv1.3`; `ssl_conf_command MaxProtocol`
             // and application maxima are raised or dropped.

@@ -62,8 +62,9 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
 const EXPLAIN: &str = "\
 ## What it does
 When DHE suites are enabled, reads the DH parameter file the endpoint names (nginx
-`ssl_dhparam`, Postfix `smtpd_tls_dh1024_param_file`, Dovecot `ssl_dh`) if it is inside the
-checked tree, measures the prime, and reports groups smaller than the policy's minimum. Only
+`ssl_dhparam`, Postfix `smtpd_tls_dh1024_param_file`, Dovecot `ssl_dh`, httpd
+`SSLOpenSSLConfCmd DHParameters` or a `DH PARAMETERS` block appended to the first
+`SSLCertificateFile`) if it is inside the checked tree, measures the prime, and reports groups smaller than the policy's minimum. Only
 the size is read; the file's contents are never printed.
 
 ## Why is this bad

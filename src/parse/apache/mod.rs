@@ -18,6 +18,11 @@ use super::{Options, Parsed};
 use crate::model::PathBase;
 use crate::source::{Sources, Span};
 
+/// The note on a missing HSTS header of a config that loads its modules but not mod_headers
+/// (`Header` is then an unknown directive and httpd refuses to start).
+const NO_MOD_HEADERS: &str = "this config does not load mod_headers, which `Header` needs: \
+load it first (`LoadModule headers_module modules/mod_headers.so`; on Debian `a2enmod headers`)";
+
 /// True when the text reads like an httpd config: a `<VirtualHost` section, or mod_ssl
 /// directives at the start of lines, and no nginx-style `;`-terminated lines or Dovecot
 /// `key = value` lines.
@@ -81,6 +86,19 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         entry,
     };
     let (mut model, extra) = extract::extract(&tree.nodes, &cx);
+    for e in &mut model.endpoints {
+        dh_in_certificate(e, &tree.server_root, options);
+    }
+    if !tree.headers_module {
+        // An HSTS `Header` line needs mod_headers, which this config does not load.
+        for e in &mut model.endpoints {
+            if let Some(h) = &mut e.tls.hsts
+                && h.is_default()
+            {
+                h.set_note(NO_MOD_HEADERS);
+            }
+        }
+    }
     if is_fragment(path) {
         // A site or conf fragment read without the apache2.conf that includes it: httpd's
         // defaults are not known to apply to what it leaves out.
@@ -128,4 +146,37 @@ fn is_fragment(path: &Path) -> bool {
                 || d == "conf.d"
                 || d == "vhosts.d"
         })
+}
+
+/// httpd reads DH parameters appended to an endpoint's first `SSLCertificateFile` (a
+/// `-----BEGIN DH PARAMETERS-----` block after the certificates) and uses them for DHE,
+/// unless `SSLOpenSSLConfCmd DHParameters` (applied later) names a file. The file is only
+/// searched for the block's marker here, through the gateway; its size is read later with
+/// the other key material and judged by `weak-dh-params`.
+fn dh_in_certificate(e: &mut crate::model::Endpoint, server_root: &Path, options: &Options) {
+    if e.tls.dh_params.is_some() {
+        return;
+    }
+    let Some(first) = e.tls.certificates.first() else {
+        return;
+    };
+    let path = if first.value.is_absolute() {
+        first.value.clone()
+    } else {
+        server_root.join(&first.value)
+    };
+    let Ok(bytes) = options.gateway.read_material(&path) else {
+        return;
+    };
+    let has_dh = [
+        b"-----BEGIN DH PARAMETERS-----".as_slice(),
+        b"-----BEGIN X9.42 DH PARAMETERS-----".as_slice(),
+    ]
+    .iter()
+    .any(|m| bytes.windows(m.len()).any(|w| w == *m));
+    if has_dh {
+        let mut s = first.with_value(Some(first.value.clone()));
+        s.set_note("httpd uses the DH parameters appended to the first `SSLCertificateFile`");
+        e.tls.dh_params = Some(s);
+    }
 }

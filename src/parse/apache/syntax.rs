@@ -133,6 +133,9 @@ pub(crate) struct Tree {
     pub(crate) unread: Vec<(Span, PathBuf)>,
     /// `ServerRoot` at the end of the config (relative key-material paths start there).
     pub(crate) server_root: PathBuf,
+    /// `Header` lines work: mod_headers is loaded, or the config loads no modules itself (a
+    /// fragment, whose modules are assumed present).
+    pub(crate) headers_module: bool,
 }
 
 /// Reads `path` and everything it includes. `server_root` is where relative include
@@ -166,6 +169,9 @@ pub(crate) fn read(
         Err(e) => r.tree.errors.push(e),
     }
     r.tree.server_root = r.server_root;
+    r.tree.headers_module = !r.loads_modules
+        || r.modules.contains("headers_module")
+        || r.modules.contains("mod_headers.c");
     r.tree
 }
 
