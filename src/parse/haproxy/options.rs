@@ -273,9 +273,8 @@ pub(crate) fn read(
         }
         // Cipher order is the server side's choice: HAProxy knows no such option on
         // `server` lines or in `ssl-default-server-options` (measured with 2.6).
-        if kind == Kind::Server && kw == "prefer-client-ciphers" {
-            unknown.push(w.span);
-        } else if !flag(kw, w.span, o) && takes.is_none() {
+        let server_only_refuses = kind == Kind::Server && kw == "prefer-client-ciphers";
+        if server_only_refuses || (!flag(kw, w.span, o) && takes.is_none()) {
             unknown.push(w.span);
         }
         i += 1;
