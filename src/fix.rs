@@ -54,9 +54,9 @@ pub enum Edit {
         /// The line to insert, without indentation or line end.
         line: String,
     },
-    /// Add `line` as a continuation line of the Postfix `master.cf` entry whose header
-    /// starts at `header` (an `-o name=value` override), indented as the entry's other
-    /// continuation lines.
+    /// Add `line` after the indented lines that follow the line at `header`: a
+    /// continuation of the Postfix `master.cf` entry there (an `-o name=value` override), or
+    /// a line at the end of the HAProxy section a `bind` line is in; indented as those lines.
     Continue {
         /// The entry's header (its service name).
         header: Span,

@@ -122,6 +122,21 @@ fn missing(e: &Endpoint, s: &Setting<Option<Hsts>>, directive: &str, min: u64) -
                 },
             ));
         }
+        // HAProxy: a rule at the end of the bind's section (`frontend`/`listen`), where the
+        // section's other lines are.
+        if e.dialect == crate::model::Dialect::Haproxy
+            && e.key.ends_with(']')
+            && !e.key.contains("crt-list")
+        {
+            return f.help(help).fix(crate::fix::Fix::one(
+                "send the header from this frontend",
+                crate::fix::Applicability::Unsafe,
+                crate::fix::Edit::Continue {
+                    header: e.span,
+                    line,
+                },
+            ));
+        }
         return f.help(help);
     }
     let f = if s.is_default() {
