@@ -282,6 +282,34 @@ fn suggestion(path: &Path, entry: &Path, gateway: &Gateway) -> Option<(PathBuf, 
 /// apply: every defaulted setting becomes unknown (`source`: the snippet's start). What
 /// the snippet writes is judged as usual. With `strict` (`--strict-unknown`) the defaults
 /// stay and are judged.
+/// The end of parsing a config read from an entry file with includes (Dovecot, httpd): a
+/// fragment's endpoints ([`as_snippet`], at the start of `entry`), then the notes of the
+/// includes not read ([`describe`]) with `--map` suggestions, added to the model.
+pub(crate) fn close_includes(
+    model: &mut crate::model::Model,
+    mut notes: Vec<Observation>,
+    unread: &[(Span, PathBuf)],
+    fragment: Option<Span>,
+    program: &str,
+    entry: &Path,
+    options: &crate::parse::Options,
+) {
+    if let Some(at) = fragment {
+        for e in &mut model.endpoints {
+            as_snippet(e, at, options.strict_unknown);
+        }
+    }
+    describe(
+        &mut notes,
+        &model.endpoints,
+        program,
+        options.strict_unknown,
+    );
+    let paths: Vec<(Span, &Path)> = unread.iter().map(|(s, p)| (*s, p.as_path())).collect();
+    suggest_maps(&mut notes, &paths, entry, &options.gateway);
+    model.observations.extend(notes);
+}
+
 pub(crate) fn as_snippet(e: &mut Endpoint, source: Span, strict: bool) {
     if strict {
         return;

@@ -99,23 +99,18 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
             }
         }
     }
-    if is_fragment(path) {
-        // A site or conf fragment read without the apache2.conf that includes it: httpd's
-        // defaults are not known to apply to what it leaves out.
-        for e in &mut model.endpoints {
-            crate::parse::unknown::as_snippet(e, Span::new(entry, 0, 0), options.strict_unknown);
-        }
-    }
-    let mut unread = tree.outside;
-    crate::parse::unknown::describe(
-        &mut unread,
-        &model.endpoints,
+    // A fragment read without the file that includes it: the program's defaults are not
+    // known to apply to what it leaves out.
+    let fragment = is_fragment(path).then(|| Span::new(entry, 0, 0));
+    crate::parse::unknown::close_includes(
+        &mut model,
+        tree.outside,
+        &tree.unread,
+        fragment,
         "httpd",
-        options.strict_unknown,
+        path,
+        options,
     );
-    let paths: Vec<(Span, &Path)> = tree.unread.iter().map(|(s, p)| (*s, p.as_path())).collect();
-    crate::parse::unknown::suggest_maps(&mut unread, &paths, path, &options.gateway);
-    model.observations.extend(unread);
     let mut errors = tree.errors;
     errors.extend(extra);
     Parsed {

@@ -113,23 +113,18 @@ pub fn parse(path: &Path, sources: &mut Sources, options: &Options) -> Parsed {
         Span::new(entry, 0, 0),
         options.strict_unknown,
     );
-    if is_fragment(path) {
-        // A `conf.d` fragment read without the `dovecot.conf` that includes it: Dovecot's
-        // defaults are not known to apply to what it leaves out.
-        for e in &mut model.endpoints {
-            crate::parse::unknown::as_snippet(e, Span::new(entry, 0, 0), options.strict_unknown);
-        }
-    }
-    let mut unread = tree.outside;
-    crate::parse::unknown::describe(
-        &mut unread,
-        &model.endpoints,
+    // A fragment read without the file that includes it: the program's defaults are not
+    // known to apply to what it leaves out.
+    let fragment = is_fragment(path).then(|| Span::new(entry, 0, 0));
+    crate::parse::unknown::close_includes(
+        &mut model,
+        tree.outside,
+        &tree.unread,
+        fragment,
         "Dovecot",
-        options.strict_unknown,
+        path,
+        options,
     );
-    let paths: Vec<(Span, &Path)> = tree.unread.iter().map(|(s, p)| (*s, p.as_path())).collect();
-    crate::parse::unknown::suggest_maps(&mut unread, &paths, path, &options.gateway);
-    model.observations.extend(unread);
     model.observations.extend(collected.outside.iter().cloned());
     errors.extend(collected.errors);
     let mut files = tree.files;
