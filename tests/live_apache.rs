@@ -239,17 +239,6 @@ fn probe(port: u16, sni: &str, client: &[String]) -> (Vec<String>, Vec<String>, 
     (protocols, ciphers, suites)
 }
 
-fn sorted(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_owned))
-        .collect();
-    out.sort();
-    out
-}
-
 /// What `tlslint show` says the server endpoint named `sni` negotiates.
 fn tlslint_says(conf: &Path, sni: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tlslint"));
@@ -263,16 +252,16 @@ fn tlslint_says(conf: &Path, sni: &str) -> (Vec<String>, Vec<String>, Vec<String
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|e| sorted(&e["server_names"]).iter().any(|n| n == sni))
+        .filter(|e| live::sorted(&e["server_names"]).iter().any(|n| n == sni))
         .cloned()
         .collect();
     let [e] = endpoints.as_slice() else {
         panic!("{}: {} endpoints: {v}", conf.display(), endpoints.len());
     };
     (
-        sorted(&e["protocols"]),
-        sorted(&e["ciphers"]),
-        sorted(&e["ciphersuites"]),
+        live::sorted(&e["protocols"]),
+        live::sorted(&e["ciphers"]),
+        live::sorted(&e["ciphersuites"]),
     )
 }
 

@@ -710,7 +710,8 @@ fn has(list: &Value, item: &str) -> bool {
     list.as_array().is_some_and(|l| l.iter().any(|v| v == item))
 }
 
-fn sorted(list: &Value) -> Vec<String> {
+/// The strings of a JSON array, sorted.
+pub fn sorted(list: &Value) -> Vec<String> {
     let mut v: Vec<String> = list
         .as_array()
         .into_iter()
