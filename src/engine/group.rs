@@ -452,17 +452,16 @@ fn merge(findings: &mut [Finding], facts: &[Fact<'_>], mut cause: Cause, gone: &
     let mut fixes = Vec::with_capacity(facts.len());
     // Without a merged fix, the help of the members that had none (a server whose default
     // server decides its handshake) still says what to do, when they agree.
-    let mut fixless_help: Option<Option<crate::checks::Text>> = None;
-    let mut fixless_agree = true;
-    for m in facts {
-        let f = &findings[m.index];
-        if f.fix.is_none() {
-            match &fixless_help {
-                None => fixless_help = Some(f.help.clone()),
-                Some(h) => fixless_agree &= *h == f.help,
-            }
-        }
-    }
+    let fixless: Vec<&Option<crate::checks::Text>> = facts
+        .iter()
+        .map(|m| &findings[m.index])
+        .filter(|f| f.fix.is_none())
+        .map(|f| &f.help)
+        .collect();
+    let fixless_help = fixless
+        .first()
+        .filter(|h| fixless.iter().all(|x| x == *h))
+        .and_then(|h| (*h).clone());
     for m in facts {
         let f = &mut findings[m.index];
         fixes.push(f.fix.take());
@@ -502,10 +501,7 @@ fn merge(findings: &mut [Finding], facts: &[Fact<'_>], mut cause: Cause, gone: &
     f.labels.extend(extra);
     f.fix = merged_fix(&fixes);
     if !same_help {
-        f.help = match fixless_help {
-            Some(help) if f.fix.is_none() && fixless_agree => help,
-            _ => None,
-        };
+        f.help = fixless_help.filter(|_| f.fix.is_none());
     }
     f.key.clone_from(&cause.key);
     cause.endpoints = names;
